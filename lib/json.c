@@ -1,0 +1,3 @@
+/* The one translation unit that holds json.h's implementation. */
+#define JSON_IMPLEMENTATION
+#include "json.h"

@@ -1,0 +1,113 @@
+# t/lib.sh: TAP helpers for the shell tests, in the spirit of git's t/.
+#
+#   . "${0%/*}/lib.sh"
+#   test_expect_success 'what it checks' '
+#       commands && test_cmp expect actual
+#   '
+#   test_done
+#
+# Each test file runs in its own scratch directory (removed on success,
+# kept on failure for inspection).  $TOP is the source tree, $BIN its
+# bin/ (programs are called by name through PATH), $FIXTURES t/fixtures.
+
+TOP=${KTSTR_TOP:-$(cd "${0%/*}/.." && pwd)}
+BIN=$TOP/bin
+FIXTURES=$TOP/t/fixtures
+PATH=$BIN:$PATH
+export TOP BIN FIXTURES PATH
+
+# A predictable environment: nothing from the caller's shell leaks in.
+unset CARGO_TARGET_DIR KTSTR_SIDECAR_DIR KTSTR_KERNEL KTSTR_CI KTSTR_RUN_ID \
+	KTSTR_RUN_DIR KTSTR_RUN_SOURCE KTSTR_HOSTINFO_SYSROOT NO_COLOR \
+	GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY
+LC_ALL=C TZ=UTC
+export LC_ALL TZ
+
+test_name_=$(basename "$0" .sh)
+TRASH=$TOP/t/trash.$test_name_.$$
+rm -rf "$TRASH"
+mkdir -p "$TRASH" || exit 1
+cd "$TRASH" || exit 1
+HOME=$TRASH
+export HOME
+
+test_count_=0
+test_failed_=0
+test_skipped_=0
+
+say() { printf '# %s\n' "$*"; }
+
+# test_expect_success [PREREQ] DESCRIPTION SCRIPT
+test_expect_success() {
+	if [ $# -eq 3 ]; then
+		prereq_=$1
+		shift
+		if ! test_have_prereq "$prereq_"; then
+			test_skip_ "$1" "missing $prereq_"
+			return 0
+		fi
+	fi
+	test_count_=$((test_count_ + 1))
+	if (eval "$2") >"$TRASH/.out" 2>&1; then
+		printf 'ok %d - %s\n' "$test_count_" "$1"
+	else
+		test_failed_=$((test_failed_ + 1))
+		printf 'not ok %d - %s\n' "$test_count_" "$1"
+		sed 's/^/#   /' "$TRASH/.out"
+	fi
+}
+
+test_skip_() {
+	test_count_=$((test_count_ + 1))
+	test_skipped_=$((test_skipped_ + 1))
+	printf 'ok %d # skip %s (%s)\n' "$test_count_" "$1" "$2"
+}
+
+# Prerequisites: GIT (a git binary), ROOT (running as root),
+# NOTROOT (permissions are enforced), or any command name.
+test_have_prereq() {
+	case $1 in
+	GIT) command -v git >/dev/null 2>&1 ;;
+	ROOT) [ "$(id -u)" = 0 ] ;;
+	NOTROOT) [ "$(id -u)" != 0 ] ;;
+	*) command -v "$1" >/dev/null 2>&1 ;;
+	esac
+}
+
+# test_cmp EXPECTED ACTUAL: whole-file comparison, diff shown on failure.
+test_cmp() {
+	if cmp -s "$1" "$2"; then
+		return 0
+	fi
+	diff -u "$1" "$2" || true
+	return 1
+}
+
+# test_expect_code CODE COMMAND...: the command must exit with CODE.
+test_expect_code() {
+	want_=$1
+	shift
+	"$@"
+	got_=$?
+	if [ "$got_" != "$want_" ]; then
+		echo "exit status $got_, expected $want_: $*" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_must_fail COMMAND...: exit 2 expected (an error, not a finding).
+test_must_fail() {
+	test_expect_code 2 "$@"
+}
+
+# Files are compared, so strip nothing: write expectations with printf.
+test_done() {
+	printf '1..%d\n' "$test_count_"
+	if [ "$test_failed_" -eq 0 ]; then
+		cd "$TOP" && rm -rf "$TRASH"
+		exit 0
+	fi
+	say "failed $test_failed_ of $test_count_; scratch kept in $TRASH"
+	exit 1
+}

@@ -1,0 +1,306 @@
+/* Unit tests for lib/json.h: the conformance corpus, numbers, writer. */
+#include <dirent.h>
+#include <math.h>
+#include <stdint.h>
+
+#include "json.h"
+#include "tap.h"
+#include "util.h"
+
+static int
+parses(const char *text, size_t len, struct json_error *err)
+{
+	struct json_doc doc = {0};
+	int rc = json_parse(&doc, text, len, 0, err);
+
+	json_doc_free(&doc);
+	return rc == 0;
+}
+
+static int
+byname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+corpus(void)
+{
+	const char *top = getenv("KTSTR_TOP");
+	char *dir = easprintf("%s/t/fixtures/jsontestsuite/test_parsing", top ? top : ".");
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, bad_y = 0, bad_n = 0, seen_i = 0;
+
+	if (!ok(d != NULL, "corpus directory %s opens", dir))
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.') {
+			names = ereallocarray(names, n + 1, sizeof *names);
+			names[n++] = estrdup(de->d_name);
+		}
+	closedir(d);
+	qsort(names, n, sizeof *names, byname);
+	for (size_t i = 0; i < n; i++) {
+		struct buf b = BUF_INIT;
+		char *path = path_join(dir, names[i]);
+		struct json_error err;
+		int accepted;
+
+		if (read_file(path, &b, 0) < 0) {
+			ok(0, "read %s", path);
+			continue;
+		}
+		accepted = parses(b.s ? b.s : "", b.len, &err);
+		if (names[i][0] == 'y' && !accepted) {
+			bad_y++;
+			printf("# rejected %s: %s at %lu:%lu\n", names[i], err.msg, err.line, err.col);
+		} else if (names[i][0] == 'n' && accepted) {
+			bad_n++;
+			printf("# accepted %s\n", names[i]);
+		} else if (names[i][0] == 'i') {
+			seen_i++;
+		}
+		buf_free(&b);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	ok(n > 300, "corpus has %zu files", n);
+	is_int(bad_y, 0, "every y_ file is accepted");
+	is_int(bad_n, 0, "every n_ file is rejected");
+	ok(seen_i > 0, "every i_ file parsed or failed cleanly (%zu)", seen_i);
+}
+
+static const struct json_value *
+root_of(struct json_doc *doc, const char *text)
+{
+	struct json_error err;
+
+	if (json_parse(doc, text, strlen(text), 0, &err) < 0) {
+		printf("# parse error: %s\n", err.msg);
+		return NULL;
+	}
+	return doc->root;
+}
+
+static void
+integers(void)
+{
+	struct json_doc doc = {0};
+	const struct json_value *v;
+
+	v = root_of(&doc, "[18446744073709551615, -9223372036854775808, 9223372036854775807, -0, 4.0, 1e2, 18446744073709551616]");
+	ok(v && v->type == JSON_ARRAY && v->u.arr.n == 7, "integer array parses");
+	if (v) {
+		const struct json_value *a = v->u.arr.items;
+		ok(a[0].u.num.flags == (JSON_NUM_INT | JSON_NUM_U64) && a[0].u.num.u == UINT64_MAX, "u64 max exact");
+		ok((a[1].u.num.flags & JSON_NUM_I64) && a[1].u.num.i == INT64_MIN, "i64 min exact");
+		ok((a[2].u.num.flags & JSON_NUM_I64) && (a[2].u.num.flags & JSON_NUM_U64) && a[2].u.num.i == INT64_MAX, "i64 max fits both");
+		ok((a[3].u.num.flags & JSON_NUM_I64) && a[3].u.num.i == 0 && signbit(a[3].u.num.d), "-0 is integer zero, double -0.0");
+		ok(a[4].u.num.flags == 0 && a[4].u.num.d == 4.0, "4.0 is not an integer literal");
+		ok(a[5].u.num.flags == 0 && a[5].u.num.d == 100.0, "1e2 is not an integer literal");
+		ok(a[6].u.num.flags == JSON_NUM_INT && a[6].u.num.d == 18446744073709551616.0, "beyond u64: double only");
+	}
+	json_doc_free(&doc);
+}
+
+static void
+roundtrip_u64(void)
+{
+	struct json_doc doc = {0};
+	struct json_writer w;
+	const struct json_value *v = root_of(&doc, "{\"a\":18446744073709551615,\"b\":-9223372036854775808}");
+
+	jw_init(&w, 0);
+	if (v)
+		jw_value(&w, v);
+	is_str(w.s, "{\"a\":18446744073709551615,\"b\":-9223372036854775808}", "64-bit integers survive a round trip");
+	jw_free(&w);
+	json_doc_free(&doc);
+}
+
+static void
+doubles(void)
+{
+	static const struct {
+		double d;
+		const char *want;
+	} cases[] = {
+		{0.0, "0.0"}, {-0.0, "-0.0"}, {3.0, "3.0"}, {0.5, "0.5"}, {12.25, "12.25"},
+		{0.00001, "0.00001"}, {0.00005044666316342617, "0.00005044666316342617"},
+		{1000000000000000.0, "1000000000000000.0"}, {1e16, "1e+16"}, {1.5e16, "1.5e+16"},
+		{1e-6, "1e-6"}, {2.220446049250313e-16, "2.220446049250313e-16"},
+		{1.7976931348623157e308, "1.7976931348623157e+308"}, {5e-324, "5e-324"},
+		{0.1, "0.1"}, {-2.5, "-2.5"}, {15.3 - 10.1, "5.200000000000001"},
+		{123456789012345.6, "123456789012345.6"}, {0.000012, "0.000012"},
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < LEN(cases); i++) {
+		json_format_double(cases[i].d, buf);
+		is_str(buf, cases[i].want, "double %s", cases[i].want);
+	}
+	json_format_double(NAN, buf);
+	is_str(buf, "0.0", "NaN is written as 0.0");
+	json_format_double(-INFINITY, buf);
+	is_str(buf, "0.0", "-inf is written as 0.0");
+}
+
+static void
+shortest_roundtrip(void)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	int bad = 0;
+	char buf[32];
+
+	for (int i = 0; i < 20000; i++) {
+		double d, back;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		memcpy(&d, &x, sizeof d);
+		if (!isfinite(d))
+			continue;
+		json_format_double(d, buf);
+		if (json_strtod(buf, strlen(buf), &back) < 0 || memcmp(&back, &d, sizeof d) != 0)
+			bad++;
+	}
+	is_int(bad, 0, "20000 random doubles round-trip through their spelling");
+}
+
+static void
+errors(void)
+{
+	static const struct {
+		const char *text;
+		const char *msg;
+		unsigned long line, col;
+	} cases[] = {
+		{"", "EOF while parsing a value", 1, 1},
+		{"{\"a\":1,}", "trailing comma", 1, 8},
+		{"{\"a\":1}\n x", "trailing characters", 2, 2},
+		{"[1,\n  2", "EOF while parsing a list", 2, 4},
+		{"{\"a\" 1}", "expected `:`", 1, 6},
+		{"{1:2}", "key must be a string", 1, 2},
+		{"[1e400]", "number out of range", 1, 2},
+		{"\xef\xbb\xbf{}", "expected value", 1, 1},
+		{"[\"a\x01\"]", "control character (\\u0000-\\u001F) found while parsing a string", 1, 4},
+		{"[01]", "expected `,` or `]`", 1, 3},
+		{"nul", "EOF while parsing a value", 1, 4},
+		{"[\"\xff\"]", "invalid UTF-8 in string", 1, 3},
+	};
+	for (size_t i = 0; i < LEN(cases); i++) {
+		struct json_error err;
+		int accepted = parses(cases[i].text, strlen(cases[i].text), &err);
+		ok(!accepted && strcmp(err.msg, cases[i].msg) == 0 && err.line == cases[i].line &&
+		           err.col == cases[i].col,
+		   "error '%s' at %lu:%lu (got '%s' at %lu:%lu)", cases[i].msg, cases[i].line,
+		   cases[i].col, accepted ? "accepted" : err.msg, accepted ? 0 : err.line,
+		   accepted ? 0 : err.col);
+	}
+}
+
+static void
+depth(void)
+{
+	size_t n = 10000;
+	char *deep = emalloc(2 * n + 1);
+	struct json_error err;
+
+	memset(deep, '[', n);
+	memset(deep + n, ']', n);
+	deep[2 * n] = '\0';
+	ok(!parses(deep, 2 * n, &err) && strcmp(err.msg, "recursion limit exceeded") == 0,
+	   "10000-deep nesting is refused cleanly");
+	ok(parses(deep + n - 512, 1024, &err), "512-deep nesting is accepted");
+	ok(!parses(deep + n - 513, 1026, &err), "513-deep nesting is refused");
+	free(deep);
+}
+
+static void
+strings(void)
+{
+	struct json_doc doc = {0};
+	const struct json_value *v = root_of(&doc, "[\"a\\u00e9\\ud83d\\ude00\\/\", \"\\ud800x\", \"\\u0000\"]");
+	struct json_writer w;
+
+	ok(v != NULL, "escaped strings parse");
+	if (v) {
+		is_str(v->u.arr.items[0].u.str.s, "a\xc3\xa9\xf0\x9f\x98\x80/", "escapes and surrogate pairs decode");
+		ok(v->u.arr.items[1].u.str.lone_surrogate, "a lone surrogate is flagged");
+		ok(!v->u.arr.items[0].u.str.lone_surrogate, "a pair is not flagged");
+		is_int(v->u.arr.items[2].u.str.len, 1, "\\u0000 decodes to one NUL byte");
+	}
+	json_doc_free(&doc);
+
+	jw_init(&w, 0);
+	jw_stringn(&w, "q\"\\\b\f\n\r\t\x01\x1f\x7f/\xe2\x80\xa8", 15);
+	is_str(w.s, "\"q\\\"\\\\\\b\\f\\n\\r\\t\\u0001\\u001f\x7f/\xe2\x80\xa8\"", "writer escapes as serde_json");
+	jw_free(&w);
+}
+
+static void
+pretty(void)
+{
+	struct json_writer w;
+
+	jw_init(&w, 1);
+	jw_object_begin(&w);
+	jw_key(&w, "a");
+	jw_array_begin(&w);
+	jw_array_end(&w);
+	jw_key(&w, "b");
+	jw_object_begin(&w);
+	jw_object_end(&w);
+	jw_key(&w, "c");
+	jw_array_begin(&w);
+	jw_uint(&w, 1);
+	jw_object_begin(&w);
+	jw_key(&w, "d");
+	jw_double(&w, 2.0);
+	jw_object_end(&w);
+	jw_array_end(&w);
+	jw_key(&w, "e");
+	jw_null(&w);
+	jw_object_end(&w);
+	is_str(w.s, "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    1,\n    {\n      \"d\": 2.0\n    }\n  ],\n  \"e\": null\n}",
+	       "pretty layout matches serde_json's to_string_pretty");
+	jw_free(&w);
+}
+
+static void
+raw_reemit(void)
+{
+	const char *text = "{ \"b\" : 4.0 , \"a\\u0041\":[ 1e+300, -0.0 ,18446744073709551615 ],\n\"b\": {} }";
+	struct json_doc doc = {0};
+	const struct json_value *v = root_of(&doc, text);
+	struct json_writer w;
+
+	jw_init(&w, 0);
+	if (v)
+		jw_value_raw(&w, v);
+	is_str(w.s, "{\"b\":4.0,\"a\\u0041\":[1e+300,-0.0,18446744073709551615],\"b\":{}}",
+	       "raw re-emission keeps order, duplicates and spellings");
+	ok(v && json_count(v, "b") == 2 && json_get(v, "b")->type == JSON_NUMBER &&
+	           json_get_last(v, "b")->type == JSON_OBJECT && json_get(v, "aA") != NULL,
+	   "lookups: first, last, count, decoded keys");
+	jw_free(&w);
+	json_doc_free(&doc);
+}
+
+int
+main(void)
+{
+	corpus();
+	integers();
+	roundtrip_u64();
+	doubles();
+	shortest_roundtrip();
+	errors();
+	depth();
+	strings();
+	pretty();
+	raw_reemit();
+	return done_testing();
+}
