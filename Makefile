@@ -16,6 +16,7 @@ BIN = $(BINSRC:.c=)
 
 UNITSRC != ls t/unit/*.c 2>/dev/null || true
 UNIT = $(UNITSRC:.c=.t)
+SHTESTS != ls t/t[0-9]*.sh 2>/dev/null || true
 
 MAN1 != ls man/*.1 2>/dev/null || true
 MAN5 != ls man/*.5 2>/dev/null || true
@@ -43,7 +44,7 @@ $(BIN): $(LIB) $(LIBHDR)
 $(UNIT): $(LIB) $(LIBHDR) t/unit/tap.h
 
 check: all $(UNIT)
-	KTSTR_TOP="$$(pwd)" prove --exec '' -j2 $(UNIT) t/t[0-9]*.sh
+	KTSTR_TOP="$$(pwd)" prove --exec '' -j2 $(UNIT) $(SHTESTS)
 
 # The sanitizer build replaces the normal objects; clean before and after
 # so neither build picks up the other's objects.
