@@ -25,6 +25,12 @@ int sidecar_is_candidate(const char *name);
  * into err, without position, and returns -1.
  */
 int sidecar_validate(const struct json_value *root, char *err, size_t errlen);
+/*
+ * sidecar_validate that also reports where the problem ends in the
+ * parsed text (*where points into it, NULL when there is no place), so
+ * a caller holding the text can add "at line L column C".
+ */
+int sidecar_check(const struct json_value *root, char *err, size_t errlen, const char **where);
 
 /*
  * Parse and validate text as one sidecar.  On failure fills err with
@@ -111,6 +117,27 @@ char *sidecar_newest_run(const char *root);
  * max(3, len/3); ties to the first in sorted order.  NULL if none.
  */
 char *sidecar_suggest_run(const char *root, const char *run);
+
+/*
+ * The fatal message of stats.md §9 step 1 for a run that is not under
+ * root, with its "Did you mean" suggestion; caller frees.
+ */
+char *sidecar_run_not_found(const char *root, const char *run);
+
+/*
+ * The "_run" name of a run directory given as a path (sidecar.md
+ * §13.2): its last component, or that of its canonical path for ".",
+ * ".." and "/"; caller frees.
+ */
+char *sidecar_run_name(const char *path);
+
+/*
+ * A directory operand (sidecar.md §13.1, stats.md §1.1): a run
+ * directory (walked by W-RUN, run = sidecar_run_name) when it has a
+ * candidate directly inside, else a runs root (W-POOL); archive marked.
+ * Returns 0, -1 (errno set) when it cannot be listed.
+ */
+int sidecar_read_dir(const char *path, unsigned flags, struct sidecar_set *out);
 
 /*
  * stats.md §1.1: read a file (or stdin when path is "-", named
