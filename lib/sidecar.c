@@ -96,7 +96,7 @@ sidecar_parse(struct json_doc *doc, const char *text, size_t len, char *err, siz
 
 /* ---- sets ---- */
 
-static void
+void
 sidecar_free(struct sidecar *sc)
 {
 	if (sc == NULL)
@@ -120,12 +120,18 @@ sidecar_set_free(struct sidecar_set *set)
 	}
 	free(set->v);
 	free(set->errs);
-	memset(set, 0, sizeof *set);
+	set->v = NULL;
+	set->errs = NULL;
+	set->n = set->nerrs = set->walked = 0;
 }
 
 void
 sidecar_set_add(struct sidecar_set *set, struct sidecar *sc)
 {
+	if (set->each) {
+		set->each(sc, set->arg);
+		return;
+	}
 	/* Grow by doubling: a pool of 10k sidecars must not be quadratic. */
 	if ((set->n & (set->n - 1)) == 0)
 		set->v = ereallocarray(set->v, set->n ? set->n * 2 : 1, sizeof *set->v);
@@ -269,9 +275,8 @@ new_sidecar(const char *path, const char *run, int archive, char *text, size_t l
 	return sc;
 }
 
-/* *Load* of stats.md §1.3: one candidate file of a walk. */
-static void
-load(const char *path, const char *run, int archive, unsigned flags, struct sidecar_set *out)
+void
+sidecar_load(const char *path, const char *run, int archive, unsigned flags, struct sidecar_set *out)
 {
 	struct json_doc doc;
 	char err[256], *text;
@@ -389,7 +394,7 @@ sidecar_walk_run(const char *dir, const char *run, int archive, unsigned flags,
 			continue;
 		}
 		if (sidecar_is_candidate(top[i].name))
-			load(path, run, archive, flags, out);
+			sidecar_load(path, run, archive, flags, out);
 		free(path);
 	}
 	free_entries(top, n);
@@ -401,7 +406,7 @@ sidecar_walk_run(const char *dir, const char *run, int archive, unsigned flags,
 				if (!sidecar_is_candidate(sub[j].name))
 					continue;
 				char *path = path_join(subdirs[i], sub[j].name);
-				load(path, run, archive, flags, out);
+				sidecar_load(path, run, archive, flags, out);
 				free(path);
 			}
 			free_entries(sub, m);

@@ -62,6 +62,13 @@ struct sidecar_set {
 	struct sidecar_error *errs; /* failures in walk order */
 	size_t nerrs;
 	size_t walked; /* candidates seen (valid + failed) */
+	/*
+	 * When set, each valid sidecar is handed to each(sc, arg) as soon
+	 * as it is loaded instead of being kept in v (each owns it: free
+	 * with sidecar_free), so a stream of any size runs in constant memory.
+	 */
+	void (*each)(struct sidecar *sc, void *arg);
+	void *arg;
 };
 
 /* Flags for the walkers. */
@@ -69,6 +76,7 @@ enum {
 	SIDECAR_QUIET = 1, /* do not print the per-file stderr lines */
 };
 
+void sidecar_free(struct sidecar *sc);
 void sidecar_set_free(struct sidecar_set *set);
 /* Appends one sidecar (takes ownership). */
 void sidecar_set_add(struct sidecar_set *set, struct sidecar *sc);
@@ -101,6 +109,13 @@ long sidecar_walk_pool(const char *root, int archive, unsigned flags, struct sid
  */
 long sidecar_list_runs(const char *root, char ***names);
 void sidecar_free_names(char **names, size_t n);
+
+/*
+ * *Load* of stats.md §1.3: read path as one sidecar (whatever its name)
+ * into out, or record and report its failure as W-RUN does.
+ */
+void sidecar_load(const char *path, const char *run, int archive, unsigned flags,
+                  struct sidecar_set *out);
 
 /* 1 when dir holds at least one sidecar candidate directly in it. */
 int sidecar_dir_has_candidate(const char *dir);
