@@ -60,6 +60,15 @@ test_expect_success 'EXAMPLES: why are some fields null' '
 	test_cmp expect got
 '
 
+test_expect_success 'ktstr-sidecar(5) EXAMPLES: the smallest sidecar is valid' '
+	awk "/^\.Bd -literal/ { n++; next } /^\.Ed/ { if (n == 1) exit } n == 1" \
+		"$TOP/man/ktstr-sidecar.5" >t-55f6b9881e152f8c.ktstr.json &&
+	test -s t-55f6b9881e152f8c.ktstr.json &&
+	ktstr-scan t-55f6b9881e152f8c.ktstr.json >/dev/null && echo valid >actual &&
+	echo valid >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'the man page lists every option of usage()' '
 	test_must_fail ktstr-scan --help 2>usage &&
 	for opt in --dir --run --newest --explain --json; do
