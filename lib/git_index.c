@@ -115,6 +115,7 @@ varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
 		v = ((v + 1) << 7) | (c & 127);
 	}
 	*pp = p;
+	*out = v;
 	return 0;
 }
 
