@@ -126,7 +126,9 @@ static void
 str_set(struct host_str *dst, const char *s, size_t n)
 {
 	free(dst->s);
-	dst->s = estrndup(s, n);
+	dst->s = emalloc(n + 1); /* not strndup: the text may hold NUL bytes */
+	memcpy(dst->s, s, n);
+	dst->s[n] = '\0';
 	dst->len = n;
 }
 
@@ -229,7 +231,8 @@ cpulist_parse(const char *s, size_t n, int strict, struct cpulist *l)
 			break;
 		s = comma + 1;
 	}
-	qsort(l->v, l->n, sizeof(*l->v), cmp_u64);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_u64);
 	return 0;
 }
 
@@ -438,7 +441,8 @@ collect_tunables(struct probe *p, struct host_context *hc)
 		hc->has_sched_tunables = 0;
 	}
 	closedir(d);
-	qsort(hc->sched_tunables, hc->ntunables, sizeof(*hc->sched_tunables), cmp_tunable);
+	if (hc->ntunables > 1)
+		qsort(hc->sched_tunables, hc->ntunables, sizeof(*hc->sched_tunables), cmp_tunable);
 }
 
 /* §4.7 node_id: the first "nodeN" entry of cpuN/, in listing order. */
