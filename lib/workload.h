@@ -167,6 +167,7 @@ struct wl_progress {
 	uint64_t duration_ms;
 	unsigned workers_alive;
 	unsigned workers_total;
+	int done; /* last call: the workload stopped (clear the line) */
 };
 
 typedef void (*wl_progress_fn)(void *arg, const struct wl_progress *p);
@@ -214,7 +215,10 @@ void wl_opts_init(struct wl_opts *o);
  */
 int wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen);
 
-/* A progress line on stderr when it is a terminal: "\r[1.5/2.0s] NAME 4/4 workers". */
+/*
+ * A progress line on stderr when it is a terminal, redrawn in place:
+ * "[1.5/2.0s] NAME: 4/4 workers alive"; erased by the last call.
+ */
 void wl_progress_tty(void *arg, const struct wl_progress *p);
 
 /* ---- scenarios (§6.5) ---- */
