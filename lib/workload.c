@@ -624,6 +624,11 @@ skip_result(struct wl_result *res, const char *why)
 	res->passed = 1;
 	res->skipped = 1;
 	wl_detail_add(&res->details, &res->ndetails, WL_D_SKIP, "%s", why);
+	for (size_t i = 0; i < res->ngroups; i++) {
+		free(res->groups[i].reports);
+		res->groups[i].reports = NULL;
+		res->groups[i].nreports = 0;
+	}
 }
 
 /* Build res->groups from the scenario and the options (§6.2 step 5, §2.1 override). */
