@@ -1310,23 +1310,6 @@ report_render(struct buf *out, const struct report *r)
 		buf_puts(out, r->host_section);
 }
 
-const struct json_value *
-side_host(const struct row *rows, size_t n, const struct filter *f)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const struct json_value *h;
-
-		if (rows[i].sidecar == NULL || !filter_match(f, &rows[i]))
-			continue;
-		h = json_get(rows[i].sidecar, "host");
-		if (h && h->type != JSON_NULL)
-			return h;
-	}
-	return NULL;
-}
-
 /* ---- --list-values (§7) ---- */
 
 /* NULL (None) first, then byte-wise. */

@@ -182,12 +182,6 @@ struct report {
 /* §5.11 stdout. */
 void report_render(struct buf *out, const struct report *r);
 
-/*
- * §5.12: the host object of the first row (pool order) f selects with
- * a non-null host, or NULL.
- */
-const struct json_value *side_host(const struct row *rows, size_t n, const struct filter *f);
-
 /* §7 --list-values, text or pretty JSON. */
 void list_values(struct buf *out, const struct row *rows, size_t n, int json);
 

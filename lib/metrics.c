@@ -179,7 +179,54 @@ row_free(struct row *r)
 	free(r->ext);
 	free(r->own[0]);
 	free(r->own[1]);
+	free(r->strings);
 	memset(r, 0, sizeof *r);
+}
+
+/* Appends s to the block (NULL stays NULL); returns its offset + 1, 0 for NULL. */
+static size_t
+stash(struct buf *b, const char *s)
+{
+	size_t at = b->len + 1;
+
+	if (s == NULL)
+		return 0;
+	buf_add(b, s, strlen(s) + 1);
+	return at;
+}
+
+static const char *
+unstash(const char *block, size_t at)
+{
+	return at ? block + at - 1 : NULL;
+}
+
+void
+row_detach(struct row *r)
+{
+	const char **str[] = {&r->scenario,       &r->topology, &r->work_type,     &r->scheduler,
+	                      &r->kernel_version, &r->commit,   &r->kernel_commit, &r->run_source};
+	struct buf b = BUF_INIT;
+	size_t *at = ereallocarray(NULL, LEN(str) + r->nflags + r->next + 1, sizeof *at);
+	size_t i, k = 0;
+
+	/* Offsets first: the block moves while it grows. */
+	for (i = 0; i < LEN(str); i++)
+		at[k++] = stash(&b, *str[i]);
+	for (i = 0; i < r->nflags; i++)
+		at[k++] = stash(&b, r->flags[i]);
+	for (i = 0; i < r->next; i++)
+		at[k++] = stash(&b, r->ext[i].name);
+	r->strings = buf_detach(&b);
+	k = 0;
+	for (i = 0; i < LEN(str); i++)
+		*str[i] = unstash(r->strings, at[k++]);
+	for (i = 0; i < r->nflags; i++)
+		r->flags[i] = unstash(r->strings, at[k++]);
+	for (i = 0; i < r->next; i++)
+		r->ext[i].name = unstash(r->strings, at[k++]);
+	r->sidecar = NULL;
+	free(at);
 }
 
 const struct ext_metric *

@@ -72,8 +72,9 @@ struct row {
 	double f[NMETRICS]; /* finite; integer fields hold integral values */
 	struct ext_metric *ext;
 	size_t next;
-	const struct json_value *sidecar; /* the source object; NULL for an aggregate */
-	char *own[2];
+	const struct json_value *sidecar; /* the source object; NULL once detached */
+	char *own[2];   /* the "+mixed" commits of an aggregate */
+	char *strings;  /* every string of a detached row */
 };
 
 /*
@@ -84,6 +85,13 @@ struct row {
  */
 void row_from_json(struct row *r, const struct json_value *obj, int archive);
 void row_free(struct row *r);
+
+/*
+ * Copy every string the row points to into memory it owns, so the
+ * sidecar's document can be freed (a pool of any size then costs only
+ * its rows).
+ */
+void row_detach(struct row *r);
 
 /* The ext_metrics entry named name, or NULL. */
 const struct ext_metric *row_ext(const struct row *r, const char *name);
