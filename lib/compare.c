@@ -8,6 +8,7 @@
 
 #include "compare.h"
 #include "json.h"
+#include "revspec.h"
 #include "table.h"
 
 const char *const dim_name[NDIMS] = {
@@ -182,17 +183,16 @@ filter_match(const struct filter *f, const struct row *r)
 	return 1;
 }
 
-/*
- * §5.3 with no repository: every value is used literally and silently.
- * Revision expressions are lib/git's job; until it is linked in, this
- * is the one place that changes.
- */
 void
 commit_expand(const char *option, const char *value, int kernel, struct strlist *out)
 {
-	(void)option;
-	(void)kernel;
-	strlist_add(out, value);
+	char **v = NULL;
+	size_t n = 0, i;
+
+	revspec_expand(option, kernel, value, &v, &n);
+	for (i = 0; i < n; i++)
+		strlist_add(out, v[i]);
+	revspec_free(v, n);
 }
 
 void
