@@ -63,59 +63,6 @@ once(int code, const char *name)
 	}
 }
 
-static void
-list_metrics(struct buf *out, int json)
-{
-	static const char *const header[] = {"NAME", "POLARITY", "DEFAULT_ABS", "DEFAULT_REL", "UNIT"};
-	struct table t;
-	size_t i;
-
-	if (json) {
-		struct json_writer w;
-
-		jw_init(&w, 1);
-		jw_array_begin(&w);
-		for (i = 0; i < NMETRICS; i++) {
-			jw_object_begin(&w);
-			jw_key(&w, "name");
-			jw_string(&w, metrics[i].name);
-			jw_key(&w, "polarity");
-			jw_string(&w, metrics[i].polarity == LOWER_BETTER ? "LowerBetter" : "HigherBetter");
-			jw_key(&w, "default_abs");
-			jw_double(&w, metrics[i].default_abs);
-			jw_key(&w, "default_rel");
-			jw_double(&w, metrics[i].default_rel);
-			jw_key(&w, "display_unit");
-			jw_string(&w, metrics[i].unit);
-			jw_object_end(&w);
-		}
-		jw_array_end(&w);
-		/* §8: no newline after the closing bracket. */
-		buf_add(out, w.s, w.len);
-		jw_free(&w);
-		return;
-	}
-	table_init(&t, 5, header);
-	for (i = 0; i < NMETRICS; i++) {
-		struct buf abs = BUF_INIT, rel = BUF_INIT;
-		const char *cells[5];
-
-		format_plain(&abs, metrics[i].default_abs);
-		format_plain(&rel, metrics[i].default_rel);
-		cells[0] = metrics[i].name;
-		cells[1] = metrics[i].polarity == LOWER_BETTER ? "lower" : "higher";
-		cells[2] = abs.s;
-		cells[3] = rel.s;
-		cells[4] = metrics[i].unit;
-		table_add(&t, cells);
-		buf_free(&abs);
-		buf_free(&rel);
-	}
-	table_render(&t, 0, out);
-	buf_putc(out, '\n');
-	table_free(&t);
-}
-
 /*
  * The pool as rows.  Each sidecar becomes a detached row as soon as it
  * is read and its document is freed, so memory grows with the rows
