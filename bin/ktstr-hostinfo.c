@@ -76,21 +76,21 @@ live(int json)
 static void
 take_host(struct side *s, const struct json_value *sidecar, const char *where)
 {
-	const struct json_value *h = json_get(sidecar, "host");
 	struct host_context hc;
 	char err[256];
 
-	if (h && h->type != JSON_NULL) {
-		if (host_from_json(&hc, h, err, sizeof(err)) < 0) {
-			warn("skipping %s: %s", where, err);
-			return;
-		}
+	switch (host_from_sidecar(&hc, sidecar, err, sizeof(err))) {
+	case -1:
+		warn("skipping %s: %s", where, err);
+		return;
+	case 1:
 		if (s->found) {
 			host_free(&hc);
 		} else {
 			s->hc = hc;
 			s->found = 1;
 		}
+		break;
 	}
 	s->nvalid++;
 }

@@ -975,6 +975,18 @@ fail:
 	return -1;
 }
 
+int
+host_from_sidecar(struct host_context *hc, const struct json_value *sidecar, char *err,
+                  size_t errlen)
+{
+	const struct json_value *h = json_get(sidecar, "host");
+
+	memset(hc, 0, sizeof(*hc));
+	if (!h || h->type == JSON_NULL)
+		return 0;
+	return host_from_json(hc, h, err, errlen) < 0 ? -1 : 1;
+}
+
 /* ---- writing JSON (hostinfo.md §3) ---- */
 
 static void
