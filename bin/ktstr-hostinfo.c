@@ -192,6 +192,10 @@ read_items(const char *name, const char *text, size_t len, const char *run, stru
 		}
 		json_doc_free(&doc);
 	}
+	if (rc == 0 && !run && s->nlines == 0) {
+		warn("cannot parse '%s': %s", name, whole_err);
+		rc = -1;
+	}
 	return rc;
 }
 

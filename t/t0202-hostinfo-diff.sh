@@ -144,6 +144,15 @@ test_expect_success 'errors: unreadable, unparseable, bad host, missing run' '
 	grep "^ktstr-hostinfo: cannot parse '\''badstream:2'\''" err
 '
 
+test_expect_success 'an empty operand is an error' '
+	: >empty &&
+	test_must_fail ktstr-hostinfo --diff empty A >out 2>err &&
+	test ! -s out &&
+	grep "^ktstr-hostinfo: cannot parse '\''empty'\'': EOF while parsing a value at line 1 column [0-9]*\$" err &&
+	printf "\n \n" | test_must_fail ktstr-hostinfo --diff A - 2>err &&
+	grep "^ktstr-hostinfo: cannot parse '\''<stdin>'\'': EOF while parsing" err
+'
+
 test_expect_success 'a sidecar that fails validation is no host, with a warning' '
 	echo "{\"test_name\": 1, \"host\": {}}" >badsc &&
 	test_expect_code 1 ktstr-hostinfo --diff badsc A >actual 2>err &&
