@@ -17,7 +17,7 @@ struct side {
 	struct host_context hc;
 	int found;      /* hc holds a context */
 	size_t nvalid;  /* sidecars that parsed */
-	size_t nlines;  /* stream lines that named the run */
+	size_t nlines;  /* items read; from a stream, the lines of the run */
 };
 
 static void
