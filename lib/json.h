@@ -723,11 +723,42 @@ json__push_mem(struct json__parser *ps)
 	return &ps->mems[ps->nmems++];
 }
 
+/*
+ * After a container element: 1 when the container closes, 0 when a
+ * comma announces another element, -1 on error.
+ */
+static int
+json__after_element(struct json__parser *ps, char close, const char *eof_msg,
+                    const char *expect_msg)
+{
+	json__skip_ws(ps);
+	if (ps->p >= ps->end) {
+		json__fail_at(ps, ps->end, eof_msg);
+		return -1;
+	}
+	if (*ps->p == close) {
+		ps->p++;
+		return 1;
+	}
+	if (*ps->p != ',') {
+		json__fail_at(ps, ps->p, expect_msg);
+		return -1;
+	}
+	ps->p++;
+	json__skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == close) {
+		json__fail_at(ps, ps->p, "trailing comma");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 json__array(struct json__parser *ps, struct json_value *v)
 {
 	size_t base = ps->nvals, n;
 	struct json_value tmp;
+	int rc;
 
 	ps->p++; /* [ */
 	json__skip_ws(ps);
@@ -739,25 +770,11 @@ json__array(struct json__parser *ps, struct json_value *v)
 		if (json__value(ps, &tmp, "a list") < 0)
 			return -1;
 		*json__push_val(ps) = tmp;
-		json__skip_ws(ps);
-		if (ps->p >= ps->end) {
-			json__fail_at(ps, ps->end, "EOF while parsing a list");
+		rc = json__after_element(ps, ']', "EOF while parsing a list", "expected `,` or `]`");
+		if (rc < 0)
 			return -1;
-		}
-		if (*ps->p == ']') {
-			ps->p++;
+		if (rc > 0)
 			break;
-		}
-		if (*ps->p != ',') {
-			json__fail_at(ps, ps->p, "expected `,` or `]`");
-			return -1;
-		}
-		ps->p++;
-		json__skip_ws(ps);
-		if (ps->p < ps->end && *ps->p == ']') {
-			json__fail_at(ps, ps->p, "trailing comma");
-			return -1;
-		}
 	}
 done:
 	n = ps->nvals - base;
@@ -777,6 +794,7 @@ json__object(struct json__parser *ps, struct json_value *v)
 {
 	size_t base = ps->nmems, n;
 	struct json_member m;
+	int rc;
 
 	ps->p++; /* { */
 	json__skip_ws(ps);
@@ -814,25 +832,11 @@ json__object(struct json__parser *ps, struct json_value *v)
 		if (json__value(ps, &m.value, "an object") < 0)
 			return -1;
 		*json__push_mem(ps) = m;
-		json__skip_ws(ps);
-		if (ps->p >= ps->end) {
-			json__fail_at(ps, ps->end, "EOF while parsing an object");
+		rc = json__after_element(ps, '}', "EOF while parsing an object", "expected `,` or `}`");
+		if (rc < 0)
 			return -1;
-		}
-		if (*ps->p == '}') {
-			ps->p++;
+		if (rc > 0)
 			break;
-		}
-		if (*ps->p != ',') {
-			json__fail_at(ps, ps->p, "expected `,` or `}`");
-			return -1;
-		}
-		ps->p++;
-		json__skip_ws(ps);
-		if (ps->p < ps->end && *ps->p == '}') {
-			json__fail_at(ps, ps->p, "trailing comma");
-			return -1;
-		}
 	}
 done:
 	n = ps->nmems - base;
