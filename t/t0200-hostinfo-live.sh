@@ -25,7 +25,7 @@ test_expect_success 'uname fields are those of uname(1)' '
 '
 
 test_expect_success 'cpu_model is the first model name of /proc/cpuinfo' '
-	want=$(sed -n "/^\$/q; s/^model name[	 ]*: *//p" /proc/cpuinfo | sed "1q;s/[ 	]*\$//") &&
+	want=$(sed -n "/^\$/q; s/^model name[	 ]*: *//p" /proc/cpuinfo | sed "s/[ 	]*\$//;1q") &&
 	if [ -n "$want" ]; then
 		test "$(field cpu_model)" = "$want"
 	else
