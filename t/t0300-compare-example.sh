@@ -80,6 +80,14 @@ test_expect_success 'Example 5: --dir ROOT and a ROOT operand read run_source as
 	test_cmp expect.archive actual2
 '
 
+test_expect_success 'Example 5: through ktstr-scan, with and without --dir' '
+	ktstr-scan | test_expect_code 1 ktstr-compare --a-kernel 6.14 --b-kernel 6.15 >actual &&
+	test_cmp expect actual &&
+	ktstr-scan --dir $T/ktstr |
+		test_expect_code 1 ktstr-compare --a-kernel 6.14 --b-kernel 6.15 >actual &&
+	test_cmp expect.archive actual
+'
+
 test_expect_success 'Example 5: -E nomatch compares nothing but keeps the header lines' '
 	ktstr-compare --a-kernel 6.14 --b-kernel 6.15 -E nomatch </dev/null >actual &&
 	cat >expect.e <<-\EOF &&

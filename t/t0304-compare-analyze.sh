@@ -59,6 +59,15 @@ test_expect_success 'Example 6: the same run as an operand, a stream, or the new
 	test_cmp expect6 actual
 '
 
+test_expect_success 'the newest run: equal times go to the last name' '
+	touch -d "2025-01-02 00:00" target/ktstr/old &&
+	ktstr-compare --analyze </dev/null >actual &&
+	grep -q "^  old  " actual &&
+	touch -d "2025-01-03 00:00" target/ktstr/new &&
+	ktstr-compare --analyze </dev/null >actual &&
+	test_cmp expect6 actual
+'
+
 test_expect_success 'no run, no sidecars: a notice and exit 0' '
 	mkdir none &&
 	KTSTR_SIDECAR_DIR=$TRASH/none ktstr-compare --analyze </dev/null >out 2>err &&
