@@ -218,12 +218,14 @@ same_set(const struct strlist *x, const struct strlist *y)
 	size_t i = 0, j = 0;
 	int same = 1;
 
-	while (same && (i < x->n || j < y->n)) {
+	while (i < x->n || j < y->n) {
+		const char *v;
+
 		if (i == x->n || j == y->n || strcmp(sx[i], sy[j]) != 0) {
 			same = 0;
 			break;
 		}
-		const char *v = sx[i];
+		v = sx[i];
 		while (i < x->n && strcmp(sx[i], v) == 0)
 			i++;
 		while (j < y->n && strcmp(sy[j], v) == 0)
