@@ -524,6 +524,54 @@ passes(void)
 	side_free(&sb);
 }
 
+static void
+render(void)
+{
+	struct slicing sl = kernel_slice();
+	struct policy p = {0};
+	struct row a[3], b[1];
+	struct side sa, sb;
+	struct result res;
+	struct report rep;
+	struct buf out = BUF_INIT;
+	struct filter f;
+	size_t d;
+
+	for (d = 0; d < NDIMS; d++)
+		f.dim[d] = &L0[d];
+	/* Two A groups share (scenario, topology, work_type, flags): the later wins. */
+	a[0] = mkrow("t", "6.14", "c1", "s", 10);
+	a[1] = mkrow("t", "6.14", "c2", "s", 10);
+	a[2] = mkrow("t", "6.14", "c2", "s", 10);
+	a[2].passed = 0;
+	b[0] = mkrow("t", "6.15", "c1", "s", 20);
+	side_select(&sa, a, 3, &f);
+	side_select(&sb, b, 1, &f);
+	side_group(&sa, &sl, 1);
+	side_group(&sb, &sl, 1);
+	compare_sides(&sa, &sb, NULL, &p, &res);
+	rep = (struct report){&sl, {"6.14", "6.15"}, 1, 0, {&sa, &sb}, &res, ""};
+	report_render(&out, &rep);
+	is_str(out.s,
+	       "slicing dimensions: kernel\n"
+	       "pairing on: scenario, scheduler, topology, work-type, project-commit, kernel-commit, "
+	       "run-source, flags\n"
+	       "averaged across 3 runs (6.14) and 1 runs (6.15)\n"
+	       " TEST                             METRIC        6.14   6.15   DELTA    VERDICT    \n"
+	       " t/s/1n1l2c1t/CpuSpin/c1//local/  worst_spread  10.00  20.00  +10.00%  REGRESSION \n"
+	       "\n"
+	       "summary: 1 regressions, 0 improvements, 0 unchanged\n"
+	       "\n"
+	       "per-group pass counts (passes_observed/total_observed):\n"
+	       "  t/1n1l2c1t/CpuSpin: 6.14=1/2 6.15=1/1\n"
+	       "  1 row(s) removed from '6.14' (no matching key in '6.15')\n",
+	       "report: the later group of a side replaces the earlier in the pass counts");
+	result_free(&res);
+	side_free(&sa);
+	side_free(&sb);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -535,6 +583,7 @@ main(void)
 	averaging();
 	ext_average();
 	passes();
+	render();
 	reset_lists();
 	return done_testing();
 }
