@@ -135,30 +135,39 @@ stdin_is_input(void)
 	return fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
 }
 
+static void
+analysis_take(struct sidecar *sc, void *arg)
+{
+	analysis_add(arg, sc->doc.root);
+	sidecar_free(sc);
+}
+
 /* §11: the explicit inputs or stdin stream, else the one run directory. */
 static void
-load_analysis(const char *dir, char **operands, size_t noperands, struct sidecar_set *set)
+load_analysis(const char *dir, char **operands, size_t noperands, struct analysis *a)
 {
+	struct sidecar_set set = {0};
 	const char *env = getenv("KTSTR_SIDECAR_DIR");
 	char *root, *name, *path, *source = NULL;
 
+	set.each = analysis_take;
+	set.arg = a;
 	if (dir || noperands || stdin_is_input()) {
-		sidecar_load_inputs(dir, operands, noperands, 0, set, &source);
+		sidecar_load_inputs(dir, operands, noperands, 0, &set, &source);
 		free(source);
-		return;
+	} else if (env && *env) {
+		sidecar_walk_run(env, NULL, 0, 0, &set);
+	} else {
+		root = runs_root();
+		if ((name = sidecar_newest_run(root)) != NULL) {
+			path = path_join(root, name);
+			sidecar_walk_run(path, name, 0, 0, &set);
+			free(path);
+			free(name);
+		}
+		free(root);
 	}
-	if (env && *env) {
-		sidecar_walk_run(env, NULL, 0, 0, set);
-		return;
-	}
-	root = runs_root();
-	if ((name = sidecar_newest_run(root)) != NULL) {
-		path = path_join(root, name);
-		sidecar_walk_run(path, name, 0, 0, set);
-		free(path);
-		free(name);
-	}
-	free(root);
+	sidecar_set_free(&set);
 }
 
 /* §5.3 for the six commit lists, in place. */
@@ -409,22 +418,14 @@ main(int argc, char *argv[])
 		break;
 	}
 	case MODE_ANALYZE: {
-		struct sidecar_set set = {0};
-		struct row *rows;
+		struct analysis a = ANALYSIS_INIT;
 
-		load_analysis(dir, argv, (size_t)argc, &set);
-		if (set.n == 0) {
+		load_analysis(dir, argv, (size_t)argc, &a);
+		if (a.n == 0)
 			warn("no sidecar data found (skipped)");
-		} else {
-			rows = ecalloc(set.n, sizeof *rows);
-			for (size_t i = 0; i < set.n; i++)
-				row_from_json(&rows[i], set.v[i]->doc.root, 0);
-			analyze(&out, rows, set.n);
-			for (size_t i = 0; i < set.n; i++)
-				row_free(&rows[i]);
-			free(rows);
-		}
-		sidecar_set_free(&set);
+		else
+			analysis_render(&out, &a);
+		analysis_free(&a);
 		break;
 	}
 	case MODE_COMPARE:

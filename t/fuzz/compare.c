@@ -45,6 +45,7 @@ static void
 sidecar(const char *text, size_t len)
 {
 	struct json_doc doc = {0};
+	struct analysis an = ANALYSIS_INIT;
 	struct row rows[2];
 	struct strlist none[NDIMS] = {{0}};
 	struct filter f;
@@ -59,9 +60,12 @@ sidecar(const char *text, size_t len)
 		json_doc_free(&doc);
 		return;
 	}
+	analysis_add(&an, doc.root);
+	analysis_add(&an, doc.root);
+	analysis_render(&out, &an);
+	analysis_free(&an);
 	row_from_json(&rows[0], doc.root, 0);
 	row_from_json(&rows[1], doc.root, 1);
-	analyze(&out, rows, 2);
 	row_detach(&rows[1]);
 	list_values(&out, rows, 2, 1);
 	for (d = 0; d < NDIMS; d++)
