@@ -288,13 +288,15 @@ sidecar_load(const char *path, const char *run, int archive, unsigned flags, str
 		add_io_error(out, path, rc, flags);
 		return;
 	}
-	if (!utf8_valid(text, len)) {
-		add_error(out, path, "stream did not contain valid UTF-8", 1, flags);
-		free(text);
-		return;
-	}
+	/*
+	 * The parser refuses invalid UTF-8 anywhere, so only a failed parse
+	 * needs the check that turns it into a read failure.
+	 */
 	if (sidecar_parse(&doc, text, len, err, sizeof err) < 0) {
-		add_error(out, path, err, 0, flags);
+		if (!utf8_valid(text, len))
+			add_error(out, path, "stream did not contain valid UTF-8", 1, flags);
+		else
+			add_error(out, path, err, 0, flags);
 		free(text);
 		return;
 	}
