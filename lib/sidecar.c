@@ -689,7 +689,7 @@ read_stream(char *text, size_t len, const char *name, unsigned flags, struct sid
 	for (; p < end; p++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char label[64], err[256], *line;
+		char err[256], *line, *where;
 		struct json_doc doc;
 
 		lineno++;
@@ -697,8 +697,7 @@ read_stream(char *text, size_t len, const char *name, unsigned flags, struct sid
 			out->walked++;
 			line = estrndup(p, n);
 			if (sidecar_parse(&doc, line, n, err, sizeof err) < 0) {
-				snprintf(label, sizeof label, ":%zu", lineno);
-				char *where = easprintf("%s%s", name, label);
+				where = easprintf("%s:%zu", name, lineno);
 				add_error(out, where, err, 0, flags);
 				free(where);
 				free(line);
@@ -735,7 +734,8 @@ read_text(char *text, size_t len, const char *name, unsigned flags, struct sidec
 		sidecar_set_add(out, new_sidecar(name, NULL, 0, text, len, &doc, 0, 1));
 		return;
 	}
-	if (nl != NULL && one_value(p, n)) {
+	/* A single JSON value that is not a sidecar is not a stream either. */
+	if (nl != NULL && !one_value(text, len) && one_value(p, n)) {
 		read_stream(text, len, name, flags, out);
 		return;
 	}
