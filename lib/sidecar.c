@@ -695,7 +695,10 @@ read_stream(char *text, size_t len, const char *name, unsigned flags, struct sid
 		lineno++;
 		if (!blank(p, n)) {
 			out->walked++;
-			line = estrndup(p, n);
+			/* Not estrndup: a line may hold NUL bytes (then it fails to parse). */
+			line = emalloc(n + 1);
+			memcpy(line, p, n);
+			line[n] = '\0';
 			if (sidecar_parse(&doc, line, n, err, sizeof err) < 0) {
 				where = easprintf("%s:%zu", name, lineno);
 				add_error(out, where, err, 0, flags);

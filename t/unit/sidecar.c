@@ -532,6 +532,15 @@ test_streams(void)
 		is_str(set.errs[0].path, path, "named without a line number");
 	sidecar_set_free(&set);
 
+	/* Found by t/fuzz/json.c: a NUL byte inside a later line of a stream. */
+	static const char nul[] = "{\"a\": 1}\n\"x\0yyyyyyyyyyyy\n";
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ok(write(fd, nul, sizeof nul - 1) == (ssize_t)sizeof nul - 1, "a stream with a NUL byte");
+	close(fd);
+	sidecar_read_file(path, SIDECAR_QUIET, &set);
+	ok(set.n == 0 && set.nerrs == 2, "two failed lines, read within bounds");
+	sidecar_set_free(&set);
+
 	fd = open(path, O_WRONLY | O_TRUNC);
 	ok(write(fd, "\n \n", 3) == 3, "a blank file");
 	close(fd);
