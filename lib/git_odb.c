@@ -751,6 +751,11 @@ git_odb_free(struct git_repo *repo)
 		for (i = 0; i < CACHE_SLOTS; i++)
 			free(repo->cache[i].data);
 	free(repo->cache);
+	repo->packs = NULL;
+	repo->objdirs = NULL;
+	repo->cache = NULL;
+	repo->npacks = repo->nobjdirs = 0;
+	repo->packs_loaded = repo->objdirs_loaded = 0;
 }
 
 int
