@@ -413,6 +413,10 @@ git_index_parse(struct git_repo *repo, const unsigned char *p, size_t len, const
 		if (!memcmp(sig, "TREE", 4)) {
 			const unsigned char *t = data;
 
+			if (ix->tree) {
+				bad(&r, sig, "second TREE extension");
+				goto fail;
+			}
 			if (sz) {
 				ix->tree = ecalloc(1, sizeof(*ix->tree));
 				if (ctree_parse(&r, &t, data + sz, ix->tree, 0) < 0)

@@ -140,6 +140,19 @@ main(int argc, char **argv)
 		}
 		is_int(clean, b.len, "version %d: every truncation rejected with an offset", v);
 	}
+	/* Fuzzer regression: a second TREE extension leaked the first. */
+	build(&b, 2, 1);
+	b.len -= 20;
+	{
+		size_t ext = 12, n = b.len;
+
+		while (ext + 4 <= n && memcmp(b.s + ext, "TREE", 4))
+			ext++;
+		buf_add(&b, b.s + ext, n - ext);
+	}
+	finish(&b);
+	ok(parse(repo, &b, b.len, 1, &ix) < 0 && strstr(git_error(repo), "second TREE"), "%s",
+	   git_error(repo));
 	build(&b, 2, 4);
 	ok(parse(repo, &b, b.len, 1, &ix) < 0 && strstr(git_error(repo), "required extension 'zzzz'"),
 	   "unknown required extension: %s", git_error(repo));

@@ -131,6 +131,24 @@ packs(struct git_repo *repo)
 	buf_reset(&out);
 	ok(git_pack_read_at(repo, &pk, pack.len - 5, &t, &out) < 0, "pack: offset in the trailer: %s",
 	   git_error(repo));
+	{
+		/* Fuzzer regression: a REF_DELTA whose base is in no object directory. */
+		struct buf rp = BUF_INIT;
+		struct git_pack rpk = pk;
+
+		buf_add(&rp, "PACK\0\0\0\2\0\0\0\1", 12);
+		objhdr(&rp, 7, sizeof(delta_ok));
+		buf_add(&rp, "\1\2\3\4\5\6\7\10\11\12\13\14\15\16\17\20\21\22\23\24", 20);
+		zstore(&rp, delta_ok, sizeof(delta_ok));
+		buf_add(&rp, "01234567890123456789", 20);
+		rpk.pack = (unsigned char *)rp.s;
+		rpk.packlen = rp.len;
+		buf_reset(&out);
+		ok(git_pack_read_at(repo, &rpk, 12, &t, &out) < 0 && strstr(git_error(repo), "not found"),
+		   "pack: REF_DELTA with a missing base: %s", git_error(repo));
+		git_odb_free(repo);
+		buf_free(&rp);
+	}
 	for (i = 12; i < pack.len; i++) {
 		struct git_pack cut = pk;
 
@@ -303,6 +321,7 @@ main(int argc, char **argv)
 	setprogname(argv[0]);
 	(void)argc;
 	repo->rawsz = 20;
+	repo->commondir = estrdup("/nonexistent/ktstr-git-objects");
 	deltas();
 	packs(repo);
 	if (mkdtemp(top)) {
