@@ -24,8 +24,13 @@
 #include "sha.h"
 
 #define TREE_MAXDEPTH 4096
-#define PARALLEL_MIN 2000 /* entries below which one thread is faster */
-#define MAX_THREADS 8
+/*
+ * git's preload-index policy: a thread per 500 entries, at most 20,
+ * whatever the CPU count; stat() mostly waits on the dentry cache and
+ * the disk, so more threads than CPUs still pay.
+ */
+#define ENTRIES_PER_THREAD 500
+#define MAX_THREADS 20
 #define BLOCK 256 /* entries handed to a thread at a time */
 
 #define M_TYPE 0170000
@@ -327,8 +332,7 @@ worktree_dirty(struct git_repo *repo, const struct git_index *ix)
 {
 	struct leg2 l;
 	pthread_t tid[MAX_THREADS];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int nthreads = 1, started = 0, i;
+	size_t nthreads = ix->n / ENTRIES_PER_THREAD, started = 0, i;
 
 	l.repo = repo;
 	l.ix = ix;
@@ -337,8 +341,8 @@ worktree_dirty(struct git_repo *repo, const struct git_index *ix)
 		return 0; /* the scan cannot be set up: clean, as §6.3 says */
 	atomic_init(&l.next, 0);
 	atomic_init(&l.dirty, 0);
-	if (ix->n >= PARALLEL_MIN)
-		nthreads = cpus < 2 ? 2 : cpus > MAX_THREADS ? MAX_THREADS : (int)cpus;
+	if (nthreads > MAX_THREADS)
+		nthreads = MAX_THREADS;
 	for (i = 1; i < nthreads; i++)
 		if (pthread_create(&tid[started], NULL, scan, &l) == 0)
 			started++;
