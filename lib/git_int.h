@@ -15,6 +15,7 @@ struct git_repo {
 	char *gitdir, *commondir, *worktree; /* absolute; worktree NULL if bare */
 	size_t rawsz;
 	int filemode, trustctime, checkstat, symlinks; /* checkstat: 1 default, 0 minimal */
+	int autocrlf;                                  /* core.autocrlf true or input */
 	char err[512];
 
 	char **objdirs; /* objects/ then alternates, in order */

@@ -190,6 +190,12 @@ states(void)
 	check_state("sha256, packed, index v4", "s35");
 	sh("rm -rf s36 && mkdir s36");
 	check_state("not a repository (inside the scratch repo's parent chain)", "s36");
+	state("autocrlf, CRLF checkout of LF text", "s39",
+	      "git config core.autocrlf true && printf 'aaaa\\r\\n' >a && printf 'b\\r\\nmore\\r\\n' >b");
+	state("autocrlf, CRLF text modified", "s40",
+	      "git config core.autocrlf true && printf 'aaab\\r\\n' >a");
+	state("autocrlf input, lone CR", "s41", "git config core.autocrlf input && printf 'aaa\\r\\r\\n' >a");
+	state("autocrlf off, CRLF", "s42", "printf 'aaaa\\r\\n' >a");
 	state("reftable", "s37",
 	      "git config core.repositoryformatversion 1 && git config extensions.refStorage reftable");
 	state("symbolic ref chain", "s38",
