@@ -29,6 +29,10 @@ struct git_repo {
 
 	struct buf packed_refs;
 	int packed_loaded, packed_ok;
+
+	struct git_oid *shallow; /* commits whose parents were cut off, sorted */
+	size_t nshallow;
+	int shallow_loaded;
 };
 
 /* Record the reason for a failure in repo->err; returns -1. */

@@ -246,6 +246,45 @@ sorted(char *s)
 	return buf_detach(&b);
 }
 
+/* A shallow clone: the walk and ~N stop at the boundary, as in git. */
+static void
+shallow(void)
+{
+	static const char *exprs[] = {"HEAD", "HEAD~1", "HEAD~2", "HEAD^2", "side"};
+	char err[256], path[PATH_MAX * 2], hex[GIT_MAX_HEXSZ + 1];
+	struct git_repo *repo;
+	struct git_oid a, b, id;
+	struct buf got = BUF_INIT;
+	struct collect c;
+	size_t i;
+	char *want, *g;
+
+	ok(sh("rm -rf sh && git clone -q --depth 2 --no-single-branch file://$TOPDIR/rv sh") == 0,
+	   "shallow clone built");
+	snprintf(path, sizeof(path), "%s/sh", top);
+	repo = git_open(path, 1, err, sizeof(err));
+	if (!ok(repo != NULL, "open the shallow clone"))
+		return;
+	for (i = 0; i < LEN(exprs); i++) {
+		want = capture("cd sh && git rev-parse --verify --quiet '%s^{commit}'", exprs[i]);
+		is_str(git_rev_parse(repo, exprs[i], &id) == 0 ? git_oid_hex(repo, &id, hex) : "", want,
+		       "shallow: rev-parse '%s'", exprs[i]);
+		free(want);
+	}
+	c.repo = repo;
+	c.b = &got;
+	want = sorted(capture("cd sh && git rev-list origin/side..HEAD"));
+	ok(git_rev_parse(repo, "origin/side", &a) == 0 && git_rev_parse(repo, "HEAD", &b) == 0 &&
+	           git_rev_walk(repo, &a, &b, add_hex, &c) == 0,
+	   "shallow: walk origin/side..HEAD: %s", git_error(repo));
+	buf_putc(&got, '\0');
+	g = sorted(buf_detach(&got));
+	is_str(g, want, "shallow: rev-list origin/side..HEAD");
+	free(g);
+	free(want);
+	git_close(repo);
+}
+
 static void
 revisions(void)
 {
@@ -329,6 +368,7 @@ revisions(void)
 		free(want);
 	}
 	git_close(repo);
+	shallow();
 }
 
 static void
