@@ -349,7 +349,8 @@ rundir_marker_read(const char *path, struct rundir_marker *m)
 
 /* New content: token, then the old lines without it, 9 in all; atomic. */
 int
-rundir_marker_replace(const char *path, const char *token, const struct rundir_marker *old, struct buf *err)
+rundir_marker_replace(const char *path, const char *token, const struct rundir_marker *old,
+                      struct buf *err)
 {
 	char *dir = estrndup(path, strrchr(path, '/') - path);
 	char *base = path_basename(path);
