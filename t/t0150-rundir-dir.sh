@@ -32,6 +32,12 @@ test_expect_success 'an empty CARGO_TARGET_DIR means target' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a non-UTF-8 CARGO_TARGET_DIR means target' '
+	printf "target/ktstr\n" >expect &&
+	CARGO_TARGET_DIR="$(printf "x\377")" ktstr-rundir --root >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'computed branch: {root}/{kernel}-{commit}' '
 	printf "target/ktstr/6.14-unknown\n" >expect &&
 	KTSTR_KERNEL=6.14 ktstr-rundir >actual 2>err &&
@@ -54,6 +60,12 @@ test_expect_success 'KTSTR_SIDECAR_DIR wins, untrimmed, no key' '
 test_expect_success 'an empty KTSTR_SIDECAR_DIR is not set' '
 	printf "target/ktstr/unknown-unknown\n" >expect &&
 	KTSTR_SIDECAR_DIR= ktstr-rundir >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a non-UTF-8 KTSTR_SIDECAR_DIR is not set' '
+	printf "target/ktstr/unknown-unknown\n" >expect &&
+	KTSTR_SIDECAR_DIR="$(printf "x\377")" ktstr-rundir >actual &&
 	test_cmp expect actual
 '
 

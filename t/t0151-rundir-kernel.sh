@@ -135,6 +135,13 @@ test_expect_success 'a cache key: the entry metadata version' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a version never consults the cache' '
+	mkdir -p cache/6.14 &&
+	meta "\"9.9\"" >cache/6.14/metadata.json && : >cache/6.14/bzImage &&
+	KTSTR_CACHE_DIR=$PWD/cache KTSTR_KERNEL=6.14 kernel_is 6.14 &&
+	KTSTR_CACHE_DIR=$PWD/cache KTSTR_KERNEL=6.14-x kernel_is unknown
+'
+
 test_expect_success 'a cache key that is not usable is unknown' '
 	key=6.14.2-tarball-x86_64-kc1a2b3c4d &&
 	KTSTR_CACHE_DIR=$PWD/cache &&

@@ -98,6 +98,12 @@ test_expect_success '--begin --json' '
 	test_cmp expect got
 '
 
+test_expect_success 'run source: any non-empty KTSTR_CI is ci' '
+	KTSTR_CI=0 ktstr-rundir --begin 2>/dev/null | grep "^export KTSTR_RUN_SOURCE='\''ci'\''\$" &&
+	KTSTR_CI=" " ktstr-rundir --begin 2>/dev/null | grep "^export KTSTR_RUN_SOURCE='\''ci'\''\$" &&
+	KTSTR_CI= ktstr-rundir --begin 2>/dev/null | grep "^export KTSTR_RUN_SOURCE='\''local'\''\$"
+'
+
 test_expect_success 'quotes in values survive eval' '
 	mkdir -p "it'\''s" &&
 	(
