@@ -167,7 +167,9 @@ enum { T_STR = 1, T_NULL = 2, T_BOOL = 4, T_U64 = 8, T_I64 = 16, T_OBJ = 32 };
 
 /*
  * One member of a fixed-shape object, as serde checks it: a repeated
- * known key is an error; *out is the value or NULL (absent).
+ * known key is an error; *out is the value or NULL (absent).  A string
+ * holding U+0000 is refused too (serde would take it): it could name no
+ * file, version or directory here.
  */
 static int
 member(const struct json_value *obj, const char *key, int required, unsigned types,
