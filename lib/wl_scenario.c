@@ -334,6 +334,7 @@ wl_progress_tty(void *arg, const struct wl_progress *p)
 {
 	static int tty = -1;
 
+	(void)arg;
 	if (tty < 0)
 		tty = isatty(STDERR_FILENO);
 	if (!tty)

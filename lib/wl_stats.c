@@ -105,7 +105,8 @@ wl_cgroup_stats(const struct wl_report *r, size_t n, struct wl_cgroup_stats *out
 	lat = ereallocarray(NULL, nl ? nl : 1, sizeof *lat);
 	k = 0;
 	for (size_t i = 0; i < n; i++) {
-		memcpy(lat + k, r[i].resume_latencies_ns, r[i].nlatencies * sizeof *lat);
+		if (r[i].nlatencies)
+			memcpy(lat + k, r[i].resume_latencies_ns, r[i].nlatencies * sizeof *lat);
 		k += r[i].nlatencies;
 	}
 	if (nl > 0) {

@@ -860,6 +860,7 @@ wl_report_decode(const char *p, size_t n, struct wl_report *r)
 		free(cpus);
 		free(migs);
 		free(lat);
+		free(numa);
 		return -1;
 	}
 	*r = h;

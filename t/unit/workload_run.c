@@ -493,7 +493,7 @@ test_cgroup_modes(void)
 		free(m);
 	}
 	if (shape[2] && (shape[0] || shape[1])) {
-		struct json_doc a, b;
+		struct json_doc a = {0}, b = {0};
 		const char *other = shape[0] ? shape[0] : shape[1];
 		int same = json_parse(&a, shape[2], strlen(shape[2]), 0, NULL) == 0 &&
 		           json_parse(&b, other, strlen(other), 0, NULL) == 0 &&
