@@ -192,7 +192,6 @@ resolve_affinity(enum wl_affinity_kind k, const cpu_set_t *pool, const struct wl
 	CPU_ZERO(out);
 	switch (k) {
 	case WL_AFF_INHERIT:
-	case WL_AFF_EXACT:
 		return 0;
 	case WL_AFF_CROSS_CGROUP:
 		for (size_t i = 0; i < t->ncpus; i++)
@@ -727,7 +726,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 	nsets = wl_partition_sets(&part, &topo, res->ngroups, sets);
 	for (size_t i = 0; i < nsets; i++)
 		if (CPU_COUNT(&sets[i]) == 0) {
-			skip_result(res, part.kind == WL_PART_LLC ? "need >=2 LLCs" : "not enough CPUs/LLCs");
+			skip_result(res, "not enough CPUs/LLCs");
 			rc = 0;
 			goto out_early;
 		}

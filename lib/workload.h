@@ -14,6 +14,9 @@
  * command line spells it, scenario_run() runs a scenario, and
  * wl_write_stats() / wl_write_monitor() write the sidecar's `stats` and
  * `monitor` values with lib/json.h's writer.
+ *
+ * Workers die with the thread that forked them (PR_SET_PDEATHSIG), so
+ * call scenario_run() from the main thread of a single-threaded program.
  */
 #ifndef KTSTR_WORKLOAD_H
 #define KTSTR_WORKLOAD_H
@@ -149,12 +152,6 @@ enum wl_affinity_kind {
 	WL_AFF_LLC_ALIGNED,
 	WL_AFF_CROSS_CGROUP,
 	WL_AFF_SINGLE_CPU,
-	WL_AFF_EXACT,
-};
-
-struct wl_affinity {
-	enum wl_affinity_kind kind;
-	cpu_set_t exact; /* WL_AFF_EXACT */
 };
 
 enum wl_cgroup_mode { WL_CG_AUTO, WL_CG_V2, WL_CG_V1, WL_CG_NONE };
@@ -173,12 +170,21 @@ struct wl_progress {
 typedef void (*wl_progress_fn)(void *arg, const struct wl_progress *p);
 
 struct wl_opts {
-	const char *scenario;       /* catalog name (§6.5) */
+	const char *scenario;       /* catalog name (§6.5); not copied */
 	int have_work;              /* --work-type given */
 	struct wl_work work;
 	uint64_t duration_ms;       /* --duration, default 2000 */
-	unsigned workers;           /* --workers: per cgroup; 0 = the scenario's (default 2) */
-	unsigned cgroups;           /* --cgroups; 0 = the scenario's */
+	/*
+	 * --workers: per cgroup, default 2.  Scenarios that fix their own
+	 * count keep it, as upstream's explicit num_workers wins
+	 * (cgroup_oversubscribed 32, sched_fifo 1, sched_rr 2).
+	 */
+	unsigned workers;
+	/*
+	 * --cgroups: default the scenario's (custom: 2).  A partition that
+	 * makes a different number of cpusets is a setup error.
+	 */
+	unsigned cgroups;
 	uint64_t settle_ms;         /* --settle-ms, default 500 */
 	int have_partition;         /* --partition given */
 	struct wl_partition partition;
@@ -202,7 +208,7 @@ struct wl_opts {
 void wl_opts_init(struct wl_opts *o);
 
 /*
- * Set the option spelled --NAME (without dashes: "work-type",
+ * Set the option spelled --NAME (without dashes: "scenario", "work-type",
  * "duration", "workers", "cgroups", "settle-ms", "partition", "policy",
  * "max-gap-ms", "max-spread-pct", "cgroup-mode") from its argument,
  * range-checked: duration seconds (decimals allowed, 0.001..86400),
@@ -211,7 +217,7 @@ void wl_opts_init(struct wl_opts *o);
  * none|split-half|split-misaligned|uneven:F|holdback:F|overlap:F|llc
  * (F in (0,1)), policy normal|batch|idle|fifo:P|rr:P (P 1..99),
  * cgroup-mode auto|v2|v1|none.  Returns 0, or -1 with a message in err
- * ("invalid duration '0': must be between 0.001 and 86400").
+ * ("invalid duration '0': want seconds between 0.001 and 86400").
  */
 int wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen);
 
