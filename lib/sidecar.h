@@ -25,6 +25,12 @@ int sidecar_is_candidate(const char *name);
  * into err, without position, and returns -1.
  */
 int sidecar_validate(const struct json_value *root, char *err, size_t errlen);
+/*
+ * sidecar_validate that also reports where the problem ends in the
+ * parsed text (*where points into it, NULL when there is no place), so
+ * a caller holding the text can add "at line L column C".
+ */
+int sidecar_check(const struct json_value *root, char *err, size_t errlen, const char **where);
 
 /*
  * Parse and validate text as one sidecar.  On failure fills err with
@@ -56,6 +62,13 @@ struct sidecar_set {
 	struct sidecar_error *errs; /* failures in walk order */
 	size_t nerrs;
 	size_t walked; /* candidates seen (valid + failed) */
+	/*
+	 * When set, each valid sidecar is handed to each(sc, arg) as soon
+	 * as it is loaded instead of being kept in v (each owns it: free
+	 * with sidecar_free), so a stream of any size runs in constant memory.
+	 */
+	void (*each)(struct sidecar *sc, void *arg);
+	void *arg;
 };
 
 /* Flags for the walkers. */
@@ -63,6 +76,7 @@ enum {
 	SIDECAR_QUIET = 1, /* do not print the per-file stderr lines */
 };
 
+void sidecar_free(struct sidecar *sc);
 void sidecar_set_free(struct sidecar_set *set);
 /* Appends one sidecar (takes ownership). */
 void sidecar_set_add(struct sidecar_set *set, struct sidecar *sc);
@@ -96,6 +110,13 @@ long sidecar_walk_pool(const char *root, int archive, unsigned flags, struct sid
 long sidecar_list_runs(const char *root, char ***names);
 void sidecar_free_names(char **names, size_t n);
 
+/*
+ * *Load* of stats.md §1.3: read path as one sidecar (whatever its name)
+ * into out, or record and report its failure as W-RUN does.
+ */
+void sidecar_load(const char *path, const char *run, int archive, unsigned flags,
+                  struct sidecar_set *out);
+
 /* 1 when dir holds at least one sidecar candidate directly in it. */
 int sidecar_dir_has_candidate(const char *dir);
 
@@ -111,6 +132,27 @@ char *sidecar_newest_run(const char *root);
  * max(3, len/3); ties to the first in sorted order.  NULL if none.
  */
 char *sidecar_suggest_run(const char *root, const char *run);
+
+/*
+ * The fatal message of stats.md §9 step 1 for a run that is not under
+ * root, with its "Did you mean" suggestion; caller frees.
+ */
+char *sidecar_run_not_found(const char *root, const char *run);
+
+/*
+ * The "_run" name of a run directory given as a path (sidecar.md
+ * §13.2): its last component, or that of its canonical path for ".",
+ * ".." and "/"; caller frees.
+ */
+char *sidecar_run_name(const char *path);
+
+/*
+ * A directory operand (sidecar.md §13.1, stats.md §1.1): a run
+ * directory (walked by W-RUN, run = sidecar_run_name) when it has a
+ * candidate directly inside, else a runs root (W-POOL); archive marked.
+ * Returns 0, -1 (errno set) when it cannot be listed.
+ */
+int sidecar_read_dir(const char *path, unsigned flags, struct sidecar_set *out);
 
 /*
  * stats.md §1.1: read a file (or stdin when path is "-", named

@@ -1,0 +1,381 @@
+/*
+ * git_dirty: the dirty probe of rundir.md §6.3.
+ *
+ * Leg 1 compares HEAD's tree with the index, skipping every subtree
+ * whose cache-tree entry is valid and names the same tree (so a clean
+ * index with a valid cache tree reads no tree at all).  Leg 2 compares
+ * the index with the working tree the way git status does: stat data
+ * first, content hashed only when the stat data differs or the entry is
+ * racily clean.  Large indexes are scanned by several threads, which all
+ * stop at the first difference.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "git_int.h"
+#include "sha.h"
+
+#define TREE_MAXDEPTH 4096
+#define PARALLEL_MIN 2000 /* entries below which one thread is faster */
+#define MAX_THREADS 8
+#define BLOCK 256 /* entries handed to a thread at a time */
+
+#define M_TYPE 0170000
+#define M_DIR 0040000
+#define M_REG 0100000
+#define M_LNK 0120000
+#define M_GITLINK 0160000
+
+/* The mode git records for a tree entry (git's canon_mode). */
+static uint32_t
+canon_mode(uint32_t m)
+{
+	switch (m & M_TYPE) {
+	case M_REG:
+		return M_REG | (m & 0100 ? 0755 : 0644);
+	case M_LNK:
+	case M_DIR:
+		return m & M_TYPE;
+	default:
+		return M_GITLINK;
+	}
+}
+
+struct leg1 {
+	struct git_repo *repo;
+	const struct git_index *ix;
+	size_t pos;
+	struct buf path;
+};
+
+static const struct git_ctree *
+ctree_child(const struct git_ctree *t, const char *name, size_t n)
+{
+	size_t i;
+
+	if (!t)
+		return NULL;
+	for (i = 0; i < t->nsub; i++)
+		if (strlen(t->sub[i].name) == n && !memcmp(t->sub[i].name, name, n))
+			return &t->sub[i];
+	return NULL;
+}
+
+static int
+has_prefix(const struct git_ientry *e, const char *pre, size_t n)
+{
+	return e->pathlen > n && !memcmp(e->path, pre, n);
+}
+
+/* 1 dirty, 0 same, -1 error.  path holds the tree's prefix ("" or "dir/"). */
+static int
+walk(struct leg1 *w, const struct git_oid *tree, const struct git_ctree *ct, int depth)
+{
+	struct git_repo *repo = w->repo;
+	const struct git_index *ix = w->ix;
+	unsigned char *data;
+	size_t len, plen = w->path.len;
+	enum git_obj_type t;
+	const unsigned char *p, *end;
+	int r = 0;
+
+	if (depth > TREE_MAXDEPTH)
+		return git_fail(repo, "trees nested too deep");
+	if (git_read_object(repo, tree, &t, &data, &len) < 0)
+		return -1;
+	if (t != GIT_OBJ_TREE) {
+		free(data);
+		return git_fail(repo, "tree entry of '%s' is not a tree", w->path.s ? w->path.s : "");
+	}
+	p = data;
+	end = data + len;
+	while (p < end && r == 0) {
+		const unsigned char *sp = memchr(p, ' ', (size_t)(end - p)), *nul;
+		uint32_t mode = 0;
+		struct git_oid oid;
+		const unsigned char *q;
+
+		nul = sp ? memchr(sp, '\0', (size_t)(end - sp)) : NULL;
+		if (!nul || sp == p || nul == sp + 1 || (size_t)(end - nul - 1) < repo->rawsz) {
+			r = git_fail(repo, "malformed tree at offset %zu", (size_t)(p - data));
+			break;
+		}
+		for (q = p; q < sp; q++) {
+			if (*q < '0' || *q > '7' || mode > 0177777) {
+				r = git_fail(repo, "bad tree entry mode at offset %zu", (size_t)(q - data));
+				break;
+			}
+			mode = mode << 3 | (uint32_t)(*q - '0');
+		}
+		if (r)
+			break;
+		memset(&oid, 0, sizeof(oid));
+		memcpy(oid.id, nul + 1, repo->rawsz);
+		w->path.len = plen;
+		buf_add(&w->path, sp + 1, (size_t)(nul - sp - 1));
+		mode = canon_mode(mode);
+		if (mode == M_DIR) {
+			const struct git_ctree *sub = ctree_child(ct, (const char *)sp + 1, (size_t)(nul - sp - 1));
+			const struct git_ientry *e = w->pos < ix->n ? &ix->e[w->pos] : NULL;
+
+			buf_putc(&w->path, '/');
+			if (e && e->pathlen == w->path.len && !memcmp(e->path, w->path.s, e->pathlen)) {
+				/* A sparse-index directory entry stands for the whole tree. */
+				r = (e->mode & M_TYPE) != M_DIR || !git_oid_eq(repo, &e->oid, &oid);
+				w->pos++;
+			} else if (sub && sub->count > 0 && git_oid_eq(repo, &sub->oid, &oid) &&
+			           (size_t)sub->count <= ix->n - w->pos &&
+			           has_prefix(&ix->e[w->pos], w->path.s, w->path.len) &&
+			           has_prefix(&ix->e[w->pos + (size_t)sub->count - 1], w->path.s, w->path.len) &&
+			           (w->pos + (size_t)sub->count == ix->n ||
+			            !has_prefix(&ix->e[w->pos + (size_t)sub->count], w->path.s, w->path.len))) {
+				w->pos += (size_t)sub->count;
+			} else {
+				r = walk(w, &oid, sub, depth + 1);
+			}
+		} else {
+			const struct git_ientry *e = w->pos < ix->n ? &ix->e[w->pos] : NULL;
+
+			if (!e || e->pathlen != w->path.len || memcmp(e->path, w->path.s, e->pathlen) ||
+			    GIT_IE_STAGE(e) || (e->xflags & GIT_IE_INTENT_TO_ADD) || canon_mode(e->mode) != mode ||
+			    !git_oid_eq(repo, &e->oid, &oid))
+				r = 1;
+			w->pos++;
+		}
+		p = nul + 1 + repo->rawsz;
+	}
+	w->path.len = plen;
+	free(data);
+	return r;
+}
+
+struct leg2 {
+	struct git_repo *repo;
+	const struct git_index *ix;
+	int wtfd;
+	atomic_size_t next;
+	atomic_int dirty;
+};
+
+struct hasher {
+	size_t rawsz;
+	union {
+		struct sha1_ctx s1;
+		struct sha256_ctx s256;
+	} u;
+};
+
+static void
+h_init(struct hasher *h, size_t rawsz, size_t len)
+{
+	char hdr[32];
+	int n = snprintf(hdr, sizeof(hdr), "blob %zu", len) + 1;
+
+	h->rawsz = rawsz;
+	if (rawsz == 32) {
+		sha256_init(&h->u.s256);
+		sha256_update(&h->u.s256, hdr, (size_t)n);
+	} else {
+		sha1_init(&h->u.s1);
+		sha1_update(&h->u.s1, hdr, (size_t)n);
+	}
+}
+
+static void
+h_update(struct hasher *h, const void *p, size_t n)
+{
+	if (h->rawsz == 32)
+		sha256_update(&h->u.s256, p, n);
+	else
+		sha1_update(&h->u.s1, p, n);
+}
+
+static int
+h_same(struct hasher *h, const struct git_oid *want)
+{
+	unsigned char out[GIT_MAX_RAWSZ];
+
+	if (h->rawsz == 32)
+		sha256_final(&h->u.s256, out);
+	else
+		sha1_final(&h->u.s1, out);
+	return memcmp(out, want->id, h->rawsz) == 0;
+}
+
+/* Does the content at path hash to e's id?  Read errors count as "no". */
+static int
+content_same(const struct leg2 *l, const struct git_ientry *e, const struct stat *st)
+{
+	struct hasher h;
+
+	if (S_ISLNK(st->st_mode)) {
+		char target[PATH_MAX];
+		ssize_t n = readlinkat(l->wtfd, e->path, target, sizeof(target));
+
+		if (n < 0 || (size_t)n >= sizeof(target))
+			return 0;
+		h_init(&h, l->repo->rawsz, (size_t)n);
+		h_update(&h, target, (size_t)n);
+		return h_same(&h, &e->oid);
+	} else {
+		unsigned char buf[65536];
+		size_t total = 0;
+		ssize_t n;
+		int fd = openat(l->wtfd, e->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+		if (fd < 0)
+			return 0;
+		h_init(&h, l->repo->rawsz, (size_t)st->st_size);
+		while ((n = read(fd, buf, sizeof(buf))) != 0) {
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				close(fd);
+				return 0;
+			}
+			total += (size_t)n;
+			h_update(&h, buf, (size_t)n);
+		}
+		close(fd);
+		return total == (size_t)st->st_size && h_same(&h, &e->oid);
+	}
+}
+
+/* 1 when the entry differs from the working tree (git status's verdict). */
+static int
+entry_dirty(const struct leg2 *l, const struct git_ientry *e)
+{
+	const struct git_repo *repo = l->repo;
+	const struct git_index *ix = l->ix;
+	uint32_t type = e->mode & M_TYPE;
+	struct stat st;
+	int changed = 0;
+
+	if (GIT_IE_STAGE(e) || (e->xflags & GIT_IE_INTENT_TO_ADD))
+		return 1;
+	if ((e->xflags & GIT_IE_SKIP_WORKTREE) || (e->flags & GIT_IE_VALID) || type == M_GITLINK ||
+	    type == M_DIR)
+		return 0;
+	if (fstatat(l->wtfd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 1; /* deleted, or an error item: both dirty */
+	if (type == M_REG) {
+		if (!S_ISREG(st.st_mode))
+			return 1;
+		if (repo->filemode && ((st.st_mode & 0100) != 0) != ((e->mode & 0100) != 0))
+			return 1;
+	} else if (type == M_LNK) {
+		if (!S_ISLNK(st.st_mode) && !(S_ISREG(st.st_mode) && !repo->symlinks))
+			return 1;
+	} else {
+		return 1;
+	}
+	if ((uint32_t)st.st_size != e->size) {
+		/* Size 0 is what read-tree and racy-git smudging record. */
+		if (e->size != 0)
+			return 1;
+		changed = 1;
+	}
+	if (e->mtime_s != (uint32_t)st.st_mtim.tv_sec)
+		changed = 1;
+	if (repo->checkstat) {
+		if (e->mtime_ns != (uint32_t)st.st_mtim.tv_nsec || e->ino != (uint32_t)st.st_ino ||
+		    e->uid != (uint32_t)st.st_uid || e->gid != (uint32_t)st.st_gid)
+			changed = 1;
+		if (repo->trustctime && (e->ctime_s != (uint32_t)st.st_ctim.tv_sec ||
+		                         e->ctime_ns != (uint32_t)st.st_ctim.tv_nsec))
+			changed = 1;
+	}
+	/* Racily clean: modified in the same tick the index was written. */
+	if (!changed && ix->mtime_s &&
+	    (ix->mtime_s < (int64_t)e->mtime_s ||
+	     (ix->mtime_s == (int64_t)e->mtime_s && ix->mtime_ns <= (long)e->mtime_ns)))
+		changed = 1;
+	return changed && !content_same(l, e, &st);
+}
+
+static void *
+scan(void *arg)
+{
+	struct leg2 *l = arg;
+	size_t n = l->ix->n;
+
+	while (!atomic_load_explicit(&l->dirty, memory_order_relaxed)) {
+		size_t i = atomic_fetch_add(&l->next, BLOCK), end;
+
+		if (i >= n)
+			break;
+		end = n - i < BLOCK ? n : i + BLOCK;
+		for (; i < end; i++)
+			if (entry_dirty(l, &l->ix->e[i])) {
+				atomic_store(&l->dirty, 1);
+				break;
+			}
+	}
+	return NULL;
+}
+
+static int
+worktree_dirty(struct git_repo *repo, const struct git_index *ix)
+{
+	struct leg2 l;
+	pthread_t tid[MAX_THREADS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int nthreads = 1, started = 0, i;
+
+	l.repo = repo;
+	l.ix = ix;
+	l.wtfd = open(repo->worktree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (l.wtfd < 0)
+		return 0; /* the scan cannot be set up: clean, as §6.3 says */
+	atomic_init(&l.next, 0);
+	atomic_init(&l.dirty, 0);
+	if (ix->n >= PARALLEL_MIN)
+		nthreads = cpus < 2 ? 2 : cpus > MAX_THREADS ? MAX_THREADS : (int)cpus;
+	for (i = 1; i < nthreads; i++)
+		if (pthread_create(&tid[started], NULL, scan, &l) == 0)
+			started++;
+	scan(&l);
+	for (i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	close(l.wtfd);
+	return atomic_load(&l.dirty);
+}
+
+int
+git_dirty(struct git_repo *repo)
+{
+	struct git_oid head, tree;
+	struct git_index ix;
+	int r;
+
+	if (git_head_oid(repo, &head) < 0 || git_peel(repo, &head, GIT_OBJ_TREE, &tree) < 0)
+		return 0;
+	if (git_index_read(repo, &ix) != 0)
+		return 0; /* missing or unreadable: neither leg has an index */
+	if (ix.tree && ix.tree->count >= 0 && git_oid_eq(repo, &ix.tree->oid, &tree) &&
+	    (size_t)ix.tree->count == ix.n) {
+		r = 0;
+	} else {
+		struct leg1 w = {repo, &ix, 0, BUF_INIT};
+
+		buf_puts(&w.path, "");
+		r = walk(&w, &tree, ix.tree, 0);
+		if (r == 0 && w.pos != ix.n)
+			r = 1;
+		buf_free(&w.path);
+		if (r < 0)
+			r = 1; /* an unreadable tree is an error item: dirty */
+	}
+	if (r == 0 && repo->worktree)
+		r = worktree_dirty(repo, &ix);
+	git_index_free(&ix);
+	return r;
+}

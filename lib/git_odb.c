@@ -1,0 +1,849 @@
+/*
+ * git_odb: the object database.  Loose objects, packs (idx v1 and v2,
+ * 64-bit offsets, OFS_DELTA and REF_DELTA chains resolved iteratively
+ * with a depth cap and a small base cache) and alternates.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "git_int.h"
+#include "inflate.h"
+
+#define DELTA_MAXDEPTH 10000 /* git's pack.depth is capped at 4095 */
+#define REF_DELTA_MAXDEPTH 16
+#define ALTERNATES_MAXDEPTH 5
+#define CACHE_SLOTS 256
+#define CACHE_MAXBYTES (1u << 20) /* objects larger than this are not cached */
+
+struct git_cache_ent {
+	const struct git_pack *pk;
+	uint64_t off;
+	enum git_obj_type type;
+	unsigned char *data;
+	size_t len;
+};
+
+static const char *type_names[] = {"", "commit", "tree", "blob", "tag"};
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+add_objdir(struct git_repo *repo, const char *dir, int depth)
+{
+	char *alt, *text, *line, *next;
+	size_t i;
+	struct buf b = BUF_INIT;
+
+	for (i = 0; i < repo->nobjdirs; i++)
+		if (!strcmp(repo->objdirs[i], dir))
+			return;
+	repo->objdirs = ereallocarray(repo->objdirs, repo->nobjdirs + 1, sizeof(*repo->objdirs));
+	repo->objdirs[repo->nobjdirs++] = estrdup(dir);
+	if (depth >= ALTERNATES_MAXDEPTH)
+		return;
+	alt = path_join(dir, "info/alternates");
+	if (read_file(alt, &b, 1 << 20) < 0) {
+		free(alt);
+		buf_free(&b);
+		return;
+	}
+	free(alt);
+	text = buf_detach(&b);
+	for (line = text; line && *line; line = next) {
+		char *p, *real;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*line == '#' || !*line)
+			continue;
+		p = path_join(dir, line);
+		real = realpath(p, NULL);
+		free(p);
+		if (real) {
+			add_objdir(repo, real, depth + 1);
+			free(real);
+		}
+	}
+	free(text);
+}
+
+static void
+load_objdirs(struct git_repo *repo)
+{
+	char *objects;
+
+	if (repo->objdirs_loaded)
+		return;
+	repo->objdirs_loaded = 1;
+	objects = path_join(repo->commondir, "objects");
+	add_objdir(repo, objects, 0);
+	free(objects);
+}
+
+static const unsigned char *
+map_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	void *p;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t)st.st_size;
+	return p;
+}
+
+int
+git_idx_check(struct git_repo *repo, const unsigned char *p, size_t len, const char *fname,
+              uint32_t *nobjects)
+{
+	const unsigned char *fan;
+	size_t rawsz = repo->rawsz, fixed;
+	uint32_t i, prev = 0, n;
+	int version = 1;
+
+	if (len >= 8 && be32(p) == 0xff744f63) {
+		version = (int)be32(p + 4);
+		if (version != 2)
+			return git_fail(repo, "%s: unsupported idx version %d", fname, version);
+		fan = p + 8;
+	} else {
+		fan = p;
+	}
+	if (len < (size_t)(fan - p) + 1024)
+		return git_fail(repo, "%s: truncated fan-out table at offset %zu", fname, (size_t)(fan - p));
+	for (i = 0; i < 256; i++) {
+		uint32_t v = be32(fan + 4 * i);
+
+		if (v < prev)
+			return git_fail(repo, "%s: fan-out not monotonic at offset %zu", fname,
+			                (size_t)(fan - p) + 4 * i);
+		prev = v;
+	}
+	n = prev;
+	/* n < 2^32 and rawsz + 8 <= 40, so the products fit a 64-bit size_t. */
+	if (version == 2)
+		fixed = 8 + 1024 + (size_t)n * (rawsz + 8) + 2 * rawsz;
+	else
+		fixed = 1024 + (size_t)n * (rawsz + 4) + 2 * rawsz;
+	if (len < fixed || (version == 1 && len != fixed) || (len - fixed) % 8)
+		return git_fail(repo, "%s: size %zu does not fit %u objects", fname, len, n);
+	*nobjects = n;
+	return version;
+}
+
+static void
+load_packs(struct git_repo *repo)
+{
+	size_t d;
+
+	if (repo->packs_loaded)
+		return;
+	repo->packs_loaded = 1;
+	load_objdirs(repo);
+	for (d = 0; d < repo->nobjdirs; d++) {
+		char *packdir = path_join(repo->objdirs[d], "pack");
+		DIR *dir = opendir(packdir);
+		struct dirent *de;
+
+		while (dir && (de = readdir(dir))) {
+			size_t nl = strlen(de->d_name);
+			struct git_pack pk;
+			int v;
+
+			if (nl < 5 || strcmp(de->d_name + nl - 4, ".idx") != 0)
+				continue;
+			memset(&pk, 0, sizeof(pk));
+			pk.idxpath = path_join(packdir, de->d_name);
+			pk.idx = map_file(pk.idxpath, &pk.idxlen);
+			v = pk.idx ? git_idx_check(repo, pk.idx, pk.idxlen, pk.idxpath, &pk.n) : -1;
+			if (v < 0) {
+				/* A damaged pack is skipped; its objects are then missing. */
+				if (pk.idx)
+					munmap((void *)pk.idx, pk.idxlen);
+				free(pk.idxpath);
+				continue;
+			}
+			pk.version = v;
+			pk.mapped = 1;
+			if (v == 2)
+				pk.n64 = (pk.idxlen - (8 + 1024 + (size_t)pk.n * (repo->rawsz + 8) +
+				                       2 * repo->rawsz)) / 8;
+			pk.packpath = easprintf("%.*s.pack", (int)(strlen(pk.idxpath) - 4), pk.idxpath);
+			repo->packs = ereallocarray(repo->packs, repo->npacks + 1, sizeof(*repo->packs));
+			repo->packs[repo->npacks++] = pk;
+		}
+		if (dir)
+			closedir(dir);
+		free(packdir);
+	}
+}
+
+static const unsigned char *
+idx_name(const struct git_repo *repo, const struct git_pack *pk, uint32_t i)
+{
+	if (pk->version == 2)
+		return pk->idx + 8 + 1024 + (size_t)i * repo->rawsz;
+	return pk->idx + 1024 + (size_t)i * (repo->rawsz + 4) + 4;
+}
+
+static const unsigned char *
+idx_fan(const struct git_pack *pk)
+{
+	return pk->version == 2 ? pk->idx + 8 : pk->idx;
+}
+
+/* First index i in [0, n] whose name is >= key[0..keylen). */
+static uint32_t
+idx_lower(const struct git_repo *repo, const struct git_pack *pk, const unsigned char *key,
+          size_t keylen)
+{
+	const unsigned char *fan = idx_fan(pk);
+	uint32_t lo = key[0] ? be32(fan + 4 * (key[0] - 1)) : 0, hi = be32(fan + 4 * key[0]);
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(idx_name(repo, pk, mid), key, keylen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int
+idx_offset(struct git_repo *repo, const struct git_pack *pk, uint32_t i, uint64_t *off)
+{
+	uint32_t v;
+
+	if (pk->version == 1) {
+		*off = be32(pk->idx + 1024 + (size_t)i * (repo->rawsz + 4));
+		return 0;
+	}
+	v = be32(pk->idx + 8 + 1024 + (size_t)pk->n * (repo->rawsz + 4) + 4 * (size_t)i);
+	if (!(v & 0x80000000u)) {
+		*off = v;
+		return 0;
+	}
+	v &= 0x7fffffffu;
+	if (v >= pk->n64)
+		return git_fail(repo, "%s: 64-bit offset index %u out of range", pk->idxpath, v);
+	{
+		const unsigned char *q = pk->idx + 8 + 1024 + (size_t)pk->n * (repo->rawsz + 8) + 8 * (size_t)v;
+
+		*off = (uint64_t)be32(q) << 32 | be32(q + 4);
+	}
+	return 0;
+}
+
+int
+git_pack_check(struct git_repo *repo, struct git_pack *pk)
+{
+	if (!pk->tried) {
+		pk->tried = 1;
+		if (!pk->pack && pk->packpath)
+			pk->pack = map_file(pk->packpath, &pk->packlen);
+	}
+	if (!pk->pack)
+		return git_fail(repo, "cannot map '%s'", pk->packpath ? pk->packpath : "pack");
+	if (pk->packlen < 12 + repo->rawsz || memcmp(pk->pack, "PACK", 4) != 0 ||
+	    (be32(pk->pack + 4) != 2 && be32(pk->pack + 4) != 3))
+		return git_fail(repo, "%s: bad pack header at offset 0", pk->packpath);
+	if (pk->idx && be32(pk->pack + 8) != pk->n)
+		return git_fail(repo, "%s: object count %u does not match its idx (%u)", pk->packpath,
+		                be32(pk->pack + 8), pk->n);
+	return 0;
+}
+
+int
+git_delta_apply(const unsigned char *base, size_t baselen, const unsigned char *delta,
+                size_t deltalen, struct buf *out, char *err, size_t errlen)
+{
+	const unsigned char *p = delta, *end = delta + deltalen;
+	uint64_t sz[2];
+	size_t start = out->len, want;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		unsigned shift = 0;
+
+		sz[k] = 0;
+		do {
+			if (p == end || shift > 63) {
+				snprintf(err, errlen, "bad delta header at offset %zu", (size_t)(p - delta));
+				return -1;
+			}
+			sz[k] |= (uint64_t)(*p & 0x7f) << shift;
+			shift += 7;
+		} while (*p++ & 0x80);
+	}
+	if (sz[0] != baselen) {
+		snprintf(err, errlen, "delta base size %llu does not match the base (%zu)",
+		         (unsigned long long)sz[0], baselen);
+		return -1;
+	}
+	if (sz[1] > SIZE_MAX / 2) {
+		snprintf(err, errlen, "delta result size %llu too large", (unsigned long long)sz[1]);
+		return -1;
+	}
+	want = (size_t)sz[1];
+	/* Every output byte costs at least 1/0x10000 of an instruction byte. */
+	buf_grow(out, want < deltalen * 0x10000 ? want : deltalen);
+	while (p < end) {
+		unsigned cmd = *p++;
+		size_t have = out->len - start;
+
+		if (cmd & 0x80) {
+			uint64_t off = 0, n = 0;
+			int i;
+
+			for (i = 0; i < 4; i++)
+				if (cmd & (1u << i)) {
+					if (p == end)
+						goto trunc;
+					off |= (uint64_t)*p++ << (8 * i);
+				}
+			for (i = 0; i < 3; i++)
+				if (cmd & (0x10u << i)) {
+					if (p == end)
+						goto trunc;
+					n |= (uint64_t)*p++ << (8 * i);
+				}
+			if (n == 0)
+				n = 0x10000;
+			if (off > baselen || n > baselen - off || n > want - have) {
+				snprintf(err, errlen, "delta copy out of range at offset %zu",
+				         (size_t)(p - delta));
+				goto fail;
+			}
+			buf_add(out, base + off, (size_t)n);
+		} else if (cmd) {
+			if ((size_t)(end - p) < cmd)
+				goto trunc;
+			if (cmd > want - have) {
+				snprintf(err, errlen, "delta insert overflows the result at offset %zu",
+				         (size_t)(p - delta));
+				goto fail;
+			}
+			buf_add(out, p, cmd);
+			p += cmd;
+		} else {
+			snprintf(err, errlen, "reserved delta opcode 0 at offset %zu", (size_t)(p - 1 - delta));
+			goto fail;
+		}
+	}
+	if (out->len - start != want) {
+		snprintf(err, errlen, "delta result is %zu bytes, expected %zu", out->len - start, want);
+		goto fail;
+	}
+	return 0;
+trunc:
+	snprintf(err, errlen, "truncated delta at offset %zu", (size_t)(p - delta));
+fail:
+	out->len = start;
+	if (out->s)
+		out->s[start] = '\0';
+	return -1;
+}
+
+struct objhdr {
+	int type; /* 1-4, 6 OFS_DELTA, 7 REF_DELTA */
+	uint64_t size;
+	uint64_t base_off;  /* OFS_DELTA */
+	struct git_oid base; /* REF_DELTA */
+	size_t data;        /* offset of the zlib stream */
+};
+
+static int
+parse_hdr(struct git_repo *repo, const struct git_pack *pk, uint64_t off, struct objhdr *h)
+{
+	const unsigned char *p = pk->pack, *end = pk->pack + pk->packlen - repo->rawsz;
+	const unsigned char *q;
+	unsigned shift = 4, c;
+
+	if (off < 12 || off >= (uint64_t)(end - p))
+		return git_fail(repo, "%s: object offset %llu out of range", pk->packpath,
+		                (unsigned long long)off);
+	q = p + off;
+	c = *q++;
+	h->type = (c >> 4) & 7;
+	h->size = c & 15;
+	while (c & 0x80) {
+		if (q == end || shift > 57)
+			return git_fail(repo, "%s: bad object header at offset %llu", pk->packpath,
+			                (unsigned long long)off);
+		c = *q++;
+		h->size |= (uint64_t)(c & 0x7f) << shift;
+		shift += 7;
+	}
+	if (h->type == 6) {
+		uint64_t rel;
+
+		if (q == end)
+			goto bad;
+		c = *q++;
+		rel = c & 127;
+		while (c & 128) {
+			if (q == end || rel >= (UINT64_MAX >> 7) - 1)
+				goto bad;
+			c = *q++;
+			rel = ((rel + 1) << 7) | (c & 127);
+		}
+		if (rel == 0 || rel > off - 12)
+			goto bad;
+		h->base_off = off - rel;
+	} else if (h->type == 7) {
+		if ((size_t)(end - q) < repo->rawsz)
+			goto bad;
+		memset(&h->base, 0, sizeof(h->base));
+		memcpy(h->base.id, q, repo->rawsz);
+		q += repo->rawsz;
+	} else if (h->type < 1 || h->type > 4) {
+		return git_fail(repo, "%s: bad object type %d at offset %llu", pk->packpath, h->type,
+		                (unsigned long long)off);
+	}
+	h->data = (size_t)(q - p);
+	return 0;
+bad:
+	return git_fail(repo, "%s: bad delta base reference at offset %llu", pk->packpath,
+	                (unsigned long long)off);
+}
+
+static int
+unpack_data(struct git_repo *repo, const struct git_pack *pk, const struct objhdr *h, uint64_t off,
+            struct buf *out)
+{
+	char err[200];
+	size_t used, start = out->len;
+	size_t avail = pk->packlen - repo->rawsz - h->data;
+
+	if (h->size > SIZE_MAX / 2)
+		return git_fail(repo, "%s: object at offset %llu too large", pk->packpath,
+		                (unsigned long long)off);
+	if (zinflate(pk->pack + h->data, avail, out, (size_t)h->size, &used, err, sizeof(err)) < 0)
+		return git_fail(repo, "%s: object at offset %llu: %s", pk->packpath,
+		                (unsigned long long)off, err);
+	if (out->len - start != h->size) {
+		out->len = start;
+		return git_fail(repo, "%s: object at offset %llu: size mismatch", pk->packpath,
+		                (unsigned long long)off);
+	}
+	return 0;
+}
+
+static struct git_cache_ent *
+cache_slot(struct git_repo *repo, const struct git_pack *pk, uint64_t off)
+{
+	uint64_t h = (off ^ (uint64_t)(uintptr_t)pk) * 0x9e3779b97f4a7c15ull;
+
+	if (!repo->cache)
+		repo->cache = ecalloc(CACHE_SLOTS, sizeof(*repo->cache));
+	return &repo->cache[h >> 56];
+}
+
+static void
+cache_put(struct git_repo *repo, const struct git_pack *pk, uint64_t off, enum git_obj_type type,
+          const void *data, size_t len)
+{
+	struct git_cache_ent *e;
+
+	if (len > CACHE_MAXBYTES)
+		return;
+	e = cache_slot(repo, pk, off);
+	free(e->data);
+	e->pk = pk;
+	e->off = off;
+	e->type = type;
+	e->data = emalloc(len + 1);
+	memcpy(e->data, data, len);
+	e->len = len;
+}
+
+static int read_object(struct git_repo *repo, const struct git_oid *id, enum git_obj_type *type,
+                       struct buf *out);
+
+int
+git_pack_read_at(struct git_repo *repo, struct git_pack *pk, uint64_t off, enum git_obj_type *type,
+                 struct buf *out)
+{
+	uint64_t *chain = NULL, cur = off;
+	size_t n = 0, cap = 0;
+	struct buf base = BUF_INIT, next = BUF_INIT, delta = BUF_INIT;
+	struct objhdr h;
+	enum git_obj_type t = GIT_OBJ_NONE;
+	int r = -1, cacheable = 0;
+
+	if (git_pack_check(repo, pk) < 0)
+		return -1;
+	for (;;) {
+		struct git_cache_ent *e = cache_slot(repo, pk, cur);
+
+		if (e->data && e->pk == pk && e->off == cur) {
+			t = e->type;
+			buf_add(&base, e->data, e->len);
+			break;
+		}
+		if (parse_hdr(repo, pk, cur, &h) < 0)
+			goto out;
+		if (h.type <= 4) {
+			t = (enum git_obj_type)h.type;
+			if (unpack_data(repo, pk, &h, cur, &base) < 0)
+				goto out;
+			cacheable = 1;
+			break;
+		}
+		if (n == DELTA_MAXDEPTH) {
+			git_fail(repo, "%s: delta chain longer than %d at offset %llu", pk->packpath,
+			         DELTA_MAXDEPTH, (unsigned long long)off);
+			goto out;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			chain = ereallocarray(chain, cap, sizeof(*chain));
+		}
+		chain[n++] = cur;
+		if (h.type == 6) {
+			cur = h.base_off;
+			continue;
+		}
+		if (repo->ref_delta_depth >= REF_DELTA_MAXDEPTH) {
+			git_fail(repo, "%s: REF_DELTA bases nested too deep at offset %llu", pk->packpath,
+			         (unsigned long long)cur);
+			goto out;
+		}
+		repo->ref_delta_depth++;
+		r = read_object(repo, &h.base, &t, &base);
+		repo->ref_delta_depth--;
+		if (r < 0)
+			goto out;
+		r = -1;
+		break;
+	}
+	/* Bases are shared by many deltas; a plain object read once is not. */
+	if (n && cacheable)
+		cache_put(repo, pk, cur, t, base.s, base.len);
+	while (n--) {
+		char err[200];
+
+		if (parse_hdr(repo, pk, chain[n], &h) < 0)
+			goto out;
+		buf_reset(&delta);
+		if (unpack_data(repo, pk, &h, chain[n], &delta) < 0)
+			goto out;
+		buf_reset(&next);
+		if (git_delta_apply((unsigned char *)base.s, base.len, (unsigned char *)delta.s, delta.len,
+		                    &next, err, sizeof(err)) < 0) {
+			git_fail(repo, "%s: delta at offset %llu: %s", pk->packpath,
+			         (unsigned long long)chain[n], err);
+			goto out;
+		}
+		{
+			struct buf tmp = base;
+
+			base = next;
+			next = tmp;
+		}
+	}
+	buf_add(out, base.s, base.len);
+	*type = t;
+	r = 0;
+out:
+	free(chain);
+	buf_free(&base);
+	buf_free(&next);
+	buf_free(&delta);
+	return r;
+}
+
+static int
+read_loose(struct git_repo *repo, const char *path, enum git_obj_type *type, struct buf *out)
+{
+	struct buf raw = BUF_INIT, obj = BUF_INIT;
+	char err[200], *sp, *nul;
+	size_t used, start;
+	int t;
+	uint64_t size;
+
+	if (read_file(path, &raw, 0) < 0) {
+		buf_free(&raw);
+		return errno == ENOENT ? 1 : git_fail(repo, "cannot read '%s': %s", path, strerror(errno));
+	}
+	if (zinflate((unsigned char *)raw.s, raw.len, &obj, SIZE_MAX / 2, &used, err, sizeof(err)) < 0) {
+		buf_free(&raw);
+		return git_fail(repo, "%s: %s", path, err);
+	}
+	buf_free(&raw);
+	nul = obj.len ? memchr(obj.s, '\0', obj.len < 32 ? obj.len : 32) : NULL;
+	sp = nul ? memchr(obj.s, ' ', (size_t)(nul - obj.s)) : NULL;
+	if (!sp) {
+		buf_free(&obj);
+		return git_fail(repo, "%s: bad object header at offset 0", path);
+	}
+	*sp = '\0';
+	for (t = 1; t <= 4; t++)
+		if (!strcmp(obj.s, type_names[t]))
+			break;
+	if (t > 4 || parse_u64(sp + 1, UINT64_MAX, &size) < 0 ||
+	    size != obj.len - (size_t)(nul + 1 - obj.s)) {
+		buf_free(&obj);
+		return git_fail(repo, "%s: bad object header at offset 0", path);
+	}
+	start = (size_t)(nul + 1 - obj.s);
+	buf_add(out, obj.s + start, obj.len - start);
+	buf_free(&obj);
+	*type = (enum git_obj_type)t;
+	return 0;
+}
+
+static int
+read_object(struct git_repo *repo, const struct git_oid *id, enum git_obj_type *type, struct buf *out)
+{
+	char hex[GIT_MAX_HEXSZ + 1];
+	size_t d, i;
+
+	load_packs(repo);
+	for (i = 0; i < repo->npacks; i++) {
+		struct git_pack *pk = &repo->packs[i];
+		uint32_t k = idx_lower(repo, pk, id->id, repo->rawsz);
+		uint64_t off = 0;
+
+		if (k < pk->n && !memcmp(idx_name(repo, pk, k), id->id, repo->rawsz))
+			return idx_offset(repo, pk, k, &off) < 0 ? -1
+			                                          : git_pack_read_at(repo, pk, off, type, out);
+	}
+	git_oid_hex(repo, id, hex);
+	for (d = 0; d < repo->nobjdirs; d++) {
+		char rel[GIT_MAX_HEXSZ + 2], *path;
+		int r;
+
+		snprintf(rel, sizeof(rel), "%.2s/%s", hex, hex + 2);
+		path = path_join(repo->objdirs[d], rel);
+		r = read_loose(repo, path, type, out);
+		free(path);
+		if (r <= 0)
+			return r;
+	}
+	return git_fail(repo, "object %s not found", hex);
+}
+
+int
+git_read_object(struct git_repo *repo, const struct git_oid *id, enum git_obj_type *type,
+                unsigned char **data, size_t *len)
+{
+	struct buf b = BUF_INIT;
+
+	if (read_object(repo, id, type, &b) < 0) {
+		buf_free(&b);
+		return -1;
+	}
+	buf_grow(&b, 0);
+	*len = b.len;
+	*data = (unsigned char *)buf_detach(&b);
+	return 0;
+}
+
+int
+git_odb_has_prefix(struct git_repo *repo, const char *hex, size_t hexlen, struct git_oid *found,
+                   size_t maxfound, size_t *nfound)
+{
+	unsigned char key[GIT_MAX_RAWSZ] = {0};
+	size_t i, d, n = 0, full = hexlen / 2;
+
+	for (i = 0; i < hexlen; i++) {
+		int v = git_hexval((unsigned char)hex[i]);
+
+		if (v < 0)
+			return -1;
+		key[i / 2] |= (unsigned char)(i % 2 ? v : v << 4);
+	}
+	load_packs(repo);
+	for (i = 0; i < repo->npacks; i++) {
+		struct git_pack *pk = &repo->packs[i];
+		uint32_t k = idx_lower(repo, pk, key, full + (hexlen % 2));
+
+		for (; k < pk->n; k++) {
+			const unsigned char *name = idx_name(repo, pk, k);
+			size_t j;
+
+			if (memcmp(name, key, full) || (hexlen % 2 && (name[full] & 0xf0) != key[full]))
+				break;
+			for (j = 0; j < n && memcmp(found[j].id, name, repo->rawsz); j++)
+				;
+			if (j == n && n < maxfound) {
+				memset(&found[n], 0, sizeof(found[n]));
+				memcpy(found[n++].id, name, repo->rawsz);
+			}
+		}
+	}
+	for (d = 0; d < repo->nobjdirs; d++) {
+		char sub[3] = {(char)tolower((unsigned char)hex[0]), (char)tolower((unsigned char)hex[1]), 0}, *path = path_join(repo->objdirs[d], sub), full_hex[GIT_MAX_HEXSZ + 1];
+		DIR *dir = opendir(path);
+		struct dirent *de;
+
+		free(path);
+		while (dir && (de = readdir(dir))) {
+			struct git_oid id;
+			size_t j;
+
+			if (strlen(de->d_name) != repo->rawsz * 2 - 2 ||
+			    strncasecmp(de->d_name, hex + 2, hexlen - 2) != 0)
+				continue;
+			memcpy(full_hex, sub, 2);
+			memcpy(full_hex + 2, de->d_name, repo->rawsz * 2 - 2 + 1);
+			if (git_hex_to_oid(repo, full_hex, &id) < 0)
+				continue;
+			for (j = 0; j < n && !git_oid_eq(repo, &found[j], &id); j++)
+				;
+			if (j == n && n < maxfound)
+				found[n++] = id;
+		}
+		if (dir)
+			closedir(dir);
+	}
+	*nfound = n;
+	return 0;
+}
+
+void
+git_odb_free(struct git_repo *repo)
+{
+	size_t i;
+
+	for (i = 0; i < repo->npacks; i++) {
+		struct git_pack *pk = &repo->packs[i];
+
+		if (pk->mapped) {
+			munmap((void *)pk->idx, pk->idxlen);
+			if (pk->pack)
+				munmap((void *)pk->pack, pk->packlen);
+		}
+		free(pk->idxpath);
+		free(pk->packpath);
+	}
+	free(repo->packs);
+	for (i = 0; i < repo->nobjdirs; i++)
+		free(repo->objdirs[i]);
+	free(repo->objdirs);
+	if (repo->cache)
+		for (i = 0; i < CACHE_SLOTS; i++)
+			free(repo->cache[i].data);
+	free(repo->cache);
+}
+
+int
+git_peel(struct git_repo *repo, const struct git_oid *id, enum git_obj_type want, struct git_oid *out)
+{
+	struct git_oid cur = *id;
+	int depth;
+
+	for (depth = 0; depth < 64; depth++) {
+		unsigned char *data;
+		size_t len;
+		enum git_obj_type t;
+		char hex[GIT_MAX_HEXSZ + 1];
+		const char *key;
+
+		if (git_read_object(repo, &cur, &t, &data, &len) < 0)
+			return -1;
+		if (t == want) {
+			free(data);
+			*out = cur;
+			return 0;
+		}
+		key = t == GIT_OBJ_TAG ? "object " : t == GIT_OBJ_COMMIT && want == GIT_OBJ_TREE ? "tree " : NULL;
+		if (!key || len < strlen(key) + repo->rawsz * 2 || memcmp(data, key, strlen(key)) ||
+		    git_hex_to_oid(repo, (char *)data + strlen(key), &cur) < 0) {
+			free(data);
+			return git_fail(repo, "object %s is a %s, not a %s", git_oid_hex(repo, &cur, hex),
+			                type_names[t], type_names[want]);
+		}
+		free(data);
+	}
+	return git_fail(repo, "tags nested too deep");
+}
+
+int
+git_read_commit(struct git_repo *repo, const struct git_oid *id, struct git_commit *c)
+{
+	unsigned char *data;
+	size_t len;
+	enum git_obj_type t;
+	const char *s, *end;
+	char hex[GIT_MAX_HEXSZ + 1];
+	size_t hexsz = repo->rawsz * 2;
+
+	memset(c, 0, sizeof(*c));
+	if (git_read_object(repo, id, &t, &data, &len) < 0)
+		return -1;
+	git_oid_hex(repo, id, hex);
+	if (t != GIT_OBJ_COMMIT) {
+		free(data);
+		return git_fail(repo, "object %s is a %s, not a commit", hex, type_names[t]);
+	}
+	s = (char *)data;
+	end = s + len;
+	if (len < 5 + hexsz + 1 || memcmp(s, "tree ", 5) || git_hex_to_oid(repo, s + 5, &c->tree) < 0 ||
+	    s[5 + hexsz] != '\n')
+		goto bad;
+	s += 5 + hexsz + 1;
+	while ((size_t)(end - s) >= 7 + hexsz + 1 && !memcmp(s, "parent ", 7)) {
+		c->parents = ereallocarray(c->parents, c->nparents + 1, sizeof(*c->parents));
+		if (git_hex_to_oid(repo, s + 7, &c->parents[c->nparents]) < 0 || s[7 + hexsz] != '\n')
+			goto bad;
+		c->nparents++;
+		s += 7 + hexsz + 1;
+	}
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+
+		if (!nl || nl == s)
+			break;
+		if ((size_t)(nl - s) > 10 && !memcmp(s, "committer ", 10)) {
+			const char *gt = nl;
+
+			while (gt > s && *gt != '>')
+				gt--;
+			if (*gt == '>')
+				c->time = strtoll(gt + 1, NULL, 10);
+			break;
+		}
+		s = nl + 1;
+	}
+	free(data);
+	return 0;
+bad:
+	free(data);
+	git_commit_free(c);
+	return git_fail(repo, "commit %s: malformed header", hex);
+}
+
+void
+git_commit_free(struct git_commit *c)
+{
+	free(c->parents);
+	c->parents = NULL;
+	c->nparents = 0;
+}

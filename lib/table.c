@@ -1,0 +1,154 @@
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "table.h"
+
+void
+table_init(struct table *t, size_t ncols, const char *const *header)
+{
+	t->ncols = ncols;
+	t->nrows = 0;
+	t->cells = NULL;
+	t->colour = NULL;
+	table_add(t, header);
+}
+
+void
+table_free(struct table *t)
+{
+	size_t i, n = (t->nrows + 1) * t->ncols;
+
+	for (i = 0; i < n; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t->colour);
+	t->cells = NULL;
+	t->colour = NULL;
+	t->nrows = 0;
+}
+
+/* Rows live at index 1.. in cells[]; the header is index 0. */
+size_t
+table_add(struct table *t, const char *const *cells)
+{
+	size_t line = t->cells ? t->nrows + 1 : 0, i;
+
+	t->cells = ereallocarray(t->cells, (line + 1) * t->ncols, sizeof *t->cells);
+	t->colour = ereallocarray(t->colour, (line + 1) * t->ncols, sizeof *t->colour);
+	for (i = 0; i < t->ncols; i++) {
+		t->cells[line * t->ncols + i] = estrdup(cells[i]);
+		t->colour[line * t->ncols + i] = COLOUR_NONE;
+	}
+	if (line > 0)
+		t->nrows++;
+	return line - 1;
+}
+
+void
+table_set_colour(struct table *t, size_t row, size_t col, enum colour c)
+{
+	if (row < t->nrows && col < t->ncols)
+		t->colour[(row + 1) * t->ncols + col] = c;
+}
+
+size_t
+text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+void
+pad_right(struct buf *b, const char *s, size_t width)
+{
+	size_t w = text_width(s);
+
+	buf_puts(b, s);
+	for (; w < width; w++)
+		buf_putc(b, ' ');
+}
+
+void
+pad_left(struct buf *b, const char *s, size_t width)
+{
+	size_t w = text_width(s);
+
+	for (; w < width; w++)
+		buf_putc(b, ' ');
+	buf_puts(b, s);
+}
+
+void
+table_render(const struct table *t, int colour, struct buf *out)
+{
+	static const char *const sgr[] = {
+		[COLOUR_RED] = "\033[38;5;9m",
+		[COLOUR_GREEN] = "\033[38;5;10m",
+	};
+	size_t *width = ecalloc(t->ncols, sizeof *width);
+	size_t line, col;
+
+	for (line = 0; line <= t->nrows; line++)
+		for (col = 0; col < t->ncols; col++) {
+			size_t w = text_width(t->cells[line * t->ncols + col]);
+			if (w > width[col])
+				width[col] = w;
+		}
+	for (col = 0; col < t->ncols; col++)
+		if (width[col] == 0)
+			width[col] = 1;
+	for (line = 0; line <= t->nrows; line++) {
+		if (line > 0)
+			buf_putc(out, '\n');
+		for (col = 0; col < t->ncols; col++) {
+			enum colour c = t->colour[line * t->ncols + col];
+			int on = colour && c != COLOUR_NONE;
+
+			/* The escape wraps the whole padded cell (§0.3). */
+			if (on)
+				buf_puts(out, sgr[c]);
+			buf_putc(out, ' ');
+			pad_right(out, t->cells[line * t->ncols + col], width[col]);
+			buf_putc(out, ' ');
+			if (on)
+				buf_puts(out, "\033[39m");
+		}
+	}
+	free(width);
+}
+
+int
+colour_parse(const char *s, enum colour_when *when)
+{
+	if (strcmp(s, "auto") == 0)
+		*when = COLOUR_AUTO;
+	else if (strcmp(s, "always") == 0)
+		*when = COLOUR_ALWAYS;
+	else if (strcmp(s, "never") == 0)
+		*when = COLOUR_NEVER;
+	else
+		return -1;
+	return 0;
+}
+
+int
+colour_enabled(enum colour_when when, int fd)
+{
+	const char *nc;
+
+	switch (when) {
+	case COLOUR_ALWAYS:
+		return 1;
+	case COLOUR_NEVER:
+		return 0;
+	case COLOUR_AUTO:
+		break;
+	}
+	nc = getenv("NO_COLOR");
+	return isatty(fd) && (nc == NULL || *nc == '\0');
+}

@@ -1,0 +1,48 @@
+/*
+ * table: the borderless column tables of spec/stats.md §0.2 and the
+ * colour rule of §0.3.
+ */
+#ifndef KTSTR_TABLE_H
+#define KTSTR_TABLE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+enum colour { COLOUR_NONE, COLOUR_RED, COLOUR_GREEN };
+
+/* --color=WHEN */
+enum colour_when { COLOUR_AUTO, COLOUR_ALWAYS, COLOUR_NEVER };
+
+struct table {
+	size_t ncols;
+	size_t nrows;        /* body rows; the header is row 0 of cells */
+	char **cells;        /* (nrows + 1) * ncols, owned */
+	enum colour *colour; /* per cell, same layout */
+};
+
+/* The header row's cells are copied. */
+void table_init(struct table *t, size_t ncols, const char *const *header);
+void table_free(struct table *t);
+/* Appends a body row (cells copied); returns its index from 0. */
+size_t table_add(struct table *t, const char *const *cells);
+void table_set_colour(struct table *t, size_t row, size_t col, enum colour c);
+/*
+ * Appends the rendered lines joined by '\n', without a final newline.
+ * With colour false no escape sequence is written at all.
+ */
+void table_render(const struct table *t, int colour, struct buf *out);
+
+/* Display width of a UTF-8 string: its code points. */
+size_t text_width(const char *s);
+/* Appends s left-justified in width columns (never truncated). */
+void pad_right(struct buf *b, const char *s, size_t width);
+/* Appends s right-justified in width columns (never truncated). */
+void pad_left(struct buf *b, const char *s, size_t width);
+
+/* "auto", "always", "never" -> 0 and *when; else -1. */
+int colour_parse(const char *s, enum colour_when *when);
+/* §0.3: does this run write colour to fd? */
+int colour_enabled(enum colour_when when, int fd);
+
+#endif

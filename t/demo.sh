@@ -1,0 +1,44 @@
+#!/bin/sh
+# make demo: run the programs that are built on the sample runs tree in
+# t/fixtures/sidecars, with a caption before each command.  Builds
+# nothing; a program that is not built is skipped.  To show a new
+# program, add a demo_NAME function and list it in the loop at the end.
+
+top=$(cd "${0%/*}/.." && pwd)
+PATH=$top/bin:$PATH
+export PATH
+unset CARGO_TARGET_DIR NO_COLOR
+# A scratch copy keeps the sample tree pristine and gives it the run
+# directory times that the "newest run" rules look at.
+work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-demo.XXXXXX") || exit 2
+trap 'rm -rf "$work"' EXIT INT TERM
+mkdir -p "$work/target" &&
+	cp -R "$top/t/fixtures/sidecars" "$work/target/ktstr" &&
+	touch -d '2025-03-14 09:30' "$work/target/ktstr/6.14-abc1234" &&
+	touch -d '2025-03-14 11:05' "$work/target/ktstr/6.14-abc1234-dirty" &&
+	touch -d '2025-04-02 03:20' "$work/target/ktstr/7.0-def5678" || exit 2
+cd "$work" || exit 2
+
+# show CAPTION COMMAND: print the caption and the command, then run it.
+show() {
+	printf '\n### %s\n$ %s\n' "$1" "$2"
+	sh -c "$2" 2>&1
+	printf '(exit status %d)\n' $?
+}
+
+demo_ktstr_scan() {
+	show 'Every sidecar of every run under target/ktstr, one line each (shortened here)' \
+		'ktstr-scan | cut -c 1-110'
+	show 'Which run and file each line came from' \
+		"ktstr-scan 2>/dev/null | sed 's/^{\"_path\":\\(\"[^\"]*\"\\),\"_run\":\\(\"[^\"]*\"\\).*/\\2 \\1/'"
+	show 'Only the newest run' 'ktstr-scan --newest | wc -l'
+	show 'A run that does not exist' 'ktstr-scan --run 6.14-abc123'
+	show 'Why are optional fields null in a run?' 'ktstr-scan --explain --run 6.14-abc1234-dirty 2>/dev/null | head -22'
+}
+
+for prog in ktstr-scan ktstr-rundir ktstr-test ktstr-compare ktstr-hostinfo; do
+	fn=demo_$(echo "$prog" | tr - _)
+	if [ -x "$top/bin/$prog" ] && command -v "$fn" >/dev/null 2>&1; then
+		"$fn"
+	fi
+done

@@ -1,0 +1,416 @@
+/*
+ * git_oracle: lib/git against the real git (rundir.md §6.5) in every
+ * repository state of DESIGN.md "Tests", and the revision expressions
+ * against git rev-parse / rev-list.  Skips when git is not on PATH.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "git.h"
+#include "revspec.h"
+#include "tap.h"
+#include "util.h"
+
+static char top[PATH_MAX];
+
+/* Fixed identities and dates; a helper c() commits with a fresh date. */
+static const char prelude[] =
+	"set -e; export GIT_AUTHOR_NAME=a GIT_AUTHOR_EMAIL=a@example.com GIT_COMMITTER_NAME=a "
+	"GIT_COMMITTER_EMAIL=a@example.com GIT_CONFIG_NOSYSTEM=1;"
+	"unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_CEILING_DIRECTORIES GIT_OBJECT_DIRECTORY;"
+	"n=$(cat \"$TOPDIR/.n\" 2>/dev/null || echo 0);"
+	"c() { n=$((n+1)); echo $n >\"$TOPDIR/.n\"; "
+	"GIT_AUTHOR_DATE=\"2020-01-01T00:00:00Z +$n minutes\" "
+	"GIT_COMMITTER_DATE=\"@$((1577836800 + n * 60)) +0000\" git commit -q --allow-empty -m \"$1\"; };";
+
+static int __attribute__((format(printf, 1, 2)))
+sh(const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	int r;
+
+	buf_printf(&b, "cd '%s' && { %s ", top, prelude);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	buf_puts(&b, "; } >/dev/null 2>&1");
+	r = system(b.s);
+	buf_free(&b);
+	return r;
+}
+
+static char *__attribute__((format(printf, 1, 2)))
+capture(const char *fmt, ...)
+{
+	struct buf b = BUF_INIT, out = BUF_INIT;
+	va_list ap;
+	FILE *f;
+	char chunk[4096];
+	size_t n;
+
+	buf_printf(&b, "cd '%s' && { %s ", top, prelude);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	buf_puts(&b, "; } 2>/dev/null");
+	f = popen(b.s, "r");
+	while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&out, chunk, n);
+	if (f)
+		pclose(f);
+	buf_free(&b);
+	buf_grow(&out, 0);
+	out.s[out.len] = '\0';
+	while (out.len && out.s[out.len - 1] == '\n')
+		out.s[--out.len] = '\0';
+	return buf_detach(&out);
+}
+
+/* rundir.md §6.5's oracle for the commit string of dir ("" = none). */
+static char *
+oracle(const char *dir)
+{
+	return capture(
+		"cd '%s'; h=$(git -c safe.directory='*' rev-parse --verify --quiet 'HEAD^{commit}') || "
+		"exit 0; d=; g=$(git rev-parse --absolute-git-dir); if [ -f \"$g/index\" ]; then "
+		"git -c safe.directory='*' diff-index --cached --quiet --ignore-submodules=none HEAD -- "
+		"|| d=-dirty; if [ \"$(git rev-parse --is-bare-repository)\" = false ] && "
+		"[ \"$(git rev-parse --is-inside-git-dir)\" = false ]; then "
+		"git -c safe.directory='*' --no-optional-locks diff --quiet --ignore-submodules=all "
+		"|| d=-dirty; fi; fi; printf '%%.7s%%s\\n' \"$h\" \"$d\"",
+		dir);
+}
+
+static void
+check_state(const char *name, const char *dir)
+{
+	char path[PATH_MAX * 2], got[32] = "", *want = oracle(dir);
+
+	snprintf(path, sizeof(path), "%s/%s", top, dir);
+	if (git_commit_string(path, 1, got) < 0)
+		got[0] = '\0';
+	is_str(got, want, "%s: commit string matches git", name);
+	free(want);
+}
+
+/* A fresh copy of the base repository in dir, then script run inside it. */
+static void
+state(const char *name, const char *dir, const char *script)
+{
+	if (sh("rm -rf %s && cp -a base %s && cd %s && %s", dir, dir, dir, script) != 0) {
+		ok(0, "%s: set-up script ran", name);
+		return;
+	}
+	check_state(name, dir);
+}
+
+static void
+states(void)
+{
+	ok(sh("git init -q base && cd base && printf 'aaaa\\n' >a && printf 'b\\n' >b && mkdir -p "
+	      "d/e && printf 'c\\n' >d/e/c && printf '#!/bin/sh\\n' >x && chmod +x x && ln -s a l && "
+	      "git add -A && c one && printf 'more\\n' >>b && git add b && c two") == 0,
+	   "base repository built");
+	state("clean", "s1", "true");
+	state("modified", "s2", "printf 'x\\n' >>a");
+	state("staged", "s3", "printf 'x\\n' >>a && git add a");
+	state("deleted", "s4", "rm b");
+	state("mode change", "s5", "chmod +x a");
+	state("filemode off", "s6", "git config core.filemode false && chmod +x a");
+	state("symlink retargeted", "s7", "ln -sfn b l");
+	state("symlink became file", "s8", "rm l && printf a >l");
+	state("untracked only", "s9", "printf u >untracked && mkdir -p newdir && printf u >newdir/f");
+	state("touched, same content", "s10", "touch -d '2030-01-01 00:00:00' a b d/e/c");
+	state("racy, same size, changed", "s11",
+	      "git config core.trustctime false && printf 'aaaa\\n' >a && touch -d '2021-01-01 00:00:00' a "
+	      "&& git add a && printf 'bbbb\\n' >a && touch -d '2021-01-01 00:00:00' a .git/index");
+	state("racy, unchanged", "s12",
+	      "git config core.trustctime false && touch -d '2021-01-01 00:00:00' a && git add a && "
+	      "touch -d '2021-01-01 00:00:00' .git/index");
+	state("intent-to-add", "s13", "printf n >new && git add -N new");
+	state("skip-worktree", "s14", "git update-index --skip-worktree a && printf 'x\\n' >>a");
+	state("assume-unchanged", "s15", "git update-index --assume-unchanged a && printf 'x\\n' >>a");
+	state("file became directory", "s16", "rm b && mkdir b && printf z >b/z");
+	state("unmerged", "s17",
+	      "git checkout -q -b side HEAD~1 && printf 'side\\n' >>b && git commit -qam s && "
+	      "git checkout -q - && printf 'main\\n' >>b && git commit -qam m && "
+	      "{ git merge -q side || true; }");
+	state("packed refs", "s18", "git pack-refs --all && test ! -e .git/refs/heads/master -a ! -e .git/refs/heads/main");
+	state("detached HEAD", "s19", "git checkout -q --detach HEAD~1");
+	state("detached HEAD, modified", "s20", "git checkout -q --detach HEAD~1 && printf z >>a");
+	state("repacked with deltas", "s21",
+	      "for i in 1 2 3 4 5 6; do seq 1 $((200 * i)) >big; git add big; c big$i; done; "
+	      "git repack -adfq --depth=50 --window=50 && git prune-packed && ls .git/objects/pack/*.pack");
+	state("repacked, index without cache tree", "s22",
+	      "for i in 1 2 3; do seq 1 $((300 * i)) >big; git add big; c big$i; done; git gc -q; "
+	      "printf 'x\\n' >>d/e/c && git add d/e/c && git checkout HEAD -- d/e/c");
+	state("index v4", "s23", "git update-index --index-version 4 && git status -s >/dev/null");
+	state("index v4, modified", "s24", "git update-index --index-version 4 && printf z >>d/e/c");
+	state("split index", "s25",
+	      "git update-index --split-index && printf 'n\\n' >new && git add new && git rm -q --cached b "
+	      "&& printf 'mod\\n' >>a && git add a && ls .git/sharedindex.*");
+	state("split index, committed", "s26",
+	      "git update-index --split-index && printf 'n\\n' >new && git add new && printf 'm\\n' >>a && "
+	      "git add a && c split && ls .git/sharedindex.*");
+	state("missing index", "s27", "rm .git/index");
+	state("unborn HEAD", "s28", "rm -rf .git && git init -q && printf a >f && git add f");
+	state("unborn HEAD, empty", "s29", "rm -rf .git && git init -q");
+	state("dangling HEAD", "s30", "git symbolic-ref HEAD refs/heads/nowhere");
+	state("sparse index", "s31",
+	      "git sparse-checkout init --cone --sparse-index && git sparse-checkout set d && "
+	      "git status -s >/dev/null");
+	state("submodule", "s32",
+	      "git init -q ../s32sub && (cd ../s32sub && printf s >s && git add s && c sub) && "
+	      "git -c protocol.file.allow=always submodule add -q ../s32sub sub && c addsub");
+	check_state("submodule, its worktree dirty", "s32");
+	sh("cd s32/sub && printf more >>s && printf u >u");
+	check_state("submodule, its worktree dirty", "s32");
+	sh("cd s32/sub && git commit -qam next");
+	check_state("submodule moved, not staged", "s32");
+	sh("cd s32 && git add sub");
+	check_state("submodule gitlink staged", "s32");
+	state("linked worktree", "s33", "git worktree add -q ../s33wt HEAD~1");
+	check_state("linked worktree itself", "s33wt");
+	sh("printf z >>s33wt/a");
+	check_state("linked worktree, modified", "s33wt");
+	check_state("inside a subdirectory", "s1/d/e");
+	state("bare repository", "s34", "true");
+	sh("rm -rf s34 && git clone -q --bare base s34");
+	check_state("bare repository", "s34");
+	check_state("inside .git", "s1/.git/objects");
+	sh("rm -rf s35 && git init -q --object-format=sha256 s35 && cd s35 && printf a >a && git add a "
+	   "&& c one && printf b >b && git add b && c two");
+	check_state("sha256", "s35");
+	sh("cd s35 && printf z >>a");
+	check_state("sha256, modified", "s35");
+	sh("cd s35 && git checkout -q a && git gc -q && git update-index --index-version 4");
+	check_state("sha256, packed, index v4", "s35");
+	sh("rm -rf s36 && mkdir s36");
+	check_state("not a repository (inside the scratch repo's parent chain)", "s36");
+	state("reftable", "s37",
+	      "git config core.repositoryformatversion 1 && git config extensions.refStorage reftable");
+	state("symbolic ref chain", "s38",
+	      "git symbolic-ref refs/heads/link1 refs/heads/$(git branch --show-current) && "
+	      "git symbolic-ref HEAD refs/heads/link1");
+}
+
+struct collect {
+	struct git_repo *repo;
+	struct buf *b;
+};
+
+static int
+add_hex(const struct git_oid *id, void *arg)
+{
+	struct collect *c = arg;
+	char hex[GIT_MAX_HEXSZ + 1];
+
+	buf_printf(c->b, "%s\n", git_oid_hex(c->repo, id, hex));
+	return 0;
+}
+
+static int
+line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort the lines of s in place. */
+static char *
+sorted(char *s)
+{
+	char **v = NULL, *p, *save = NULL;
+	size_t n = 0, i;
+	struct buf b = BUF_INIT;
+
+	for (p = strtok_r(s, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+		v = ereallocarray(v, n + 1, sizeof(*v));
+		v[n++] = p;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), line_cmp);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s\n", v[i]);
+	free(v);
+	buf_putc(&b, '\0');
+	free(s);
+	return buf_detach(&b);
+}
+
+static void
+revisions(void)
+{
+	static const char *exprs[] = {
+		"HEAD", "@", "HEAD~1", "HEAD^", "HEAD^1", "HEAD^2", "HEAD~2^2", "HEAD^^", "HEAD~0",
+		"main", "side", "refs/heads/main", "heads/main", "v1", "v2", "v2^{commit}", "v2^{}",
+		"v2~1", "origin/main", "origin", "HEAD^!", "nosuch", "HEAD:a", "HEAD~99",
+		"v2^{tree}", "HEAD^3", "main..side", ":/one", "tagtree",
+	};
+	static const char *ranges[][2] = {
+		{"HEAD~3", "HEAD"}, {"side", "main"}, {"main", "side"}, {"v1", "HEAD"}, {"HEAD", "HEAD"},
+		{"HEAD~1", "HEAD~1^2"},
+	};
+	char err[256], path[PATH_MAX * 2], hex[GIT_MAX_HEXSZ + 1];
+	struct git_repo *repo;
+	size_t i;
+	char *full, *abbrev4;
+
+	ok(sh("rm -rf rv && git init -q -b main rv && cd rv && printf a >a && git add a && c one && "
+	      "git tag v1 && printf b >b && git add b && c two && git checkout -q -b side && "
+	      "printf s >s && git add s && c s1 && c s2 && git checkout -q main && c three && "
+	      "git merge -q --no-ff -m merge side && git tag -a -m annotated v2 && c four && "
+	      "git tag tagtree HEAD^{tree} && git update-ref refs/remotes/origin/main HEAD~2 && "
+	      "git symbolic-ref refs/remotes/origin/HEAD refs/remotes/origin/main && git pack-refs "
+	      "--all && git repack -adq") == 0,
+	   "revision repository built");
+	snprintf(path, sizeof(path), "%s/rv", top);
+	repo = git_open(path, 1, err, sizeof(err));
+	if (!ok(repo != NULL, "open the revision repository: %s", repo ? "" : err))
+		return;
+	for (i = 0; i < LEN(exprs); i++) {
+		struct git_oid id;
+		char *want = capture("cd rv && git rev-parse --verify --quiet '%s^{commit}'", exprs[i]);
+		const char *got = git_rev_parse(repo, exprs[i], &id) == 0 ? git_oid_hex(repo, &id, hex) : "";
+
+		/* Not single commits to git; stats.md §5.3 reads X^! as X. */
+		if (!strcmp(exprs[i], "HEAD^!") || !strcmp(exprs[i], "main..side")) {
+			free(want);
+			want = strcmp(exprs[i], "HEAD^!") ? estrdup("") : capture("cd rv && git rev-parse HEAD");
+		}
+		is_str(got, want, "rev-parse '%s'", exprs[i]);
+		free(want);
+	}
+	{
+		struct git_oid id;
+
+		ok(git_rev_parse(repo, "HEAD@{1}", &id) < 0, "reflog forms do not resolve (stats.md §5.3)");
+	}
+	full = capture("cd rv && git rev-parse HEAD~1");
+	abbrev4 = estrndup(full, 7);
+	{
+		struct git_oid id;
+
+		ok(git_rev_parse(repo, abbrev4, &id) == 0 && !strcmp(git_oid_hex(repo, &id, hex), full),
+		   "7-digit abbreviation resolves");
+		ok(git_rev_parse(repo, full, &id) == 0, "full id resolves");
+		abbrev4[4] = '\0';
+		is_int(git_rev_parse(repo, abbrev4, &id) == 0, capture("cd rv && git rev-parse --verify "
+		                                                       "--quiet '%s^{commit}' >/dev/null && "
+		                                                       "echo 1 || echo 0",
+		                                                       abbrev4)[0] == '1',
+		       "4-digit abbreviation resolves as git does");
+	}
+	free(full);
+	free(abbrev4);
+	for (i = 0; i < LEN(ranges); i++) {
+		struct git_oid a, b;
+		struct buf got = BUF_INIT;
+		struct collect c = {repo, &got};
+		char *want = sorted(capture("cd rv && git rev-list '%s..%s'", ranges[i][0], ranges[i][1]));
+
+		ok(git_rev_parse(repo, ranges[i][0], &a) == 0 && git_rev_parse(repo, ranges[i][1], &b) == 0 &&
+		           git_rev_walk(repo, &a, &b, add_hex, &c) == 0,
+		   "walk %s..%s", ranges[i][0], ranges[i][1]);
+		buf_putc(&got, '\0');
+		{
+			char *g = sorted(buf_detach(&got));
+
+			is_str(g, want, "rev-list %s..%s", ranges[i][0], ranges[i][1]);
+			free(g);
+		}
+		free(want);
+	}
+	git_close(repo);
+}
+
+static void
+revspecs(void)
+{
+	char path[PATH_MAX * 2], **vals = NULL, *head, *err_text, cwd[PATH_MAX];
+	size_t n = 0;
+	int saved = dup(2);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/rv", top);
+	if (!getcwd(cwd, sizeof(cwd)) || chdir(path) < 0) {
+		ok(0, "chdir into the revision repository");
+		return;
+	}
+	f = freopen("../stderr.txt", "w", stderr);
+	revspec_expand("a-project-commit", 0, "HEAD", &vals, &n);
+	revspec_expand("a-project-commit", 0, "side..main", &vals, &n);
+	revspec_expand("a-project-commit", 0, "main..main", &vals, &n);
+	revspec_expand("a-project-commit", 0, "nosuch", &vals, &n);
+	revspec_expand("a-project-commit", 0, "deadbeef00", &vals, &n);
+	revspec_expand("a-project-commit", 0, "abc1234-dirty", &vals, &n);
+	revspec_expand("a-project-commit", 0, "HEAD...side", &vals, &n);
+	revspec_expand("a-project-commit", 0, "^HEAD", &vals, &n);
+	revspec_expand("a-project-commit", 0, "HEAD^@", &vals, &n);
+	revspec_expand("a-project-commit", 0, "v2", &vals, &n);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	(void)f;
+	if (chdir(cwd) < 0)
+		return;
+	head = capture("cd rv && git rev-parse --short=7 HEAD");
+	is_int(n, 1 + 3 + 0 + 1 + 1 + 1 + 1 + 1 + 1 + 1, "revspec value count");
+	if (n == 11) {
+		char *v2 = capture("cd rv && git rev-parse --short=7 'v2^{commit}'");
+
+		is_str(vals[0], head, "HEAD becomes its 7-hex id in a clean tree");
+		is_str(vals[4], "nosuch", "unresolved name is literal");
+		is_str(vals[5], "deadbeef00", "hash-shaped literal");
+		is_str(vals[6], "abc1234-dirty", "dirty literal");
+		is_str(vals[10], v2, "annotated tag peels to its commit");
+		free(v2);
+	}
+	err_text = capture("cat stderr.txt");
+	is_str(err_text,
+	       "git_oracle.t: --a-project-commit 'nosuch' did not resolve as a revspec; using as literal "
+	       "filter\n"
+	       "git_oracle.t: --a-project-commit 'HEAD...side' uses an unsupported revspec form "
+	       "(Exclude/Merge/IncludeOnlyParents); using as literal filter\n"
+	       "git_oracle.t: --a-project-commit '^HEAD' uses an unsupported revspec form "
+	       "(Exclude/Merge/IncludeOnlyParents); using as literal filter\n"
+	       "git_oracle.t: --a-project-commit 'HEAD^@' uses an unsupported revspec form "
+	       "(Exclude/Merge/IncludeOnlyParents); using as literal filter",
+	       "revspec warnings are §5.3's lines");
+	free(err_text);
+	free(head);
+	revspec_free(vals, n);
+}
+
+int
+main(int argc, char **argv)
+{
+	char tmpl[] = "/tmp/ktstr-git-oracle.XXXXXX";
+
+	setprogname(argv[0]);
+	(void)argc;
+	if (system("git --version >/dev/null 2>&1") != 0) {
+		printf("1..0 # skip git is not installed\n");
+		return 0;
+	}
+	if (!mkdtemp(tmpl)) {
+		printf("1..0 # skip cannot create a scratch directory\n");
+		return 0;
+	}
+	snprintf(top, sizeof(top), "%s", tmpl);
+	setenv("TOPDIR", top, 1);
+	setenv("HOME", top, 1);
+	unsetenv("GIT_DIR");
+	unsetenv("GIT_WORK_TREE");
+	unsetenv("GIT_INDEX_FILE");
+	states();
+	revisions();
+	revspecs();
+	if (!tap_failed)
+		sh("cd / && rm -rf '%s'", top);
+	else
+		printf("# scratch kept in %s\n", top);
+	return done_testing();
+}
