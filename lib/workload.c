@@ -712,7 +712,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 	}
 	if (plan_groups(sc, o, res, err, errlen) < 0)
 		return -1;
-	res->scheduler = wl_scheduler_name(NULL, o->quiet);
+	res->scheduler = wl_scheduler_name(o->scx_dir, o->quiet);
 	if (wl_topo_read(NULL, &topo) < 0) {
 		wl_topo_free(&topo);
 		errf(err, errlen, "cannot read the CPU topology from /sys/devices/system/cpu");
@@ -740,7 +740,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 	}
 
 	signals_install(old);
-	wl_sched_snapshot(NULL, &s0);
+	wl_sched_snapshot(o->scx_dir, &s0);
 	if (o->cgroup_mode != WL_CG_NONE && guardian_start(&r, err, errlen) < 0)
 		goto out;
 	if (wl_cg_setup(&r.cg, o->cgroup_mode, r.self, res->ngroups, sets, has_cpuset, o->quiet,
@@ -790,7 +790,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 			close_fd(&w->start_fd);
 		}
 
-	if (o->monitor && (mon = wl_mon_new(NULL, NULL)) == NULL && !o->quiet)
+	if (o->monitor && (mon = wl_mon_new(o->scx_dir, o->debugfs_dir)) == NULL && !o->quiet)
 		warn("monitor: neither sched_ext events nor debugfs sched/debug are readable; "
 		     "monitor is null");
 	t0 = wl_now_ns();
@@ -807,7 +807,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 		if (s0.present && strcmp(s0.state, "enabled") == 0 && !died &&
 		    now - last_sched >= 500000000) {
 			last_sched = now;
-			wl_sched_snapshot(NULL, &s1);
+			wl_sched_snapshot(o->scx_dir, &s1);
 			if (sched_changed(&s0, &s1)) {
 				died = 1;
 				died_at = now - t0;
@@ -835,7 +835,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 	/* §9.2 step 8: the scheduler under test died or was replaced */
 	if (s0.present && strcmp(s0.state, "enabled") == 0) {
 		if (!died) {
-			wl_sched_snapshot(NULL, &s1);
+			wl_sched_snapshot(o->scx_dir, &s1);
 			if (sched_changed(&s0, &s1)) {
 				died = 1;
 				died_at = wl_now_ns() - t0;

@@ -202,6 +202,9 @@ struct wl_opts {
 	wl_progress_fn progress;
 	void *progress_arg;
 	int quiet;                  /* no warnings about skipped cgroup placement etc. */
+	/* Where sched_ext and debugfs live; NULL: /sys/kernel/sched_ext, /sys/kernel/debug. */
+	const char *scx_dir;
+	const char *debugfs_dir;
 };
 
 /* The §9.1 defaults (duration 2 s, 2 workers, settle 500 ms, auto). */

@@ -36,6 +36,9 @@ opts(struct wl_opts *o, const char *scenario, uint64_t ms)
 	o->settle_ms = 0;
 	o->cgroup_mode = WL_CG_NONE;
 	o->quiet = 1;
+	/* other work shares this host: fairness and gaps are not what these tests check */
+	o->max_spread_pct = 100;
+	o->max_gap_ms = 60000;
 }
 
 static int
@@ -549,6 +552,109 @@ test_sweep(void)
 	free(m);
 }
 
+/* ---- a sched_ext scheduler that dies, and the monitor (fake sysfs) ---- */
+
+static char fake[64];
+
+static void
+put(const char *rel, const char *content)
+{
+	char *p = path_join(fake, rel), *slash;
+	FILE *f;
+
+	for (slash = strchr(p + strlen(fake) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(p, 0755);
+		*slash = '/';
+	}
+	if ((f = fopen(p, "w")) == NULL)
+		die("cannot create '%s':", p);
+	fputs(content, f);
+	fclose(f);
+	free(p);
+}
+
+struct fake_sched {
+	int kill_at_ms; /* change the scheduler's state after this long; -1 never */
+	int killed;
+	unsigned ticks;
+};
+
+static void
+drive_fake(void *arg, const struct wl_progress *p)
+{
+	struct fake_sched *f = arg;
+	char ev[128];
+
+	f->ticks++;
+	snprintf(ev, sizeof ev, "SCX_EV_SELECT_CPU_FALLBACK %u\nSCX_EV_DISPATCH_KEEP_LAST %u\n",
+	         f->ticks * 3, f->ticks);
+	put("scx/root/events", ev);
+	if (f->kill_at_ms >= 0 && !f->killed && p->elapsed_ms >= (uint64_t)f->kill_at_ms) {
+		put("scx/state", "disabled\n");
+		f->killed = 1;
+	}
+}
+
+static void
+test_fake_scheduler(void)
+{
+	struct wl_opts o;
+	struct wl_result r;
+	struct fake_sched f = {-1, 0, 0};
+	char *scx, *dbg;
+
+	snprintf(fake, sizeof fake, "/tmp/wl-run.%ld", (long)getpid());
+	mkdir(fake, 0755);
+	put("scx/state", "enabled\n");
+	put("scx/switch_all", "1\n");
+	put("scx/enable_seq", "7\n");
+	put("scx/root/ops", "rusty\n");
+	put("scx/root/events", "SCX_EV_SELECT_CPU_FALLBACK 0\nSCX_EV_DISPATCH_KEEP_LAST 0\n");
+	put("debug/sched/debug", "cpu#0, 1.000 MHz\n  .nr_running : 2\n"
+	                         "cpu#1, 1.000 MHz\n  .nr_running : 1\n");
+	scx = path_join(fake, "scx");
+	dbg = path_join(fake, "debug");
+
+	opts(&o, "custom", 600);
+	o.cgroups = 1;
+	o.scx_dir = scx;
+	o.debugfs_dir = dbg;
+	o.monitor = 1;
+	o.progress = drive_fake;
+	o.progress_arg = &f;
+	if (ok(run(&o, &r) == 0, "run under a (fake) sched_ext scheduler")) {
+		is_str(r.scheduler, "rusty", "the scheduler is the ops name");
+		ok(r.passed && r.ndetails == 0, "it stayed alive: passed");
+		ok(r.monitor && r.monitor->total_samples >= 3 && r.monitor->have_events &&
+		   r.monitor->ev.total_fallback == 3 * r.monitor->ev.total_dispatch_keep_last &&
+		   r.monitor->ev.total_fallback > 0 && r.monitor->max_imbalance_ratio == 2.0,
+		   "monitor: %llu samples, event deltas and imbalance from the fake files",
+		   r.monitor ? (unsigned long long)r.monitor->total_samples : 0ull);
+		ok(!r.monitor_failed, "a short run never fails the sustained monitor thresholds");
+		wl_result_free(&r);
+	}
+
+	put("scx/state", "enabled\n");
+	f = (struct fake_sched){200, 0, 0};
+	o.monitor = 0;
+	if (ok(run(&o, &r) == 0, "run whose scheduler dies at 200 ms")) {
+		ok(!r.passed && r.ndetails == 1 && r.details[0].kind == WL_D_SCHEDULER_DIED &&
+		   strstr(r.details[0].msg, "scheduler process died unexpectedly during workload (") ==
+		           r.details[0].msg, "SchedulerDied: %s", r.ndetails ? r.details[0].msg : "");
+		ok(r.monitor == NULL, "no --monitor: monitor null");
+		wl_result_free(&r);
+	}
+	free(scx);
+	free(dbg);
+	{
+		char *cmd = easprintf("rm -rf '%s'", fake);
+		if (system(cmd) != 0)
+			warn("cannot remove '%s'", fake);
+		free(cmd);
+	}
+}
+
 /* ---- a runner killed mid-run ---- */
 
 static void
@@ -630,6 +736,7 @@ main(void)
 	test_sentinel();
 	test_cgroup_modes();
 	test_sweep();
+	test_fake_scheduler();
 	test_killed(SIGTERM);
 	test_killed(SIGINT);
 	test_killed(SIGKILL);
