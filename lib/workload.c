@@ -554,7 +554,12 @@ sched_changed(const struct wl_sched_id *a, const struct wl_sched_id *b)
 
 /* ---- the run ---- */
 
-static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
+/*
+ * During a run SIGINT, SIGTERM and SIGHUP end it through the teardown,
+ * and SIGPIPE is ignored: a worker or the guardian that died early must
+ * not take the runner with it when it writes the start byte or a pid.
+ */
+static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 
 static void
 signals_install(struct sigaction *old)
@@ -562,11 +567,12 @@ signals_install(struct sigaction *old)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	interrupted = 0;
-	for (size_t i = 0; i < LEN(handled_signals); i++)
+	for (size_t i = 0; i < LEN(handled_signals); i++) {
+		sa.sa_handler = handled_signals[i] == SIGPIPE ? SIG_IGN : on_signal;
 		sigaction(handled_signals[i], &sa, &old[i]);
+	}
 }
 
 static void
@@ -739,6 +745,8 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 		res->groups[i].cpuset = sets[i];
 	}
 
+	if (!o->quiet && access("/proc/self/schedstat", R_OK) != 0)
+		warn("cannot read /proc/self/schedstat (CONFIG_SCHED_INFO): run delays will read 0");
 	signals_install(old);
 	wl_sched_snapshot(o->scx_dir, &s0);
 	if (o->cgroup_mode != WL_CG_NONE && guardian_start(&r, err, errlen) < 0)
