@@ -658,7 +658,7 @@ test_fake_scheduler(void)
 /* ---- a runner killed mid-run ---- */
 
 static void
-test_killed(int sig)
+test_killed(int sig, const char *scenario)
 {
 	pid_t child, p;
 	int st, child_status = -1, others = 0;
@@ -673,7 +673,7 @@ test_killed(int sig)
 		struct wl_result r;
 		char err[256];
 		int rc;
-		opts(&o, "cgroup_steady", 10000);
+		opts(&o, scenario, 10000);
 		o.cgroup_mode = WL_CG_AUTO;
 		rc = scenario_run(&o, &r, err, sizeof err);
 		_exit(rc == -2 && r.signal == sig ? 42 : 1);
@@ -710,15 +710,15 @@ test_killed(int sig)
 			wl_sleep_ns(10000000);
 		}
 	}
-	ok(p < 0 && errno == ECHILD, "%s: every worker and helper process is gone",
-	   strsignal(sig));
+	ok(p < 0 && errno == ECHILD, "%s %s: every worker and helper process is gone",
+	   scenario, strsignal(sig));
 	if (sig == SIGKILL)
 		ok(WIFSIGNALED(child_status) && WTERMSIG(child_status) == SIGKILL,
 		   "SIGKILL: the runner died (%d orphans reaped)", others);
 	else
 		ok(WIFEXITED(child_status) && WEXITSTATUS(child_status) == 42,
 		   "%s: scenario_run returned -2 with the signal", strsignal(sig));
-	ok(no_cgroups_of(child), "%s: no cgroup left behind", strsignal(sig));
+	ok(no_cgroups_of(child), "%s %s: no cgroup left behind", scenario, strsignal(sig));
 	free(probe);
 	free(m);
 }
@@ -737,8 +737,10 @@ main(void)
 	test_cgroup_modes();
 	test_sweep();
 	test_fake_scheduler();
-	test_killed(SIGTERM);
-	test_killed(SIGINT);
-	test_killed(SIGKILL);
+	test_killed(SIGTERM, "cgroup_steady");
+	test_killed(SIGINT, "cgroup_steady");
+	test_killed(SIGKILL, "cgroup_steady");
+	/* with cpusets (the v1 fallback on hybrid hosts): two hierarchies to clean */
+	test_killed(SIGKILL, "cgroup_affinity_pinned");
 	return done_testing();
 }
