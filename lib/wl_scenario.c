@@ -342,9 +342,9 @@ wl_progress_tty(void *arg, const struct wl_progress *p)
 	if (p->done)
 		fputs("\r\033[K", stderr);
 	else
-		fprintf(stderr, "\r\033[K[%.1f/%.1fs] %s: %u/%u workers alive",
+		fprintf(stderr, "\r\033[K[%.1f/%.1fs] %s: %u/%u workers alive, %llu iterations",
 		        (double)p->elapsed_ms / 1000.0, (double)p->duration_ms / 1000.0, p->scenario,
-		        p->workers_alive, p->workers_total);
+		        p->workers_alive, p->workers_total, (unsigned long long)p->iterations);
 	fflush(stderr);
 }
 

@@ -172,8 +172,7 @@ tail(struct ws *s)
 	uint64_t now, gap;
 	int cpu;
 
-	atomic_store_explicit((_Atomic uint64_t *)(void *)s->c->progress, s->iterations,
-	                      memory_order_relaxed);
+	__atomic_store_n(s->c->progress, s->iterations, __ATOMIC_RELAXED);
 	if (s->work_units % 1024 != 0)
 		return;
 	now = wl_now_ns();

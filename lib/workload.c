@@ -675,16 +675,23 @@ plan_groups(const struct wl_scenario *sc, const struct wl_opts *o, struct wl_res
 		g->reports = ecalloc(workers, sizeof *g->reports);
 	}
 	res->work_type = wl_work_name(&res->groups[0].work);
+	if (res->work_override_skipped && !o->quiet)
+		warn("--work-type %s not applied to every group: it replaces only CpuSpin groups whose "
+		     "worker count its group size (%u) divides", wl_work_name(&o->work),
+		     wl_group_size(&o->work));
 	return 0;
 }
 
 static void
 progress(const struct run *r, uint64_t elapsed_ms, unsigned alive, unsigned total, int done)
 {
-	struct wl_progress p = {r->o->scenario, elapsed_ms, r->o->duration_ms, alive, total, done};
+	struct wl_progress p = {r->o->scenario, elapsed_ms, r->o->duration_ms, alive, total, 0, done};
 
-	if (r->o->progress)
-		r->o->progress(r->o->progress_arg, &p);
+	if (r->o->progress == NULL)
+		return;
+	for (size_t i = 0; i < r->nslots; i++)
+		p.iterations += __atomic_load_n(&r->slots[i], __ATOMIC_RELAXED);
+	r->o->progress(r->o->progress_arg, &p);
 }
 
 int

@@ -164,6 +164,7 @@ struct wl_progress {
 	uint64_t duration_ms;
 	unsigned workers_alive;
 	unsigned workers_total;
+	uint64_t iterations; /* outer iterations of all workers so far */
 	int done; /* last call: the workload stopped (clear the line) */
 };
 
@@ -226,7 +227,8 @@ int wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, 
 
 /*
  * A progress line on stderr when it is a terminal, redrawn in place:
- * "[1.5/2.0s] NAME: 4/4 workers alive"; erased by the last call.
+ * "[1.5/2.0s] NAME: 4/4 workers alive, 123456 iterations"; erased by
+ * the last call.
  */
 void wl_progress_tty(void *arg, const struct wl_progress *p);
 
@@ -442,7 +444,7 @@ struct wl_result {
 	struct wl_group *groups;
 	size_t ngroups;
 	const char *work_type;   /* sidecar work_type (§8): the first group's type */
-	int work_override_skipped; /* --work-type given but not applied (§2.1 rule) */
+	int work_override_skipped; /* --work-type not applied to some group (§2.1 rule; warned) */
 	char *scheduler;         /* §9.7 name detected at the start */
 	struct wl_monitor *monitor; /* NULL: `monitor: null` */
 	int monitor_failed;      /* §9.8: fails ktstr-test, never the sidecar's passed */

@@ -193,6 +193,7 @@ test_all_types(void)
 
 struct progress_log {
 	unsigned calls, done, max_alive, total;
+	uint64_t iterations;
 	int cg_seen;     /* a worker pid was found in the expected cgroup */
 	char *cg_check;  /* cgroup.procs file to look into, or NULL */
 	char *cpus_file; /* cpuset.cpus file to read, or NULL */
@@ -207,6 +208,10 @@ log_progress(void *arg, const struct wl_progress *p)
 
 	l->calls++;
 	l->done += p->done;
+	if (p->iterations < l->iterations)
+		l->iterations = UINT64_MAX; /* must never go backwards */
+	else if (l->iterations != UINT64_MAX)
+		l->iterations = p->iterations;
 	l->total = p->workers_total;
 	if (p->workers_alive > l->max_alive)
 		l->max_alive = p->workers_alive;
@@ -258,6 +263,9 @@ test_cpuspin_2x2(void)
 	   (unsigned long long)r.elapsed_ms);
 	ok(l.calls >= 3 && l.done == 1 && l.total == 4 && l.max_alive == 4,
 	   "progress: %u calls, last one done, 4/4 alive", l.calls);
+	ok(l.iterations > 0 && l.iterations != UINT64_MAX && l.iterations <= r.stats.total_iterations,
+	   "progress: iterations grow to at most the final total (%llu)",
+	   (unsigned long long)l.iterations);
 	if (l.cg_check)
 		ok(l.cg_seen && r.cgroup_mode == WL_CG_V2, "auto mode used cgroup v2 with the workers in it");
 	else
