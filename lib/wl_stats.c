@@ -494,3 +494,15 @@ wl_check_group(const struct wl_report *r, size_t n, const struct wl_cgroup_stats
 	}
 	return *nd == before;
 }
+
+void
+wl_write_result_stats(struct json_writer *w, const void *result)
+{
+	wl_write_stats(w, &((const struct wl_result *)result)->stats);
+}
+
+void
+wl_write_result_monitor(struct json_writer *w, const void *result)
+{
+	wl_write_monitor(w, ((const struct wl_result *)result)->monitor);
+}

@@ -17,6 +17,26 @@
  *
  * Workers die with the thread that forked them (PR_SET_PDEATHSIG), so
  * call scenario_run() from the main thread of a single-threaded program.
+ *
+ * ktstr-test --scenario, in outline:
+ *
+ *	wl_opts_init(&o);
+ *	o.scenario = NAME; o.progress = wl_progress_tty (unless --quiet);
+ *	wl_opt_set(&o, "duration", optarg, err, sizeof err) ... (-1: usage, exit 2)
+ *	switch (scenario_run(&o, &res, err, sizeof err)) {
+ *	case -1: error, exit 2;
+ *	case -2: interrupted: no sidecar, exit 128 + res.signal;
+ *	case 0:  sidecar with test_name NAME, work_type res.work_type,
+ *	         scheduler --scheduler or res.scheduler, topology --topology
+ *	         or wl_topology_label(NULL, NULL, 0), passed/skipped, stats
+ *	         wl_write_result_stats, monitor wl_write_result_monitor;
+ *	         print res.details on failure; exit 1 when !res.passed or
+ *	         res.monitor_failed, else 0;
+ *	}
+ *	wl_result_free(&res);
+ *
+ * --list-scenarios: wl_list_scenario(i); --list-work-types:
+ * wl_list_work_type(i); --cleanup: wl_cleanup().
  */
 #ifndef KTSTR_WORKLOAD_H
 #define KTSTR_WORKLOAD_H
@@ -454,6 +474,13 @@ struct wl_result {
 };
 
 void wl_result_free(struct wl_result *res);
+
+/*
+ * The same two values in the shape of lib/sidecar_write.h's
+ * sidecar_write_fn: ctx is a const struct wl_result *.
+ */
+void wl_write_result_stats(struct json_writer *w, const void *result);
+void wl_write_result_monitor(struct json_writer *w, const void *result);
 
 /*
  * Run a scenario.  Returns 0 with a verdict in res (passed/skipped/

@@ -271,6 +271,19 @@ test_cpuspin_2x2(void)
 	else
 		skip("cgroup v2 not writable here", "workers inside cgroup v2");
 	ok(no_cgroups_of(getpid()), "cgroups removed after the run");
+	{
+		struct json_writer a, b;
+		jw_init(&a, 1);
+		jw_init(&b, 1);
+		wl_write_stats(&a, &r.stats);
+		wl_write_result_stats(&b, &r);
+		is_str(b.s, a.s, "the sidecar_write_fn adapter writes the same stats");
+		jw_reset(&b);
+		wl_write_result_monitor(&b, &r);
+		is_str(b.s, "null", "and monitor null without --monitor");
+		jw_free(&a);
+		jw_free(&b);
+	}
 	wl_result_free(&r);
 	free(m);
 	free(l.cg_check);
