@@ -233,9 +233,10 @@ wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size
 	int64_t i;
 
 	if (strcmp(name, "scenario") == 0) {
+		const struct wl_scenario *sc = wl_scenario_find(arg);
 		const char *sug;
-		if (wl_scenario_exists(arg)) {
-			o->scenario = arg;
+		if (sc) {
+			o->scenario = sc->name; /* an alias becomes the catalog's name */
 			return 0;
 		}
 		sug = wl_suggest_scenario(arg);

@@ -191,7 +191,7 @@ struct wl_progress {
 typedef void (*wl_progress_fn)(void *arg, const struct wl_progress *p);
 
 struct wl_opts {
-	const char *scenario;       /* catalog name (§6.5); not copied */
+	const char *scenario;       /* catalog name (§6.5); wl_opt_set resolves aliases */
 	int have_work;              /* --work-type given */
 	struct wl_work work;
 	uint64_t duration_ms;       /* --duration, default 2000 */
