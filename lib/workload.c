@@ -41,9 +41,9 @@ struct handle {
 	void *shared;  /* one 16-byte region per member group */
 	size_t shared_len;
 	int *pipes;    /* PipeIo/CachePipe: per pair, ab[2] then ba[2] */
+	size_t npipes; /* fds in pipes[] */
 	enum wl_affinity_kind aff;
 	int emulate;   /* the group's cpuset is not applied by a kernel cpuset */
-	size_t npipes; /* fds in pipes[] */
 };
 
 struct run {
@@ -500,12 +500,13 @@ collect(struct run *r)
 			struct worker *w = &h->w[j];
 			struct wl_report *rep = &h->g->reports[j];
 			struct buf b = BUF_INIT;
-			int eof = drain(w->report_fd, &b, deadline) == 0, st = 0, alive = 0;
+			int eof = drain(w->report_fd, &b, deadline) == 0, st = 0, alive = 0, werr;
 			pid_t wr;
 
 			close_fd(&w->report_fd);
 			while ((wr = waitpid(w->pid, &st, WNOHANG)) < 0 && errno == EINTR)
 				;
+			werr = errno;
 			killpg(w->pid, SIGKILL); /* descendants (ForkExit children) */
 			if (wr == 0) {
 				alive = 1;
@@ -516,7 +517,7 @@ collect(struct run *r)
 			if (eof && b.len > 0 && wl_report_decode(b.s, b.len, rep) == 0) {
 				rep->exit_kind = WL_EXIT_NONE;
 			} else if (wr < 0) {
-				sentinel(rep, w->pid, WL_EXIT_WAIT_FAILED, errno);
+				sentinel(rep, w->pid, WL_EXIT_WAIT_FAILED, werr);
 			} else if (alive) {
 				sentinel(rep, w->pid, WL_EXIT_TIMED_OUT, 0);
 			} else if (WIFSIGNALED(st)) {
@@ -711,6 +712,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 
 	memset(res, 0, sizeof *res);
 	memset(&r, 0, sizeof r);
+	memset(&topo, 0, sizeof topo);
 	r.o = o;
 	r.res = res;
 	r.guardian_fd = -1;
@@ -724,12 +726,11 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 		return -1;
 	}
 	if (plan_groups(sc, o, res, err, errlen) < 0)
-		return -1;
+		goto out_early;
 	res->scheduler = wl_scheduler_name(o->scx_dir, o->quiet);
 	if (wl_topo_read(NULL, &topo) < 0) {
-		wl_topo_free(&topo);
 		errf(err, errlen, "cannot read the CPU topology from /sys/devices/system/cpu");
-		return -1;
+		goto out_early;
 	}
 
 	/* §6.3: one cpuset per cgroup, or none */
@@ -881,6 +882,8 @@ out_early:
 	free(sets);
 	free(has_cpuset);
 	wl_topo_free(&topo);
+	if (rc == -1)
+		wl_result_free(res);
 	return rc;
 }
 

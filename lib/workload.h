@@ -490,6 +490,8 @@ void wl_write_result_monitor(struct json_writer *w, const void *result);
  * run (res->signal says which; workers killed, cgroups removed, no
  * verdict: write no sidecar, then exit 128+signal or re-raise).
  * SIGINT/SIGTERM/SIGHUP handlers are installed only for the call.
+ * After 0 and -2 free res with wl_result_free(); after -1 it is empty
+ * (freeing it is harmless).
  */
 int scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t errlen);
 
