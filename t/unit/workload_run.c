@@ -570,6 +570,24 @@ test_sweep(void)
 	rmdir(dir);
 	free(sub);
 	free(dir);
+
+	/* a leftover with the runner's own pid does not stop a run */
+	dir = easprintf("%s/ktstr-%ld", m, (long)getpid());
+	sub = easprintf("%s/cg_7", dir);
+	if (mkdir(dir, 0755) == 0 && mkdir(sub, 0755) == 0) {
+		struct wl_opts o;
+		struct wl_result r;
+		opts(&o, "cgroup_steady", 100);
+		o.cgroup_mode = WL_CG_V2;
+		ok(run(&o, &r) == 0 && !exists(dir), "a stale ktstr-<own pid> is swept before the run");
+		wl_result_free(&r);
+	} else {
+		ok(0, "cannot create '%s': %s", sub, strerror(errno));
+	}
+	rmdir(sub);
+	rmdir(dir);
+	free(sub);
+	free(dir);
 	free(m);
 }
 
