@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sidecar.h"
+#include "sidecar_write.h"
 #include "tap.h"
 #include "util.h"
 #include "wl_int.h"
@@ -284,6 +286,31 @@ test_cpuspin_2x2(void)
 		jw_free(&a);
 		jw_free(&b);
 	}
+	{
+		/* the stats go into a sidecar that the readers accept */
+		struct sidecar_out so;
+		struct json_writer w;
+		struct json_doc doc = {0};
+		char *topo = wl_topology_label(NULL, NULL, 1), e[256] = "";
+		memset(&so, 0, sizeof so);
+		so.test_name = o.scenario;
+		so.topology = topo;
+		so.scheduler = r.scheduler;
+		so.passed = r.passed;
+		so.skipped = r.skipped;
+		so.write_stats = wl_write_result_stats;
+		so.stats_ctx = &r;
+		so.work_type = r.work_type;
+		so.timestamp = "2026-01-01T00:00:00Z";
+		so.run_id = "20260101T000000Z-0";
+		jw_init(&w, 1);
+		sidecar_write_json(&w, &so);
+		ok(sidecar_parse(&doc, w.s, w.len, e, sizeof e) == 0, "a sidecar with these stats validates%s%s",
+		   *e ? ": " : "", e);
+		json_doc_free(&doc);
+		jw_free(&w);
+		free(topo);
+	}
 	wl_result_free(&r);
 	free(m);
 	free(l.cg_check);
@@ -355,6 +382,27 @@ test_spawn_errors(void)
 	ok(run(&o, &r) == 0 && strcmp(r.work_type, "YieldHeavy") == 0,
 	   "a CpuSpin catalog entry takes the override");
 	wl_result_free(&r);
+
+	/* §5.6: a topology that cannot hold the scenario skips it */
+	opts(&o, "cgroup_cpuset_llc_steady", 100);
+	if (ok(run(&o, &r) == 0, "cgroup_cpuset_llc_steady ran or skipped")) {
+		long *llcs;
+		struct wl_topo t;
+		size_t nllc = 0;
+		if (wl_topo_read(NULL, &t) == 0) {
+			nllc = wl_topo_llcs(&t, &llcs);
+			free(llcs);
+		}
+		wl_topo_free(&t);
+		if (nllc < 2)
+			ok(r.skipped && r.passed && r.ndetails == 1 && r.details[0].kind == WL_D_SKIP &&
+			   strcmp(r.details[0].msg, "not enough CPUs/LLCs") == 0 && r.stats.ncgroups == 0 &&
+			   r.stats.total_workers == 0 && strcmp(r.work_type, "CpuSpin") == 0,
+			   "one LLC: skipped with zero stats, work_type kept");
+		else
+			ok(!r.skipped && r.stats.ncgroups == 2, "several LLCs: ran in LLC cpusets");
+		wl_result_free(&r);
+	}
 
 	opts(&o, "no_such_scenario", 100);
 	ok(scenario_run(&o, &r, err, sizeof err) == -1, "unknown scenario is an error");
