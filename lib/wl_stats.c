@@ -140,6 +140,27 @@ wl_cgroup_stats(const struct wl_report *r, size_t n, struct wl_cgroup_stats *out
 		out->wake_latency_tail_ratio = out->p99_wake_latency_us / out->median_wake_latency_us;
 }
 
+void
+wl_numa_stats(const struct wl_report *r, size_t n, const unsigned char *expected, size_t nnodes,
+              struct wl_cgroup_stats *cg)
+{
+	uint64_t local = 0, total = 0, migrated = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].nnuma == 0)
+			continue;
+		for (size_t j = 0; j < r[i].nnuma; j++) {
+			const struct wl_node_pages *p = &r[i].numa_pages[j];
+			total += p->pages;
+			if (p->node >= 0 && (size_t)p->node < nnodes && expected[p->node])
+				local += p->pages;
+		}
+		migrated += r[i].vmstat_numa_pages_migrated;
+	}
+	cg->page_locality = total ? (double)local / (double)total : 1.0;
+	cg->cross_node_migration_ratio = total ? (double)migrated / (double)total : 0.0;
+}
+
 /* The registry's higher-is-better names (stats.md / workloads.md §4.5). */
 static int
 higher_is_better(const char *name)

@@ -843,6 +843,15 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 		struct wl_checks ck = {o->max_gap_ms, o->max_spread_pct,
 		                       o->isolation && g->has_cpuset ? &g->cpuset : NULL};
 		wl_cgroup_stats(g->reports, g->nreports, &cg);
+		if (topo.nnodes > 1 && g->has_cpuset) {
+			/* §9.6: real NUMA values only where they mean something (no upstream counterpart) */
+			unsigned char expected[1024] = {0};
+			for (size_t k = 0; k < topo.ncpus; k++)
+				if (CPU_ISSET(topo.cpu[k], &g->cpuset) && topo.node[k] >= 0 &&
+				    topo.node[k] < (int)sizeof expected)
+					expected[topo.node[k]] = 1;
+			wl_numa_stats(g->reports, g->nreports, expected, sizeof expected, &cg);
+		}
 		if (!wl_check_group(g->reports, g->nreports, &cg, &ck, &res->details, &res->ndetails))
 			res->passed = 0;
 		wl_stats_add(&res->stats, &cg);

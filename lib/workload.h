@@ -336,6 +336,10 @@ struct wl_cgroup_stats {
 	double p99_wake_latency_us, median_wake_latency_us, wake_latency_cv;
 	uint64_t total_iterations;
 	double mean_run_delay_us, worst_run_delay_us;
+	/*
+	 * 0.0 as upstream writes them, except that scenario_run fills them
+	 * on a multi-node host for a group with a cpuset (§9.6 proposal).
+	 */
 	double page_locality, cross_node_migration_ratio;
 	double wake_latency_tail_ratio, iterations_per_worker;
 	struct wl_metric *ext; /* sorted by name */
