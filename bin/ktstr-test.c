@@ -147,7 +147,7 @@ write_sidecar(struct env *e, struct sidecar_out *s)
 {
 	const struct opts *o = e->o;
 	struct buf err = BUF_INIT;
-	char stamp[21], run_id[48], *file;
+	char stamp[21], run_id[48], *file, *path = NULL;
 	uint64_t hash;
 
 	s->topology = e->topology;
@@ -174,23 +174,18 @@ write_sidecar(struct env *e, struct sidecar_out *s)
 	file = sidecar_file_name(s->test_name, hash);
 	jw_reset(&e->w);
 	sidecar_write_json(&e->w, s);
-	if (rundir_run_write(&e->run, file, e->w.s, e->w.len, s->skipped, &err) < 0) {
+	if (rundir_run_write(&e->run, file, e->w.s, e->w.len, s->skipped, &err) == 0) {
+		path = path_join(e->run.dir, file);
+	} else {
 		if (s->skipped)
 			warn("warning: skip-sidecar write failed for %s: %s", s->test_name, err.s);
 		else
 			warn("%s", err.s);
 		e->status = EXIT_ERROR;
-		free(file);
-		buf_free(&err);
-		return NULL;
 	}
+	free(file);
 	buf_free(&err);
-	{
-		char *path = path_join(e->run.dir, file);
-
-		free(file);
-		return path;
-	}
+	return path;
 }
 
 /* ---- Running one test ---------------------------------------------------- */
@@ -224,7 +219,7 @@ temp_file(char **keep_path)
 static _Noreturn void
 exec_test(const struct env *e, struct test *t, const sigset_t *mask)
 {
-	int null = open("/dev/null", O_RDONLY);
+	int null = open("/dev/null", O_RDONLY), status;
 
 	setpgid(0, 0);
 	sigprocmask(SIG_SETMASK, mask, NULL);
@@ -238,8 +233,10 @@ exec_test(const struct env *e, struct test *t, const sigset_t *mask)
 	}
 	setenv("KTSTR_METRICS", t->metrics_path, 1);
 	execvp(t->argv[0], t->argv);
+	/* As a shell says it: 127 not found, 126 found but not runnable. */
+	status = errno == ENOENT ? 127 : 126;
 	warn("cannot run '%s':", t->argv[0]);
-	_exit(errno == ENOENT ? 127 : 126);
+	_exit(status);
 }
 
 static int
