@@ -189,3 +189,27 @@ welch_test(const struct sample *a, const struct sample *b, struct welch *w)
 	w->p = t_two_sided(w->t, w->df);
 	return 0;
 }
+
+void
+format_p(struct buf *b, double p)
+{
+	if (isnan(p))
+		buf_putc(b, '-');
+	else if (p < 0.0001)
+		buf_puts(b, "<0.0001");
+	else
+		buf_printf(b, "%.4f", p);
+}
+
+void
+format_cv(struct buf *b, const struct sample *s)
+{
+	if (s->n < 2 || isnan(s->sd))
+		buf_putc(b, '-');
+	else if (s->sd == 0)
+		buf_puts(b, "±0.0%");
+	else if (s->mean == 0)
+		buf_puts(b, "±inf%");
+	else
+		buf_printf(b, "±%.1f%%", cv_percent(s));
+}

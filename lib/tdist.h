@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "util.h"
+
 /* Welch's test is only run with at least this many values per side. */
 #define WELCH_MIN_N 3
 
@@ -54,5 +56,14 @@ double t_two_sided(double t, double df);
  * 0 <= x <= 1; NaN outside that domain.
  */
 double betainc(double a, double b, double x);
+
+/*
+ * The text forms ktstr-compare prints.  format_p: "0.0123", "<0.0001"
+ * below that, "-" for NaN (no p-value).  format_cv: the coefficient of
+ * variation "±12.9%", "±0.0%" for equal values, "±inf%" for a spread
+ * around a zero mean, "-" with fewer than two values.
+ */
+void format_p(struct buf *b, double p);
+void format_cv(struct buf *b, const struct sample *s);
 
 #endif

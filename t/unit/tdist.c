@@ -248,6 +248,48 @@ test_welch_degenerate(void)
 	is_int(welch_test(&s1, &s2, &w), -1, "welch: an infinite sd is not tested");
 }
 
+static void
+test_format(void)
+{
+	static const double x[] = {10, 12}, same[] = {4, 4, 4}, zero[] = {-1, 1};
+	struct buf b = BUF_INIT;
+	struct sample s;
+
+	format_p(&b, 0.0123456);
+	is_str(b.s, "0.0123", "format_p: four decimals");
+	buf_reset(&b);
+	format_p(&b, 0.00009);
+	is_str(b.s, "<0.0001", "format_p: tiny p");
+	buf_reset(&b);
+	format_p(&b, 0);
+	is_str(b.s, "<0.0001", "format_p: p = 0");
+	buf_reset(&b);
+	format_p(&b, 1);
+	is_str(b.s, "1.0000", "format_p: p = 1");
+	buf_reset(&b);
+	format_p(&b, NAN);
+	is_str(b.s, "-", "format_p: no p-value");
+
+	/* mean 11, sd sqrt(2): 12.856 % */
+	sample_stats(x, LEN(x), &s);
+	buf_reset(&b);
+	format_cv(&b, &s);
+	is_str(b.s, "±12.9%", "format_cv: one decimal");
+	sample_stats(same, LEN(same), &s);
+	buf_reset(&b);
+	format_cv(&b, &s);
+	is_str(b.s, "±0.0%", "format_cv: equal runs");
+	sample_stats(zero, LEN(zero), &s);
+	buf_reset(&b);
+	format_cv(&b, &s);
+	is_str(b.s, "±inf%", "format_cv: spread around zero");
+	sample_stats(x, 1, &s);
+	buf_reset(&b);
+	format_cv(&b, &s);
+	is_str(b.s, "-", "format_cv: one run");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -259,5 +301,6 @@ main(void)
 	test_t_edges();
 	test_welch();
 	test_welch_degenerate();
+	test_format();
 	return done_testing();
 }
