@@ -45,6 +45,9 @@ struct opts {
 	unsigned jobs;
 	int quiet;
 	int json;
+	struct wl_opts wl; /* --scenario and its options */
+	int scenario;      /* --scenario given */
+	const char *wl_opt; /* a workload option given (needs --scenario) */
 };
 
 /* What is decided once per process, before the first test (rundir.md §16.6 step 1). */
@@ -83,10 +86,15 @@ usage(void)
 	fprintf(stderr,
 	        "usage: %s [options] -- COMMAND [ARG...]\n"
 	        "       %s [options] FILE...\n"
+	        "       %s [options] --scenario NAME [--work-type TYPE[:K=V,...]] [--duration S]\n"
+	        "           [--workers N] [--cgroups K] [--settle-ms MS] [--partition P]\n"
+	        "           [--policy P] [--max-gap-ms T] [--max-spread-pct X] [--isolation]\n"
+	        "           [--cgroup-mode auto|v2|v1|none] [--monitor]\n"
+	        "       %s --list-scenarios | --list-work-types | --cleanup\n"
 	        "options: [-n NAME] [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
 	        "         [--work-type NAME] [--flag F]... [--sysctl K=V]... [--karg ARG]...\n"
 	        "         [--timeout SECS] [--lock-timeout SECS] [-j N] [--quiet] [--json]\n",
-	        progname, progname);
+	        progname, progname, progname, progname);
 	exit(EXIT_ERROR);
 }
 
@@ -186,6 +194,27 @@ write_sidecar(struct env *e, struct sidecar_out *s)
 	free(file);
 	buf_free(&err);
 	return path;
+}
+
+/* With --json: the test's line on standard output. */
+static void
+json_line(struct env *e, const char *name, const char *verdict, const char *path)
+{
+	struct json_writer *w = &e->jw;
+
+	jw_reset(w);
+	jw_object_begin(w);
+	jw_key(w, "test");
+	jw_string(w, name);
+	jw_key(w, "verdict");
+	jw_string(w, verdict);
+	jw_key(w, "path");
+	if (path && utf8_valid(path, strlen(path)))
+		jw_string(w, path);
+	else
+		jw_null(w);
+	jw_object_end(w);
+	printf("%s\n", w->s);
 }
 
 /* ---- Running one test ---------------------------------------------------- */
@@ -388,23 +417,8 @@ finish(struct env *e, struct test *t, int wstatus)
 		fprintf(stderr, "FAIL: %s (%s)\n", t->name, why);
 	else if (e->tty && !o->quiet)
 		fprintf(stderr, "%s: %s (%.0f ms)\n", skipped ? "SKIP" : "PASS", t->name, wall);
-	if (o->json) {
-		struct json_writer *w = &e->jw;
-
-		jw_reset(w);
-		jw_object_begin(w);
-		jw_key(w, "test");
-		jw_string(w, t->name);
-		jw_key(w, "verdict");
-		jw_string(w, verdict);
-		jw_key(w, "path");
-		if (t->path && utf8_valid(t->path, strlen(t->path)))
-			jw_string(w, t->path);
-		else
-			jw_null(w);
-		jw_object_end(w);
-		printf("%s\n", w->s);
-	}
+	if (o->json)
+		json_line(e, t->name, verdict, t->path);
 	fflush(stdout);
 }
 
@@ -621,6 +635,87 @@ tests_free(struct test *v, size_t n, int files)
 	free(v);
 }
 
+/*
+ * ktstr-test --scenario NAME: one real workload on this host, one test
+ * (spec/workloads.md §9.1-§9.2).  Returns 0, or the signal that
+ * interrupted it: then no verdict and no sidecar.
+ */
+static int
+run_scenario(struct env *e, struct wl_opts *wo)
+{
+	const struct opts *o = e->o;
+	struct wl_result res;
+	struct sidecar_out s = {0};
+	char err[512], *path;
+	const char *verdict;
+	int sig;
+
+	wo->quiet = o->quiet;
+	wo->progress = o->quiet ? NULL : wl_progress_tty;
+	switch (scenario_run(wo, &res, err, sizeof err)) {
+	case -1:
+		warn("%s", err);
+		e->status = EXIT_ERROR;
+		return 0;
+	case -2:
+		sig = res.signal;
+		wl_result_free(&res);
+		return sig;
+	}
+	/* §9.7: the scheduler found when the workload started, unless --scheduler names one. */
+	if (o->scheduler == NULL && res.scheduler) {
+		free(e->scheduler);
+		e->scheduler = estrdup(res.scheduler);
+	}
+	s.test_name = wo->scenario;
+	s.passed = res.passed;
+	s.skipped = res.skipped;
+	s.write_stats = wl_write_result_stats;
+	s.stats_ctx = &res;
+	s.write_monitor = wl_write_result_monitor;
+	s.monitor_ctx = &res;
+	s.work_type = res.work_type;
+	path = write_sidecar(e, &s);
+
+	verdict = res.skipped ? "skipped" : res.passed && !res.monitor_failed ? "passed" : "failed";
+	if (res.skipped) {
+		e->skipped++;
+		if (!o->quiet)
+			fprintf(stderr, "SKIP: %s (%s)\n", wo->scenario,
+			        res.ndetails ? res.details[0].msg : "cannot run here");
+	} else if (res.passed && !res.monitor_failed) {
+		e->passed++;
+		if (e->tty && !o->quiet)
+			fprintf(stderr, "PASS: %s (%llu ms)\n", wo->scenario,
+			        (unsigned long long)res.elapsed_ms);
+	} else {
+		/* The sidecar keeps the workers' verdict; a failing monitor fails only the run (§9.8). */
+		e->failed++;
+		fprintf(stderr, "FAIL: %s (%zu finding%s)\n", wo->scenario, res.ndetails,
+		        res.ndetails == 1 ? "" : "s");
+		for (size_t i = 0; i < res.ndetails; i++)
+			fprintf(stderr, "  %s: %s\n", wl_detail_kind_name(res.details[i].kind),
+			        res.details[i].msg);
+	}
+	if (o->json)
+		json_line(e, wo->scenario, verdict, path);
+	fflush(stdout);
+	free(path);
+	wl_result_free(&res);
+	return 0;
+}
+
+/* --list-scenarios, --list-work-types: one name per line. */
+static int
+list_names(const char *(*name)(size_t))
+{
+	const char *n;
+
+	for (size_t i = 0; (n = name(i)) != NULL; i++)
+		puts(n);
+	return EXIT_OK;
+}
+
 /* ---- Setup --------------------------------------------------------------- */
 
 /* rundir.md §16.6 step 1: everything decided once, before the first test. */
@@ -665,7 +760,8 @@ int
 main(int argc, char **argv)
 {
 	enum { O_KERNEL = 256, O_SCHEDULER, O_TOPOLOGY, O_WORK_TYPE, O_FLAG, O_SYSCTL, O_KARG,
-	       O_TIMEOUT, O_LOCK_TIMEOUT, O_JSON };
+	       O_TIMEOUT, O_LOCK_TIMEOUT, O_JSON, O_SCENARIO, O_WL, O_ISOLATION, O_MONITOR,
+	       O_LIST_SCENARIOS, O_LIST_WORK_TYPES, O_CLEANUP };
 	static const struct option longopts[] = {
 		{"name", required_argument, NULL, 'n'},
 		{"kernel", required_argument, NULL, O_KERNEL},
@@ -680,6 +776,22 @@ main(int argc, char **argv)
 		{"jobs", required_argument, NULL, 'j'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"json", no_argument, NULL, O_JSON},
+		{"scenario", required_argument, NULL, O_SCENARIO},
+		/* Parsed by wl_opt_set under their own names. */
+		{"duration", required_argument, NULL, O_WL},
+		{"workers", required_argument, NULL, O_WL},
+		{"cgroups", required_argument, NULL, O_WL},
+		{"settle-ms", required_argument, NULL, O_WL},
+		{"partition", required_argument, NULL, O_WL},
+		{"policy", required_argument, NULL, O_WL},
+		{"max-gap-ms", required_argument, NULL, O_WL},
+		{"max-spread-pct", required_argument, NULL, O_WL},
+		{"cgroup-mode", required_argument, NULL, O_WL},
+		{"isolation", no_argument, NULL, O_ISOLATION},
+		{"monitor", no_argument, NULL, O_MONITOR},
+		{"list-scenarios", no_argument, NULL, O_LIST_SCENARIOS},
+		{"list-work-types", no_argument, NULL, O_LIST_WORK_TYPES},
+		{"cleanup", no_argument, NULL, O_CLEANUP},
 		{NULL, 0, NULL, 0},
 	};
 	struct opts o = {.work_type = "CpuSpin", .lock_timeout_s = -1, .jobs = 1};
@@ -687,11 +799,13 @@ main(int argc, char **argv)
 	struct test *tests;
 	size_t ntests;
 	const char *lastarg = NULL;
-	int c, command, sig, status;
+	char err[512];
+	int c, li, command, sig, status, action = 0, work_type_given = 0;
 
 	setprogname(argv[0]);
+	wl_opts_init(&o.wl);
 	/* '+': the first operand ends the options, as the COMMAND form needs. */
-	while ((c = getopt_long(argc, argv, "+n:j:q", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+n:j:q", longopts, &li)) != -1) {
 		lastarg = optarg;
 		switch (c) {
 		case 'n':
@@ -710,6 +824,7 @@ main(int argc, char **argv)
 			break;
 		case O_WORK_TYPE:
 			o.work_type = utf8_arg("work type", optarg);
+			work_type_given = 1;
 			break;
 		case O_FLAG:
 			push(&o.flags, &o.nflags, (char *)utf8_arg("flag", optarg));
@@ -740,9 +855,68 @@ main(int argc, char **argv)
 		case O_JSON:
 			o.json = 1;
 			break;
+		case O_SCENARIO:
+			if (wl_opt_set(&o.wl, "scenario", optarg, err, sizeof err) < 0)
+				die("%s", err);
+			o.scenario = 1;
+			break;
+		case O_WL:
+			if (wl_opt_set(&o.wl, longopts[li].name, optarg, err, sizeof err) < 0)
+				die("%s", err);
+			o.wl_opt = longopts[li].name;
+			break;
+		case O_ISOLATION:
+			o.wl.isolation = 1;
+			o.wl_opt = "isolation";
+			break;
+		case O_MONITOR:
+			o.wl.monitor = 1;
+			o.wl_opt = "monitor";
+			break;
+		case O_LIST_SCENARIOS:
+		case O_LIST_WORK_TYPES:
+		case O_CLEANUP:
+			if (action && action != c)
+				usage();
+			action = c;
+			break;
 		default:
 			usage();
 		}
+	}
+	if (action) {
+		if (optind != argc || o.scenario || o.wl_opt)
+			usage();
+		if (action == O_LIST_SCENARIOS)
+			return stdout_status(list_names(wl_list_scenario));
+		if (action == O_LIST_WORK_TYPES)
+			return stdout_status(list_names(wl_list_work_type));
+		if ((c = wl_cleanup()) < 0)
+			return stdout_status(EXIT_ERROR);
+		if (!o.quiet)
+			fprintf(stderr, "%s: removed %d stale cgroup director%s\n", progname, c,
+			        c == 1 ? "y" : "ies");
+		return stdout_status(EXIT_OK);
+	}
+	if (o.wl_opt && !o.scenario)
+		die("--%s needs --scenario", o.wl_opt);
+	if (o.scenario) {
+		if (optind != argc)
+			die("--scenario runs no command or file: unexpected operand '%s'", argv[optind]);
+		if (o.name)
+			die("-n cannot rename a scenario: its test name is the scenario's");
+		if (o.timeout_s || o.jobs > 1)
+			die("--timeout and -j apply to commands and files, not to --scenario");
+		/* Here the work type is run, not only recorded. */
+		if (work_type_given && wl_opt_set(&o.wl, "work-type", o.work_type, err, sizeof err) < 0)
+			die("%s", err);
+		sidecar_sort_flags(o.flags, o.nflags);
+		env_init(&e, &o);
+		sig = run_scenario(&e, &o.wl);
+		tests = NULL;
+		ntests = 0;
+		command = 1;
+		goto done;
 	}
 	/* "--" ends the options (not when it was an option's argument). */
 	command = optind > 1 && strcmp(argv[optind - 1], "--") == 0 && lastarg != argv[optind - 1];
@@ -754,6 +928,7 @@ main(int argc, char **argv)
 	                : tests_files(&o, argv + optind, argc - optind, &ntests);
 	env_init(&e, &o);
 	sig = run_tests(&e, tests, ntests);
+done:
 	if (sig) {
 		/* Interrupted: no verdict, no summary; die of the same signal. */
 		fflush(stdout);

@@ -134,7 +134,10 @@ sidecar_write_json(struct json_writer *w, const struct sidecar_out *s)
 	jw_key(w, "stats");
 	(s->write_stats ? s->write_stats : sidecar_write_zero_stats)(w, s->stats_ctx);
 	jw_key(w, "monitor");
-	jw_null(w);
+	if (s->write_monitor)
+		s->write_monitor(w, s->monitor_ctx);
+	else
+		jw_null(w);
 	empty_array(w, "stimulus_events");
 	jw_key(w, "work_type");
 	jw_string(w, s->work_type);

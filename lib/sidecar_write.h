@@ -2,11 +2,11 @@
  * sidecar_write: the sidecar model ktstr-test fills, serialised
  * byte-for-byte as upstream's serde_json::to_string_pretty would
  * (spec/sidecar.md §2, §4, §5.7).  Fields upstream writes but this
- * suite never produces (monitor, stimulus_events, verifier_stats,
- * kvm_stats, cleanup_duration_ms, scheduler_commit) are written as
- * their empty values.  The nested objects owned by other modules
- * (stats, host) are written through callbacks, so this file depends on
- * nothing above lib/json.h.
+ * suite never produces (stimulus_events, verifier_stats, kvm_stats,
+ * cleanup_duration_ms, scheduler_commit) are written as their empty
+ * values.  The nested objects owned by other modules (stats, monitor,
+ * host) are written through callbacks, so this file depends on nothing
+ * above lib/json.h.
  */
 #ifndef KTSTR_SIDECAR_WRITE_H
 #define KTSTR_SIDECAR_WRITE_H
@@ -52,6 +52,8 @@ struct sidecar_out {
 	int skipped;
 	sidecar_write_fn *write_stats; /* NULL: the all-zero ScenarioStats */
 	const void *stats_ctx;
+	sidecar_write_fn *write_monitor; /* NULL: null */
+	const void *monitor_ctx;
 	const char *work_type;
 	char *const *active_flags; /* already in canonical order (sidecar_sort_flags) */
 	size_t nflags;

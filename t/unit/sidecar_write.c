@@ -100,6 +100,34 @@ populated(void)
 }
 
 static void
+monitor_object(struct json_writer *w, const void *ctx)
+{
+	jw_object_begin(w);
+	jw_key(w, "total_samples");
+	jw_uint(w, *(const unsigned *)ctx);
+	jw_object_end(w);
+}
+
+static void
+monitor(void)
+{
+	static const unsigned samples = 20;
+	struct sidecar_out s = {
+		.test_name = "t", .topology = "1n1l1c1t", .scheduler = "eevdf", .passed = 1,
+		.work_type = "CpuSpin", .timestamp = "", .run_id = "",
+		.write_monitor = monitor_object, .monitor_ctx = &samples,
+	};
+	struct json_writer w;
+
+	jw_init(&w, 1);
+	sidecar_write_json(&w, &s);
+	ok(strstr(w.s, "  },\n  \"monitor\": {\n    \"total_samples\": 20\n  },\n"
+	              "  \"stimulus_events\": [],\n") != NULL,
+	   "the monitor callback writes the member between stats and stimulus_events");
+	jw_free(&w);
+}
+
+static void
 stamps(void)
 {
 	char ts[21], id1[48], id2[48];
@@ -121,6 +149,7 @@ main(void)
 {
 	minimal();
 	populated();
+	monitor();
 	stamps();
 	return done_testing();
 }
