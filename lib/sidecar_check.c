@@ -641,6 +641,10 @@ check(struct check *c, const struct type *t, const struct json_value *v)
 	return 0;
 }
 
+/*
+ * The top level must be an object: upstream's serde would also take the
+ * 25 fields positionally in an array, which no writer produces (§3).
+ */
 int
 sidecar_check(const struct json_value *root, char *err, size_t errlen, const char **where)
 {

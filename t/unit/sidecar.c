@@ -300,7 +300,7 @@ test_validation(void)
 	ok(strncmp(verdict(""), "EOF while parsing a value", 25) == 0, "an empty document: %s", errbuf);
 	ok(strncmp(verdict("\xef\xbb\xbf{}"), "expected value at line 1 column 1", 33) == 0,
 	   "a BOM is not skipped: %s", errbuf);
-	is_str(verdict("[]"), "invalid type: sequence, expected struct SidecarResult",
+	is_str(verdict("[]"), "invalid type: sequence, expected struct SidecarResult at line 1 column 2",
 	       "an array at the top level");
 	is_str(verdict("{}"), "missing field `test_name` at line 1 column 2",
 	       "missing fields carry a position");
