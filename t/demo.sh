@@ -36,6 +36,21 @@ demo_ktstr_scan() {
 	show 'Why are optional fields null in a run?' 'ktstr-scan --explain --run 6.14-abc1234-dirty 2>/dev/null | head -22'
 }
 
+demo_ktstr_test() {
+	# Its own directory, and KTSTR_SIDECAR_DIR so the sample runs stay as they are.
+	mkdir -p "$work/tests" && cd "$work/tests" || return
+	KTSTR_SIDECAR_DIR=sidecars
+	export KTSTR_SIDECAR_DIR
+	show 'Run a command as a test; it reports a metric through $KTSTR_METRICS' \
+		'ktstr-test -n smoke -- sh -c '"'"'echo "throughput 512.5 MB/s higher" >>"$KTSTR_METRICS"'"'"''
+	show 'A failing and a skipped test file, two at a time, as JSON lines' \
+		'mkdir -p t && printf "#!/bin/sh\nexit 1\n" >t/bad && printf "#!/bin/sh\nexit 77\n" >t/later && chmod +x t/* && ktstr-test -j 2 --json t/bad t/later'
+	show 'The metrics of the first sidecar: the reported one and the wall time' \
+		'sed -n "/^      \"metrics\": \[/,/^      \],/p" sidecars/smoke-*.ktstr.json'
+	unset KTSTR_SIDECAR_DIR
+	cd "$work" || return
+}
+
 for prog in ktstr-scan ktstr-rundir ktstr-test ktstr-compare ktstr-hostinfo; do
 	fn=demo_$(echo "$prog" | tr - _)
 	if [ -x "$top/bin/$prog" ] && command -v "$fn" >/dev/null 2>&1; then

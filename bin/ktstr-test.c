@@ -1,0 +1,776 @@
+/* ktstr-test: run tests and write one sidecar per test into the run directory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "json.h"
+#include "metric_lines.h"
+#include "rundir.h"
+#include "sidecar.h"
+#include "sidecar_write.h"
+#include "util.h"
+#include "workload.h"
+
+/* The automake convention for "this test does not apply here". */
+#define EXIT_SKIP 77
+/* Between SIGTERM and SIGKILL when a test is stopped. */
+#define GRACE_MS 2000
+/* A metrics file larger than this is not a list of metrics. */
+#define METRICS_MAX (16u << 20)
+
+/* What the command line asks for. */
+struct opts {
+	const char *name;
+	const char *kernel;
+	const char *scheduler;
+	const char *topology;
+	const char *work_type;
+	char **flags;
+	size_t nflags;
+	char **sysctls;
+	size_t nsysctls;
+	char **kargs;
+	size_t nkargs;
+	unsigned timeout_s;  /* 0: none */
+	long lock_timeout_s; /* -1: the library's default */
+	unsigned jobs;
+	int quiet;
+	int json;
+};
+
+/* What is decided once per process, before the first test (rundir.md §16.6 step 1). */
+struct env {
+	const struct opts *o;
+	struct rundir_run run;
+	struct host_context host;
+	char *topology;
+	char *scheduler;
+	int tty; /* stderr is a terminal: one progress line per test */
+	unsigned passed, failed, skipped;
+	int status; /* EXIT_ERROR once a sidecar could not be written */
+	struct json_writer w;  /* pretty: the sidecars */
+	struct json_writer jw; /* compact: the --json lines */
+};
+
+enum stop { STOP_NONE, STOP_TERM, STOP_KILL };
+
+struct test {
+	char *name;
+	char *const *argv; /* argv[0] is run as given (PATH search when it has no '/') */
+	char *path;        /* the sidecar's path */
+	char *payload;     /* basename of argv[0] */
+	pid_t pid;
+	int metrics_fd, out_fd, err_fd; /* out/err: -1 when output passes through */
+	char *metrics_path;
+	struct timespec start;
+	long long stop_at_ms; /* 0: no deadline */
+	enum stop stop;
+	int timed_out;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	        "usage: %s [options] -- COMMAND [ARG...]\n"
+	        "       %s [options] FILE...\n"
+	        "options: [-n NAME] [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
+	        "         [--work-type NAME] [--flag F]... [--sysctl K=V]... [--karg ARG]...\n"
+	        "         [--timeout SECS] [--lock-timeout SECS] [-j N] [--quiet] [--json]\n",
+	        progname, progname);
+	exit(EXIT_ERROR);
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds since start, to the microsecond. */
+static double
+elapsed_ms(const struct timespec *start)
+{
+	struct timespec ts;
+	long long us;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	us = (ts.tv_sec - start->tv_sec) * 1000000LL + (ts.tv_nsec - start->tv_nsec) / 1000;
+	return us / 1e3;
+}
+
+/* Every string that ends up in a sidecar must be a JSON string. */
+static const char *
+utf8_arg(const char *what, const char *s)
+{
+	if (*s == '\0')
+		die("invalid %s: empty", what);
+	if (!utf8_valid(s, strlen(s)))
+		die("invalid %s '%s': not valid UTF-8", what, s);
+	return s;
+}
+
+static void
+push(char ***v, size_t *n, char *s)
+{
+	*v = ereallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+/* ---- The sidecar --------------------------------------------------------- */
+
+static void
+write_host(struct json_writer *w, const void *ctx)
+{
+	host_write_json(w, ctx);
+}
+
+/*
+ * Fill in what every sidecar of this process shares, serialise it and
+ * write it atomically into the run directory.  Returns the written
+ * path (caller frees), or NULL after reporting the §9 error chain.
+ */
+static char *
+write_sidecar(struct env *e, struct sidecar_out *s)
+{
+	const struct opts *o = e->o;
+	struct buf err = BUF_INIT;
+	char stamp[21], run_id[48], *file, *path = NULL;
+	uint64_t hash;
+
+	s->topology = e->topology;
+	s->scheduler = e->scheduler;
+	s->project_commit = e->run.project_commit;
+	s->active_flags = o->flags;
+	s->nflags = o->nflags;
+	s->sysctls = o->sysctls;
+	s->nsysctls = o->nsysctls;
+	s->kargs = o->kargs;
+	s->nkargs = o->nkargs;
+	s->kernel_version = e->run.kernel_version;
+	s->kernel_commit = e->run.kernel_commit;
+	sidecar_timestamp(time(NULL), stamp);
+	s->timestamp = stamp;
+	sidecar_next_run_id(run_id);
+	s->run_id = run_id;
+	s->write_host = write_host;
+	s->host_ctx = &e->host;
+	s->run_source = e->run.run_source;
+
+	hash = sidecar_variant_hash(s->topology, s->scheduler, s->payload, s->work_type, s->active_flags,
+	                            s->nflags, s->sysctls, s->nsysctls, s->kargs, s->nkargs);
+	file = sidecar_file_name(s->test_name, hash);
+	jw_reset(&e->w);
+	sidecar_write_json(&e->w, s);
+	if (rundir_run_write(&e->run, file, e->w.s, e->w.len, s->skipped, &err) == 0) {
+		path = path_join(e->run.dir, file);
+	} else {
+		if (s->skipped)
+			warn("warning: skip-sidecar write failed for %s: %s", s->test_name, err.s);
+		else
+			warn("%s", err.s);
+		e->status = EXIT_ERROR;
+	}
+	free(file);
+	buf_free(&err);
+	return path;
+}
+
+/* ---- Running one test ---------------------------------------------------- */
+
+/* An unlinked temporary file for captured output, or a named one for metrics. */
+static int
+temp_file(char **keep_path)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	path = easprintf("%s/ktstr-test.XXXXXX", dir);
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
+		warn("cannot create a temporary file in %s:", dir);
+		free(path);
+		return -1;
+	}
+	if (keep_path != NULL) {
+		*keep_path = path;
+	} else {
+		unlink(path);
+		free(path);
+	}
+	return fd;
+}
+
+/* In the child: become the test.  Never returns. */
+static _Noreturn void
+exec_test(const struct env *e, struct test *t, const sigset_t *mask)
+{
+	int null = open("/dev/null", O_RDONLY), status;
+
+	setpgid(0, 0);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (null >= 0)
+		dup2(null, STDIN_FILENO);
+	if (t->out_fd >= 0) {
+		dup2(t->out_fd, STDOUT_FILENO);
+		dup2(t->err_fd, STDERR_FILENO);
+	} else if (e->o->json) {
+		dup2(STDERR_FILENO, STDOUT_FILENO); /* stdout is ktstr-test's NDJSON */
+	}
+	setenv("KTSTR_METRICS", t->metrics_path, 1);
+	execvp(t->argv[0], t->argv);
+	/* As a shell says it: 127 not found, 126 found but not runnable. */
+	status = errno == ENOENT ? 127 : 126;
+	warn("cannot run '%s':", t->argv[0]);
+	_exit(status);
+}
+
+static int
+spawn(const struct env *e, struct test *t, int capture, const sigset_t *mask)
+{
+	t->out_fd = t->err_fd = -1;
+	if ((t->metrics_fd = temp_file(&t->metrics_path)) < 0)
+		return -1;
+	if (capture && ((t->out_fd = temp_file(NULL)) < 0 || (t->err_fd = temp_file(NULL)) < 0))
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	if ((t->pid = fork()) < 0) {
+		warn("cannot fork:");
+		return -1;
+	}
+	if (t->pid == 0)
+		exec_test(e, t, mask);
+	/* Both sides set the group, so a kill right after fork cannot miss it. */
+	setpgid(t->pid, t->pid);
+	clock_gettime(CLOCK_MONOTONIC, &t->start);
+	t->stop_at_ms = e->o->timeout_s ? now_ms() + e->o->timeout_s * 1000LL : 0;
+	return 0;
+}
+
+/* Copy what a captured stream holds to out. */
+static void
+replay(int fd, FILE *out)
+{
+	char b[65536];
+	ssize_t n;
+	off_t off = 0;
+
+	while ((n = pread(fd, b, sizeof(b), off)) > 0) {
+		fwrite(b, 1, n, out);
+		off += n;
+	}
+	fflush(out);
+}
+
+static void
+close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* The metrics the test reported; 0, or the number of malformed lines (reported). */
+static size_t
+read_metrics(const struct test *t, struct metric_lines *ml)
+{
+	struct buf text = BUF_INIT, errs = BUF_INIT;
+	char ebuf[128];
+	size_t bad = 0;
+
+	if (read_fd(t->metrics_fd, &text, METRICS_MAX) < 0) {
+		warn("%s: cannot read $KTSTR_METRICS: %s", t->name, os_error(errno, ebuf, sizeof(ebuf)));
+		bad = 1;
+	} else if (text.len > 0) {
+		bad = metric_lines_parse(text.s, text.len, "$KTSTR_METRICS", ml, &errs);
+		for (char *line = errs.s, *nl; bad > 0 && (nl = strchr(line, '\n')) != NULL;
+		     line = nl + 1) {
+			*nl = '\0';
+			warn("%s: %s", t->name, line);
+		}
+	}
+	buf_free(&text);
+	buf_free(&errs);
+	return bad;
+}
+
+/* The sidecar's exit_code: the status, or 128 + the signal, as a shell says. */
+static int
+exit_code(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 255;
+}
+
+/* The test's process has ended: verdict, sidecar, report. */
+static void
+finish(struct env *e, struct test *t, int wstatus)
+{
+	const struct opts *o = e->o;
+	double wall = elapsed_ms(&t->start);
+	struct metric_lines ml = {0};
+	struct sidecar_metric *all;
+	struct sidecar_payload_metrics pm;
+	struct sidecar_out s = {0};
+	char why[64] = "";
+	size_t bad;
+	int passed, skipped;
+	const char *verdict;
+
+	bad = read_metrics(t, &ml);
+	unlink(t->metrics_path);
+	close_fd(&t->metrics_fd);
+
+	skipped = !t->timed_out && !bad && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == EXIT_SKIP;
+	passed = skipped || (!t->timed_out && !bad && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+	if (t->timed_out)
+		snprintf(why, sizeof(why), "timed out after %u s", o->timeout_s);
+	else if (WIFSIGNALED(wstatus))
+		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(wstatus));
+	else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0 && !skipped)
+		snprintf(why, sizeof(why), "exit status %d", WEXITSTATUS(wstatus));
+	else if (bad)
+		snprintf(why, sizeof(why), "malformed metrics");
+
+	/* The test's own measurements, then ktstr-test's: one payload invocation. */
+	all = ereallocarray(NULL, ml.n + 1, sizeof(*all));
+	if (ml.n)
+		memcpy(all, ml.v, ml.n * sizeof(*all));
+	all[ml.n] = (struct sidecar_metric){
+		METRIC_WALL_TIME, wall, POLARITY_LOWER, 0, "ms", SOURCE_JSON, STREAM_SYNTHESIZED,
+	};
+	pm = (struct sidecar_payload_metrics){0, all, ml.n + 1, exit_code(wstatus)};
+
+	s.test_name = t->name;
+	s.payload = t->payload;
+	s.metrics = &pm;
+	s.nmetrics = 1;
+	s.passed = passed;
+	s.skipped = skipped;
+	s.work_type = o->work_type;
+	t->path = write_sidecar(e, &s);
+	free(all);
+	metric_lines_free(&ml);
+
+	if (t->out_fd >= 0) {
+		replay(t->out_fd, o->json ? stderr : stdout);
+		replay(t->err_fd, stderr);
+	}
+	close_fd(&t->out_fd);
+	close_fd(&t->err_fd);
+
+	verdict = skipped ? "skipped" : passed ? "passed" : "failed";
+	if (skipped)
+		e->skipped++;
+	else if (passed)
+		e->passed++;
+	else
+		e->failed++;
+	if (!passed)
+		fprintf(stderr, "FAIL: %s (%s)\n", t->name, why);
+	else if (e->tty && !o->quiet)
+		fprintf(stderr, "%s: %s (%.0f ms)\n", skipped ? "SKIP" : "PASS", t->name, wall);
+	if (o->json) {
+		struct json_writer *w = &e->jw;
+
+		jw_reset(w);
+		jw_object_begin(w);
+		jw_key(w, "test");
+		jw_string(w, t->name);
+		jw_key(w, "verdict");
+		jw_string(w, verdict);
+		jw_key(w, "path");
+		if (t->path && utf8_valid(t->path, strlen(t->path)))
+			jw_string(w, t->path);
+		else
+			jw_null(w);
+		jw_object_end(w);
+		printf("%s\n", w->s);
+	}
+	fflush(stdout);
+}
+
+/* ---- Running many tests -------------------------------------------------- */
+
+static struct test *
+find(struct test *v, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].pid == pid)
+			return &v[i];
+	return NULL;
+}
+
+/* Stop a running test: SIGTERM (or sig) to its group now, SIGKILL after GRACE_MS. */
+static void
+stop(struct test *t, int sig, long long now)
+{
+	kill(-t->pid, sig);
+	t->stop = STOP_TERM;
+	t->stop_at_ms = now + GRACE_MS;
+}
+
+/*
+ * Run the tests, at most jobs at a time; output is captured per test
+ * when more than one may run.  SIGCHLD and the terminating signals
+ * are taken synchronously with sigtimedwait, so there is no handler
+ * and no race.  Returns 0, or the signal that interrupted the run.
+ */
+static int
+run_tests(struct env *e, struct test *v, size_t n)
+{
+	unsigned jobs = e->o->jobs;
+	int capture = jobs > 1 && n > 1, interrupted = 0;
+	size_t next = 0, running = 0;
+	sigset_t set, old;
+
+	signal(SIGCHLD, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, &old);
+
+	while (running > 0 || (next < n && !interrupted)) {
+		long long now, wait_ms = -1;
+		struct timespec ts;
+		siginfo_t si;
+		int st, sig;
+
+		while (!interrupted && running < jobs && next < n) {
+			struct test *t = &v[next++];
+
+			if (spawn(e, t, capture, &old) < 0) {
+				/* Cannot start it: no verdict, so no sidecar; the run fails. */
+				if (t->metrics_path)
+					unlink(t->metrics_path);
+				close_fd(&t->metrics_fd);
+				close_fd(&t->out_fd);
+				close_fd(&t->err_fd);
+				t->pid = 0;
+				e->status = EXIT_ERROR;
+				continue;
+			}
+			running++;
+		}
+		if (running == 0)
+			break;
+
+		now = now_ms();
+		for (size_t i = 0; i < n; i++) {
+			struct test *t = &v[i];
+
+			if (t->pid <= 0 || t->stop_at_ms == 0)
+				continue;
+			if (t->stop_at_ms <= now) {
+				if (t->stop == STOP_NONE) {
+					t->timed_out = 1;
+					stop(t, SIGTERM, now);
+				} else if (t->stop == STOP_TERM) {
+					kill(-t->pid, SIGKILL);
+					t->stop = STOP_KILL;
+					t->stop_at_ms = 0;
+					continue;
+				}
+			}
+			if (t->stop_at_ms && (wait_ms < 0 || t->stop_at_ms - now < wait_ms))
+				wait_ms = t->stop_at_ms - now;
+		}
+
+		if (wait_ms >= 0) {
+			ts.tv_sec = wait_ms / 1000;
+			ts.tv_nsec = wait_ms % 1000 * 1000000;
+			sig = sigtimedwait(&set, &si, &ts);
+		} else {
+			sig = sigwaitinfo(&set, &si);
+		}
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+			/* No verdict for what is running: stop it, write nothing for it. */
+			interrupted = sig;
+			for (size_t i = 0; i < n; i++)
+				if (v[i].pid > 0 && v[i].stop != STOP_KILL)
+					stop(&v[i], sig, now_ms());
+		}
+		for (;;) {
+			siginfo_t ci = {0};
+			struct test *t;
+
+			/*
+			 * Peek first: while the test is an unreaped zombie its
+			 * group id cannot be reused, so killing what it left
+			 * running in its group cannot hit anyone else.
+			 */
+			if (waitid(P_ALL, 0, &ci, WEXITED | WNOHANG | WNOWAIT) < 0 || ci.si_pid == 0)
+				break;
+			if ((t = find(v, n, ci.si_pid)) != NULL)
+				kill(-t->pid, SIGKILL);
+			if (waitpid(ci.si_pid, &st, 0) < 0 || t == NULL)
+				continue;
+			running--;
+			if (interrupted) {
+				unlink(t->metrics_path);
+				close_fd(&t->metrics_fd);
+				close_fd(&t->out_fd);
+				close_fd(&t->err_fd);
+			} else {
+				finish(e, t, st);
+			}
+			t->pid = -1;
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return interrupted;
+}
+
+/* ---- Modes --------------------------------------------------------------- */
+
+static void
+payload_name(struct test *t)
+{
+	t->payload = path_basename(t->argv[0]);
+	if (!utf8_valid(t->payload, strlen(t->payload)))
+		die("invalid command name '%s': not valid UTF-8", t->argv[0]);
+}
+
+/* ktstr-test [options] -- COMMAND [ARG...] */
+static struct test *
+tests_command(const struct opts *o, char **argv, size_t *n)
+{
+	struct test *t = ecalloc(1, sizeof(*t));
+
+	t->argv = argv;
+	payload_name(t);
+	t->name = estrdup(o->name ? o->name : t->payload);
+	*n = 1;
+	return t;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ktstr-test [options] FILE...: one test per file, named by its basename. */
+static struct test *
+tests_files(const struct opts *o, char **files, size_t nfiles, size_t *n)
+{
+	struct test *v = ecalloc(nfiles, sizeof(*v));
+	char **names = ereallocarray(NULL, nfiles, sizeof(*names));
+
+	if (o->name)
+		die("-n names the test of the command form (ktstr-test -n NAME -- COMMAND)");
+	for (size_t i = 0; i < nfiles; i++) {
+		struct stat st;
+		char **argv = ecalloc(2, sizeof(*argv));
+
+		if (stat(files[i], &st) < 0)
+			die("cannot open '%s':", files[i]);
+		if (!S_ISREG(st.st_mode) || access(files[i], X_OK) < 0)
+			die("'%s' is not an executable file", files[i]);
+		/* execvp would search PATH for a bare name: run the file itself. */
+		argv[0] = strchr(files[i], '/') ? estrdup(files[i]) : easprintf("./%s", files[i]);
+		v[i].argv = argv;
+		payload_name(&v[i]);
+		v[i].name = estrdup(v[i].payload);
+		utf8_arg("test name", v[i].name);
+		names[i] = v[i].name;
+	}
+	/* Two operands with one basename would write one sidecar (rundir.md §16.6). */
+	qsort(names, nfiles, sizeof(*names), name_cmp);
+	for (size_t i = 1; i < nfiles; i++)
+		if (strcmp(names[i - 1], names[i]) == 0)
+			die("two tests are named '%s': each needs its own sidecar", names[i]);
+	free(names);
+	*n = nfiles;
+	return v;
+}
+
+static void
+tests_free(struct test *v, size_t n, int files)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].path);
+		free(v[i].payload);
+		free(v[i].metrics_path);
+		if (files) {
+			free(v[i].argv[0]);
+			free((void *)v[i].argv);
+		}
+	}
+	free(v);
+}
+
+/* ---- Setup --------------------------------------------------------------- */
+
+/* rundir.md §16.6 step 1: everything decided once, before the first test. */
+static void
+env_init(struct env *e, const struct opts *o)
+{
+	struct buf err = BUF_INIT;
+
+	memset(e, 0, sizeof(*e));
+	e->o = o;
+	if (o->kernel && setenv("KTSTR_KERNEL", o->kernel, 1) < 0)
+		die("cannot set KTSTR_KERNEL:");
+	if (rundir_run_init(&e->run, &err) < 0)
+		die("%s", err.s);
+	if (o->kernel && e->run.begun)
+		die("--kernel cannot change the kernel of a begun run (set KTSTR_KERNEL before "
+		    "ktstr-rundir --begin)");
+	if (o->lock_timeout_s >= 0)
+		e->run.lock_timeout_ms = (unsigned)o->lock_timeout_s * 1000u;
+	rundir_warn_unknown_commit(&e->run);
+	host_collect(&e->host, NULL);
+	e->topology = o->topology ? estrdup(o->topology) : wl_topology_label(NULL, NULL, o->quiet);
+	e->scheduler = o->scheduler ? estrdup(o->scheduler) : wl_scheduler_name(NULL, o->quiet);
+	e->tty = isatty(STDERR_FILENO);
+	jw_init(&e->w, 1);
+	jw_init(&e->jw, 0);
+	buf_free(&err);
+}
+
+static void
+env_free(struct env *e)
+{
+	jw_free(&e->w);
+	jw_free(&e->jw);
+	free(e->topology);
+	free(e->scheduler);
+	host_free(&e->host);
+	rundir_run_free(&e->run);
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_KERNEL = 256, O_SCHEDULER, O_TOPOLOGY, O_WORK_TYPE, O_FLAG, O_SYSCTL, O_KARG,
+	       O_TIMEOUT, O_LOCK_TIMEOUT, O_JSON };
+	static const struct option longopts[] = {
+		{"name", required_argument, NULL, 'n'},
+		{"kernel", required_argument, NULL, O_KERNEL},
+		{"scheduler", required_argument, NULL, O_SCHEDULER},
+		{"topology", required_argument, NULL, O_TOPOLOGY},
+		{"work-type", required_argument, NULL, O_WORK_TYPE},
+		{"flag", required_argument, NULL, O_FLAG},
+		{"sysctl", required_argument, NULL, O_SYSCTL},
+		{"karg", required_argument, NULL, O_KARG},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"lock-timeout", required_argument, NULL, O_LOCK_TIMEOUT},
+		{"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"json", no_argument, NULL, O_JSON},
+		{NULL, 0, NULL, 0},
+	};
+	struct opts o = {.work_type = "CpuSpin", .lock_timeout_s = -1, .jobs = 1};
+	struct env e;
+	struct test *tests;
+	size_t ntests;
+	const char *lastarg = NULL;
+	int c, command, sig, status;
+
+	setprogname(argv[0]);
+	/* '+': the first operand ends the options, as the COMMAND form needs. */
+	while ((c = getopt_long(argc, argv, "+n:j:q", longopts, NULL)) != -1) {
+		lastarg = optarg;
+		switch (c) {
+		case 'n':
+			o.name = utf8_arg("test name", optarg);
+			if (strchr(optarg, '/'))
+				die("invalid test name '%s': contains '/'", optarg);
+			break;
+		case O_KERNEL:
+			o.kernel = optarg;
+			break;
+		case O_SCHEDULER:
+			o.scheduler = utf8_arg("scheduler", optarg);
+			break;
+		case O_TOPOLOGY:
+			o.topology = utf8_arg("topology", optarg);
+			break;
+		case O_WORK_TYPE:
+			o.work_type = utf8_arg("work type", optarg);
+			break;
+		case O_FLAG:
+			push(&o.flags, &o.nflags, (char *)utf8_arg("flag", optarg));
+			break;
+		case O_SYSCTL: {
+			const char *eq = strchr(utf8_arg("sysctl", optarg), '=');
+
+			if (eq == NULL || eq == optarg)
+				die("invalid sysctl '%s': expected KEY=VALUE", optarg);
+			push(&o.sysctls, &o.nsysctls, easprintf("sysctl.%s", optarg));
+			break;
+		}
+		case O_KARG:
+			push(&o.kargs, &o.nkargs, (char *)utf8_arg("kernel argument", optarg));
+			break;
+		case O_TIMEOUT:
+			o.timeout_s = num_arg("timeout", optarg, 0, 7 * 86400);
+			break;
+		case O_LOCK_TIMEOUT:
+			o.lock_timeout_s = num_arg("lock timeout", optarg, 0, 3600);
+			break;
+		case 'j':
+			o.jobs = num_arg("job count", optarg, 1, 1024);
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case O_JSON:
+			o.json = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	/* "--" ends the options (not when it was an option's argument). */
+	command = optind > 1 && strcmp(argv[optind - 1], "--") == 0 && lastarg != argv[optind - 1];
+	if (optind == argc)
+		usage();
+	sidecar_sort_flags(o.flags, o.nflags);
+
+	tests = command ? tests_command(&o, argv + optind, &ntests)
+	                : tests_files(&o, argv + optind, argc - optind, &ntests);
+	env_init(&e, &o);
+	sig = run_tests(&e, tests, ntests);
+	if (sig) {
+		/* Interrupted: no verdict, no summary; die of the same signal. */
+		fflush(stdout);
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	if (!o.quiet)
+		fprintf(stderr, "%u passed, %u failed, %u skipped\n", e.passed, e.failed, e.skipped);
+	status = e.failed ? EXIT_FOUND : EXIT_OK;
+	if (e.status || e.run.failed)
+		status = EXIT_ERROR;
+	env_free(&e);
+	tests_free(tests, ntests, !command);
+	free(o.flags);
+	for (size_t i = 0; i < o.nsysctls; i++)
+		free(o.sysctls[i]);
+	free(o.sysctls);
+	free(o.kargs);
+	return stdout_status(status);
+}

@@ -1,0 +1,110 @@
+#!/bin/sh
+# ktstr-test: -j and captured output, timeouts, process groups, signals.
+. "${0%/*}/lib.sh"
+
+KTSTR_SIDECAR_DIR=$TRASH/sd
+export KTSTR_SIDECAR_DIR
+
+# mktest NAME BODY: an executable shell test.
+mktest() {
+	mkdir -p t &&
+	printf '#!/bin/sh\n%s\n' "$2" >"t/$1" &&
+	chmod +x "t/$1"
+}
+
+# gone PID: the process has exited (an unreaped zombie counts as exited).
+gone() {
+	! kill -0 "$1" 2>/dev/null ||
+		sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q "^[ZX]"
+}
+
+test_expect_success 'with -j each test output comes whole, after the test' '
+	for i in 1 2 3 4; do
+		mktest p$i "for k in 1 2 3; do echo p$i-\$k; echo e$i-\$k >&2; sleep 0.0$i; done" || return 1
+	done &&
+	ktstr-test -q -j 4 t/p1 t/p2 t/p3 t/p4 >out 2>err &&
+	for i in 1 2 3 4; do
+		grep -A2 "^p$i-1$" out >blk &&
+		printf "p$i-1\np$i-2\np$i-3\n" >expect &&
+		test_cmp expect blk &&
+		grep -A2 "^e$i-1$" err >blk &&
+		printf "e$i-1\ne$i-2\ne$i-3\n" >expect &&
+		test_cmp expect blk || return 1
+	done &&
+	test "$(wc -l <out)" = 12 &&
+	test "$(ls sd | wc -l)" = 4
+'
+
+test_expect_success '-j runs tests at the same time' '
+	for i in 1 2 3 4; do
+		mktest s$i "sleep 1" || return 1
+	done &&
+	start=$(date +%s) &&
+	ktstr-test -q -j 4 t/s1 t/s2 t/s3 t/s4 &&
+	end=$(date +%s) &&
+	test $((end - start)) -le 3
+'
+
+test_expect_success 'a test past --timeout fails, and its whole group is stopped' '
+	start=$(date +%s) &&
+	test_expect_code 1 ktstr-test --timeout 1 -n slow -- \
+		sh -c "sleep 30 & echo \$! >bg; sleep 30" 2>err &&
+	end=$(date +%s) &&
+	test $((end - start)) -le 5 &&
+	grep -q "^FAIL: slow (timed out after 1 s)$" err &&
+	grep -q "\"passed\": false" sd/slow-*.ktstr.json &&
+	grep -q "\"exit_code\": 143" sd/slow-*.ktstr.json &&
+	sleep 0.2 &&
+	gone "$(cat bg)"
+'
+
+test_expect_success 'a test that ignores SIGTERM is killed after the grace period' '
+	test_expect_code 1 ktstr-test --timeout 1 -n stubborn -- \
+		sh -c "trap \"\" TERM; sleep 30 & wait; sleep 30" 2>err &&
+	grep -q "^FAIL: stubborn (timed out after 1 s)$" err &&
+	grep -q "\"exit_code\": 137" sd/stubborn-*.ktstr.json
+'
+
+test_expect_success 'what a test leaves running in its group is killed when it exits' '
+	ktstr-test -q -n leaver -- sh -c "sleep 30 & echo \$! >bg2" &&
+	sleep 0.2 &&
+	gone "$(cat bg2)"
+'
+
+test_expect_success 'a test within its timeout passes' '
+	ktstr-test -q --timeout 5 -n quick -- sleep 0.1
+'
+
+test_expect_success 'SIGTERM to ktstr-test stops the tests; no sidecar for them' '
+	mktest first "exit 0" &&
+	mktest long "echo \$\$ >long.pid; exec sleep 30" &&
+	ktstr-test -q t/first t/long &
+	pid=$! &&
+	i=0 && while ! test -s long.pid && test $i -lt 100; do sleep 0.05; i=$((i + 1)); done &&
+	kill -TERM $pid &&
+	{ wait $pid; rc=$?; } ;
+	test "$rc" = 143 &&
+	gone "$(cat long.pid)" &&
+	ls sd | grep -q "^first-" &&
+	! ls sd | grep -q "^long-"
+'
+
+test_expect_success 'SIGINT with -j: every running test is stopped' '
+	rm -f *.pid &&
+	for i in 1 2 3; do
+		mktest w$i "echo \$\$ >w$i.pid; exec sleep 30" || return 1
+	done &&
+	ktstr-test -q -j 3 t/w1 t/w2 t/w3 &
+	pid=$! &&
+	i=0 && while ! test -s w3.pid && test $i -lt 100; do sleep 0.05; i=$((i + 1)); done &&
+	while ! test -s w1.pid || ! test -s w2.pid; do sleep 0.05; done &&
+	kill -INT $pid &&
+	{ wait $pid; rc=$?; } ;
+	test "$rc" = 130 &&
+	for i in 1 2 3; do
+		gone "$(cat w$i.pid)" || return 1
+	done &&
+	! ls sd | grep -q "^w[123]-"
+'
+
+test_done
