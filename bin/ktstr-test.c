@@ -910,25 +910,24 @@ main(int argc, char **argv)
 		/* Here the work type is run, not only recorded. */
 		if (work_type_given && wl_opt_set(&o.wl, "work-type", o.work_type, err, sizeof err) < 0)
 			die("%s", err);
-		sidecar_sort_flags(o.flags, o.nflags);
-		env_init(&e, &o);
-		sig = run_scenario(&e, &o.wl);
-		tests = NULL;
-		ntests = 0;
-		command = 1;
-		goto done;
 	}
 	/* "--" ends the options (not when it was an option's argument). */
 	command = optind > 1 && strcmp(argv[optind - 1], "--") == 0 && lastarg != argv[optind - 1];
-	if (optind == argc)
+	if (optind == argc && !o.scenario)
 		usage();
 	sidecar_sort_flags(o.flags, o.nflags);
 
-	tests = command ? tests_command(&o, argv + optind, &ntests)
-	                : tests_files(&o, argv + optind, argc - optind, &ntests);
-	env_init(&e, &o);
-	sig = run_tests(&e, tests, ntests);
-done:
+	if (o.scenario) {
+		tests = NULL;
+		ntests = 0;
+		env_init(&e, &o);
+		sig = run_scenario(&e, &o.wl);
+	} else {
+		tests = command ? tests_command(&o, argv + optind, &ntests)
+		                : tests_files(&o, argv + optind, argc - optind, &ntests);
+		env_init(&e, &o);
+		sig = run_tests(&e, tests, ntests);
+	}
 	if (sig) {
 		/* Interrupted: no verdict, no summary; die of the same signal. */
 		fflush(stdout);

@@ -34,8 +34,21 @@ done <<-\EOF
 	cgroup_affinity_spanning 4 2
 	cgroup_affinity_pinned 4 2
 	sched_batch 4 2
-	sched_idle 4 2
 EOF
+
+# SCHED_IDLE workers get a sliver of a busy CPU and may do no work at all
+# in 0.3 s: a starved worker is then a finding, not a failure of the test.
+test_expect_success 'sched_idle' '
+	ktstr-test -q $LOOSE --scenario sched_idle --duration 0.3 2>err
+	st=$?
+	f=$(sidecar sched_idle) && valid "$f" &&
+	test "$(stat "$f" total_workers)" = 4 &&
+	case $st in
+	0) check_run "$f" 4 2 ;;
+	1) ! grep -v "^FAIL: sched_idle (\|^  Starved: " err ;;
+	*) false ;;
+	esac
+'
 
 test_expect_success 'cgroup_oversubscribed: 2 x 32 Mixed workers whatever --workers says' '
 	catalog cgroup_oversubscribed 64 2 --workers 1 &&
@@ -101,9 +114,9 @@ test_expect_success 'a grouped type that does not divide the workers is not appl
 
 test_expect_success '--json: one line naming the sidecar' '
 	rm -rf sd &&
-	scen --json --scenario sched_idle --duration 0.2 >out &&
-	printf "{\"test\":\"sched_idle\",\"verdict\":\"passed\",\"path\":\"%s\"}\n" \
-		"$(sidecar sched_idle)" >expect &&
+	scen --json --scenario sched_batch --duration 0.2 >out &&
+	printf "{\"test\":\"sched_batch\",\"verdict\":\"passed\",\"path\":\"%s\"}\n" \
+		"$(sidecar sched_batch)" >expect &&
 	test_cmp expect out
 '
 
