@@ -588,19 +588,25 @@ name_cmp(const void *a, const void *b)
 static struct test *
 tests_files(const struct opts *o, char **files, size_t nfiles, size_t *n)
 {
-	struct test *v = ecalloc(nfiles, sizeof(*v));
-	char **names = ereallocarray(NULL, nfiles, sizeof(*names));
+	struct test *v;
+	char **names;
 
+	/* Usage errors first: nothing is allocated yet when they exit. */
 	if (o->name)
 		die("-n names the test of the command form (ktstr-test -n NAME -- COMMAND)");
 	for (size_t i = 0; i < nfiles; i++) {
 		struct stat st;
-		char **argv = ecalloc(2, sizeof(*argv));
 
 		if (stat(files[i], &st) < 0)
 			die("cannot open '%s':", files[i]);
 		if (!S_ISREG(st.st_mode) || access(files[i], X_OK) < 0)
 			die("'%s' is not an executable file", files[i]);
+	}
+	v = ecalloc(nfiles, sizeof(*v));
+	names = ereallocarray(NULL, nfiles, sizeof(*names));
+	for (size_t i = 0; i < nfiles; i++) {
+		char **argv = ecalloc(2, sizeof(*argv));
+
 		/* execvp would search PATH for a bare name: run the file itself. */
 		argv[0] = strchr(files[i], '/') ? estrdup(files[i]) : easprintf("./%s", files[i]);
 		v[i].argv = argv;
