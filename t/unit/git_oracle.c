@@ -152,9 +152,13 @@ states(void)
 	state("split index", "s25",
 	      "git update-index --split-index && printf 'n\\n' >new && git add new && git rm -q --cached b "
 	      "&& printf 'mod\\n' >>a && git add a && ls .git/sharedindex.*");
-	state("split index, committed", "s26",
-	      "git update-index --split-index && printf 'n\\n' >new && git add new && printf 'm\\n' >>a && "
+	/* maxPercentChange 100 keeps the shared index, so the bitmaps are used. */
+	state("split index with replace and delete bitmaps, committed", "s26",
+	      "git config splitIndex.maxPercentChange 100 && git update-index --split-index && "
+	      "printf 'n\\n' >new && git add new && git rm -q --cached b && printf 'm\\n' >>a && "
 	      "git add a && c split && ls .git/sharedindex.*");
+	sh("printf z >>s26/a");
+	check_state("split index, replaced entry modified", "s26");
 	state("missing index", "s27", "rm .git/index");
 	state("unborn HEAD", "s28", "rm -rf .git && git init -q && printf a >f && git add f");
 	state("unborn HEAD, empty", "s29", "rm -rf .git && git init -q");
@@ -177,6 +181,15 @@ states(void)
 	sh("printf z >>s33wt/a");
 	check_state("linked worktree, modified", "s33wt");
 	check_state("inside a subdirectory", "s1/d/e");
+	{
+		char path[PATH_MAX * 2], err[256];
+		struct git_repo *repo;
+
+		snprintf(path, sizeof(path), "%s/s1/d", top);
+		repo = git_open(path, 0, err, sizeof(err));
+		ok(!repo, "without walking up, a subdirectory is no repository (%s)", err);
+		git_close(repo);
+	}
 	state("bare repository", "s34", "true");
 	sh("rm -rf s34 && git clone -q --bare base s34");
 	check_state("bare repository", "s34");
@@ -379,6 +392,13 @@ revspecs(void)
 	int saved = dup(2);
 	FILE *f;
 
+	/* A kernel cache entry of a local build, named with blanks around it. */
+	sh("mkdir -p kc && printf '{\"source\":{\"type\":\"local\",\"source_tree_path\":\"%s/rv\"},"
+	   "\"arch\":\"x86_64\",\"image_name\":\"bzImage\",\"built_at\":\"2020\","
+	   "\"has_vmlinux\":true,\"vmlinux_stripped\":false}' >kc/metadata.json",
+	   top);
+	snprintf(path, sizeof(path), " %s/kc\n", top);
+	setenv("KTSTR_KERNEL", path, 1);
 	snprintf(path, sizeof(path), "%s/rv", top);
 	if (!getcwd(cwd, sizeof(cwd)) || chdir(path) < 0) {
 		ok(0, "chdir into the revision repository");
@@ -395,6 +415,7 @@ revspecs(void)
 	revspec_expand("a-project-commit", 0, "^HEAD", &vals, &n);
 	revspec_expand("a-project-commit", 0, "HEAD^@", &vals, &n);
 	revspec_expand("a-project-commit", 0, "v2", &vals, &n);
+	revspec_expand("kernel-commit", 1, "HEAD~1", &vals, &n);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -402,8 +423,12 @@ revspecs(void)
 	if (chdir(cwd) < 0)
 		return;
 	head = capture("cd rv && git rev-parse --short=7 HEAD");
-	is_int(n, 1 + 3 + 0 + 1 + 1 + 1 + 1 + 1 + 1 + 1, "revspec value count");
-	if (n == 11) {
+	is_int(n, 1 + 3 + 0 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1, "revspec value count");
+	if (n == 12) {
+		char *k = capture("cd rv && git rev-parse --short=7 HEAD~1");
+
+		is_str(vals[11], k, "kernel flag: KTSTR_KERNEL's metadata.json leads to the source tree");
+		free(k);
 		char *v2 = capture("cd rv && git rev-parse --short=7 'v2^{commit}'");
 
 		is_str(vals[0], head, "HEAD becomes its 7-hex id in a clean tree");
