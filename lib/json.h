@@ -100,8 +100,10 @@ struct json_doc {
 
 /*
  * Parse src[0..len) as one JSON text (whitespace around it allowed).
- * max_depth 0 means JSON_DEFAULT_MAX_DEPTH.  On success returns 0 and
- * doc->root; the tree points into src, which must outlive doc.  On
+ * doc must start zeroed (struct json_doc doc = {0}), or freed by
+ * json_doc_free() since its last use: it owns the arena the tree lives
+ * in.  max_depth 0 means JSON_DEFAULT_MAX_DEPTH.  On success returns 0
+ * and doc->root; the tree points into src, which must outlive doc.  On
  * failure returns -1 and fills err (if non-NULL).  Either way call
  * json_doc_free(doc) afterwards.
  */
