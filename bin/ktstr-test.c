@@ -567,40 +567,70 @@ tests_command(const struct opts *o, char **argv, size_t *n)
 static int
 name_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A FILE operand's basename: the part after the last '/' (regular files have no trailing '/'). */
+static const char *
+file_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * Everything that can be wrong with the FILE operands, checked before
+ * anything is allocated, so a usage error leaves nothing behind.
+ */
+static void
+check_files(const struct opts *o, char **files, size_t n)
+{
+	const char **names;
+
+	if (o->name)
+		die("-n names the test of the command form (ktstr-test -n NAME -- COMMAND)");
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (stat(files[i], &st) < 0)
+			die("cannot open '%s':", files[i]);
+		if (!S_ISREG(st.st_mode) || access(files[i], X_OK) < 0)
+			die("'%s' is not an executable file", files[i]);
+		utf8_arg("test name", file_base(files[i]));
+	}
+	/* Two operands with one basename would write one sidecar (rundir.md §16.6). */
+	names = ereallocarray(NULL, n, sizeof(*names));
+	for (size_t i = 0; i < n; i++)
+		names[i] = file_base(files[i]);
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(names[i - 1], names[i]) == 0) {
+			const char *dup = names[i];
+
+			free(names);
+			die("two tests are named '%s': each needs its own sidecar", dup);
+		}
+	free(names);
 }
 
 /* ktstr-test [options] FILE...: one test per file, named by its basename. */
 static struct test *
 tests_files(const struct opts *o, char **files, size_t nfiles, size_t *n)
 {
-	struct test *v = ecalloc(nfiles, sizeof(*v));
-	char **names = ereallocarray(NULL, nfiles, sizeof(*names));
+	struct test *v;
 
-	if (o->name)
-		die("-n names the test of the command form (ktstr-test -n NAME -- COMMAND)");
+	check_files(o, files, nfiles);
+	v = ecalloc(nfiles, sizeof(*v));
 	for (size_t i = 0; i < nfiles; i++) {
-		struct stat st;
 		char **argv = ecalloc(2, sizeof(*argv));
 
-		if (stat(files[i], &st) < 0)
-			die("cannot open '%s':", files[i]);
-		if (!S_ISREG(st.st_mode) || access(files[i], X_OK) < 0)
-			die("'%s' is not an executable file", files[i]);
 		/* execvp would search PATH for a bare name: run the file itself. */
 		argv[0] = strchr(files[i], '/') ? estrdup(files[i]) : easprintf("./%s", files[i]);
 		v[i].argv = argv;
-		payload_name(&v[i]);
+		v[i].payload = estrdup(file_base(files[i]));
 		v[i].name = estrdup(v[i].payload);
-		utf8_arg("test name", v[i].name);
-		names[i] = v[i].name;
 	}
-	/* Two operands with one basename would write one sidecar (rundir.md §16.6). */
-	qsort(names, nfiles, sizeof(*names), name_cmp);
-	for (size_t i = 1; i < nfiles; i++)
-		if (strcmp(names[i - 1], names[i]) == 0)
-			die("two tests are named '%s': each needs its own sidecar", names[i]);
-	free(names);
 	*n = nfiles;
 	return v;
 }
@@ -682,9 +712,13 @@ main(int argc, char **argv)
 		{"json", no_argument, NULL, O_JSON},
 		{NULL, 0, NULL, 0},
 	};
-	struct opts o = {.work_type = "CpuSpin", .lock_timeout_s = -1, .jobs = 1};
-	struct env e;
-	struct test *tests;
+	/*
+	 * Static: what a usage error's die() leaves allocated stays
+	 * reachable, so leak checkers report only real leaks.
+	 */
+	static struct opts o = {.work_type = "CpuSpin", .lock_timeout_s = -1, .jobs = 1};
+	static struct env e;
+	static struct test *tests;
 	size_t ntests;
 	const char *lastarg = NULL;
 	int c, command, sig, status;

@@ -140,7 +140,7 @@ test_expect_success 'usage errors exit 2 before any test runs' '
 	test_must_fail ktstr-test -n x t/alpha 2>err &&
 	test_must_fail ktstr-test -n a/b -- true 2>err &&
 	test_must_fail ktstr-test -n "" -- true 2>err &&
-	test_must_fail ktstr-test --sysctl novalue -- true 2>err &&
+	test_must_fail ktstr-test --flag a --sysctl novalue -- true 2>err &&
 	grep -q "expected KEY=VALUE" err &&
 	test_must_fail ktstr-test --timeout -1 -- true 2>err &&
 	test_must_fail ktstr-test -j 0 t/alpha 2>err &&
