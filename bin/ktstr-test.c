@@ -724,6 +724,7 @@ main(int argc, char **argv)
 	int c, command, sig, status;
 
 	setprogname(argv[0]);
+	sidecar_run_id_start();
 	/* '+': the first operand ends the options, as the COMMAND form needs. */
 	while ((c = getopt_long(argc, argv, "+n:j:q", longopts, NULL)) != -1) {
 		lastarg = optarg;

@@ -112,6 +112,15 @@ test_expect_success 'run_id counts the sidecars of one process from 0' '
 	test_cmp expect ids
 '
 
+test_expect_success 'the run_id stamp is the process start, the timestamp the write' '
+	ktstr-test -q -n late -- sleep 1.5 &&
+	l=$(line late) &&
+	ts=$(echo "$l" | sed "s/.*\"timestamp\":\"\([^\"]*\)\".*/\1/" | tr -d ":-") &&
+	id=$(echo "$l" | sed "s/.*\"run_id\":\"\([^\"]*\)-0\".*/\1/") &&
+	test "$id" != "$ts" &&
+	test "$(printf "%s\n%s\n" "$id" "$ts" | sort | head -1)" = "$id"
+'
+
 test_expect_success '--json prints one line per test; test output goes to stderr' '
 	mktest j1 0 && mktest j2 77 && mktest j3 2 &&
 	test_expect_code 1 ktstr-test --json -q t/j1 t/j2 t/j3 >out 2>err &&
@@ -133,6 +142,19 @@ test_expect_success 'the file name is the test name and the variant hash' '
 	test "$(ls sd | grep "^opts-")" = "$a" &&
 	ktstr-test -q -n opts --scheduler scx_y -- true &&
 	test "$(ls sd | grep -c "^opts-")" = 2
+'
+
+# script(1) of util-linux gives ktstr-test a terminal.
+test_expect_success script 'on a terminal, a progress line per test' '
+	mktest tp 0 && mktest ts 77 &&
+	script -qec "ktstr-test t/tp t/ts" /dev/null </dev/null >typescript &&
+	tr -d "\r" <typescript | sed "s/([0-9]* ms)/(T ms)/" >actual &&
+	printf "out of tp\nPASS: tp (T ms)\nout of ts\nSKIP: ts (T ms)\n1 passed, 0 failed, 1 skipped\n" >expect &&
+	test_cmp expect actual &&
+	script -qec "ktstr-test -q t/tp" /dev/null </dev/null >typescript &&
+	tr -d "\r" <typescript >actual &&
+	printf "out of tp\n" >expect &&
+	test_cmp expect actual
 '
 
 test_expect_success 'usage errors exit 2 before any test runs' '
