@@ -50,7 +50,8 @@ check: all $(UNIT)
 # so neither build picks up the other's objects.
 check-asan:
 	$(MAKE) clean
-	$(MAKE) CFLAGS='$(CFLAGS) $(SANFLAGS)' LDFLAGS='$(LDFLAGS) $(SANFLAGS)' check
+	$(MAKE) CFLAGS='$(CFLAGS) $(SANFLAGS)' LDFLAGS='$(LDFLAGS) $(SANFLAGS)' check || \
+		{ $(MAKE) clean; exit 1; }
 	$(MAKE) clean
 
 demo: all

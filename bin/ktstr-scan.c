@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "explain.h"
 #include "json.h"
@@ -115,6 +116,8 @@ seen_before(char **names, size_t i)
 	return 0;
 }
 
+static char outbuf[1 << 17];
+
 int
 main(int argc, char *argv[])
 {
@@ -209,6 +212,12 @@ main(int argc, char *argv[])
 		goto done;
 	}
 
+	/*
+	 * Lines are about 10 kB: a larger buffer saves most write(2) calls.
+	 * (glibc ignores the size when it is to allocate the buffer itself.)
+	 */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	jw_init(&s.w, 0);
 	if (argc > 0) {
 		for (int i = 0; i < argc; i++)

@@ -232,6 +232,7 @@ gauntlet(struct buf *out, const struct row *rows, size_t n)
 }
 
 /* An unsigned integer member as written; 0 when absent or not one. */
+/* An unsigned integer member as written; 0 when absent or not one. */
 static uint64_t
 u64_member(const struct json_value *obj, const char *key)
 {
@@ -253,208 +254,234 @@ str_member(const struct json_value *obj, const char *key)
 static const struct json_value *
 array_member(const struct json_value *obj, const char *key)
 {
-	const struct json_value *v = obj ? json_get(obj, key) : NULL;
+	const struct json_value *v = obj && obj->type == JSON_OBJECT ? json_get(obj, key) : NULL;
 
 	return v && v->type == JSON_ARRAY ? v : NULL;
 }
 
-struct prog {
-	const char *name;
-	uint64_t verified;
+/* §11.2: keep each program's largest count. */
+static void
+add_verifier(struct analysis *a, const struct json_value *sc)
+{
+	const struct json_value *vs = array_member(sc, "verifier_stats");
+	size_t i, k;
+
+	for (i = 0; vs && i < vs->u.arr.n; i++) {
+		const struct json_value *e = &vs->u.arr.items[i];
+		const char *name = str_member(e, "name");
+		uint64_t v = u64_member(e, "verified_insns");
+
+		if (name == NULL)
+			continue;
+		for (k = 0; k < a->nprogs; k++)
+			if (strcmp(a->progs[k].name, name) == 0)
+				break;
+		if (k == a->nprogs) {
+			a->progs = ereallocarray(a->progs, a->nprogs + 1, sizeof *a->progs);
+			a->progs[a->nprogs++] = (struct verifier_prog){estrdup(name), v};
+		} else if (v > a->progs[k].verified) {
+			a->progs[k].verified = v;
+		}
+	}
+}
+
+/* §11.3: one block per sidecar with callback statistics, in walk order. */
+static void
+add_profile(struct analysis *a, const struct json_value *sc, const struct row *r)
+{
+	const struct json_value *ps = array_member(json_get(sc, "monitor"), "prog_stats_deltas");
+	struct buf *out = &a->profile;
+	size_t i;
+
+	if (ps == NULL || ps->u.arr.n == 0)
+		return;
+	buf_printf(out, "\n  %s (%s):\n", r->scenario, r->topology);
+	buf_printf(out, "    %-24s %12s %14s %12s\n", "program", "cnt", "total_ns", "avg_ns");
+	buf_printf(out, "    %.24s %.12s %.14s %.12s\n", "------------------------", "------------",
+	           "--------------", "------------");
+	for (i = 0; i < ps->u.arr.n; i++) {
+		const struct json_value *e = &ps->u.arr.items[i];
+		const struct json_value *per = json_get(e, "nsecs_per_call");
+		const char *name = str_member(e, "name");
+
+		buf_puts(out, "    ");
+		pad_right(out, name ? name : "", 24);
+		buf_printf(out, " %12" PRIu64 " %14" PRIu64 " %12.0f\n", u64_member(e, "cnt"),
+		           u64_member(e, "nsecs"),
+		           per && per->type == JSON_NUMBER && isfinite(per->u.num.d) ? per->u.num.d : 0.0);
+	}
+}
+
+/* The stats §11.4 reads, summed over one VM's vCPUs. */
+static const char *const kvm_names[KVM_NSTATS] = {
+	[KVM_EXITS] = "exits",
+	[KVM_HALT] = "halt_exits",
+	[KVM_HALT_WAIT_NS] = "halt_wait_ns",
+	[KVM_PREEMPTED] = "preemption_reported",
+	[KVM_SIGNAL] = "signal_exits",
+	[KVM_HYPERCALLS] = "hypercalls",
+	[KVM_POLL_OK] = "halt_successful_poll",
+	[KVM_POLL_TRY] = "halt_attempted_poll",
 };
 
-static int
-cmp_prog(const void *a, const void *b)
+static void
+add_kvm(struct analysis *a, const struct json_value *sc)
 {
-	return strcmp(((const struct prog *)a)->name, ((const struct prog *)b)->name);
+	const struct json_value *kv = json_get(sc, "kvm_stats");
+	const struct json_value *per;
+	struct kvm_vm *vm;
+	size_t i, s;
+
+	if (kv == NULL || kv->type == JSON_NULL)
+		return;
+	a->vms = ereallocarray(a->vms, a->nvms + 1, sizeof *a->vms);
+	vm = &a->vms[a->nvms++];
+	memset(vm, 0, sizeof *vm);
+	per = array_member(kv, "per_vcpu");
+	if (per == NULL)
+		return;
+	vm->nvcpus = per->u.arr.n;
+	for (i = 0; i < per->u.arr.n; i++)
+		for (s = 0; s < KVM_NSTATS; s++)
+			vm->sum[s] += u64_member(&per->u.arr.items[i], kvm_names[s]);
+}
+
+void
+analysis_add(struct analysis *a, const struct json_value *sidecar)
+{
+	struct row *r;
+
+	/* Grow by doubling: a pool of 10k sidecars must not be quadratic. */
+	if ((a->n & (a->n - 1)) == 0)
+		a->rows = ereallocarray(a->rows, a->n ? a->n * 2 : 1, sizeof *a->rows);
+	r = &a->rows[a->n++];
+	row_from_json(r, sidecar, 0);
+	add_verifier(a, sidecar);
+	add_profile(a, sidecar, r);
+	add_kvm(a, sidecar);
+	row_detach(r);
+}
+
+static int
+cmp_prog(const void *x, const void *y)
+{
+	return strcmp(((const struct verifier_prog *)x)->name,
+	              ((const struct verifier_prog *)y)->name);
 }
 
 static void
-verifier(struct buf *out, const struct row *rows, size_t n)
+verifier(struct buf *out, struct analysis *a)
 {
-	struct prog *p = NULL;
-	size_t np = 0, i, j, k;
 	uint64_t total = 0;
 	int near = 0;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		const struct json_value *vs = array_member(rows[i].sidecar, "verifier_stats");
-
-		for (j = 0; vs && j < vs->u.arr.n; j++) {
-			const struct json_value *e = &vs->u.arr.items[j];
-			const char *name = str_member(e, "name");
-			uint64_t v = u64_member(e, "verified_insns");
-
-			if (name == NULL)
-				continue;
-			for (k = 0; k < np; k++)
-				if (strcmp(p[k].name, name) == 0)
-					break;
-			if (k == np) {
-				p = ereallocarray(p, np + 1, sizeof *p);
-				p[np++] = (struct prog){name, v};
-			} else if (v > p[k].verified) {
-				p[k].verified = v;
-			}
-		}
-	}
-	if (np == 0)
+	if (a->nprogs == 0)
 		return;
-	qsort(p, np, sizeof *p, cmp_prog);
+	qsort(a->progs, a->nprogs, sizeof *a->progs, cmp_prog);
 	buf_puts(out, "\n=== BPF VERIFIER STATS ===\n\n");
 	buf_printf(out, "  %-24s %12s %8s\n", "program", "verified", "limit%");
 	buf_printf(out, "  %.24s %.12s %.8s\n", "------------------------", "------------",
 	           "--------");
-	for (i = 0; i < np; i++) {
-		double pct = (double)p[i].verified / VERIFIER_LIMIT * 100;
+	for (i = 0; i < a->nprogs; i++) {
+		double pct = (double)a->progs[i].verified / VERIFIER_LIMIT * 100;
 
 		buf_puts(out, "  ");
-		pad_right(out, p[i].name, 24);
-		buf_printf(out, " %12" PRIu64 " %7.1f%%%s\n", p[i].verified, pct, pct >= 75.0 ? " !" : "");
-		total += p[i].verified;
+		pad_right(out, a->progs[i].name, 24);
+		buf_printf(out, " %12" PRIu64 " %7.1f%%%s\n", a->progs[i].verified, pct,
+		           pct >= 75.0 ? " !" : "");
+		total += a->progs[i].verified;
 		near |= pct >= 75.0;
 	}
 	buf_printf(out, "\n  total verified insns: %" PRIu64 "\n", total);
-	if (near) {
-		buf_puts(out, "\nWARNING: programs near verifier complexity limit:\n");
-		for (i = 0; i < np; i++) {
-			double pct = (double)p[i].verified / VERIFIER_LIMIT * 100;
-
-			if (pct >= 75.0)
-				buf_printf(out, "  %s: %.1f%% of 1M limit (%" PRIu64 " verified insns)\n",
-				           p[i].name, pct, p[i].verified);
-		}
-	}
-	free(p);
-}
-
-static void
-callback_profile(struct buf *out, const struct row *rows, size_t n)
-{
-	int first = 1;
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		const struct json_value *mon = rows[i].sidecar ? json_get(rows[i].sidecar, "monitor") : NULL;
-		const struct json_value *ps = mon && mon->type == JSON_OBJECT
-		                                  ? array_member(mon, "prog_stats_deltas")
-		                                  : NULL;
-
-		if (ps == NULL || ps->u.arr.n == 0)
-			continue;
-		if (first)
-			buf_puts(out, "\n=== BPF CALLBACK PROFILE ===\n");
-		first = 0;
-		buf_printf(out, "\n  %s (%s):\n", rows[i].scenario, rows[i].topology);
-		buf_printf(out, "    %-24s %12s %14s %12s\n", "program", "cnt", "total_ns", "avg_ns");
-		buf_printf(out, "    %.24s %.12s %.14s %.12s\n", "------------------------",
-		           "------------", "--------------", "------------");
-		for (j = 0; j < ps->u.arr.n; j++) {
-			const struct json_value *e = &ps->u.arr.items[j];
-			const struct json_value *per = json_get(e, "nsecs_per_call");
-			const char *name = str_member(e, "name");
-
-			buf_puts(out, "    ");
-			pad_right(out, name ? name : "", 24);
-			buf_printf(out, " %12" PRIu64 " %14" PRIu64 " %12.0f\n", u64_member(e, "cnt"),
-			           u64_member(e, "nsecs"),
-			           per && per->type == JSON_NUMBER && isfinite(per->u.num.d) ? per->u.num.d : 0.0);
-		}
-	}
-}
-
-/* Σ over one VM's vCPUs of stat s. */
-static uint64_t
-vm_sum(const struct json_value *per_vcpu, const char *s)
-{
-	uint64_t sum = 0;
-	size_t i;
-
-	for (i = 0; per_vcpu && i < per_vcpu->u.arr.n; i++)
-		sum += u64_member(&per_vcpu->u.arr.items[i], s);
-	return sum;
-}
-
-static uint64_t
-vm_avg(const struct json_value *per_vcpu, const char *s)
-{
-	if (per_vcpu == NULL || per_vcpu->u.arr.n == 0)
-		return 0;
-	return vm_sum(per_vcpu, s) / per_vcpu->u.arr.n;
-}
-
-struct kvm {
-	const struct json_value **vm; /* per_vcpu arrays (NULL: none) */
-	size_t n;
-};
-
-/* Cross-VM average of per-vCPU averages, integer division. */
-static uint64_t
-kvm_avg(const struct kvm *k, const char *s)
-{
-	uint64_t sum = 0;
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		sum += vm_avg(k->vm[i], s);
-	return sum / k->n;
-}
-
-static uint64_t
-kvm_total(const struct kvm *k, const char *s)
-{
-	uint64_t sum = 0;
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		sum += vm_sum(k->vm[i], s);
-	return sum;
-}
-
-static void
-kvm_stats(struct buf *out, const struct row *rows, size_t n)
-{
-	struct kvm k = {ereallocarray(NULL, n, sizeof *k.vm), 0};
-	uint64_t exits, halt, wait_ns, preempted, signal, hypercalls, poll_ok, poll_try;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const struct json_value *kv = rows[i].sidecar ? json_get(rows[i].sidecar, "kvm_stats") : NULL;
-
-		if (kv == NULL || kv->type == JSON_NULL)
-			continue;
-		k.vm[k.n++] = kv->type == JSON_OBJECT ? array_member(kv, "per_vcpu") : NULL;
-	}
-	if (k.n == 0 || (exits = kvm_avg(&k, "exits")) == 0) {
-		free(k.vm);
+	if (!near)
 		return;
+	buf_puts(out, "\nWARNING: programs near verifier complexity limit:\n");
+	for (i = 0; i < a->nprogs; i++) {
+		double pct = (double)a->progs[i].verified / VERIFIER_LIMIT * 100;
+
+		if (pct >= 75.0)
+			buf_printf(out, "  %s: %.1f%% of 1M limit (%" PRIu64 " verified insns)\n",
+			           a->progs[i].name, pct, a->progs[i].verified);
 	}
-	halt = kvm_avg(&k, "halt_exits");
-	wait_ns = kvm_avg(&k, "halt_wait_ns");
-	preempted = kvm_avg(&k, "preemption_reported");
-	signal = kvm_avg(&k, "signal_exits");
-	hypercalls = kvm_avg(&k, "hypercalls");
-	poll_ok = kvm_total(&k, "halt_successful_poll");
-	poll_try = kvm_total(&k, "halt_attempted_poll");
-	buf_printf(out, "\n=== KVM STATS (avg across %zu VMs) ===\n\n", k.n);
-	buf_printf(out, "  exits/vcpu  %7" PRIu64 "   halt/vcpu     %5" PRIu64 "   halt_wait_ms %7.1f\n",
-	           exits, halt, (double)wait_ns / 1e6);
-	buf_printf(out, "  poll_ok%%    %6.1f%%   preempted/vcpu %4" PRIu64 "   signal/vcpu  %7" PRIu64 "\n",
-	           poll_try ? (double)poll_ok / (double)poll_try * 100 : 0.0, preempted, signal);
+}
+
+/* Cross-VM mean of the per-vCPU means, both in integer division. */
+static uint64_t
+kvm_avg(const struct analysis *a, enum kvm_stat s)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < a->nvms; i++)
+		if (a->vms[i].nvcpus)
+			sum += a->vms[i].sum[s] / a->vms[i].nvcpus;
+	return sum / a->nvms;
+}
+
+static uint64_t
+kvm_total(const struct analysis *a, enum kvm_stat s)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < a->nvms; i++)
+		sum += a->vms[i].sum[s];
+	return sum;
+}
+
+static void
+kvm_stats(struct buf *out, const struct analysis *a)
+{
+	uint64_t exits, preempted, hypercalls, poll_ok, poll_try;
+
+	if (a->nvms == 0 || (exits = kvm_avg(a, KVM_EXITS)) == 0)
+		return;
+	preempted = kvm_avg(a, KVM_PREEMPTED);
+	hypercalls = kvm_avg(a, KVM_HYPERCALLS);
+	poll_ok = kvm_total(a, KVM_POLL_OK);
+	poll_try = kvm_total(a, KVM_POLL_TRY);
+	buf_printf(out, "\n=== KVM STATS (avg across %zu VMs) ===\n\n", a->nvms);
+	buf_printf(out,
+	           "  exits/vcpu  %7" PRIu64 "   halt/vcpu     %5" PRIu64 "   halt_wait_ms %7.1f\n",
+	           exits, kvm_avg(a, KVM_HALT), (double)kvm_avg(a, KVM_HALT_WAIT_NS) / 1e6);
+	buf_printf(out,
+	           "  poll_ok%%    %6.1f%%   preempted/vcpu %4" PRIu64 "   signal/vcpu  %7" PRIu64 "\n",
+	           poll_try ? (double)poll_ok / (double)poll_try * 100 : 0.0, preempted,
+	           kvm_avg(a, KVM_SIGNAL));
 	if (hypercalls > 0)
 		buf_printf(out, "  hypercalls/vcpu %4" PRIu64 "\n", hypercalls);
 	if (preempted > 0)
 		buf_printf(out,
-		           "\n  WARNING: %" PRIu64 " host preemptions detected -- timing results may be unreliable\n",
-		           kvm_total(&k, "preemption_reported"));
-	free(k.vm);
+		           "\n  WARNING: %" PRIu64
+		           " host preemptions detected -- timing results may be unreliable\n",
+		           kvm_total(a, KVM_PREEMPTED));
 }
 
 void
-analyze(struct buf *out, const struct row *rows, size_t n)
+analysis_render(struct buf *out, struct analysis *a)
 {
-	gauntlet(out, rows, n);
-	verifier(out, rows, n);
-	callback_profile(out, rows, n);
-	kvm_stats(out, rows, n);
+	gauntlet(out, a->rows, a->n);
+	verifier(out, a);
+	if (a->profile.len) {
+		buf_puts(out, "\n=== BPF CALLBACK PROFILE ===\n");
+		buf_add(out, a->profile.s, a->profile.len);
+	}
+	kvm_stats(out, a);
+}
+
+void
+analysis_free(struct analysis *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		row_free(&a->rows[i]);
+	free(a->rows);
+	for (i = 0; i < a->nprogs; i++)
+		free(a->progs[i].name);
+	free(a->progs);
+	buf_free(&a->profile);
+	free(a->vms);
+	memset(a, 0, sizeof *a);
 }

@@ -8,6 +8,7 @@
 
 #include "compare.h"
 #include "json.h"
+#include "revspec.h"
 #include "table.h"
 
 const char *const dim_name[NDIMS] = {
@@ -182,17 +183,16 @@ filter_match(const struct filter *f, const struct row *r)
 	return 1;
 }
 
-/*
- * §5.3 with no repository: every value is used literally and silently.
- * Revision expressions are lib/git's job; until it is linked in, this
- * is the one place that changes.
- */
 void
 commit_expand(const char *option, const char *value, int kernel, struct strlist *out)
 {
-	(void)option;
-	(void)kernel;
-	strlist_add(out, value);
+	char **v = NULL;
+	size_t n = 0, i;
+
+	revspec_expand(option, kernel, value, &v, &n);
+	for (i = 0; i < n; i++)
+		strlist_add(out, v[i]);
+	revspec_free(v, n);
 }
 
 void
@@ -218,12 +218,14 @@ same_set(const struct strlist *x, const struct strlist *y)
 	size_t i = 0, j = 0;
 	int same = 1;
 
-	while (same && (i < x->n || j < y->n)) {
+	while (i < x->n || j < y->n) {
+		const char *v;
+
 		if (i == x->n || j == y->n || strcmp(sx[i], sy[j]) != 0) {
 			same = 0;
 			break;
 		}
-		const char *v = sx[i];
+		v = sx[i];
 		while (i < x->n && strcmp(sx[i], v) == 0)
 			i++;
 		while (j < y->n && strcmp(sy[j], v) == 0)
@@ -769,7 +771,7 @@ aggregate(struct group *g)
 		for (k = 0; k < NMETRICS; k++)
 			sum[k] += r->f[k];
 		for (k = 0; k < r->next; k++) {
-			struct ext_metric *e = (struct ext_metric *)row_ext(a, r->ext[k].name);
+			struct ext_metric *e = ext_find(a->ext, a->next, r->ext[k].name);
 			if (e == NULL) {
 				a->ext = ereallocarray(a->ext, a->next + 1, sizeof *a->ext);
 				count = ereallocarray(count, a->next + 1, sizeof *count);
@@ -1308,6 +1310,61 @@ report_render(struct buf *out, const struct report *r)
 		           res->removed_from_a, r->label[0], r->label[1]);
 	if (r->host_section)
 		buf_puts(out, r->host_section);
+}
+
+/* ---- --list-metrics (§8) ---- */
+
+void
+list_metrics(struct buf *out, int json)
+{
+	static const char *const header[] = {"NAME", "POLARITY", "DEFAULT_ABS", "DEFAULT_REL", "UNIT"};
+	struct table t;
+	size_t i;
+
+	if (json) {
+		struct json_writer w;
+
+		jw_init(&w, 1);
+		jw_array_begin(&w);
+		for (i = 0; i < NMETRICS; i++) {
+			jw_object_begin(&w);
+			jw_key(&w, "name");
+			jw_string(&w, metrics[i].name);
+			jw_key(&w, "polarity");
+			jw_string(&w, metrics[i].polarity == LOWER_BETTER ? "LowerBetter" : "HigherBetter");
+			jw_key(&w, "default_abs");
+			jw_double(&w, metrics[i].default_abs);
+			jw_key(&w, "default_rel");
+			jw_double(&w, metrics[i].default_rel);
+			jw_key(&w, "display_unit");
+			jw_string(&w, metrics[i].unit);
+			jw_object_end(&w);
+		}
+		jw_array_end(&w);
+		/* §8: no newline after the closing bracket. */
+		buf_add(out, w.s, w.len);
+		jw_free(&w);
+		return;
+	}
+	table_init(&t, 5, header);
+	for (i = 0; i < NMETRICS; i++) {
+		struct buf abs = BUF_INIT, rel = BUF_INIT;
+		const char *cells[5];
+
+		format_plain(&abs, metrics[i].default_abs);
+		format_plain(&rel, metrics[i].default_rel);
+		cells[0] = metrics[i].name;
+		cells[1] = metrics[i].polarity == LOWER_BETTER ? "lower" : "higher";
+		cells[2] = abs.s;
+		cells[3] = rel.s;
+		cells[4] = metrics[i].unit;
+		table_add(&t, cells);
+		buf_free(&abs);
+		buf_free(&rel);
+	}
+	table_render(&t, 0, out);
+	buf_putc(out, '\n');
+	table_free(&t);
 }
 
 /* ---- --list-values (§7) ---- */

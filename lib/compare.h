@@ -1,6 +1,7 @@
 /*
  * compare: the A/B comparison of spec/stats.md §4–§5 (filters, slicing
- * and pairing, averaging, verdicts, the report) and --list-values (§7).
+ * and pairing, averaging, verdicts, the report), --list-metrics (§8)
+ * and --list-values (§7).
  * Rows come from lib/metrics; reading the pool is the caller's job.
  */
 #ifndef KTSTR_COMPARE_H
@@ -181,6 +182,9 @@ struct report {
 
 /* §5.11 stdout. */
 void report_render(struct buf *out, const struct report *r);
+
+/* §8 --list-metrics: the registry table, or pretty JSON without a final newline. */
+void list_metrics(struct buf *out, int json);
 
 /* §7 --list-values, text or pretty JSON. */
 void list_values(struct buf *out, const struct row *rows, size_t n, int json);

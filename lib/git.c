@@ -392,6 +392,12 @@ read_config(struct git_repo *repo, const char *path)
 				free(text);
 				return git_fail(repo, "%s: line %d: bad boolean '%s'", path, lineno, val);
 			}
+			if (!strcmp(key, "autocrlf")) {
+				int v = 0;
+
+				repo->autocrlf = !strcasecmp(val, "input") ||
+				                 (config_bool(hasval ? val : NULL, &v) == 0 && v);
+			}
 			if (!strcmp(key, "checkstat"))
 				repo->checkstat = strcasecmp(val, "minimal") != 0;
 		} else if (!strcmp(section, "extensions")) {

@@ -24,8 +24,13 @@
 #include "sha.h"
 
 #define TREE_MAXDEPTH 4096
-#define PARALLEL_MIN 2000 /* entries below which one thread is faster */
-#define MAX_THREADS 8
+/*
+ * git's preload-index policy: a thread per 500 entries, at most 20,
+ * whatever the CPU count; stat() mostly waits on the dentry cache and
+ * the disk, so more threads than CPUs still pay.
+ */
+#define ENTRIES_PER_THREAD 500
+#define MAX_THREADS 20
 #define BLOCK 256 /* entries handed to a thread at a time */
 
 #define M_TYPE 0170000
@@ -210,6 +215,58 @@ h_same(struct hasher *h, const struct git_oid *want)
 	return memcmp(out, want->id, h->rawsz) == 0;
 }
 
+/*
+ * core.autocrlf: git stores text files with CRLF turned into LF.  Text
+ * is git's guess (convert.c): no NUL, no lone CR, few control bytes.
+ * Whether the blob with those LFs is e's id.
+ */
+static int
+crlf_same(const struct leg2 *l, const struct git_ientry *e, const struct stat *st)
+{
+	struct buf b = BUF_INIT;
+	struct hasher h;
+	size_t i, crlf = 0, printable = 0, other = 0, from = 0;
+	int fd = openat(l->wtfd, e->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), same = 0;
+
+	if (fd < 0)
+		return 0;
+	if (read_fd(fd, &b, (size_t)st->st_size + 1) < 0) {
+		close(fd);
+		buf_free(&b);
+		return 0;
+	}
+	close(fd);
+	for (i = 0; i < b.len; i++) {
+		unsigned char c = (unsigned char)b.s[i];
+
+		if (c == '\r') {
+			if (i + 1 == b.len || b.s[i + 1] != '\n')
+				goto out; /* a lone CR: binary */
+			crlf++;
+		} else if (c == 0) {
+			goto out;
+		} else if (c == 127 || (c < 32 && c != '\b' && c != '\t' && c != '\n' && c != 033 &&
+		                        c != '\f')) {
+			other++;
+		} else if (c != '\n') {
+			printable++;
+		}
+	}
+	if (!crlf || (printable >> 7) < other)
+		goto out;
+	h_init(&h, l->repo->rawsz, b.len - crlf);
+	for (i = 0; i < b.len; i++)
+		if (b.s[i] == '\r') {
+			h_update(&h, b.s + from, i - from);
+			from = i + 1;
+		}
+	h_update(&h, b.s + from, b.len - from);
+	same = h_same(&h, &e->oid);
+out:
+	buf_free(&b);
+	return same;
+}
+
 /* Does the content at path hash to e's id?  Read errors count as "no". */
 static int
 content_same(const struct leg2 *l, const struct git_ientry *e, const struct stat *st)
@@ -245,7 +302,9 @@ content_same(const struct leg2 *l, const struct git_ientry *e, const struct stat
 			h_update(&h, buf, (size_t)n);
 		}
 		close(fd);
-		return total == (size_t)st->st_size && h_same(&h, &e->oid);
+		if (total == (size_t)st->st_size && h_same(&h, &e->oid))
+			return 1;
+		return l->repo->autocrlf && crlf_same(l, e, st);
 	}
 }
 
@@ -278,8 +337,11 @@ entry_dirty(const struct leg2 *l, const struct git_ientry *e)
 		return 1;
 	}
 	if ((uint32_t)st.st_size != e->size) {
-		/* Size 0 is what read-tree and racy-git smudging record. */
-		if (e->size != 0)
+		/*
+		 * Size 0 is what read-tree and racy-git smudging record; with
+		 * autocrlf a CRLF worktree file differs in size from its blob.
+		 */
+		if (e->size != 0 && !repo->autocrlf)
 			return 1;
 		changed = 1;
 	}
@@ -327,8 +389,7 @@ worktree_dirty(struct git_repo *repo, const struct git_index *ix)
 {
 	struct leg2 l;
 	pthread_t tid[MAX_THREADS];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int nthreads = 1, started = 0, i;
+	size_t nthreads = ix->n / ENTRIES_PER_THREAD, started = 0, i;
 
 	l.repo = repo;
 	l.ix = ix;
@@ -337,8 +398,8 @@ worktree_dirty(struct git_repo *repo, const struct git_index *ix)
 		return 0; /* the scan cannot be set up: clean, as §6.3 says */
 	atomic_init(&l.next, 0);
 	atomic_init(&l.dirty, 0);
-	if (ix->n >= PARALLEL_MIN)
-		nthreads = cpus < 2 ? 2 : cpus > MAX_THREADS ? MAX_THREADS : (int)cpus;
+	if (nthreads > MAX_THREADS)
+		nthreads = MAX_THREADS;
 	for (i = 1; i < nthreads; i++)
 		if (pthread_create(&tid[started], NULL, scan, &l) == 0)
 			started++;

@@ -15,6 +15,7 @@ struct git_repo {
 	char *gitdir, *commondir, *worktree; /* absolute; worktree NULL if bare */
 	size_t rawsz;
 	int filemode, trustctime, checkstat, symlinks; /* checkstat: 1 default, 0 minimal */
+	int autocrlf;                                  /* core.autocrlf true or input */
 	char err[512];
 
 	char **objdirs; /* objects/ then alternates, in order */
@@ -28,6 +29,10 @@ struct git_repo {
 
 	struct buf packed_refs;
 	int packed_loaded, packed_ok;
+
+	struct git_oid *shallow; /* commits whose parents were cut off, sorted */
+	size_t nshallow;
+	int shallow_loaded;
 };
 
 /* Record the reason for a failure in repo->err; returns -1. */

@@ -751,6 +751,15 @@ git_odb_free(struct git_repo *repo)
 		for (i = 0; i < CACHE_SLOTS; i++)
 			free(repo->cache[i].data);
 	free(repo->cache);
+	free(repo->shallow);
+	repo->shallow = NULL;
+	repo->nshallow = 0;
+	repo->shallow_loaded = 0;
+	repo->packs = NULL;
+	repo->objdirs = NULL;
+	repo->cache = NULL;
+	repo->npacks = repo->nobjdirs = 0;
+	repo->packs_loaded = repo->objdirs_loaded = 0;
 }
 
 int
@@ -785,6 +794,44 @@ git_peel(struct git_repo *repo, const struct git_oid *id, enum git_obj_type want
 	return git_fail(repo, "tags nested too deep");
 }
 
+static int
+oid_qcmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct git_oid));
+}
+
+/* The shallow file of a shallow clone: one id per line. */
+static void
+load_shallow(struct git_repo *repo)
+{
+	char *path, *s, *line, *next;
+	struct buf b = BUF_INIT;
+
+	if (repo->shallow_loaded)
+		return;
+	repo->shallow_loaded = 1;
+	path = path_join(repo->commondir, "shallow");
+	if (read_file(path, &b, 0) == 0) {
+		s = buf_detach(&b);
+		for (line = s; line && *line; line = next) {
+			struct git_oid id;
+
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
+			if (strlen(line) != repo->rawsz * 2 || git_hex_to_oid(repo, line, &id) < 0)
+				continue;
+			repo->shallow = ereallocarray(repo->shallow, repo->nshallow + 1, sizeof(id));
+			repo->shallow[repo->nshallow++] = id;
+		}
+		free(s);
+		if (repo->nshallow)
+			qsort(repo->shallow, repo->nshallow, sizeof(*repo->shallow), oid_qcmp);
+	}
+	buf_free(&b);
+	free(path);
+}
+
 int
 git_read_commit(struct git_repo *repo, const struct git_oid *id, struct git_commit *c)
 {
@@ -809,6 +856,13 @@ git_read_commit(struct git_repo *repo, const struct git_oid *id, struct git_comm
 	    s[5 + hexsz] != '\n')
 		goto bad;
 	s += 5 + hexsz + 1;
+	load_shallow(repo);
+	if (repo->nshallow &&
+	    bsearch(id, repo->shallow, repo->nshallow, sizeof(*repo->shallow), oid_qcmp)) {
+		/* A shallow clone's boundary: its parents are not in the repository. */
+		while ((size_t)(end - s) >= 7 + hexsz + 1 && !memcmp(s, "parent ", 7))
+			s += 7 + hexsz + 1;
+	}
 	while ((size_t)(end - s) >= 7 + hexsz + 1 && !memcmp(s, "parent ", 7)) {
 		c->parents = ereallocarray(c->parents, c->nparents + 1, sizeof(*c->parents));
 		if (git_hex_to_oid(repo, s + 7, &c->parents[c->nparents]) < 0 || s[7 + hexsz] != '\n')

@@ -248,12 +248,16 @@ static const char * __attribute__((format(printf, 2, 3)))
 probe_path(struct probe *p, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(p->path, sizeof(p->path), "%s", p->root);
+	size_t len = strlen(p->root);
+	int n;
 
+	if (len >= sizeof(p->path))
+		return NULL;
+	memcpy(p->path, p->root, len);
 	va_start(ap, fmt);
-	n += vsnprintf(p->path + n, sizeof(p->path) - (size_t)n, fmt, ap);
+	n = vsnprintf(p->path + len, sizeof(p->path) - len, fmt, ap);
 	va_end(ap);
-	return (size_t)n < sizeof(p->path) ? p->path : NULL;
+	return n >= 0 && (size_t)n < sizeof(p->path) - len ? p->path : NULL;
 }
 
 /* Whole file into p->buf; unreadable or not UTF-8 is -1. */
@@ -969,6 +973,18 @@ host_from_json(struct host_context *hc, const struct json_value *v, char *err, s
 fail:
 	host_free(hc);
 	return -1;
+}
+
+int
+host_from_sidecar(struct host_context *hc, const struct json_value *sidecar, char *err,
+                  size_t errlen)
+{
+	const struct json_value *h = json_get(sidecar, "host");
+
+	memset(hc, 0, sizeof(*hc));
+	if (!h || h->type == JSON_NULL)
+		return 0;
+	return host_from_json(hc, h, err, errlen) < 0 ? -1 : 1;
 }
 
 /* ---- writing JSON (hostinfo.md §3) ---- */

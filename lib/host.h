@@ -90,6 +90,14 @@ void host_collect(struct host_context *hc, const char *sysroot);
 int host_from_json(struct host_context *hc, const struct json_value *v, char *err, size_t errlen);
 
 /*
+ * The "host" member of a parsed sidecar: 1 with hc filled when it is an
+ * object, 0 when it is missing or null (no context), -1 as
+ * host_from_json when it is malformed.
+ */
+int host_from_sidecar(struct host_context *hc, const struct json_value *sidecar, char *err,
+                      size_t errlen);
+
+/*
  * The context as one JSON object (hostinfo.md §3): fixed key order,
  * absent fields omitted.  Writes a value, so it can follow jw_key(w,
  * "host") inside a sidecar or stand alone; pretty or compact per w.

@@ -179,6 +179,13 @@ void jw_append(struct json_writer *w, const char *p, size_t n);
  */
 size_t json_format_double(double d, char *dst);
 
+/*
+ * Length of the well-formed UTF-8 sequence at p (1 for ASCII), at most
+ * avail bytes; 0 when p starts an overlong, surrogate, out-of-range or
+ * truncated sequence.  avail must be at least 1.
+ */
+size_t json_utf8_seq(const char *p, size_t avail);
+
 /* Decimal string to double, correctly rounded, C locale; 0 or -1 (overflow). */
 int json_strtod(const char *s, size_t n, double *out);
 
@@ -455,13 +462,15 @@ json__put_utf8(unsigned char *o, unsigned cp)
 	return 4;
 }
 
-/* Length of the well-formed UTF-8 sequence at p, or 0. */
-static size_t
-json__utf8_len(const unsigned char *p, const unsigned char *end)
+size_t
+json_utf8_seq(const char *str, size_t avail)
 {
+	const unsigned char *p = (const unsigned char *)str;
 	unsigned c = p[0], lo = 0x80, hi = 0xbf;
 	size_t len;
 
+	if (c < 0x80)
+		return 1;
 	if (c >= 0xc2 && c <= 0xdf)
 		len = 2;
 	else if (c >= 0xe0 && c <= 0xef)
@@ -470,8 +479,9 @@ json__utf8_len(const unsigned char *p, const unsigned char *end)
 		len = 4;
 	else
 		return 0;
-	if ((size_t)(end - p) < len)
+	if (avail < len)
 		return 0;
+	/* Second-byte ranges exclude overlongs, surrogates and > U+10FFFF. */
 	if (c == 0xe0)
 		lo = 0xa0;
 	else if (c == 0xed)
@@ -540,7 +550,7 @@ json__string(struct json__parser *ps, char **out, size_t *outlen, int *lone)
 			return -1;
 		}
 		if (c >= 0x80) {
-			size_t n = json__utf8_len(p, end);
+			size_t n = json_utf8_seq((const char *)p, (size_t)(end - p));
 			if (n == 0) {
 				json__fail_at(ps, p, "invalid UTF-8 in string");
 				return -1;
@@ -723,11 +733,42 @@ json__push_mem(struct json__parser *ps)
 	return &ps->mems[ps->nmems++];
 }
 
+/*
+ * After a container element: 1 when the container closes, 0 when a
+ * comma announces another element, -1 on error.
+ */
+static int
+json__after_element(struct json__parser *ps, char close, const char *eof_msg,
+                    const char *expect_msg)
+{
+	json__skip_ws(ps);
+	if (ps->p >= ps->end) {
+		json__fail_at(ps, ps->end, eof_msg);
+		return -1;
+	}
+	if (*ps->p == close) {
+		ps->p++;
+		return 1;
+	}
+	if (*ps->p != ',') {
+		json__fail_at(ps, ps->p, expect_msg);
+		return -1;
+	}
+	ps->p++;
+	json__skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == close) {
+		json__fail_at(ps, ps->p, "trailing comma");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 json__array(struct json__parser *ps, struct json_value *v)
 {
 	size_t base = ps->nvals, n;
 	struct json_value tmp;
+	int rc;
 
 	ps->p++; /* [ */
 	json__skip_ws(ps);
@@ -739,25 +780,11 @@ json__array(struct json__parser *ps, struct json_value *v)
 		if (json__value(ps, &tmp, "a list") < 0)
 			return -1;
 		*json__push_val(ps) = tmp;
-		json__skip_ws(ps);
-		if (ps->p >= ps->end) {
-			json__fail_at(ps, ps->end, "EOF while parsing a list");
+		rc = json__after_element(ps, ']', "EOF while parsing a list", "expected `,` or `]`");
+		if (rc < 0)
 			return -1;
-		}
-		if (*ps->p == ']') {
-			ps->p++;
+		if (rc > 0)
 			break;
-		}
-		if (*ps->p != ',') {
-			json__fail_at(ps, ps->p, "expected `,` or `]`");
-			return -1;
-		}
-		ps->p++;
-		json__skip_ws(ps);
-		if (ps->p < ps->end && *ps->p == ']') {
-			json__fail_at(ps, ps->p, "trailing comma");
-			return -1;
-		}
 	}
 done:
 	n = ps->nvals - base;
@@ -777,6 +804,7 @@ json__object(struct json__parser *ps, struct json_value *v)
 {
 	size_t base = ps->nmems, n;
 	struct json_member m;
+	int rc;
 
 	ps->p++; /* { */
 	json__skip_ws(ps);
@@ -814,25 +842,11 @@ json__object(struct json__parser *ps, struct json_value *v)
 		if (json__value(ps, &m.value, "an object") < 0)
 			return -1;
 		*json__push_mem(ps) = m;
-		json__skip_ws(ps);
-		if (ps->p >= ps->end) {
-			json__fail_at(ps, ps->end, "EOF while parsing an object");
+		rc = json__after_element(ps, '}', "EOF while parsing an object", "expected `,` or `}`");
+		if (rc < 0)
 			return -1;
-		}
-		if (*ps->p == '}') {
-			ps->p++;
+		if (rc > 0)
 			break;
-		}
-		if (*ps->p != ',') {
-			json__fail_at(ps, ps->p, "expected `,` or `}`");
-			return -1;
-		}
-		ps->p++;
-		json__skip_ws(ps);
-		if (ps->p < ps->end && *ps->p == '}') {
-			json__fail_at(ps, ps->p, "trailing comma");
-			return -1;
-		}
 	}
 done:
 	n = ps->nmems - base;

@@ -95,6 +95,17 @@ obj_member(const struct json_value *obj, const char *key)
 	return v && v->type == JSON_OBJECT ? v : NULL;
 }
 
+struct ext_metric *
+ext_find(struct ext_metric *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
 void
 row_from_json(struct row *r, const struct json_value *obj, int archive)
 {
@@ -149,7 +160,7 @@ row_from_json(struct row *r, const struct json_value *obj, int archive)
 				    strcmp(m->key, "__walk_json_leaves_truncated") == 0)
 					continue;
 				/* A repeated key keeps its last value, as a map would. */
-				e = (struct ext_metric *)row_ext(r, m->key);
+				e = ext_find(r->ext, r->next, m->key);
 				if (e == NULL)
 					e = &r->ext[r->next++];
 				e->name = m->key;
@@ -232,12 +243,7 @@ row_detach(struct row *r)
 const struct ext_metric *
 row_ext(const struct row *r, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < r->next; i++)
-		if (strcmp(r->ext[i].name, name) == 0)
-			return &r->ext[i];
-	return NULL;
+	return ext_find(r->ext, r->next, name);
 }
 
 int

@@ -95,6 +95,7 @@ void row_detach(struct row *r);
 
 /* The ext_metrics entry named name, or NULL. */
 const struct ext_metric *row_ext(const struct row *r, const char *name);
+struct ext_metric *ext_find(struct ext_metric *v, size_t n, const char *name);
 
 /*
  * §3 read(metric, row): 1 and *v when present, 0 when absent (the

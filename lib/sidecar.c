@@ -224,13 +224,14 @@ slurp_fd(int fd, char **text, size_t *len)
 	return 0;
 }
 
+/* Read name relative to the directory dfd (AT_FDCWD: the working directory). */
 static int
-slurp(const char *path, char **text, size_t *len)
+slurp_at(int dfd, const char *name, char **text, size_t *len)
 {
 	int fd, rc;
 
 	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return errno;
@@ -275,8 +276,14 @@ new_sidecar(const char *path, const char *run, int archive, char *text, size_t l
 	return sc;
 }
 
-void
-sidecar_load(const char *path, const char *run, int archive, unsigned flags, struct sidecar_set *out)
+/*
+ * Load name, in the directory open as dfd; path names it in messages
+ * and in the sidecar.  Opening relative to the listed directory spares
+ * the kernel a walk of the whole path for every file.
+ */
+static void
+load_at(int dfd, const char *name, const char *path, const char *run, int archive,
+        unsigned flags, struct sidecar_set *out)
 {
 	struct json_doc doc;
 	char err[256], *text;
@@ -284,21 +291,29 @@ sidecar_load(const char *path, const char *run, int archive, unsigned flags, str
 	int rc;
 
 	out->walked++;
-	if ((rc = slurp(path, &text, &len)) != 0) {
+	if ((rc = slurp_at(dfd, name, &text, &len)) != 0) {
 		add_io_error(out, path, rc, flags);
 		return;
 	}
-	if (!utf8_valid(text, len)) {
-		add_error(out, path, "stream did not contain valid UTF-8", 1, flags);
-		free(text);
-		return;
-	}
+	/*
+	 * The parser refuses invalid UTF-8 anywhere, so only a failed parse
+	 * needs the check that turns it into a read failure.
+	 */
 	if (sidecar_parse(&doc, text, len, err, sizeof err) < 0) {
-		add_error(out, path, err, 0, flags);
+		if (!utf8_valid(text, len))
+			add_error(out, path, "stream did not contain valid UTF-8", 1, flags);
+		else
+			add_error(out, path, err, 0, flags);
 		free(text);
 		return;
 	}
 	sidecar_set_add(out, new_sidecar(path, run, archive, text, len, &doc, 0, 0));
+}
+
+void
+sidecar_load(const char *path, const char *run, int archive, unsigned flags, struct sidecar_set *out)
+{
+	load_at(AT_FDCWD, path, path, run, archive, flags, out);
 }
 
 /* ---- listing ---- */
@@ -314,9 +329,12 @@ entry_cmp(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
 }
 
-/* The entries of dir but . and .., sorted byte-wise; -1 with errno set. */
+/*
+ * The entries of dir but . and .., sorted byte-wise; -1 with errno set.
+ * With keep, *keep receives the open directory (caller closes it).
+ */
 static long
-list_dir(const char *dir, struct entry **out)
+list_dir(const char *dir, struct entry **out, DIR **keep)
 {
 	struct entry *v = NULL;
 	struct dirent *de;
@@ -338,7 +356,8 @@ list_dir(const char *dir, struct entry **out)
 		errno = 0;
 	}
 	saved = errno;
-	closedir(d);
+	if (saved != 0 || keep == NULL)
+		closedir(d);
 	if (saved != 0) {
 		while (n > 0)
 			free(v[--n].name);
@@ -346,6 +365,8 @@ list_dir(const char *dir, struct entry **out)
 		errno = saved;
 		return -1;
 	}
+	if (keep != NULL)
+		*keep = d;
 	if (n > 1)
 		qsort(v, n, sizeof *v, entry_cmp);
 	*out = v;
@@ -360,9 +381,12 @@ free_entries(struct entry *v, long n)
 	free(v);
 }
 
-/* Directory, symlinks followed?  d_type answers without a stat when it can. */
+/*
+ * Is name in the directory dfd a directory, symlinks followed?  d_type
+ * answers without a stat when it can.
+ */
 static int
-is_dir(const char *path, unsigned char type)
+is_dir(int dfd, const char *name, unsigned char type)
 {
 	struct stat st;
 
@@ -370,7 +394,7 @@ is_dir(const char *path, unsigned char type)
 		return 1;
 	if (type != DT_LNK && type != DT_UNKNOWN)
 		return 0;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	return fstatat(dfd, name, &st, 0) == 0 && S_ISDIR(st.st_mode);
 }
 
 long
@@ -381,34 +405,37 @@ sidecar_walk_run(const char *dir, const char *run, int archive, unsigned flags,
 	size_t before = out->walked;
 	char **subdirs = NULL;
 	size_t nsub = 0;
+	DIR *d, *sd;
 	long n, m;
 
-	if ((n = list_dir(dir, &top)) < 0)
+	if ((n = list_dir(dir, &top, &d)) < 0)
 		return -1;
 	for (long i = 0; i < n; i++) {
 		char *path = path_join(dir, top[i].name);
 
-		if (is_dir(path, top[i].type)) {
+		if (is_dir(dirfd(d), top[i].name, top[i].type)) {
 			subdirs = ereallocarray(subdirs, nsub + 1, sizeof *subdirs);
 			subdirs[nsub++] = path;
 			continue;
 		}
 		if (sidecar_is_candidate(top[i].name))
-			sidecar_load(path, run, archive, flags, out);
+			load_at(dirfd(d), top[i].name, path, run, archive, flags, out);
 		free(path);
 	}
+	closedir(d);
 	free_entries(top, n);
 	for (size_t i = 0; i < nsub; i++) {
 		/* One level only, and no type check: a directory named like a
 		 * sidecar is a candidate that fails to read. */
-		if ((m = list_dir(subdirs[i], &sub)) >= 0) {
+		if ((m = list_dir(subdirs[i], &sub, &sd)) >= 0) {
 			for (long j = 0; j < m; j++) {
 				if (!sidecar_is_candidate(sub[j].name))
 					continue;
 				char *path = path_join(subdirs[i], sub[j].name);
-				sidecar_load(path, run, archive, flags, out);
+				load_at(dirfd(sd), sub[j].name, path, run, archive, flags, out);
 				free(path);
 			}
+			closedir(sd);
 			free_entries(sub, m);
 		}
 		free(subdirs[i]);
@@ -424,15 +451,19 @@ sidecar_walk_pool(const char *root, int archive, unsigned flags, struct sidecar_
 	size_t before = out->walked;
 	long n;
 
-	if ((n = list_dir(root, &v)) < 0)
+	DIR *d;
+
+	if ((n = list_dir(root, &v, &d)) < 0)
 		return -1;
 	for (long i = 0; i < n; i++) {
-		char *path = path_join(root, v[i].name);
+		if (is_dir(dirfd(d), v[i].name, v[i].type)) {
+			char *path = path_join(root, v[i].name);
 
-		if (is_dir(path, v[i].type))
 			sidecar_walk_run(path, v[i].name, archive, flags, out);
-		free(path);
+			free(path);
+		}
 	}
+	closedir(d);
 	free_entries(v, n);
 	return (long)(out->walked - before);
 }
@@ -445,21 +476,20 @@ sidecar_list_runs(const char *root, char ***names)
 	size_t k = 0;
 	long n;
 
-	if ((n = list_dir(root, &v)) < 0)
+	DIR *d;
+
+	if ((n = list_dir(root, &v, &d)) < 0)
 		return -1;
 	for (long i = 0; i < n; i++) {
-		char *path;
-
 		if (v[i].name[0] == '.' || !utf8_valid(v[i].name, strlen(v[i].name)))
 			continue;
-		path = path_join(root, v[i].name);
-		if (is_dir(path, v[i].type)) {
+		if (is_dir(dirfd(d), v[i].name, v[i].type)) {
 			out = ereallocarray(out, k + 1, sizeof *out);
 			out[k++] = v[i].name;
 			v[i].name = NULL;
 		}
-		free(path);
 	}
+	closedir(d);
 	free_entries(v, n);
 	*names = out;
 	return (long)k;
@@ -659,16 +689,18 @@ read_stream(char *text, size_t len, const char *name, unsigned flags, struct sid
 	for (; p < end; p++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char label[64], err[256], *line;
+		char err[256], *line, *where;
 		struct json_doc doc;
 
 		lineno++;
 		if (!blank(p, n)) {
 			out->walked++;
-			line = estrndup(p, n);
+			/* Not estrndup: a line may hold NUL bytes (then it fails to parse). */
+			line = emalloc(n + 1);
+			memcpy(line, p, n);
+			line[n] = '\0';
 			if (sidecar_parse(&doc, line, n, err, sizeof err) < 0) {
-				snprintf(label, sizeof label, ":%zu", lineno);
-				char *where = easprintf("%s%s", name, label);
+				where = easprintf("%s:%zu", name, lineno);
 				add_error(out, where, err, 0, flags);
 				free(where);
 				free(line);
@@ -705,7 +737,8 @@ read_text(char *text, size_t len, const char *name, unsigned flags, struct sidec
 		sidecar_set_add(out, new_sidecar(name, NULL, 0, text, len, &doc, 0, 1));
 		return;
 	}
-	if (nl != NULL && one_value(p, n)) {
+	/* A single JSON value that is not a sidecar is not a stream either. */
+	if (nl != NULL && !one_value(text, len) && one_value(p, n)) {
 		read_stream(text, len, name, flags, out);
 		return;
 	}
@@ -741,7 +774,7 @@ sidecar_read_file(const char *path, unsigned flags, struct sidecar_set *out)
 
 	if (strcmp(path, "-") == 0)
 		return sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out);
-	if ((rc = slurp(path, &text, &len)) != 0) {
+	if ((rc = slurp_at(AT_FDCWD, path, &text, &len)) != 0) {
 		add_io_error(out, path, rc, flags);
 		return -1;
 	}

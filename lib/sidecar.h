@@ -40,7 +40,7 @@ int sidecar_check(const struct json_value *root, char *err, size_t errlen, const
 int sidecar_parse(struct json_doc *doc, const char *text, size_t len, char *err, size_t errlen);
 
 struct sidecar {
-	char *path;   /* as the walk built it, or the operand; "<stdin>:N" style never */
+	char *path;   /* as the walk built it, the operand, or a stream line's "_path" */
 	char *run;    /* run directory name (stream "_run"), NULL for a loose file */
 	int archive;  /* read from an explicit root, or "_archive": true */
 	char *text;   /* the bytes doc points into */
@@ -172,8 +172,8 @@ int sidecar_read_fd(int fd, const char *name, unsigned flags, struct sidecar_set
  * Directory operands are read as ktstr-scan reads them (a run directory
  * when it has a candidate directly inside, else a runs root), with the
  * archive override.  *source receives the {source} words of §1.1
- * (caller frees).  Returns 0; -1 only for a missing --dir root? never:
- * unreadable inputs are reported and contribute nothing.
+ * (caller frees).  Returns 0: unreadable inputs (a missing --dir root
+ * included) are reported as §1.1 says and contribute nothing.
  */
 int sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, unsigned flags,
                         struct sidecar_set *out, char **source);

@@ -40,9 +40,12 @@ struct type;
 
 struct field {
 	const char *name;
+	size_t len;
 	const struct type *type;
 	enum presence presence;
 };
+
+#define F(name, type, presence) {name, sizeof(name) - 1, type, presence}
 
 struct variant {
 	const char *name;
@@ -83,122 +86,122 @@ static const struct type t_cpu_map = {.kind = K_CPU_MAP, .elem = &t_str};
 
 /* §5.2 */
 static const struct field cgroup_fields[] = {
-	{"num_workers", &t_usize, REQUIRED},
-	{"num_cpus", &t_usize, REQUIRED},
-	{"avg_off_cpu_pct", &t_f64, REQUIRED},
-	{"min_off_cpu_pct", &t_f64, REQUIRED},
-	{"max_off_cpu_pct", &t_f64, REQUIRED},
-	{"spread", &t_f64, REQUIRED},
-	{"max_gap_ms", &t_u64, REQUIRED},
-	{"max_gap_cpu", &t_usize, REQUIRED},
-	{"total_migrations", &t_u64, REQUIRED},
-	{"migration_ratio", &t_f64, REQUIRED},
-	{"p99_wake_latency_us", &t_f64, REQUIRED},
-	{"median_wake_latency_us", &t_f64, REQUIRED},
-	{"wake_latency_cv", &t_f64, REQUIRED},
-	{"total_iterations", &t_u64, REQUIRED},
-	{"mean_run_delay_us", &t_f64, REQUIRED},
-	{"worst_run_delay_us", &t_f64, REQUIRED},
-	{"page_locality", &t_f64, REQUIRED},
-	{"cross_node_migration_ratio", &t_f64, REQUIRED},
-	{"wake_latency_tail_ratio", &t_f64, REQUIRED},
-	{"iterations_per_worker", &t_f64, REQUIRED},
-	{"ext_metrics", &t_f64_map, OMIT_EMPTY},
+	F("num_workers", &t_usize, REQUIRED),
+	F("num_cpus", &t_usize, REQUIRED),
+	F("avg_off_cpu_pct", &t_f64, REQUIRED),
+	F("min_off_cpu_pct", &t_f64, REQUIRED),
+	F("max_off_cpu_pct", &t_f64, REQUIRED),
+	F("spread", &t_f64, REQUIRED),
+	F("max_gap_ms", &t_u64, REQUIRED),
+	F("max_gap_cpu", &t_usize, REQUIRED),
+	F("total_migrations", &t_u64, REQUIRED),
+	F("migration_ratio", &t_f64, REQUIRED),
+	F("p99_wake_latency_us", &t_f64, REQUIRED),
+	F("median_wake_latency_us", &t_f64, REQUIRED),
+	F("wake_latency_cv", &t_f64, REQUIRED),
+	F("total_iterations", &t_u64, REQUIRED),
+	F("mean_run_delay_us", &t_f64, REQUIRED),
+	F("worst_run_delay_us", &t_f64, REQUIRED),
+	F("page_locality", &t_f64, REQUIRED),
+	F("cross_node_migration_ratio", &t_f64, REQUIRED),
+	F("wake_latency_tail_ratio", &t_f64, REQUIRED),
+	F("iterations_per_worker", &t_f64, REQUIRED),
+	F("ext_metrics", &t_f64_map, OMIT_EMPTY),
 };
 STRUCT(t_cgroup, "CgroupStats", cgroup_fields);
 SEQ(t_cgroup_seq, t_cgroup);
 
 /* §5.1 */
 static const struct field stats_fields[] = {
-	{"cgroups", &t_cgroup_seq, REQUIRED},
-	{"total_workers", &t_usize, REQUIRED},
-	{"total_cpus", &t_usize, REQUIRED},
-	{"total_migrations", &t_u64, REQUIRED},
-	{"worst_spread", &t_f64, REQUIRED},
-	{"worst_gap_ms", &t_u64, REQUIRED},
-	{"worst_gap_cpu", &t_usize, REQUIRED},
-	{"worst_migration_ratio", &t_f64, REQUIRED},
-	{"worst_p99_wake_latency_us", &t_f64, REQUIRED},
-	{"worst_median_wake_latency_us", &t_f64, REQUIRED},
-	{"worst_wake_latency_cv", &t_f64, REQUIRED},
-	{"total_iterations", &t_u64, REQUIRED},
-	{"worst_mean_run_delay_us", &t_f64, REQUIRED},
-	{"worst_run_delay_us", &t_f64, REQUIRED},
-	{"worst_page_locality", &t_f64, REQUIRED},
-	{"worst_cross_node_migration_ratio", &t_f64, REQUIRED},
-	{"worst_wake_latency_tail_ratio", &t_f64, REQUIRED},
-	{"worst_iterations_per_worker", &t_f64, REQUIRED},
-	{"ext_metrics", &t_f64_map, OMIT_EMPTY},
+	F("cgroups", &t_cgroup_seq, REQUIRED),
+	F("total_workers", &t_usize, REQUIRED),
+	F("total_cpus", &t_usize, REQUIRED),
+	F("total_migrations", &t_u64, REQUIRED),
+	F("worst_spread", &t_f64, REQUIRED),
+	F("worst_gap_ms", &t_u64, REQUIRED),
+	F("worst_gap_cpu", &t_usize, REQUIRED),
+	F("worst_migration_ratio", &t_f64, REQUIRED),
+	F("worst_p99_wake_latency_us", &t_f64, REQUIRED),
+	F("worst_median_wake_latency_us", &t_f64, REQUIRED),
+	F("worst_wake_latency_cv", &t_f64, REQUIRED),
+	F("total_iterations", &t_u64, REQUIRED),
+	F("worst_mean_run_delay_us", &t_f64, REQUIRED),
+	F("worst_run_delay_us", &t_f64, REQUIRED),
+	F("worst_page_locality", &t_f64, REQUIRED),
+	F("worst_cross_node_migration_ratio", &t_f64, REQUIRED),
+	F("worst_wake_latency_tail_ratio", &t_f64, REQUIRED),
+	F("worst_iterations_per_worker", &t_f64, REQUIRED),
+	F("ext_metrics", &t_f64_map, OMIT_EMPTY),
 };
 STRUCT(t_stats, "ScenarioStats", stats_fields);
 
 /* §5.4 */
 static const struct field event_fields[] = {
-	{"total_fallback", &t_i64, REQUIRED},
-	{"fallback_rate", &t_f64, REQUIRED},
-	{"max_fallback_burst", &t_i64, REQUIRED},
-	{"total_dispatch_offline", &t_i64, REQUIRED},
-	{"total_dispatch_keep_last", &t_i64, REQUIRED},
-	{"keep_last_rate", &t_f64, REQUIRED},
-	{"total_enq_skip_exiting", &t_i64, REQUIRED},
-	{"total_enq_skip_migration_disabled", &t_i64, REQUIRED},
-	{"total_reenq_immed", &t_i64, REQUIRED},
-	{"total_reenq_local_repeat", &t_i64, REQUIRED},
-	{"total_refill_slice_dfl", &t_i64, REQUIRED},
-	{"total_bypass_duration", &t_i64, REQUIRED},
-	{"total_bypass_dispatch", &t_i64, REQUIRED},
-	{"total_bypass_activate", &t_i64, REQUIRED},
-	{"total_insert_not_owned", &t_i64, REQUIRED},
-	{"total_sub_bypass_dispatch", &t_i64, REQUIRED},
+	F("total_fallback", &t_i64, REQUIRED),
+	F("fallback_rate", &t_f64, REQUIRED),
+	F("max_fallback_burst", &t_i64, REQUIRED),
+	F("total_dispatch_offline", &t_i64, REQUIRED),
+	F("total_dispatch_keep_last", &t_i64, REQUIRED),
+	F("keep_last_rate", &t_f64, REQUIRED),
+	F("total_enq_skip_exiting", &t_i64, REQUIRED),
+	F("total_enq_skip_migration_disabled", &t_i64, REQUIRED),
+	F("total_reenq_immed", &t_i64, REQUIRED),
+	F("total_reenq_local_repeat", &t_i64, REQUIRED),
+	F("total_refill_slice_dfl", &t_i64, REQUIRED),
+	F("total_bypass_duration", &t_i64, REQUIRED),
+	F("total_bypass_dispatch", &t_i64, REQUIRED),
+	F("total_bypass_activate", &t_i64, REQUIRED),
+	F("total_insert_not_owned", &t_i64, REQUIRED),
+	F("total_sub_bypass_dispatch", &t_i64, REQUIRED),
 };
 STRUCT(t_events, "ScxEventDeltas", event_fields);
 
 /* §5.5 */
 static const struct field schedstat_fields[] = {
-	{"total_run_delay", &t_u64, REQUIRED},
-	{"run_delay_rate", &t_f64, REQUIRED},
-	{"total_pcount", &t_u64, REQUIRED},
-	{"total_sched_count", &t_u64, REQUIRED},
-	{"sched_count_rate", &t_f64, REQUIRED},
-	{"total_yld_count", &t_u64, REQUIRED},
-	{"total_sched_goidle", &t_u64, REQUIRED},
-	{"total_ttwu_count", &t_u64, REQUIRED},
-	{"total_ttwu_local", &t_u64, REQUIRED},
+	F("total_run_delay", &t_u64, REQUIRED),
+	F("run_delay_rate", &t_f64, REQUIRED),
+	F("total_pcount", &t_u64, REQUIRED),
+	F("total_sched_count", &t_u64, REQUIRED),
+	F("sched_count_rate", &t_f64, REQUIRED),
+	F("total_yld_count", &t_u64, REQUIRED),
+	F("total_sched_goidle", &t_u64, REQUIRED),
+	F("total_ttwu_count", &t_u64, REQUIRED),
+	F("total_ttwu_local", &t_u64, REQUIRED),
 };
 STRUCT(t_schedstat, "SchedstatDeltas", schedstat_fields);
 
 /* §5.5.1 */
 static const struct field progstat_fields[] = {
-	{"name", &t_str, REQUIRED},
-	{"cnt", &t_u64, REQUIRED},
-	{"nsecs", &t_u64, REQUIRED},
-	{"nsecs_per_call", &t_f64, REQUIRED},
+	F("name", &t_str, REQUIRED),
+	F("cnt", &t_u64, REQUIRED),
+	F("nsecs", &t_u64, REQUIRED),
+	F("nsecs_per_call", &t_f64, REQUIRED),
 };
 STRUCT(t_progstat, "ProgStatsDelta", progstat_fields);
 SEQ(t_progstat_seq, t_progstat);
 
 /* §5.3 */
 static const struct field monitor_fields[] = {
-	{"total_samples", &t_usize, REQUIRED},
-	{"max_imbalance_ratio", &t_f64, REQUIRED},
-	{"max_local_dsq_depth", &t_u32, REQUIRED},
-	{"stall_detected", &t_bool, REQUIRED},
-	{"avg_imbalance_ratio", &t_f64, REQUIRED},
-	{"avg_nr_running", &t_f64, REQUIRED},
-	{"avg_local_dsq_depth", &t_f64, REQUIRED},
-	{"event_deltas", &t_events, OPTIONAL},
-	{"schedstat_deltas", &t_schedstat, OPTIONAL},
-	{"prog_stats_deltas", &t_progstat_seq, OPTIONAL},
+	F("total_samples", &t_usize, REQUIRED),
+	F("max_imbalance_ratio", &t_f64, REQUIRED),
+	F("max_local_dsq_depth", &t_u32, REQUIRED),
+	F("stall_detected", &t_bool, REQUIRED),
+	F("avg_imbalance_ratio", &t_f64, REQUIRED),
+	F("avg_nr_running", &t_f64, REQUIRED),
+	F("avg_local_dsq_depth", &t_f64, REQUIRED),
+	F("event_deltas", &t_events, OPTIONAL),
+	F("schedstat_deltas", &t_schedstat, OPTIONAL),
+	F("prog_stats_deltas", &t_progstat_seq, OPTIONAL),
 };
 STRUCT(t_monitor, "MonitorSummary", monitor_fields);
 
 /* §5.6 */
 static const struct field stimulus_fields[] = {
-	{"elapsed_ms", &t_u64, REQUIRED},
-	{"label", &t_str, REQUIRED},
-	{"op_kind", &t_str, OPTIONAL},
-	{"detail", &t_str, OPTIONAL},
-	{"total_iterations", &t_u64, OPTIONAL},
+	F("elapsed_ms", &t_u64, REQUIRED),
+	F("label", &t_str, REQUIRED),
+	F("op_kind", &t_str, OPTIONAL),
+	F("detail", &t_str, OPTIONAL),
+	F("total_iterations", &t_u64, OPTIONAL),
 };
 STRUCT(t_stimulus, "StimulusEvent", stimulus_fields);
 SEQ(t_stimulus_seq, t_stimulus);
@@ -225,29 +228,29 @@ ENUM(t_stream, "MetricStream", stream_variants);
 
 /* §5.7.1 */
 static const struct field metric_fields[] = {
-	{"name", &t_str, REQUIRED},
-	{"value", &t_f64, REQUIRED},
-	{"polarity", &t_polarity, REQUIRED},
-	{"unit", &t_str, REQUIRED},
-	{"source", &t_source, REQUIRED},
-	{"stream", &t_stream, REQUIRED},
+	F("name", &t_str, REQUIRED),
+	F("value", &t_f64, REQUIRED),
+	F("polarity", &t_polarity, REQUIRED),
+	F("unit", &t_str, REQUIRED),
+	F("source", &t_source, REQUIRED),
+	F("stream", &t_stream, REQUIRED),
 };
 STRUCT(t_metric, "Metric", metric_fields);
 SEQ(t_metric_seq, t_metric);
 
 /* §5.7 */
 static const struct field payload_fields[] = {
-	{"payload_index", &t_usize, REQUIRED},
-	{"metrics", &t_metric_seq, REQUIRED},
-	{"exit_code", &t_i32, REQUIRED},
+	F("payload_index", &t_usize, REQUIRED),
+	F("metrics", &t_metric_seq, REQUIRED),
+	F("exit_code", &t_i32, REQUIRED),
 };
 STRUCT(t_payload, "PayloadMetrics", payload_fields);
 SEQ(t_payload_seq, t_payload);
 
 /* §5.9 */
 static const struct field verifier_fields[] = {
-	{"name", &t_str, REQUIRED},
-	{"verified_insns", &t_u32, REQUIRED},
+	F("name", &t_str, REQUIRED),
+	F("verified_insns", &t_u32, REQUIRED),
 };
 STRUCT(t_verifier, "ProgVerifierStats", verifier_fields);
 SEQ(t_verifier_seq, t_verifier);
@@ -255,68 +258,68 @@ SEQ(t_verifier_seq, t_verifier);
 /* §5.10 */
 SEQ(t_vcpu_seq, t_u64_map);
 static const struct field kvm_fields[] = {
-	{"per_vcpu", &t_vcpu_seq, REQUIRED},
+	F("per_vcpu", &t_vcpu_seq, REQUIRED),
 };
 STRUCT(t_kvm, "KvmStatsTotals", kvm_fields);
 
 /* §5.11 */
 static const struct field heap_fields[] = {
-	{"active_bytes", &t_u64, OPTIONAL},
-	{"allocated_bytes", &t_u64, OPTIONAL},
-	{"resident_bytes", &t_u64, OPTIONAL},
-	{"mapped_bytes", &t_u64, OPTIONAL},
-	{"narenas", &t_usize, OPTIONAL},
+	F("active_bytes", &t_u64, OPTIONAL),
+	F("allocated_bytes", &t_u64, OPTIONAL),
+	F("resident_bytes", &t_u64, OPTIONAL),
+	F("mapped_bytes", &t_u64, OPTIONAL),
+	F("narenas", &t_usize, OPTIONAL),
 };
 STRUCT(t_heap, "HostHeapState", heap_fields);
 
 static const struct field host_fields[] = {
-	{"cpu_model", &t_str, OPTIONAL},
-	{"cpu_vendor", &t_str, OPTIONAL},
-	{"total_memory_kb", &t_u64, OPTIONAL},
-	{"hugepages_total", &t_u64, OPTIONAL},
-	{"hugepages_free", &t_u64, OPTIONAL},
-	{"hugepages_size_kb", &t_u64, OPTIONAL},
-	{"thp_enabled", &t_str, OPTIONAL},
-	{"thp_defrag", &t_str, OPTIONAL},
-	{"sched_tunables", &t_str_map, OPTIONAL},
-	{"online_cpus", &t_usize, OPTIONAL},
-	{"numa_nodes", &t_usize, OPTIONAL},
-	{"cpufreq_governor", &t_cpu_map, OMIT_EMPTY},
-	{"kernel_name", &t_str, OPTIONAL},
-	{"kernel_release", &t_str, OPTIONAL},
-	{"arch", &t_str, OPTIONAL},
-	{"kernel_cmdline", &t_str, OPTIONAL},
-	{"heap_state", &t_heap, OPTIONAL},
+	F("cpu_model", &t_str, OPTIONAL),
+	F("cpu_vendor", &t_str, OPTIONAL),
+	F("total_memory_kb", &t_u64, OPTIONAL),
+	F("hugepages_total", &t_u64, OPTIONAL),
+	F("hugepages_free", &t_u64, OPTIONAL),
+	F("hugepages_size_kb", &t_u64, OPTIONAL),
+	F("thp_enabled", &t_str, OPTIONAL),
+	F("thp_defrag", &t_str, OPTIONAL),
+	F("sched_tunables", &t_str_map, OPTIONAL),
+	F("online_cpus", &t_usize, OPTIONAL),
+	F("numa_nodes", &t_usize, OPTIONAL),
+	F("cpufreq_governor", &t_cpu_map, OMIT_EMPTY),
+	F("kernel_name", &t_str, OPTIONAL),
+	F("kernel_release", &t_str, OPTIONAL),
+	F("arch", &t_str, OPTIONAL),
+	F("kernel_cmdline", &t_str, OPTIONAL),
+	F("heap_state", &t_heap, OPTIONAL),
 };
 STRUCT(t_host, "HostContext", host_fields);
 
 /* §4 */
 static const struct field sidecar_fields[] = {
-	{"test_name", &t_str, REQUIRED},
-	{"topology", &t_str, REQUIRED},
-	{"scheduler", &t_str, REQUIRED},
-	{"scheduler_commit", &t_str, OPTIONAL},
-	{"project_commit", &t_str, OPTIONAL},
-	{"payload", &t_str, OPTIONAL},
-	{"metrics", &t_payload_seq, REQUIRED},
-	{"passed", &t_bool, REQUIRED},
-	{"skipped", &t_bool, REQUIRED},
-	{"stats", &t_stats, REQUIRED},
-	{"monitor", &t_monitor, OPTIONAL},
-	{"stimulus_events", &t_stimulus_seq, REQUIRED},
-	{"work_type", &t_str, REQUIRED},
-	{"active_flags", &t_str_seq, REQUIRED},
-	{"verifier_stats", &t_verifier_seq, REQUIRED},
-	{"kvm_stats", &t_kvm, OPTIONAL},
-	{"sysctls", &t_str_seq, REQUIRED},
-	{"kargs", &t_str_seq, REQUIRED},
-	{"kernel_version", &t_str, OPTIONAL},
-	{"kernel_commit", &t_str, OPTIONAL},
-	{"timestamp", &t_str, REQUIRED},
-	{"run_id", &t_str, REQUIRED},
-	{"host", &t_host, OPTIONAL},
-	{"cleanup_duration_ms", &t_u64, OPTIONAL},
-	{"run_source", &t_str, OPTIONAL},
+	F("test_name", &t_str, REQUIRED),
+	F("topology", &t_str, REQUIRED),
+	F("scheduler", &t_str, REQUIRED),
+	F("scheduler_commit", &t_str, OPTIONAL),
+	F("project_commit", &t_str, OPTIONAL),
+	F("payload", &t_str, OPTIONAL),
+	F("metrics", &t_payload_seq, REQUIRED),
+	F("passed", &t_bool, REQUIRED),
+	F("skipped", &t_bool, REQUIRED),
+	F("stats", &t_stats, REQUIRED),
+	F("monitor", &t_monitor, OPTIONAL),
+	F("stimulus_events", &t_stimulus_seq, REQUIRED),
+	F("work_type", &t_str, REQUIRED),
+	F("active_flags", &t_str_seq, REQUIRED),
+	F("verifier_stats", &t_verifier_seq, REQUIRED),
+	F("kvm_stats", &t_kvm, OPTIONAL),
+	F("sysctls", &t_str_seq, REQUIRED),
+	F("kargs", &t_str_seq, REQUIRED),
+	F("kernel_version", &t_str, OPTIONAL),
+	F("kernel_commit", &t_str, OPTIONAL),
+	F("timestamp", &t_str, REQUIRED),
+	F("run_id", &t_str, REQUIRED),
+	F("host", &t_host, OPTIONAL),
+	F("cleanup_duration_ms", &t_u64, OPTIONAL),
+	F("run_source", &t_str, OPTIONAL),
 };
 STRUCT(t_sidecar, "SidecarResult", sidecar_fields);
 
@@ -481,21 +484,26 @@ static int
 check_struct(struct check *c, const struct type *t, const struct json_value *v)
 {
 	unsigned char seen[MAX_FIELDS] = {0};
+	size_t next = 0;
 
 	if (v->type != JSON_OBJECT)
 		return wrong_type(c, t, v);
 	for (size_t i = 0; i < v->u.obj.n; i++) {
 		const struct json_member *m = &v->u.obj.members[i];
-		size_t k;
+		size_t j, k = 0;
 
 		if (m->key_lone_surrogate)
 			return lone_surrogate(c, m->rawkey + m->rawkeylen);
-		for (k = 0; k < t->nfields; k++)
-			if (strlen(t->fields[k].name) == m->keylen &&
+		/* Members usually come in declaration order: look after the last hit first. */
+		for (j = 0; j < t->nfields; j++) {
+			k = next + j < t->nfields ? next + j : next + j - t->nfields;
+			if (t->fields[k].len == m->keylen &&
 			    memcmp(t->fields[k].name, m->key, m->keylen) == 0)
 				break;
-		if (k == t->nfields)
+		}
+		if (j == t->nfields)
 			continue; /* unknown keys are ignored, values and repeats alike */
+		next = k + 1 < t->nfields ? k + 1 : 0;
 		if (seen[k])
 			return fail(c, m->rawkey + m->rawkeylen, "duplicate field `%s`",
 			            t->fields[k].name);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "util.h"
 
 const char *progname = "ktstr";
@@ -367,44 +368,15 @@ num_arg(const char *name, const char *s, int64_t min, int64_t max)
 }
 
 int
-utf8_valid(const char *str, size_t n)
+utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str, *end = s + n;
+	size_t i = 0, len;
 
-	while (s < end) {
-		unsigned c = *s;
-		size_t len;
-		unsigned lo = 0x80, hi = 0xbf;
-
-		if (c < 0x80) {
-			s++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			len = 2;
-		else if (c >= 0xe0 && c <= 0xef)
-			len = 3;
-		else if (c >= 0xf0 && c <= 0xf4)
-			len = 4;
-		else
+	while (i < n) {
+		len = json_utf8_seq(s + i, n - i);
+		if (len == 0)
 			return 0;
-		if ((size_t)(end - s) < len)
-			return 0;
-		/* Second-byte ranges exclude overlongs, surrogates and > U+10FFFF. */
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-		else if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-		if (s[1] < lo || s[1] > hi)
-			return 0;
-		for (size_t i = 2; i < len; i++)
-			if ((s[i] & 0xc0) != 0x80)
-				return 0;
-		s += len;
+		i += len;
 	}
 	return 1;
 }

@@ -381,6 +381,9 @@ wl_cg_setup(struct wl_cg *cg, enum wl_cgroup_mode m, pid_t owner, size_t n,
 			warn("no writable cgroup hierarchy: cgroup placement skipped");
 	}
 	cg->mode = m;
+	/* a ktstr-<owner> left by an earlier process with this pid would make mkdir fail */
+	if (m != WL_CG_NONE)
+		wl_cg_sweep_owner(owner);
 	switch (m) {
 	case WL_CG_V2:
 		if (!probe_dir(mt.v2)) {

@@ -140,6 +140,17 @@ void wl_mon_sample(struct wl_mon *m, uint64_t now_ns);
 struct wl_monitor *wl_mon_finish(struct wl_mon *m, int *failed, struct wl_detail **d, size_t *nd);
 void wl_mon_free(struct wl_mon *m);
 
+/* ---- NUMA fields (wl_stats.c) ---- */
+
+/*
+ * §9.6 host-mode proposal, for multi-node hosts and groups with an
+ * expected node set only (expected[node] != 0 for node < nnodes):
+ * page_locality = Σlocal/Σpages (1.0 with no pages) and
+ * cross_node_migration_ratio = Σmigrated/Σpages over the group.
+ */
+void wl_numa_stats(const struct wl_report *r, size_t n, const unsigned char *expected,
+                   size_t nnodes, struct wl_cgroup_stats *cg);
+
 /* ---- checks (wl_stats.c) ---- */
 
 void wl_detail_add(struct wl_detail **d, size_t *nd, enum wl_detail_kind k, const char *fmt, ...)

@@ -233,9 +233,10 @@ wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size
 	int64_t i;
 
 	if (strcmp(name, "scenario") == 0) {
+		const struct wl_scenario *sc = wl_scenario_find(arg);
 		const char *sug;
-		if (wl_scenario_exists(arg)) {
-			o->scenario = arg;
+		if (sc) {
+			o->scenario = sc->name; /* an alias becomes the catalog's name */
 			return 0;
 		}
 		sug = wl_suggest_scenario(arg);
@@ -334,6 +335,7 @@ wl_progress_tty(void *arg, const struct wl_progress *p)
 {
 	static int tty = -1;
 
+	(void)arg;
 	if (tty < 0)
 		tty = isatty(STDERR_FILENO);
 	if (!tty)
@@ -341,9 +343,9 @@ wl_progress_tty(void *arg, const struct wl_progress *p)
 	if (p->done)
 		fputs("\r\033[K", stderr);
 	else
-		fprintf(stderr, "\r\033[K[%.1f/%.1fs] %s: %u/%u workers alive",
+		fprintf(stderr, "\r\033[K[%.1f/%.1fs] %s: %u/%u workers alive, %llu iterations",
 		        (double)p->elapsed_ms / 1000.0, (double)p->duration_ms / 1000.0, p->scenario,
-		        p->workers_alive, p->workers_total);
+		        p->workers_alive, p->workers_total, (unsigned long long)p->iterations);
 	fflush(stderr);
 }
 

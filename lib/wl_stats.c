@@ -105,7 +105,8 @@ wl_cgroup_stats(const struct wl_report *r, size_t n, struct wl_cgroup_stats *out
 	lat = ereallocarray(NULL, nl ? nl : 1, sizeof *lat);
 	k = 0;
 	for (size_t i = 0; i < n; i++) {
-		memcpy(lat + k, r[i].resume_latencies_ns, r[i].nlatencies * sizeof *lat);
+		if (r[i].nlatencies)
+			memcpy(lat + k, r[i].resume_latencies_ns, r[i].nlatencies * sizeof *lat);
 		k += r[i].nlatencies;
 	}
 	if (nl > 0) {
@@ -137,6 +138,27 @@ wl_cgroup_stats(const struct wl_report *r, size_t n, struct wl_cgroup_stats *out
 	}
 	if (out->median_wake_latency_us > 0)
 		out->wake_latency_tail_ratio = out->p99_wake_latency_us / out->median_wake_latency_us;
+}
+
+void
+wl_numa_stats(const struct wl_report *r, size_t n, const unsigned char *expected, size_t nnodes,
+              struct wl_cgroup_stats *cg)
+{
+	uint64_t local = 0, total = 0, migrated = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].nnuma == 0)
+			continue;
+		for (size_t j = 0; j < r[i].nnuma; j++) {
+			const struct wl_node_pages *p = &r[i].numa_pages[j];
+			total += p->pages;
+			if (p->node >= 0 && (size_t)p->node < nnodes && expected[p->node])
+				local += p->pages;
+		}
+		migrated += r[i].vmstat_numa_pages_migrated;
+	}
+	cg->page_locality = total ? (double)local / (double)total : 1.0;
+	cg->cross_node_migration_ratio = total ? (double)migrated / (double)total : 0.0;
 }
 
 /* The registry's higher-is-better names (stats.md / workloads.md §4.5). */
@@ -492,4 +514,16 @@ wl_check_group(const struct wl_report *r, size_t n, const struct wl_cgroup_stats
 		}
 	}
 	return *nd == before;
+}
+
+void
+wl_write_result_stats(struct json_writer *w, const void *result)
+{
+	wl_write_stats(w, &((const struct wl_result *)result)->stats);
+}
+
+void
+wl_write_result_monitor(struct json_writer *w, const void *result)
+{
+	wl_write_monitor(w, ((const struct wl_result *)result)->monitor);
 }

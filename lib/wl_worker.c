@@ -172,8 +172,7 @@ tail(struct ws *s)
 	uint64_t now, gap;
 	int cpu;
 
-	atomic_store_explicit((_Atomic uint64_t *)(void *)s->c->progress, s->iterations,
-	                      memory_order_relaxed);
+	__atomic_store_n(s->c->progress, s->iterations, __ATOMIC_RELAXED);
 	if (s->work_units % 1024 != 0)
 		return;
 	now = wl_now_ns();
@@ -860,6 +859,7 @@ wl_report_decode(const char *p, size_t n, struct wl_report *r)
 		free(cpus);
 		free(migs);
 		free(lat);
+		free(numa);
 		return -1;
 	}
 	*r = h;

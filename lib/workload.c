@@ -41,9 +41,9 @@ struct handle {
 	void *shared;  /* one 16-byte region per member group */
 	size_t shared_len;
 	int *pipes;    /* PipeIo/CachePipe: per pair, ab[2] then ba[2] */
+	size_t npipes; /* fds in pipes[] */
 	enum wl_affinity_kind aff;
 	int emulate;   /* the group's cpuset is not applied by a kernel cpuset */
-	size_t npipes; /* fds in pipes[] */
 };
 
 struct run {
@@ -192,7 +192,6 @@ resolve_affinity(enum wl_affinity_kind k, const cpu_set_t *pool, const struct wl
 	CPU_ZERO(out);
 	switch (k) {
 	case WL_AFF_INHERIT:
-	case WL_AFF_EXACT:
 		return 0;
 	case WL_AFF_CROSS_CGROUP:
 		for (size_t i = 0; i < t->ncpus; i++)
@@ -501,12 +500,13 @@ collect(struct run *r)
 			struct worker *w = &h->w[j];
 			struct wl_report *rep = &h->g->reports[j];
 			struct buf b = BUF_INIT;
-			int eof = drain(w->report_fd, &b, deadline) == 0, st = 0, alive = 0;
+			int eof = drain(w->report_fd, &b, deadline) == 0, st = 0, alive = 0, werr;
 			pid_t wr;
 
 			close_fd(&w->report_fd);
 			while ((wr = waitpid(w->pid, &st, WNOHANG)) < 0 && errno == EINTR)
 				;
+			werr = errno;
 			killpg(w->pid, SIGKILL); /* descendants (ForkExit children) */
 			if (wr == 0) {
 				alive = 1;
@@ -517,7 +517,7 @@ collect(struct run *r)
 			if (eof && b.len > 0 && wl_report_decode(b.s, b.len, rep) == 0) {
 				rep->exit_kind = WL_EXIT_NONE;
 			} else if (wr < 0) {
-				sentinel(rep, w->pid, WL_EXIT_WAIT_FAILED, errno);
+				sentinel(rep, w->pid, WL_EXIT_WAIT_FAILED, werr);
 			} else if (alive) {
 				sentinel(rep, w->pid, WL_EXIT_TIMED_OUT, 0);
 			} else if (WIFSIGNALED(st)) {
@@ -555,7 +555,12 @@ sched_changed(const struct wl_sched_id *a, const struct wl_sched_id *b)
 
 /* ---- the run ---- */
 
-static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
+/*
+ * During a run SIGINT, SIGTERM and SIGHUP end it through the teardown,
+ * and SIGPIPE is ignored: a worker or the guardian that died early must
+ * not take the runner with it when it writes the start byte or a pid.
+ */
+static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 
 static void
 signals_install(struct sigaction *old)
@@ -563,11 +568,12 @@ signals_install(struct sigaction *old)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	interrupted = 0;
-	for (size_t i = 0; i < LEN(handled_signals); i++)
+	for (size_t i = 0; i < LEN(handled_signals); i++) {
+		sa.sa_handler = handled_signals[i] == SIGPIPE ? SIG_IGN : on_signal;
 		sigaction(handled_signals[i], &sa, &old[i]);
+	}
 }
 
 static void
@@ -670,16 +676,23 @@ plan_groups(const struct wl_scenario *sc, const struct wl_opts *o, struct wl_res
 		g->reports = ecalloc(workers, sizeof *g->reports);
 	}
 	res->work_type = wl_work_name(&res->groups[0].work);
+	if (res->work_override_skipped && !o->quiet)
+		warn("--work-type %s not applied to every group: it replaces only CpuSpin groups whose "
+		     "worker count its group size (%u) divides", wl_work_name(&o->work),
+		     wl_group_size(&o->work));
 	return 0;
 }
 
 static void
 progress(const struct run *r, uint64_t elapsed_ms, unsigned alive, unsigned total, int done)
 {
-	struct wl_progress p = {r->o->scenario, elapsed_ms, r->o->duration_ms, alive, total, done};
+	struct wl_progress p = {r->o->scenario, elapsed_ms, r->o->duration_ms, alive, total, 0, done};
 
-	if (r->o->progress)
-		r->o->progress(r->o->progress_arg, &p);
+	if (r->o->progress == NULL)
+		return;
+	for (size_t i = 0; i < r->nslots; i++)
+		p.iterations += __atomic_load_n(&r->slots[i], __ATOMIC_RELAXED);
+	r->o->progress(r->o->progress_arg, &p);
 }
 
 int
@@ -699,6 +712,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 
 	memset(res, 0, sizeof *res);
 	memset(&r, 0, sizeof r);
+	memset(&topo, 0, sizeof topo);
 	r.o = o;
 	r.res = res;
 	r.guardian_fd = -1;
@@ -712,12 +726,11 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 		return -1;
 	}
 	if (plan_groups(sc, o, res, err, errlen) < 0)
-		return -1;
-	res->scheduler = wl_scheduler_name(NULL, o->quiet);
+		goto out_early;
+	res->scheduler = wl_scheduler_name(o->scx_dir, o->quiet);
 	if (wl_topo_read(NULL, &topo) < 0) {
-		wl_topo_free(&topo);
 		errf(err, errlen, "cannot read the CPU topology from /sys/devices/system/cpu");
-		return -1;
+		goto out_early;
 	}
 
 	/* §6.3: one cpuset per cgroup, or none */
@@ -727,7 +740,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 	nsets = wl_partition_sets(&part, &topo, res->ngroups, sets);
 	for (size_t i = 0; i < nsets; i++)
 		if (CPU_COUNT(&sets[i]) == 0) {
-			skip_result(res, part.kind == WL_PART_LLC ? "need >=2 LLCs" : "not enough CPUs/LLCs");
+			skip_result(res, "not enough CPUs/LLCs");
 			rc = 0;
 			goto out_early;
 		}
@@ -740,8 +753,10 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 		res->groups[i].cpuset = sets[i];
 	}
 
+	if (!o->quiet && access("/proc/self/schedstat", R_OK) != 0)
+		warn("cannot read /proc/self/schedstat (CONFIG_SCHED_INFO): run delays will read 0");
 	signals_install(old);
-	wl_sched_snapshot(NULL, &s0);
+	wl_sched_snapshot(o->scx_dir, &s0);
 	if (o->cgroup_mode != WL_CG_NONE && guardian_start(&r, err, errlen) < 0)
 		goto out;
 	if (wl_cg_setup(&r.cg, o->cgroup_mode, r.self, res->ngroups, sets, has_cpuset, o->quiet,
@@ -791,7 +806,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 			close_fd(&w->start_fd);
 		}
 
-	if (o->monitor && (mon = wl_mon_new(NULL, NULL)) == NULL && !o->quiet)
+	if (o->monitor && (mon = wl_mon_new(o->scx_dir, o->debugfs_dir)) == NULL && !o->quiet)
 		warn("monitor: neither sched_ext events nor debugfs sched/debug are readable; "
 		     "monitor is null");
 	t0 = wl_now_ns();
@@ -808,7 +823,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 		if (s0.present && strcmp(s0.state, "enabled") == 0 && !died &&
 		    now - last_sched >= 500000000) {
 			last_sched = now;
-			wl_sched_snapshot(NULL, &s1);
+			wl_sched_snapshot(o->scx_dir, &s1);
 			if (sched_changed(&s0, &s1)) {
 				died = 1;
 				died_at = now - t0;
@@ -828,6 +843,15 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 		struct wl_checks ck = {o->max_gap_ms, o->max_spread_pct,
 		                       o->isolation && g->has_cpuset ? &g->cpuset : NULL};
 		wl_cgroup_stats(g->reports, g->nreports, &cg);
+		if (topo.nnodes > 1 && g->has_cpuset) {
+			/* §9.6: real NUMA values only where they mean something (no upstream counterpart) */
+			unsigned char expected[1024] = {0};
+			for (size_t k = 0; k < topo.ncpus; k++)
+				if (CPU_ISSET(topo.cpu[k], &g->cpuset) && topo.node[k] >= 0 &&
+				    topo.node[k] < (int)sizeof expected)
+					expected[topo.node[k]] = 1;
+			wl_numa_stats(g->reports, g->nreports, expected, sizeof expected, &cg);
+		}
 		if (!wl_check_group(g->reports, g->nreports, &cg, &ck, &res->details, &res->ndetails))
 			res->passed = 0;
 		wl_stats_add(&res->stats, &cg);
@@ -836,7 +860,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 	/* §9.2 step 8: the scheduler under test died or was replaced */
 	if (s0.present && strcmp(s0.state, "enabled") == 0) {
 		if (!died) {
-			wl_sched_snapshot(NULL, &s1);
+			wl_sched_snapshot(o->scx_dir, &s1);
 			if (sched_changed(&s0, &s1)) {
 				died = 1;
 				died_at = wl_now_ns() - t0;
@@ -867,6 +891,8 @@ out_early:
 	free(sets);
 	free(has_cpuset);
 	wl_topo_free(&topo);
+	if (rc == -1)
+		wl_result_free(res);
 	return rc;
 }
 

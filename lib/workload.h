@@ -14,6 +14,29 @@
  * command line spells it, scenario_run() runs a scenario, and
  * wl_write_stats() / wl_write_monitor() write the sidecar's `stats` and
  * `monitor` values with lib/json.h's writer.
+ *
+ * Workers die with the thread that forked them (PR_SET_PDEATHSIG), so
+ * call scenario_run() from the main thread of a single-threaded program.
+ *
+ * ktstr-test --scenario, in outline:
+ *
+ *	wl_opts_init(&o);
+ *	o.scenario = NAME; o.progress = wl_progress_tty (unless --quiet);
+ *	wl_opt_set(&o, "duration", optarg, err, sizeof err) ... (-1: usage, exit 2)
+ *	switch (scenario_run(&o, &res, err, sizeof err)) {
+ *	case -1: error, exit 2;
+ *	case -2: interrupted: no sidecar, exit 128 + res.signal;
+ *	case 0:  sidecar with test_name NAME, work_type res.work_type,
+ *	         scheduler --scheduler or res.scheduler, topology --topology
+ *	         or wl_topology_label(NULL, NULL, 0), passed/skipped, stats
+ *	         wl_write_result_stats, monitor wl_write_result_monitor;
+ *	         print res.details on failure; exit 1 when !res.passed or
+ *	         res.monitor_failed, else 0;
+ *	}
+ *	wl_result_free(&res);
+ *
+ * --list-scenarios: wl_list_scenario(i); --list-work-types:
+ * wl_list_work_type(i); --cleanup: wl_cleanup().
  */
 #ifndef KTSTR_WORKLOAD_H
 #define KTSTR_WORKLOAD_H
@@ -149,12 +172,6 @@ enum wl_affinity_kind {
 	WL_AFF_LLC_ALIGNED,
 	WL_AFF_CROSS_CGROUP,
 	WL_AFF_SINGLE_CPU,
-	WL_AFF_EXACT,
-};
-
-struct wl_affinity {
-	enum wl_affinity_kind kind;
-	cpu_set_t exact; /* WL_AFF_EXACT */
 };
 
 enum wl_cgroup_mode { WL_CG_AUTO, WL_CG_V2, WL_CG_V1, WL_CG_NONE };
@@ -167,18 +184,28 @@ struct wl_progress {
 	uint64_t duration_ms;
 	unsigned workers_alive;
 	unsigned workers_total;
+	uint64_t iterations; /* outer iterations of all workers so far */
 	int done; /* last call: the workload stopped (clear the line) */
 };
 
 typedef void (*wl_progress_fn)(void *arg, const struct wl_progress *p);
 
 struct wl_opts {
-	const char *scenario;       /* catalog name (§6.5) */
+	const char *scenario;       /* catalog name (§6.5); wl_opt_set resolves aliases */
 	int have_work;              /* --work-type given */
 	struct wl_work work;
 	uint64_t duration_ms;       /* --duration, default 2000 */
-	unsigned workers;           /* --workers: per cgroup; 0 = the scenario's (default 2) */
-	unsigned cgroups;           /* --cgroups; 0 = the scenario's */
+	/*
+	 * --workers: per cgroup, default 2.  Scenarios that fix their own
+	 * count keep it, as upstream's explicit num_workers wins
+	 * (cgroup_oversubscribed 32, sched_fifo 1, sched_rr 2).
+	 */
+	unsigned workers;
+	/*
+	 * --cgroups: default the scenario's (custom: 2).  A partition that
+	 * makes a different number of cpusets is a setup error.
+	 */
+	unsigned cgroups;
 	uint64_t settle_ms;         /* --settle-ms, default 500 */
 	int have_partition;         /* --partition given */
 	struct wl_partition partition;
@@ -196,13 +223,16 @@ struct wl_opts {
 	wl_progress_fn progress;
 	void *progress_arg;
 	int quiet;                  /* no warnings about skipped cgroup placement etc. */
+	/* Where sched_ext and debugfs live; NULL: /sys/kernel/sched_ext, /sys/kernel/debug. */
+	const char *scx_dir;
+	const char *debugfs_dir;
 };
 
 /* The §9.1 defaults (duration 2 s, 2 workers, settle 500 ms, auto). */
 void wl_opts_init(struct wl_opts *o);
 
 /*
- * Set the option spelled --NAME (without dashes: "work-type",
+ * Set the option spelled --NAME (without dashes: "scenario", "work-type",
  * "duration", "workers", "cgroups", "settle-ms", "partition", "policy",
  * "max-gap-ms", "max-spread-pct", "cgroup-mode") from its argument,
  * range-checked: duration seconds (decimals allowed, 0.001..86400),
@@ -211,13 +241,14 @@ void wl_opts_init(struct wl_opts *o);
  * none|split-half|split-misaligned|uneven:F|holdback:F|overlap:F|llc
  * (F in (0,1)), policy normal|batch|idle|fifo:P|rr:P (P 1..99),
  * cgroup-mode auto|v2|v1|none.  Returns 0, or -1 with a message in err
- * ("invalid duration '0': must be between 0.001 and 86400").
+ * ("invalid duration '0': want seconds between 0.001 and 86400").
  */
 int wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen);
 
 /*
  * A progress line on stderr when it is a terminal, redrawn in place:
- * "[1.5/2.0s] NAME: 4/4 workers alive"; erased by the last call.
+ * "[1.5/2.0s] NAME: 4/4 workers alive, 123456 iterations"; erased by
+ * the last call.
  */
 void wl_progress_tty(void *arg, const struct wl_progress *p);
 
@@ -305,6 +336,10 @@ struct wl_cgroup_stats {
 	double p99_wake_latency_us, median_wake_latency_us, wake_latency_cv;
 	uint64_t total_iterations;
 	double mean_run_delay_us, worst_run_delay_us;
+	/*
+	 * 0.0 as upstream writes them, except that scenario_run fills them
+	 * on a multi-node host for a group with a cpuset (§9.6 proposal).
+	 */
 	double page_locality, cross_node_migration_ratio;
 	double wake_latency_tail_ratio, iterations_per_worker;
 	struct wl_metric *ext; /* sorted by name */
@@ -433,7 +468,7 @@ struct wl_result {
 	struct wl_group *groups;
 	size_t ngroups;
 	const char *work_type;   /* sidecar work_type (§8): the first group's type */
-	int work_override_skipped; /* --work-type given but not applied (§2.1 rule) */
+	int work_override_skipped; /* --work-type not applied to some group (§2.1 rule; warned) */
 	char *scheduler;         /* §9.7 name detected at the start */
 	struct wl_monitor *monitor; /* NULL: `monitor: null` */
 	int monitor_failed;      /* §9.8: fails ktstr-test, never the sidecar's passed */
@@ -445,6 +480,13 @@ struct wl_result {
 void wl_result_free(struct wl_result *res);
 
 /*
+ * The same two values in the shape of lib/sidecar_write.h's
+ * sidecar_write_fn: ctx is a const struct wl_result *.
+ */
+void wl_write_result_stats(struct json_writer *w, const void *result);
+void wl_write_result_monitor(struct json_writer *w, const void *result);
+
+/*
  * Run a scenario.  Returns 0 with a verdict in res (passed/skipped/
  * details/stats); -1 on a setup error (unknown scenario, bad group
  * size, cgroup mode unavailable, fork failure: message in err, nothing
@@ -452,6 +494,8 @@ void wl_result_free(struct wl_result *res);
  * run (res->signal says which; workers killed, cgroups removed, no
  * verdict: write no sidecar, then exit 128+signal or re-raise).
  * SIGINT/SIGTERM/SIGHUP handlers are installed only for the call.
+ * After 0 and -2 free res with wl_result_free(); after -1 it is empty
+ * (freeing it is harmless).
  */
 int scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t errlen);
 

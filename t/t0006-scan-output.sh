@@ -47,6 +47,8 @@ test_expect_success jq 'EXAMPLES: the failed tests of an archive' '
 
 test_expect_success ktstr-compare 'EXAMPLES: compare the newest run against an archive' '
 	CARGO_TARGET_DIR=tgt && export CARGO_TARGET_DIR &&
+	# the newest run must hold local sidecars for the two sides to pair
+	touch tgt/ktstr/6.14-abc1234 &&
 	{ ktstr-scan --dir old-runs; ktstr-scan --newest; } |
 		ktstr-compare --a-run-source archive --b-run-source local >actual;
 	test $? -le 1 && test -s actual

@@ -64,6 +64,18 @@ parse_policy(const char *text, struct policy *p, struct buf *err)
 	return policy_parse(p, text, strlen(text), err);
 }
 
+/* The text must fail to parse with a message containing want. */
+static void
+rejects(const char *text, const char *want)
+{
+	struct policy p;
+	struct buf err = BUF_INIT;
+	int rc = parse_policy(text, &p, &err);
+
+	ok(rc < 0 && strstr(err.s, want) != NULL, "policy rejected with \"%s\": %s", want, err.s);
+	buf_free(&err);
+}
+
 static void
 policies(void)
 {
@@ -104,26 +116,17 @@ policies(void)
 	   "repeated per-metric key keeps the last");
 	policy_free(&p);
 
-	ok(parse_policy("{\"default_percent\":1,\n \"default_percent\":2}", &p, &err) < 0 &&
-	       strcmp(err.s, "duplicate field `default_percent` at line 2 column 2") == 0,
-	   "repeated top-level key: %s", err.s);
-	ok(parse_policy("{\"threshold\":5}", &p, &err) < 0 && strstr(err.s, "unknown field `threshold`"),
-	   "unknown key named: %s", err.s);
-	ok(parse_policy("{\"default_percent\":\"5\"}", &p, &err) < 0 &&
-	       strstr(err.s, "invalid type: string \"5\", expected f64 at line 1 column 20"),
-	   "string default: %s", err.s);
-	ok(parse_policy("{\"per_metric_percent\":null}", &p, &err) < 0 && strstr(err.s, "expected a map"),
-	   "null map: %s", err.s);
-	ok(parse_policy("{\"per_metric_percent\":{\"worst_spread\":null}}", &p, &err) < 0,
-	   "null per-metric value: %s", err.s);
-	ok(parse_policy("5", &p, &err) < 0 && strstr(err.s, "expected struct ComparisonPolicy"),
-	   "scalar top level: %s", err.s);
-	ok(parse_policy("[1, {}, 3]", &p, &err) < 0 && strstr(err.s, "invalid length 3"),
-	   "long array form: %s", err.s);
-	ok(parse_policy("", &p, &err) < 0 && strstr(err.s, "line 1"), "empty file: %s", err.s);
-	ok(parse_policy("{\n  \"default_percent\": 5,\n}", &p, &err) < 0 &&
-	       strstr(err.s, "at line 3 column"),
-	   "malformed JSON has line:col: %s", err.s);
+	rejects("{\"default_percent\":1,\n \"default_percent\":2}",
+	        "duplicate field `default_percent` at line 2 column 2");
+	rejects("{\"threshold\":5}", "unknown field `threshold`");
+	rejects("{\"default_percent\":\"5\"}",
+	        "invalid type: string \"5\", expected f64 at line 1 column 20");
+	rejects("{\"per_metric_percent\":null}", "expected a map");
+	rejects("{\"per_metric_percent\":{\"worst_spread\":null}}", "invalid type: null, expected f64");
+	rejects("5", "expected struct ComparisonPolicy");
+	rejects("[1, {}, 3]", "invalid length 3");
+	rejects("", "line 1");
+	rejects("{\n  \"default_percent\": 5,\n}", "at line 3 column");
 
 	parse_policy("{\"default_percent\":-5}", &p, &err);
 	buf_reset(&err);
@@ -521,6 +524,54 @@ passes(void)
 	side_free(&sb);
 }
 
+static void
+render(void)
+{
+	struct slicing sl = kernel_slice();
+	struct policy p = {0};
+	struct row a[3], b[1];
+	struct side sa, sb;
+	struct result res;
+	struct report rep;
+	struct buf out = BUF_INIT;
+	struct filter f;
+	size_t d;
+
+	for (d = 0; d < NDIMS; d++)
+		f.dim[d] = &L0[d];
+	/* Two A groups share (scenario, topology, work_type, flags): the later wins. */
+	a[0] = mkrow("t", "6.14", "c1", "s", 10);
+	a[1] = mkrow("t", "6.14", "c2", "s", 10);
+	a[2] = mkrow("t", "6.14", "c2", "s", 10);
+	a[2].passed = 0;
+	b[0] = mkrow("t", "6.15", "c1", "s", 20);
+	side_select(&sa, a, 3, &f);
+	side_select(&sb, b, 1, &f);
+	side_group(&sa, &sl, 1);
+	side_group(&sb, &sl, 1);
+	compare_sides(&sa, &sb, NULL, &p, &res);
+	rep = (struct report){&sl, {"6.14", "6.15"}, 1, 0, {&sa, &sb}, &res, ""};
+	report_render(&out, &rep);
+	is_str(out.s,
+	       "slicing dimensions: kernel\n"
+	       "pairing on: scenario, scheduler, topology, work-type, project-commit, kernel-commit, "
+	       "run-source, flags\n"
+	       "averaged across 3 runs (6.14) and 1 runs (6.15)\n"
+	       " TEST                             METRIC        6.14   6.15   DELTA    VERDICT    \n"
+	       " t/s/1n1l2c1t/CpuSpin/c1//local/  worst_spread  10.00  20.00  +10.00%  REGRESSION \n"
+	       "\n"
+	       "summary: 1 regressions, 0 improvements, 0 unchanged\n"
+	       "\n"
+	       "per-group pass counts (passes_observed/total_observed):\n"
+	       "  t/1n1l2c1t/CpuSpin: 6.14=1/2 6.15=1/1\n"
+	       "  1 row(s) removed from '6.14' (no matching key in '6.15')\n",
+	       "report: the later group of a side replaces the earlier in the pass counts");
+	result_free(&res);
+	side_free(&sa);
+	side_free(&sb);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -532,6 +583,7 @@ main(void)
 	averaging();
 	ext_average();
 	passes();
+	render();
 	reset_lists();
 	return done_testing();
 }

@@ -190,6 +190,12 @@ states(void)
 	check_state("sha256, packed, index v4", "s35");
 	sh("rm -rf s36 && mkdir s36");
 	check_state("not a repository (inside the scratch repo's parent chain)", "s36");
+	state("autocrlf, CRLF checkout of LF text", "s39",
+	      "git config core.autocrlf true && printf 'aaaa\\r\\n' >a && printf 'b\\r\\nmore\\r\\n' >b");
+	state("autocrlf, CRLF text modified", "s40",
+	      "git config core.autocrlf true && printf 'aaab\\r\\n' >a");
+	state("autocrlf input, lone CR", "s41", "git config core.autocrlf input && printf 'aaa\\r\\r\\n' >a");
+	state("autocrlf off, CRLF", "s42", "printf 'aaaa\\r\\n' >a");
 	state("reftable", "s37",
 	      "git config core.repositoryformatversion 1 && git config extensions.refStorage reftable");
 	state("symbolic ref chain", "s38",
@@ -240,6 +246,45 @@ sorted(char *s)
 	return buf_detach(&b);
 }
 
+/* A shallow clone: the walk and ~N stop at the boundary, as in git. */
+static void
+shallow(void)
+{
+	static const char *exprs[] = {"HEAD", "HEAD~1", "HEAD~2", "HEAD^2", "side"};
+	char err[256], path[PATH_MAX * 2], hex[GIT_MAX_HEXSZ + 1];
+	struct git_repo *repo;
+	struct git_oid a, b, id;
+	struct buf got = BUF_INIT;
+	struct collect c;
+	size_t i;
+	char *want, *g;
+
+	ok(sh("rm -rf sh && git clone -q --depth 2 --no-single-branch file://$TOPDIR/rv sh") == 0,
+	   "shallow clone built");
+	snprintf(path, sizeof(path), "%s/sh", top);
+	repo = git_open(path, 1, err, sizeof(err));
+	if (!ok(repo != NULL, "open the shallow clone"))
+		return;
+	for (i = 0; i < LEN(exprs); i++) {
+		want = capture("cd sh && git rev-parse --verify --quiet '%s^{commit}'", exprs[i]);
+		is_str(git_rev_parse(repo, exprs[i], &id) == 0 ? git_oid_hex(repo, &id, hex) : "", want,
+		       "shallow: rev-parse '%s'", exprs[i]);
+		free(want);
+	}
+	c.repo = repo;
+	c.b = &got;
+	want = sorted(capture("cd sh && git rev-list origin/side..HEAD"));
+	ok(git_rev_parse(repo, "origin/side", &a) == 0 && git_rev_parse(repo, "HEAD", &b) == 0 &&
+	           git_rev_walk(repo, &a, &b, add_hex, &c) == 0,
+	   "shallow: walk origin/side..HEAD: %s", git_error(repo));
+	buf_putc(&got, '\0');
+	g = sorted(buf_detach(&got));
+	is_str(g, want, "shallow: rev-list origin/side..HEAD");
+	free(g);
+	free(want);
+	git_close(repo);
+}
+
 static void
 revisions(void)
 {
@@ -256,7 +301,7 @@ revisions(void)
 	char err[256], path[PATH_MAX * 2], hex[GIT_MAX_HEXSZ + 1];
 	struct git_repo *repo;
 	size_t i;
-	char *full, *abbrev4;
+	char *full, *abbrev4, *want4;
 
 	ok(sh("rm -rf rv && git init -q -b main rv && cd rv && printf a >a && git add a && c one && "
 	      "git tag v1 && printf b >b && git add b && c two && git checkout -q -b side && "
@@ -297,11 +342,10 @@ revisions(void)
 		   "7-digit abbreviation resolves");
 		ok(git_rev_parse(repo, full, &id) == 0, "full id resolves");
 		abbrev4[4] = '\0';
-		is_int(git_rev_parse(repo, abbrev4, &id) == 0, capture("cd rv && git rev-parse --verify "
-		                                                       "--quiet '%s^{commit}' >/dev/null && "
-		                                                       "echo 1 || echo 0",
-		                                                       abbrev4)[0] == '1',
+		want4 = capture("cd rv && git rev-parse --verify --quiet '%s^{commit}'", abbrev4);
+		is_int(git_rev_parse(repo, abbrev4, &id) == 0, *want4 != '\0',
 		       "4-digit abbreviation resolves as git does");
+		free(want4);
 	}
 	free(full);
 	free(abbrev4);
@@ -324,6 +368,7 @@ revisions(void)
 		free(want);
 	}
 	git_close(repo);
+	shallow();
 }
 
 static void

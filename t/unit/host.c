@@ -576,6 +576,34 @@ test_json_errors(void)
 	host_free(&hc);
 }
 
+static void
+test_sidecar(void)
+{
+	static const struct {
+		const char *json;
+		int want;
+	} cases[] = {
+		{"{\"test_name\":\"t\"}", 0},
+		{"{\"test_name\":\"t\",\"host\":null}", 0},
+		{"{\"test_name\":\"t\",\"host\":{}}", 1},
+		{"{\"test_name\":\"t\",\"host\":{\"arch\":\"x\"}}", 1},
+		{"{\"test_name\":\"t\",\"host\":{\"arch\":1}}", -1},
+		{"{\"test_name\":\"t\",\"host\":\"x86_64\"}", -1},
+	};
+	struct host_context hc = HOST_CONTEXT_INIT;
+	char err[256];
+
+	for (size_t i = 0; i < LEN(cases); i++) {
+		struct json_doc doc = {0};
+
+		json_parse(&doc, cases[i].json, strlen(cases[i].json), 0, NULL);
+		is_int(host_from_sidecar(&hc, doc.root, err, sizeof(err)), cases[i].want,
+		       "host_from_sidecar: %s", cases[i].json);
+		host_free(&hc);
+		json_doc_free(&doc);
+	}
+}
+
 static char *
 delta(const struct host_context *a, const struct host_context *b, int *rc)
 {
@@ -701,6 +729,7 @@ main(void)
 	test_uname();
 	test_json();
 	test_json_errors();
+	test_sidecar();
 	test_delta();
 	wipe(root);
 	rmdir(root);

@@ -524,6 +524,24 @@ test_streams(void)
 	sidecar_set_free(&set);
 
 	fd = open(path, O_WRONLY | O_TRUNC);
+	ok(write(fd, "{\"a\": 1}\n", 9) == 9, "one line that is not a sidecar");
+	close(fd);
+	sidecar_read_file(path, SIDECAR_QUIET, &set);
+	ok(set.n == 0 && set.nerrs == 1, "is one failed document");
+	if (set.nerrs == 1)
+		is_str(set.errs[0].path, path, "named without a line number");
+	sidecar_set_free(&set);
+
+	/* Found by t/fuzz/json.c: a NUL byte inside a later line of a stream. */
+	static const char nul[] = "{\"a\": 1}\n\"x\0yyyyyyyyyyyy\n";
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ok(write(fd, nul, sizeof nul - 1) == (ssize_t)sizeof nul - 1, "a stream with a NUL byte");
+	close(fd);
+	sidecar_read_file(path, SIDECAR_QUIET, &set);
+	ok(set.n == 0 && set.nerrs == 2, "two failed lines, read within bounds");
+	sidecar_set_free(&set);
+
+	fd = open(path, O_WRONLY | O_TRUNC);
 	ok(write(fd, "\n \n", 3) == 3, "a blank file");
 	close(fd);
 	is_int(sidecar_read_file(path, SIDECAR_QUIET, &set), 0, "a blank file reads");

@@ -161,6 +161,31 @@ test_cgroup_stats(void)
 	}
 }
 
+static void
+test_numa(void)
+{
+	struct wl_report r[3];
+	struct wl_node_pages a[] = {{0, 60}, {1, 20}}, b[] = {{1, 20}};
+	struct wl_cgroup_stats cg;
+	unsigned char expected[4] = {1, 0, 0, 0};
+
+	memset(r, 0, sizeof r);
+	r[0].numa_pages = a;
+	r[0].nnuma = 2;
+	r[0].vmstat_numa_pages_migrated = 5;
+	r[1].numa_pages = b;
+	r[1].nnuma = 1;
+	r[1].vmstat_numa_pages_migrated = 3;
+	r[2].vmstat_numa_pages_migrated = 100; /* no pages: left out */
+	memset(&cg, 0, sizeof cg);
+	wl_numa_stats(r, 3, expected, 4, &cg);
+	ok(cg.page_locality == 0.6, "page_locality 60 local of 100 pages");
+	ok(cg.cross_node_migration_ratio == 0.08, "cross-node ratio 8 migrated of 100 pages");
+	wl_numa_stats(&r[2], 1, expected, 4, &cg);
+	ok(cg.page_locality == 1.0 && cg.cross_node_migration_ratio == 0.0,
+	   "no pages observed: locality 1.0, ratio 0.0");
+}
+
 static struct wl_cgroup_stats
 cgs(uint64_t gap, uint64_t gapcpu, double ipw, double loc, double spread)
 {
@@ -470,6 +495,7 @@ test_options(void)
 	is_str(err, "unknown scenario 'cgroup_stedy' (did you mean 'cgroup_steady'?)", "suggestion");
 	ok(wl_opt_set(&o, "scenario", "cgroup_cpuset_cross_llc_steady", err, sizeof err) == 0,
 	   "the spec's spelling of the cross-LLC scenario is accepted");
+	is_str(o.scenario, "cgroup_cpuset_crossllc_steady", "and becomes upstream's name");
 	is_str(wl_list_scenario(0), "cgroup_steady", "catalog starts with cgroup_steady");
 	is_str(wl_list_scenario(14), "sched_rr", "catalog order");
 	is_str(wl_list_scenario(16), "custom", "custom last");
@@ -750,6 +776,7 @@ main(void)
 	test_percentile();
 	test_cgroup_stats();
 	test_fold();
+	test_numa();
 	test_json();
 	test_checks();
 	test_parse_work();

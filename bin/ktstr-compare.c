@@ -1,0 +1,446 @@
+/*
+ * ktstr-compare: A/B comparison of ktstr sidecars with the metric
+ * registry (spec/stats.md §5), and the registry (--list-metrics), the
+ * filter values (--list-values) and the run analysis (--analyze).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analyze.h"
+#include "compare.h"
+#include "host.h"
+#include "json.h"
+#include "metrics.h"
+#include "sidecar.h"
+#include "table.h"
+#include "util.h"
+
+enum mode { MODE_COMPARE, MODE_LIST_METRICS, MODE_LIST_VALUES, MODE_ANALYZE };
+
+enum {
+	OPT_THRESHOLD = 256,
+	OPT_POLICY,
+	OPT_DIR,
+	OPT_NO_AVERAGE,
+	OPT_COLOR,
+	OPT_LIST_METRICS,
+	OPT_LIST_VALUES,
+	OPT_ANALYZE,
+	OPT_JSON,
+	OPT_DIM, /* + side * NDIMS + dimension; side 0 shared, 1 A, 2 B */
+};
+
+/* Options that may be given once; indexed by option code. */
+static int seen[OPT_DIM];
+
+static struct strlist lists[3][NDIMS];
+
+static _Noreturn void
+usage(void)
+{
+	fprintf(stderr,
+	        "usage: %s [filters] [--threshold PCT | --policy FILE] [--no-average] [-E SUBSTR]\n"
+	        "           [--color=auto|always|never] [--dir ROOT] [PATH...]\n"
+	        "       %s --list-metrics [--json]\n"
+	        "       %s --list-values [--json] [--dir ROOT] [PATH...]\n"
+	        "       %s --analyze [--dir ROOT] [PATH...]\n"
+	        "filters: --[a-|b-]{kernel,scheduler,topology,work-type,project-commit,\n"
+	        "         kernel-commit,run-source,flag} VALUE, each repeatable\n",
+	        progname, progname, progname, progname);
+	exit(EXIT_ERROR);
+}
+
+static void
+once(int code, const char *name)
+{
+	if (seen[code]++) {
+		warn("option --%s given more than once", name);
+		usage();
+	}
+}
+
+/*
+ * The pool as rows.  Each sidecar becomes a detached row as soon as it
+ * is read and its document is freed, so memory grows with the rows
+ * only; the host of §5.12 is picked on the way, since the side filters
+ * are known before the pool is read (§5.13).
+ */
+struct pool {
+	struct row *rows;
+	size_t n;
+	int archive;               /* apply the §1.5 override */
+	const struct filter *side; /* for the host section; NULL: none */
+	struct host_context host[2];
+	int have_host[2];
+};
+
+static void
+pool_take(struct sidecar *sc, void *arg)
+{
+	struct pool *p = arg;
+	struct row *r;
+	size_t i;
+
+	/* Grow by doubling: 10k sidecars must not be quadratic. */
+	if ((p->n & (p->n - 1)) == 0)
+		p->rows = ereallocarray(p->rows, p->n ? p->n * 2 : 1, sizeof *p->rows);
+	r = &p->rows[p->n++];
+	row_from_json(r, sc->doc.root, p->archive && sc->archive);
+	for (i = 0; p->side && i < 2; i++) {
+		const struct json_value *h = json_get(sc->doc.root, "host");
+		char err[256];
+
+		if (p->have_host[i] || h == NULL || h->type == JSON_NULL || !filter_match(&p->side[i], r))
+			continue;
+		p->have_host[i] = host_from_json(&p->host[i], h, err, sizeof err) == 0;
+	}
+	row_detach(r);
+	sidecar_free(sc);
+}
+
+/* §1.1: read the inputs into p; *source names them. */
+static void
+pool_load(struct pool *p, const char *dir, char **operands, size_t noperands, char **source)
+{
+	struct sidecar_set set = {0};
+
+	set.each = pool_take;
+	set.arg = p;
+	sidecar_load_inputs(dir, operands, noperands, 0, &set, source);
+	sidecar_set_free(&set);
+}
+
+static void
+pool_free(struct pool *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		row_free(&p->rows[i]);
+	free(p->rows);
+	host_free(&p->host[0]);
+	host_free(&p->host[1]);
+}
+
+/* §1.1 case 2: standard input is an input when it is a pipe or a file. */
+static int
+stdin_is_input(void)
+{
+	struct stat st;
+
+	return fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
+}
+
+static void
+analysis_take(struct sidecar *sc, void *arg)
+{
+	analysis_add(arg, sc->doc.root);
+	sidecar_free(sc);
+}
+
+/* §11: the explicit inputs or stdin stream, else the one run directory. */
+static void
+load_analysis(const char *dir, char **operands, size_t noperands, struct analysis *a)
+{
+	struct sidecar_set set = {0};
+	const char *env = getenv("KTSTR_SIDECAR_DIR");
+	char *root, *name, *path, *source = NULL;
+
+	set.each = analysis_take;
+	set.arg = a;
+	if (dir || noperands || stdin_is_input()) {
+		sidecar_load_inputs(dir, operands, noperands, 0, &set, &source);
+		free(source);
+	} else if (env && *env) {
+		sidecar_walk_run(env, NULL, 0, 0, &set);
+	} else {
+		root = runs_root();
+		if ((name = sidecar_newest_run(root)) != NULL) {
+			path = path_join(root, name);
+			sidecar_walk_run(path, name, 0, 0, &set);
+			free(path);
+			free(name);
+		}
+		free(root);
+	}
+	sidecar_set_free(&set);
+}
+
+/* §5.3 for the six commit lists, in place. */
+static void
+expand_commits(void)
+{
+	static const char *const prefix[3] = {"", "a-", "b-"};
+	static const enum dim dims[2] = {DIM_PROJECT_COMMIT, DIM_KERNEL_COMMIT};
+	size_t s, d, i;
+
+	for (s = 0; s < 3; s++)
+		for (d = 0; d < 2; d++) {
+			struct strlist *l = &lists[s][dims[d]], out = {NULL, 0};
+			char *option = easprintf("%s%s", prefix[s], dim_option[dims[d]]);
+
+			for (i = 0; i < l->n; i++)
+				commit_expand(option, l->v[i], dims[d] == DIM_KERNEL_COMMIT, &out);
+			strlist_free(l);
+			*l = out;
+			free(option);
+		}
+}
+
+static void
+build_policy(struct policy *p, const char *threshold, const char *file)
+{
+	struct buf err = BUF_INIT, text = BUF_INIT;
+	char ebuf[128];
+
+	memset(p, 0, sizeof *p);
+	if (threshold) {
+		p->has_default = 1;
+		if (parse_rust_float(threshold, &p->default_percent) < 0) {
+			warn("invalid value '%s' for '--threshold <THRESHOLD>': invalid float literal",
+			     threshold);
+			usage();
+		}
+		if (policy_validate(p, &err) < 0)
+			die("%s", err.s);
+	}
+	if (file) {
+		if (read_file(file, &text, 0) < 0)
+			die("read comparison policy from %s: %s", file, os_error(errno, ebuf, sizeof ebuf));
+		if (policy_parse(p, text.s, text.len, &err) < 0)
+			die("parse comparison policy from %s: %s", file, err.s);
+		if (policy_validate(p, &err) < 0)
+			die("validate comparison policy from %s: %s", file, err.s);
+	}
+	buf_free(&text);
+	buf_free(&err);
+}
+
+static int
+compare(const char *dir, char **operands, size_t noperands, const char *substr,
+        const struct policy *policy, int average, int colour)
+{
+	struct filter f[2];
+	struct slicing sl;
+	struct pool pool = {.archive = 1, .side = f};
+	struct side side[2];
+	struct result res;
+	struct buf msg = BUF_INIT, out = BUF_INIT, host = BUF_INIT;
+	struct report rep;
+	char *source = NULL, *label[2];
+	size_t i;
+	int status;
+
+	expand_commits();
+	filters_build(lists[0], lists[1], lists[2], f);
+	slicing_find(f, &sl);
+	if (sl.nslice == 0)
+		die("A and B select identical rows. Specify at least one per-side filter (e.g. "
+		    "--a-kernel 6.14 --b-kernel 6.15) to define what dimension separates the two sides.");
+	if (sl.nslice > 1) {
+		for (i = 0; i < sl.nslice; i++)
+			buf_printf(&msg, "%s%s", i ? ", " : "", dim_name[sl.slice[i]]);
+		warn("warning: slicing on %zu dimensions [%s]; results compress multiple axes into a "
+		     "single A/B contrast.",
+		     sl.nslice, msg.s);
+		buf_reset(&msg);
+	}
+	pool_load(&pool, dir, operands, noperands, &source);
+	if (pool.n == 0)
+		die("no sidecar data found in %s. Run `ktstr-test` to generate runs, or pass --dir to "
+		    "point at an archived sidecar tree.",
+		    source);
+	for (i = 0; i < 2; i++)
+		side_select(&side[i], pool.rows, pool.n, &f[i]);
+	for (i = 0; i < 2; i++)
+		if (side[i].nrows == 0) {
+			zero_match_message(&msg, (char)('A' + i), &f[i], pool.rows, pool.n, source);
+			die("%s", msg.s);
+		}
+	dirty_warning(&msg, &side[0], &side[1]);
+	if (msg.len)
+		warn("%s", msg.s);
+	buf_reset(&msg);
+	for (i = 0; i < 2; i++)
+		side_group(&side[i], &sl, average);
+	for (i = 0; i < 2 && !average; i++)
+		if (side_check_unique(&side[i], (char)('A' + i), &msg) < 0)
+			die("%s", msg.s);
+	compare_sides(&side[0], &side[1], substr, policy, &res);
+
+	label[0] = side_label(&f[0], &sl, 'A');
+	label[1] = side_label(&f[1], &sl, 'B');
+	host_format_delta(&host, pool.have_host[0] ? &pool.host[0] : NULL,
+	                  pool.have_host[1] ? &pool.host[1] : NULL, label[0], label[1]);
+	rep = (struct report){&sl, {label[0], label[1]}, average, colour, {&side[0], &side[1]},
+	                      &res, host.len ? host.s : ""};
+	report_render(&out, &rep);
+	fwrite(out.s, 1, out.len, stdout);
+	status = res.regressions > 0 ? EXIT_FOUND : EXIT_OK;
+
+	result_free(&res);
+	for (i = 0; i < 2; i++) {
+		side_free(&side[i]);
+		free(label[i]);
+	}
+	pool_free(&pool);
+	free(source);
+	buf_free(&msg);
+	buf_free(&out);
+	buf_free(&host);
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const char *const prefix[3] = {"", "a-", "b-"};
+	struct option longopts[10 + 3 * NDIMS + 1] = {
+		{"filter", required_argument, NULL, 'E'},
+		{"threshold", required_argument, NULL, OPT_THRESHOLD},
+		{"policy", required_argument, NULL, OPT_POLICY},
+		{"dir", required_argument, NULL, OPT_DIR},
+		{"no-average", no_argument, NULL, OPT_NO_AVERAGE},
+		{"color", required_argument, NULL, OPT_COLOR},
+		{"list-metrics", no_argument, NULL, OPT_LIST_METRICS},
+		{"list-values", no_argument, NULL, OPT_LIST_VALUES},
+		{"analyze", no_argument, NULL, OPT_ANALYZE},
+		{"json", no_argument, NULL, OPT_JSON},
+	};
+	char *names[3 * NDIMS];
+	const char *substr = NULL, *threshold = NULL, *policy_file = NULL, *dir = NULL;
+	enum colour_when when = COLOUR_AUTO;
+	enum mode mode = MODE_COMPARE;
+	struct policy policy;
+	struct buf out = BUF_INIT;
+	int c, json = 0, average = 1, filters = 0, status = EXIT_OK;
+	size_t s, d;
+
+	setprogname(argv[0]);
+	for (s = 0; s < 3; s++)
+		for (d = 0; d < NDIMS; d++) {
+			size_t k = s * NDIMS + d;
+
+			names[k] = easprintf("%s%s", prefix[s], dim_option[d]);
+			longopts[10 + k] = (struct option){names[k], required_argument, NULL, OPT_DIM + (int)k};
+		}
+	while ((c = getopt_long(argc, argv, "E:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'E':
+			once('E', "filter");
+			substr = optarg;
+			break;
+		case OPT_THRESHOLD:
+			once(c, "threshold");
+			threshold = optarg;
+			break;
+		case OPT_POLICY:
+			once(c, "policy");
+			policy_file = optarg;
+			break;
+		case OPT_DIR:
+			once(c, "dir");
+			dir = optarg;
+			break;
+		case OPT_NO_AVERAGE:
+			once(c, "no-average");
+			average = 0;
+			break;
+		case OPT_COLOR:
+			once(c, "color");
+			if (colour_parse(optarg, &when) < 0) {
+				warn("invalid value '%s' for '--color': expected auto, always or never", optarg);
+				usage();
+			}
+			break;
+		case OPT_JSON:
+			once(c, "json");
+			json = 1;
+			break;
+		case OPT_LIST_METRICS:
+		case OPT_LIST_VALUES:
+		case OPT_ANALYZE:
+			if (mode != MODE_COMPARE) {
+				warn("--list-metrics, --list-values and --analyze exclude each other");
+				usage();
+			}
+			mode = c == OPT_LIST_METRICS ? MODE_LIST_METRICS
+			       : c == OPT_LIST_VALUES ? MODE_LIST_VALUES
+			                              : MODE_ANALYZE;
+			break;
+		default:
+			if (c < OPT_DIM || c >= OPT_DIM + 3 * NDIMS)
+				usage();
+			c -= OPT_DIM;
+			strlist_add(&lists[c / NDIMS][c % NDIMS], optarg);
+			filters = 1;
+			break;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (threshold && policy_file) {
+		warn("the argument '--threshold <THRESHOLD>' cannot be used with '--policy <POLICY>'");
+		usage();
+	}
+	/* Every option that only the comparison takes. */
+	if (mode != MODE_COMPARE &&
+	    (filters || substr || threshold || policy_file || !average || seen[OPT_COLOR])) {
+		warn("filter and threshold options only apply to a comparison");
+		usage();
+	}
+	if (json && mode != MODE_LIST_METRICS && mode != MODE_LIST_VALUES) {
+		warn("--json only applies to --list-metrics and --list-values");
+		usage();
+	}
+	if (mode == MODE_LIST_METRICS && (argc > 0 || dir)) {
+		warn("--list-metrics takes no inputs");
+		usage();
+	}
+
+	switch (mode) {
+	case MODE_LIST_METRICS:
+		list_metrics(&out, json);
+		break;
+	case MODE_LIST_VALUES: {
+		struct pool p = {.archive = 1};
+		char *source = NULL;
+
+		pool_load(&p, dir, argv, (size_t)argc, &source);
+		list_values(&out, p.rows, p.n, json);
+		pool_free(&p);
+		free(source);
+		break;
+	}
+	case MODE_ANALYZE: {
+		struct analysis a = ANALYSIS_INIT;
+
+		load_analysis(dir, argv, (size_t)argc, &a);
+		if (a.n == 0)
+			warn("no sidecar data found (skipped)");
+		else
+			analysis_render(&out, &a);
+		analysis_free(&a);
+		break;
+	}
+	case MODE_COMPARE:
+		build_policy(&policy, threshold, policy_file);
+		status = compare(dir, argv, (size_t)argc, substr, &policy, average,
+		                 colour_enabled(when, 1));
+		policy_free(&policy);
+		break;
+	}
+	fwrite(out.s ? out.s : "", 1, out.len, stdout);
+	buf_free(&out);
+	for (s = 0; s < 3; s++)
+		for (d = 0; d < NDIMS; d++)
+			strlist_free(&lists[s][d]);
+	for (s = 0; s < 3 * NDIMS; s++)
+		free(names[s]);
+	return stdout_status(status);
+}

@@ -1,0 +1,102 @@
+/*
+ * libFuzzer target for lib/compare, lib/metrics and lib/analyze: the
+ * bytes are a policy file (first byte even) or one JSON value read as a
+ * sidecar-shaped object (first byte odd), which becomes a row that is
+ * detached, averaged with itself, compared with itself, listed and
+ * analysed.  Checks: no crash, a row compared with itself has no
+ * finding, a policy that parses either validates or says why.
+ *
+ *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
+ *       -o t/fuzz/compare.fuzz t/fuzz/compare.c lib/compare.c lib/metrics.c \
+ *       lib/analyze.c lib/table.c lib/revspec.c lib/git*.c lib/inflate.c \
+ *       lib/sha1.c lib/sha256.c lib/json.c lib/util.c -lm
+ *   t/fuzz/compare.fuzz -max_total_time=60
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "compare.h"
+#include "json.h"
+#include "metrics.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+policy(const char *text, size_t len)
+{
+	struct policy p;
+	struct buf err = BUF_INIT;
+
+	if (policy_parse(&p, text, len, &err) == 0) {
+		if (policy_validate(&p, &err) < 0 && err.len == 0)
+			abort();
+		for (size_t i = 0; i < NMETRICS; i++)
+			(void)policy_threshold(&p, &metrics[i]);
+		policy_free(&p);
+	} else if (err.len == 0) {
+		abort();
+	}
+	buf_free(&err);
+}
+
+static void
+sidecar(const char *text, size_t len)
+{
+	struct json_doc doc = {0};
+	struct analysis an = ANALYSIS_INIT;
+	struct row rows[2];
+	struct strlist none[NDIMS] = {{0}};
+	struct filter f;
+	struct slicing sl = {.nslice = 1, .npair = NDIMS - 1};
+	struct side a, b;
+	struct result res;
+	struct policy p = {0};
+	struct buf out = BUF_INIT;
+	size_t d;
+
+	if (json_parse(&doc, text, len, 0, NULL) < 0 || doc.root->type != JSON_OBJECT) {
+		json_doc_free(&doc);
+		return;
+	}
+	analysis_add(&an, doc.root);
+	analysis_add(&an, doc.root);
+	analysis_render(&out, &an);
+	analysis_free(&an);
+	row_from_json(&rows[0], doc.root, 0);
+	row_from_json(&rows[1], doc.root, 1);
+	row_detach(&rows[1]);
+	list_values(&out, rows, 2, 1);
+	for (d = 0; d < NDIMS; d++)
+		f.dim[d] = &none[d];
+	sl.slice[0] = DIM_KERNEL;
+	for (d = 1; d < NDIMS; d++)
+		sl.pair[d - 1] = (enum dim)d;
+	side_select(&a, rows, 1, &f);
+	side_select(&b, rows, 1, &f);
+	side_group(&a, &sl, 1);
+	side_group(&b, &sl, 0);
+	compare_sides(&a, &b, "", &p, &res);
+	if (res.nf != 0)
+		abort();
+	result_free(&res);
+	side_free(&a);
+	side_free(&b);
+	row_free(&rows[0]);
+	row_free(&rows[1]);
+	buf_free(&out);
+	json_doc_free(&doc);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return 0;
+	if (data[0] % 2 == 0)
+		policy((const char *)data + 1, size - 1);
+	else
+		sidecar((const char *)data + 1, size - 1);
+	return 0;
+}

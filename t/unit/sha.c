@@ -1,0 +1,82 @@
+/* sha: FIPS 180-4 test vectors for SHA-1 and SHA-256, whole and in pieces. */
+#include "sha.h"
+#include "tap.h"
+
+static void
+hex(const unsigned char *p, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+}
+
+static void
+check(const char *msg, size_t repeat, const char *want1, const char *want256, const char *name)
+{
+	struct sha1_ctx c1;
+	struct sha256_ctx c2;
+	unsigned char d1[20], d2[32];
+	char h[65];
+	size_t i, n = strlen(msg);
+
+	sha1_init(&c1);
+	sha256_init(&c2);
+	for (i = 0; i < repeat; i++) {
+		sha1_update(&c1, msg, n);
+		sha256_update(&c2, msg, n);
+	}
+	sha1_final(&c1, d1);
+	sha256_final(&c2, d2);
+	hex(d1, 20, h);
+	is_str(h, want1, "sha1 %s", name);
+	hex(d2, 32, h);
+	is_str(h, want256, "sha256 %s", name);
+}
+
+int
+main(void)
+{
+	static const char *s448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	unsigned char buf[1000], whole[20], pieces[20], w2[32], p2[32];
+	size_t i, step;
+
+	check("", 1, "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+	      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "empty");
+	check("abc", 1, "a9993e364706816aba3e25717850c26c9cd0d89d",
+	      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "abc");
+	check(s448, 1, "84983e441c3bd26ebaae4aa1f95129e5e54670f1",
+	      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", "448 bits");
+	check("a", 1000000, "34aa973cd4c4daa4f61eeb2bdbad27316534016f",
+	      "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", "a million a");
+	check("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrl"
+	      "mnopqrsmnopqrstnopqrstu",
+	      1, "a49b2446a02c645bf419f995b67091253a04a259",
+	      "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1", "896 bits");
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 7 + 3);
+	for (step = 1; step <= 130; step += 3) {
+		struct sha1_ctx a, b;
+		struct sha256_ctx c, d;
+
+		sha1_init(&a);
+		sha1_init(&b);
+		sha256_init(&c);
+		sha256_init(&d);
+		sha1_update(&a, buf, sizeof(buf));
+		sha256_update(&c, buf, sizeof(buf));
+		for (i = 0; i < sizeof(buf); i += step) {
+			size_t n = sizeof(buf) - i < step ? sizeof(buf) - i : step;
+
+			sha1_update(&b, buf + i, n);
+			sha256_update(&d, buf + i, n);
+		}
+		sha1_final(&a, whole);
+		sha1_final(&b, pieces);
+		sha256_final(&c, w2);
+		sha256_final(&d, p2);
+		if (!ok(!memcmp(whole, pieces, 20) && !memcmp(w2, p2, 32), "pieces of %zu bytes", step))
+			break;
+	}
+	return done_testing();
+}

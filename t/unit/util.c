@@ -1,0 +1,98 @@
+/* Unit tests for lib/util. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "util.h"
+
+static void
+integers(void)
+{
+	int64_t i;
+	uint64_t u;
+
+	ok(parse_i64("-9223372036854775808", INT64_MIN, INT64_MAX, &i) == 0 && i == INT64_MIN, "i64 min");
+	ok(parse_i64("9223372036854775807", INT64_MIN, INT64_MAX, &i) == 0 && i == INT64_MAX, "i64 max");
+	ok(parse_i64("9223372036854775808", INT64_MIN, INT64_MAX, &i) < 0 && errno == ERANGE, "i64 max + 1 is ERANGE");
+	ok(parse_i64("+5", 0, 10, &i) == 0 && i == 5, "a leading + is accepted");
+	ok(parse_i64("11", 0, 10, &i) < 0 && errno == ERANGE, "above max is ERANGE");
+	ok(parse_i64("-1", 0, 10, &i) < 0 && errno == ERANGE, "below min is ERANGE");
+	ok(parse_i64("", 0, 10, &i) < 0 && errno == EINVAL, "empty is EINVAL");
+	ok(parse_i64(" 1", 0, 10, &i) < 0 && errno == EINVAL, "leading space is EINVAL");
+	ok(parse_i64("1x", 0, 10, &i) < 0 && errno == EINVAL, "trailing junk is EINVAL");
+	ok(parse_i64("-", 0, 10, &i) < 0 && errno == EINVAL, "a lone sign is EINVAL");
+	ok(parse_u64("18446744073709551615", UINT64_MAX, &u) == 0 && u == UINT64_MAX, "u64 max");
+	ok(parse_u64("18446744073709551616", UINT64_MAX, &u) < 0 && errno == ERANGE, "u64 max + 1 is ERANGE");
+	ok(parse_u64("-0", UINT64_MAX, &u) < 0 && errno == EINVAL, "no sign for unsigned");
+}
+
+static void
+paths(void)
+{
+	char *p;
+
+	is_str(p = path_join("a", "b"), "a/b", "join"), free(p);
+	is_str(p = path_join("a/", "b"), "a/b", "join does not double the slash"), free(p);
+	is_str(p = path_join("a", "/b"), "/b", "an absolute second part replaces the first"), free(p);
+	is_str(p = path_join("", "b"), "b", "empty first part"), free(p);
+	is_str(p = path_basename("x/y/"), "y", "basename ignores trailing slashes"), free(p);
+	is_str(p = path_basename("y"), "y", "basename of a bare name"), free(p);
+	is_str(p = path_basename("/"), "/", "basename of the root"), free(p);
+}
+
+static void
+buffers(void)
+{
+	struct buf b = BUF_INIT;
+	char *s;
+
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "%d,", i);
+	ok(b.len == 3890 && strncmp(b.s, "0,1,2,", 6) == 0 && b.s[b.len] == '\0', "buf grows and stays terminated");
+	buf_reset(&b);
+	buf_add(&b, "a\0b", 3);
+	ok(b.len == 3 && b.s[1] == '\0' && b.s[2] == 'b', "buf holds NUL bytes");
+	s = buf_detach(&b);
+	ok(s != NULL && b.s == NULL && b.len == 0, "detach hands the memory over");
+	free(s);
+	s = buf_detach(&b);
+	is_str(s, "", "detach of an empty buf is an empty string");
+	free(s);
+}
+
+static void
+utf8(void)
+{
+	ok(utf8_valid("plain \xc2\xb5 \xe2\x86\x92 \xf0\x9f\x98\x80", 17), "valid multibyte text");
+	ok(!utf8_valid("\xc0\xaf", 2), "overlong is invalid");
+	ok(!utf8_valid("\xed\xa0\x80", 3), "a UTF-16 surrogate is invalid");
+	ok(!utf8_valid("\xf4\x90\x80\x80", 4), "beyond U+10FFFF is invalid");
+	ok(!utf8_valid("\xe2\x86", 2), "a truncated sequence is invalid");
+	ok(!utf8_valid("\x80", 1), "a lone continuation byte is invalid");
+	ok(utf8_valid("a\0b", 3), "NUL is valid UTF-8");
+}
+
+static void
+files(void)
+{
+	struct buf b = BUF_INIT;
+	char msg[64];
+
+	ok(read_file("/proc/self/stat", &b, 0) == 0 && b.len > 0, "procfs files (st_size 0) are read whole");
+	buf_reset(&b);
+	ok(read_file("/proc/self/stat", &b, 4) < 0 && errno == EFBIG && b.len == 0, "the size bound fails with EFBIG and keeps nothing");
+	ok(read_file("/nonexistent/x", &b, 0) < 0 && errno == ENOENT, "a missing file is ENOENT");
+	is_str(os_error(ENOENT, msg, sizeof msg), "No such file or directory (os error 2)", "Rust's io::Error rendering");
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	integers();
+	paths();
+	buffers();
+	utf8();
+	files();
+	return done_testing();
+}
