@@ -285,6 +285,17 @@ close_fd(int *fd)
 	*fd = -1;
 }
 
+/* Drop a test's temporary files. */
+static void
+discard(struct test *t)
+{
+	if (t->metrics_path)
+		unlink(t->metrics_path);
+	close_fd(&t->metrics_fd);
+	close_fd(&t->out_fd);
+	close_fd(&t->err_fd);
+}
+
 /* The metrics the test reported; 0, or the number of malformed lines (reported). */
 static size_t
 read_metrics(const struct test *t, struct metric_lines *ml)
@@ -336,8 +347,6 @@ finish(struct env *e, struct test *t, int wstatus)
 	const char *verdict;
 
 	bad = read_metrics(t, &ml);
-	unlink(t->metrics_path);
-	close_fd(&t->metrics_fd);
 
 	skipped = !t->timed_out && !bad && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == EXIT_SKIP;
 	passed = skipped || (!t->timed_out && !bad && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
@@ -374,8 +383,7 @@ finish(struct env *e, struct test *t, int wstatus)
 		replay(t->out_fd, o->json ? stderr : stdout);
 		replay(t->err_fd, stderr);
 	}
-	close_fd(&t->out_fd);
-	close_fd(&t->err_fd);
+	discard(t);
 
 	verdict = skipped ? "skipped" : passed ? "passed" : "failed";
 	if (skipped)
@@ -419,9 +427,9 @@ find(struct test *v, size_t n, pid_t pid)
 	return NULL;
 }
 
-/* Stop a running test: SIGTERM (or sig) to its group now, SIGKILL after GRACE_MS. */
+/* Stop a running test: sig to its group now, SIGKILL after GRACE_MS. */
 static void
-stop(struct test *t, int sig, long long now)
+stop_test(struct test *t, int sig, long long now)
 {
 	kill(-t->pid, sig);
 	t->stop = STOP_TERM;
@@ -461,11 +469,7 @@ run_tests(struct env *e, struct test *v, size_t n)
 
 			if (spawn(e, t, capture, &old) < 0) {
 				/* Cannot start it: no verdict, so no sidecar; the run fails. */
-				if (t->metrics_path)
-					unlink(t->metrics_path);
-				close_fd(&t->metrics_fd);
-				close_fd(&t->out_fd);
-				close_fd(&t->err_fd);
+				discard(t);
 				t->pid = 0;
 				e->status = EXIT_ERROR;
 				continue;
@@ -484,7 +488,7 @@ run_tests(struct env *e, struct test *v, size_t n)
 			if (t->stop_at_ms <= now) {
 				if (t->stop == STOP_NONE) {
 					t->timed_out = 1;
-					stop(t, SIGTERM, now);
+					stop_test(t, SIGTERM, now);
 				} else if (t->stop == STOP_TERM) {
 					kill(-t->pid, SIGKILL);
 					t->stop = STOP_KILL;
@@ -508,7 +512,7 @@ run_tests(struct env *e, struct test *v, size_t n)
 			interrupted = sig;
 			for (size_t i = 0; i < n; i++)
 				if (v[i].pid > 0 && v[i].stop != STOP_KILL)
-					stop(&v[i], sig, now_ms());
+					stop_test(&v[i], sig, now_ms());
 		}
 		for (;;) {
 			siginfo_t ci = {0};
@@ -526,14 +530,10 @@ run_tests(struct env *e, struct test *v, size_t n)
 			if (waitpid(ci.si_pid, &st, 0) < 0 || t == NULL)
 				continue;
 			running--;
-			if (interrupted) {
-				unlink(t->metrics_path);
-				close_fd(&t->metrics_fd);
-				close_fd(&t->out_fd);
-				close_fd(&t->err_fd);
-			} else {
+			if (interrupted)
+				discard(t);
+			else
 				finish(e, t, st);
-			}
 			t->pid = -1;
 		}
 	}
