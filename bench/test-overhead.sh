@@ -82,10 +82,12 @@ begun=$(loop "$n" "$test_prog" -q -- true)
 true_b=$(loop "$half" /bin/true)
 true_bin=$(( (true_a + true_b) * n / (2 * half) ))
 
-awk -v n="$n" -v pn="$plain_n" -v f="$nfiles" -v tb="$true_bin" -v b="$begun" \
+# Figures on a loaded machine mostly measure waiting for a CPU: say so.
+load=$(cut -d" " -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+awk -v load="$load" -v n="$n" -v pn="$plain_n" -v f="$nfiles" -v tb="$true_bin" -v b="$begun" \
 	-v p="$plain" -v st="$status" 'BEGIN {
 	t = tb / n; bg = b / n; pl = p / pn
-	printf "repository: %d files\n", f
+	printf "repository: %d files; load average before: %s\n", f, load
 	printf "/bin/true:                          %8.3f ms per test (%d runs)\n", t / 1e6, n
 	printf "ktstr-test -- true after --begin:   %8.3f ms per test (%d runs)\n", bg / 1e6, n
 	printf "ktstr-test -- true, no --begin:     %8.3f ms per test (%d runs)\n", pl / 1e6, pn
