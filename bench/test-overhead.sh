@@ -98,13 +98,13 @@ load=$(cut -d" " -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 echo "$true_a $true_b $begun $plain $status" | awk -v load="$load" -v n="$n" -v h="$half" \
 	-v pn="$plain_n" -v f="$nfiles" '{
 	t = ($1 + $3) / (2 * h); tc = ($2 + $4) / (2 * h)
-	bg = $5 / n; bc = $6 / n; pl = $7 / pn; pc = $8 / pn; st = $9 / pn
+	bg = $5 / n; bc = $6 / n; pl = $7 / pn; pc = $8 / pn; st = $9 / pn; sc = $10 / pn
 	printf "repository: %d files; load average: %s\n", f, load
 	printf "per test                            wall ms    CPU ms\n"
 	printf "/bin/true                          %8.3f  %8.3f  (%d runs)\n", t / 1e6, tc * 1e3, 2 * h
 	printf "ktstr-test -- true after --begin   %8.3f  %8.3f  (%d runs)\n", bg / 1e6, bc * 1e3, n
 	printf "ktstr-test -- true, no --begin     %8.3f  %8.3f  (%d runs)\n", pl / 1e6, pc * 1e3, pn
-	printf "git status --porcelain -uno        %8.3f            (%d runs, the same tree check)\n", st / 1e6, pn
+	printf "git status --porcelain -uno        %8.3f  %8.3f  (%d runs, the same tree check)\n", st / 1e6, sc * 1e3, pn
 	printf "overhead after --begin             %8.3f  %8.3f  target <= 10 ms wall: %s\n", \
 		(bg - t) / 1e6, (bc - tc) * 1e3, (bg - t) / 1e6 <= 10 ? "met" : "MISSED"
 	printf "overhead without --begin           %8.3f  %8.3f\n", (pl - t) / 1e6, (pc - tc) * 1e3

@@ -331,12 +331,42 @@ exit_code(int wstatus)
 	return 255;
 }
 
-/* The test's process has ended: verdict, sidecar, report. */
+/* The verdict line on stderr and the --json line on stdout. */
+static void
+report(struct env *e, const struct test *t, int passed, int skipped, const char *why, double wall)
+{
+	const struct opts *o = e->o;
+	struct json_writer *w = &e->jw;
+
+	if (!passed)
+		fprintf(stderr, "FAIL: %s (%s)\n", t->name, why);
+	else if (e->tty && !o->quiet)
+		fprintf(stderr, "%s: %s (%.0f ms)\n", skipped ? "SKIP" : "PASS", t->name, wall);
+	if (o->json) {
+		jw_reset(w);
+		jw_object_begin(w);
+		jw_key(w, "test");
+		jw_string(w, t->name);
+		jw_key(w, "verdict");
+		jw_string(w, skipped ? "skipped" : passed ? "passed" : "failed");
+		jw_key(w, "path");
+		if (t->path && utf8_valid(t->path, strlen(t->path)))
+			jw_string(w, t->path);
+		else
+			jw_null(w);
+		jw_object_end(w);
+		printf("%s\n", w->s);
+	}
+	fflush(stdout);
+}
+
+/* The test's process has ended: verdict, sidecar, output, report. */
 static void
 finish(struct env *e, struct test *t, int wstatus)
 {
 	const struct opts *o = e->o;
 	double wall = elapsed_ms(&t->start);
+	int code = exit_code(wstatus), exited = WIFEXITED(wstatus);
 	struct metric_lines ml = {0};
 	struct sidecar_metric *all;
 	struct sidecar_payload_metrics pm;
@@ -344,18 +374,16 @@ finish(struct env *e, struct test *t, int wstatus)
 	char why[64] = "";
 	size_t bad;
 	int passed, skipped;
-	const char *verdict;
 
 	bad = read_metrics(t, &ml);
-
-	skipped = !t->timed_out && !bad && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == EXIT_SKIP;
-	passed = skipped || (!t->timed_out && !bad && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+	skipped = !t->timed_out && !bad && exited && code == EXIT_SKIP;
+	passed = skipped || (!t->timed_out && !bad && exited && code == 0);
 	if (t->timed_out)
 		snprintf(why, sizeof(why), "timed out after %u s", o->timeout_s);
 	else if (WIFSIGNALED(wstatus))
 		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(wstatus));
-	else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0 && !skipped)
-		snprintf(why, sizeof(why), "exit status %d", WEXITSTATUS(wstatus));
+	else if (code != 0 && code != EXIT_SKIP)
+		snprintf(why, sizeof(why), "exit status %d", code);
 	else if (bad)
 		snprintf(why, sizeof(why), "malformed metrics");
 
@@ -366,7 +394,7 @@ finish(struct env *e, struct test *t, int wstatus)
 	all[ml.n] = (struct sidecar_metric){
 		METRIC_WALL_TIME, wall, POLARITY_LOWER, 0, "ms", SOURCE_JSON, STREAM_SYNTHESIZED,
 	};
-	pm = (struct sidecar_payload_metrics){0, all, ml.n + 1, exit_code(wstatus)};
+	pm = (struct sidecar_payload_metrics){0, all, ml.n + 1, code};
 
 	s.test_name = t->name;
 	s.payload = t->payload;
@@ -385,35 +413,13 @@ finish(struct env *e, struct test *t, int wstatus)
 	}
 	discard(t);
 
-	verdict = skipped ? "skipped" : passed ? "passed" : "failed";
 	if (skipped)
 		e->skipped++;
 	else if (passed)
 		e->passed++;
 	else
 		e->failed++;
-	if (!passed)
-		fprintf(stderr, "FAIL: %s (%s)\n", t->name, why);
-	else if (e->tty && !o->quiet)
-		fprintf(stderr, "%s: %s (%.0f ms)\n", skipped ? "SKIP" : "PASS", t->name, wall);
-	if (o->json) {
-		struct json_writer *w = &e->jw;
-
-		jw_reset(w);
-		jw_object_begin(w);
-		jw_key(w, "test");
-		jw_string(w, t->name);
-		jw_key(w, "verdict");
-		jw_string(w, verdict);
-		jw_key(w, "path");
-		if (t->path && utf8_valid(t->path, strlen(t->path)))
-			jw_string(w, t->path);
-		else
-			jw_null(w);
-		jw_object_end(w);
-		printf("%s\n", w->s);
-	}
-	fflush(stdout);
+	report(e, t, passed, skipped, why, wall);
 }
 
 /* ---- Running many tests -------------------------------------------------- */

@@ -200,4 +200,9 @@ test_expect_success 'standard input of a test is /dev/null' '
 	test_cmp expect out
 '
 
+test_expect_success 'every sidecar written above passes the validator' '
+	ktstr-scan sd >stream &&
+	test "$(wc -l <stream)" = "$(ls sd | wc -l)"
+'
+
 test_done

@@ -154,7 +154,8 @@ test_expect_success 'binary junk in the metrics file is reported, not crashed on
 test_expect_success 'a skipped test with malformed metrics fails' '
 	test_expect_code 1 ktstr-test -q -n skipbad -- sh -c "echo x >>\"\$KTSTR_METRICS\"; exit 77" 2>err &&
 	grep -q "\"passed\": false" sd/skipbad-*.ktstr.json &&
-	grep -q "\"skipped\": false" sd/skipbad-*.ktstr.json
+	grep -q "\"skipped\": false" sd/skipbad-*.ktstr.json &&
+	grep -q "^FAIL: skipbad (malformed metrics)$" err
 '
 
 test_expect_success 'each test gets its own metrics file, removed afterwards' '
@@ -170,6 +171,11 @@ test_expect_success 'each test gets its own metrics file, removed afterwards' '
 	for i in 1 2 3; do
 		metrics p$i | grep -q "\"name\": \"v$i\"" || return 1
 	done
+'
+
+test_expect_success 'every sidecar written above passes the validator' '
+	ktstr-scan sd >stream &&
+	test "$(wc -l <stream)" = "$(ls sd | wc -l)"
 '
 
 test_done

@@ -107,4 +107,9 @@ test_expect_success 'SIGINT with -j: every running test is stopped' '
 	! ls sd | grep -q "^w[123]-"
 '
 
+test_expect_success 'every sidecar written above passes the validator' '
+	ktstr-scan sd >stream &&
+	test "$(wc -l <stream)" = "$(ls sd | wc -l)"
+'
+
 test_done
