@@ -549,23 +549,47 @@ run_tests(struct env *e, struct test *v, size_t n)
 
 /* ---- Modes --------------------------------------------------------------- */
 
-static void
-payload_name(struct test *t)
+/* The part of a path after its last '/' (empty when it ends in '/'). */
+static const char *
+file_base(const char *path)
 {
-	t->payload = path_basename(t->argv[0]);
-	if (!utf8_valid(t->payload, strlen(t->payload)))
-		die("invalid command name '%s': not valid UTF-8", t->argv[0]);
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * A test name becomes a file name in the run directory: it must be a
+ * JSON string and one path component.
+ */
+static const char *
+test_name_arg(const char *name)
+{
+	utf8_arg("test name", name);
+	if (strchr(name, '/'))
+		die("invalid test name '%s': contains '/'", name);
+	return name;
 }
 
 /* ktstr-test [options] -- COMMAND [ARG...] */
 static struct test *
 tests_command(const struct opts *o, char **argv, size_t *n)
 {
-	struct test *t = ecalloc(1, sizeof(*t));
+	struct test *t;
+	const char *base;
 
+	if (*argv[0] == '\0')
+		die("invalid command: empty");
+	/* The payload is the program's own name, even for "dir/" forms. */
+	base = file_base(argv[0]);
+	if (*base == '\0')
+		die("invalid command '%s': names a directory", argv[0]);
+	utf8_arg("command name", base);
+	test_name_arg(o->name ? o->name : base);
+	t = ecalloc(1, sizeof(*t));
 	t->argv = argv;
-	payload_name(t);
-	t->name = estrdup(o->name ? o->name : t->payload);
+	t->payload = estrdup(base);
+	t->name = estrdup(o->name ? o->name : base);
 	*n = 1;
 	return t;
 }
@@ -574,15 +598,6 @@ static int
 name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* A FILE operand's basename: the part after the last '/' (regular files have no trailing '/'). */
-static const char *
-file_base(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
 }
 
 /*
@@ -603,7 +618,7 @@ check_files(const struct opts *o, char **files, size_t n)
 			die("cannot open '%s':", files[i]);
 		if (!S_ISREG(st.st_mode) || access(files[i], X_OK) < 0)
 			die("'%s' is not an executable file", files[i]);
-		utf8_arg("test name", file_base(files[i]));
+		test_name_arg(file_base(files[i]));
 	}
 	/* Two operands with one basename would write one sidecar (rundir.md §16.6). */
 	names = ereallocarray(NULL, n, sizeof(*names));
@@ -736,9 +751,7 @@ main(int argc, char **argv)
 		lastarg = optarg;
 		switch (c) {
 		case 'n':
-			o.name = utf8_arg("test name", optarg);
-			if (strchr(optarg, '/'))
-				die("invalid test name '%s': contains '/'", optarg);
+			o.name = test_name_arg(optarg);
 			break;
 		case O_KERNEL:
 			o.kernel = optarg;

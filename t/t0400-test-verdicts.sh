@@ -161,6 +161,12 @@ test_expect_success 'usage errors exit 2 before any test runs' '
 	test_must_fail ktstr-test 2>err && grep -q "^usage:" err &&
 	test_must_fail ktstr-test -n x t/alpha 2>err &&
 	test_must_fail ktstr-test -n a/b -- true 2>err &&
+	grep -q "invalid test name .a/b.: contains ./." err &&
+	test_must_fail ktstr-test -- "" 2>err &&
+	grep -q "invalid command: empty" err &&
+	test_must_fail ktstr-test -- / 2>err &&
+	grep -q "invalid command ./.: names a directory" err &&
+	test_must_fail ktstr-test -- /usr/bin/ 2>err &&
 	test_must_fail ktstr-test -n "" -- true 2>err &&
 	test_must_fail ktstr-test --flag a --sysctl novalue -- true 2>err &&
 	grep -q "expected KEY=VALUE" err &&
