@@ -223,8 +223,10 @@ exec_test(const struct env *e, struct test *t, const sigset_t *mask)
 
 	setpgid(0, 0);
 	sigprocmask(SIG_SETMASK, mask, NULL);
-	if (null >= 0)
+	if (null > STDIN_FILENO) {
 		dup2(null, STDIN_FILENO);
+		close(null);
+	}
 	if (t->out_fd >= 0) {
 		dup2(t->out_fd, STDOUT_FILENO);
 		dup2(t->err_fd, STDERR_FILENO);
@@ -442,6 +444,9 @@ stop_test(struct test *t, int sig, long long now)
 	t->stop_at_ms = now + GRACE_MS;
 }
 
+/* The signals that stop a run: what is running gets no verdict. */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
 /*
  * Run the tests, at most jobs at a time; output is captured per test
  * when more than one may run.  SIGCHLD and the terminating signals
@@ -459,9 +464,17 @@ run_tests(struct env *e, struct test *v, size_t n)
 	signal(SIGCHLD, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	/*
+	 * A signal ignored by whoever started us (nohup, a background job)
+	 * stays ignored, for us and for the tests: a blocked signal would
+	 * be queued even though it is ignored.
+	 */
+	for (size_t i = 0; i < LEN(stop_signals); i++) {
+		struct sigaction sa;
+
+		if (sigaction(stop_signals[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+			sigaddset(&set, stop_signals[i]);
+	}
 	sigprocmask(SIG_BLOCK, &set, &old);
 
 	while (running > 0 || (next < n && !interrupted)) {
@@ -513,7 +526,7 @@ run_tests(struct env *e, struct test *v, size_t n)
 		} else {
 			sig = sigwaitinfo(&set, &si);
 		}
-		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+		if (sig > 0 && sig != SIGCHLD) {
 			/* No verdict for what is running: stop it, write nothing for it. */
 			interrupted = sig;
 			for (size_t i = 0; i < n; i++)
