@@ -149,6 +149,15 @@ test_expect_success 'KTSTR_SIDECAR_DIR: no lock, no marker, nothing removed' '
 	! test -e plain/.locks
 '
 
+test_expect_success 'KTSTR_SIDECAR_DIR in a begun run: its directory, the run'"'"'s probe values' '
+	KTSTR_SIDECAR_DIR=sd2 KTSTR_RUN_ID=x KTSTR_RUN_DIR=$TRASH/never \
+	KTSTR_PROJECT_COMMIT=fff0000 KTSTR_KERNEL_VERSION=7.1 \
+		ktstr-test -q -n both -- true &&
+	grep -q "\"project_commit\": \"fff0000\"" sd2/both-*.ktstr.json &&
+	grep -q "\"kernel_version\": \"7.1\"" sd2/both-*.ktstr.json &&
+	! test -e never && ! test -e .locks/never.run
+'
+
 test_expect_success 'a sidecar that cannot be written: the error, the others, exit 2' '
 	echo file >blocker &&
 	mkdir -p t && printf "#!/bin/sh\nexit 0\n" >t/ok1 && chmod +x t/ok1 &&
