@@ -69,8 +69,8 @@ struct test {
 	char *path;        /* the sidecar's path */
 	char *payload;     /* basename of argv[0] */
 	pid_t pid;
-	int metrics_fd, out_fd, err_fd; /* out/err: -1 when output passes through */
-	char *metrics_path;
+	int out_fd, err_fd; /* -1 when output passes through */
+	char *metrics_path; /* $KTSTR_METRICS */
 	struct timespec start;
 	long long stop_at_ms; /* 0: no deadline */
 	enum stop stop;
@@ -190,7 +190,10 @@ write_sidecar(struct env *e, struct sidecar_out *s)
 
 /* ---- Running one test ---------------------------------------------------- */
 
-/* An unlinked temporary file for captured output, or a named one for metrics. */
+/*
+ * A temporary file: unlinked at once (captured output), or kept under
+ * the name left in *keep_path (the metrics file).
+ */
 static int
 temp_file(char **keep_path)
 {
@@ -244,9 +247,12 @@ exec_test(const struct env *e, struct test *t, const sigset_t *mask)
 static int
 spawn(const struct env *e, struct test *t, int capture, const sigset_t *mask)
 {
+	int fd;
+
 	t->out_fd = t->err_fd = -1;
-	if ((t->metrics_fd = temp_file(&t->metrics_path)) < 0)
+	if ((fd = temp_file(&t->metrics_path)) < 0)
 		return -1;
+	close(fd);
 	if (capture && ((t->out_fd = temp_file(NULL)) < 0 || (t->err_fd = temp_file(NULL)) < 0))
 		return -1;
 	fflush(stdout);
@@ -292,10 +298,31 @@ static void
 discard(struct test *t)
 {
 	if (t->metrics_path)
-		unlink(t->metrics_path);
-	close_fd(&t->metrics_fd);
+		remove(t->metrics_path); /* the test may have put a directory there */
 	close_fd(&t->out_fd);
 	close_fd(&t->err_fd);
+}
+
+/*
+ * The metrics file as the test left it, read by name, so a test may
+ * also replace it (write elsewhere, then rename).  A file the test
+ * removed holds no metrics.  0; -1 with errno set; -2 when it is not a
+ * regular file (never waited on, thanks to O_NONBLOCK).
+ */
+static int
+read_metrics_file(const char *path, struct buf *b)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc = -1, e;
+	struct stat st;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &st) == 0)
+		rc = S_ISREG(st.st_mode) ? read_fd(fd, b, METRICS_MAX) : -2;
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
 }
 
 /* The metrics the test reported; 0, or the number of malformed lines (reported). */
@@ -305,8 +332,12 @@ read_metrics(const struct test *t, struct metric_lines *ml)
 	struct buf text = BUF_INIT, errs = BUF_INIT;
 	char ebuf[128];
 	size_t bad = 0;
+	int rc;
 
-	if (read_fd(t->metrics_fd, &text, METRICS_MAX) < 0) {
+	if ((rc = read_metrics_file(t->metrics_path, &text)) == -2) {
+		warn("%s: $KTSTR_METRICS is not a regular file", t->name);
+		bad = 1;
+	} else if (rc < 0) {
 		warn("%s: cannot read $KTSTR_METRICS: %s", t->name, os_error(errno, ebuf, sizeof(ebuf)));
 		bad = 1;
 	} else if (text.len > 0) {

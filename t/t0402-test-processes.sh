@@ -2,6 +2,11 @@
 # ktstr-test: -j and captured output, timeouts, process groups, signals.
 . "${0%/*}/lib.sh"
 
+# Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.
+TMPDIR=$TRASH/tmp
+export TMPDIR
+mkdir -p "$TMPDIR"
+
 KTSTR_SIDECAR_DIR=$TRASH/sd
 export KTSTR_SIDECAR_DIR
 

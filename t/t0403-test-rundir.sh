@@ -3,6 +3,11 @@
 # rundir.md §16 (start, join, superseded), seen from the outside.
 . "${0%/*}/lib.sh"
 
+# Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.
+TMPDIR=$TRASH/tmp
+export TMPDIR
+mkdir -p "$TMPDIR"
+
 # A sidecar-shaped file that belongs to no run of these tests.
 old_sidecar() {
 	mkdir -p "$1" && printf "{}" >"$1/old-0000000000000000.ktstr.json"

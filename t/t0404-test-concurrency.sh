@@ -3,6 +3,11 @@
 # clears the old one exactly once; writes are atomic (rundir.md §16.8).
 . "${0%/*}/lib.sh"
 
+# Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.
+TMPDIR=$TRASH/tmp
+export TMPDIR
+mkdir -p "$TMPDIR"
+
 # No repository around the runs root: the key is always 6.14-unknown.
 mkdir -p w/.git/objects w/.git/refs && echo "ref: refs/heads/main" >w/.git/HEAD
 cd w || exit 1

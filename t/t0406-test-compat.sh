@@ -3,6 +3,11 @@
 # construction, by upstream's): validation, scan, compare, list, host.
 . "${0%/*}/lib.sh"
 
+# Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.
+TMPDIR=$TRASH/tmp
+export TMPDIR
+mkdir -p "$TMPDIR"
+
 mkdir -p t
 for n in steady burst skipper broken; do
 	case $n in skipper) st=77 ;; broken) st=1 ;; *) st=0 ;; esac
