@@ -432,11 +432,14 @@ static const unsigned char json__class[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-static void
+static inline void
 json__skip_ws(struct json__parser *ps)
 {
 	/* Pretty-printed input indents with runs of spaces: skip 8 at a time. */
 	static const unsigned char spaces[8] = "        ";
+
+	if (ps->p < ps->end && !(json__class[*ps->p] & JSON__WS))
+		return;
 	while (ps->end - ps->p >= 8 && memcmp(ps->p, spaces, 8) == 0)
 		ps->p += 8;
 	while (ps->p < ps->end && (json__class[*ps->p] & JSON__WS))
