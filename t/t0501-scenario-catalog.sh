@@ -143,6 +143,22 @@ test_expect_success '--monitor: monitor is null or a summary of samples' '
 	  positive "$(sed -n "s/^    \"total_samples\": \([0-9]*\),$/\1/p" "$f")"; }
 '
 
+# script(1) of util-linux gives the run a terminal for its standard error.
+if command -v script >/dev/null && script -qc true /dev/null >/dev/null 2>&1; then
+	TTY() { :; }
+fi
+
+test_expect_success TTY 'on a terminal: a progress line, erased at the end; none with -q' '
+	rm -rf sd &&
+	script -qc "ktstr-test --scenario custom --cgroups 1 --workers 1 $LOOSE --duration 0.4" \
+		/dev/null >typescript &&
+	grep -q "\[0\.[0-9]/0\.4s\] custom: 1/1 workers alive, [0-9]* iterations" typescript &&
+	grep -q "PASS: custom ([0-9]* ms)" typescript &&
+	script -qc "ktstr-test -q --scenario custom --cgroups 1 --workers 1 $LOOSE --duration 0.2" \
+		/dev/null >typescript &&
+	! grep -q "workers alive" typescript
+'
+
 # RT workers can take a CPU for 950 ms a second: one worker, only where
 # another CPU is left, only when the policy may be set; sched_rr's two
 # workers per group only on request.
