@@ -67,8 +67,8 @@ for f in "$KTSTR_SIDECAR_DIR"/*.ktstr.json; do
 		/^    "worst_gap_ms": / { sub(/,/, "", $2); g = $2 }
 		/^    "total_iterations": / { sub(/,/, "", $2); i = $2 }
 		END {
-			printf "%-14s %-7s %3d %8.2f %12.0f %6d %10d%s\n", topo, trial, w, s, d, g, i,
-			    s > 15 ? "  (spread over 15)" : ""
+			mark = s + 0 > 15 ? "  (spread over 15)" : ""
+			printf "%-14s %-7s %3d %8.2f %12.0f %6d %10d%s\n", topo, trial, w, s, d, g, i, mark
 		}
 	' "$f"
 done | sort
