@@ -91,6 +91,25 @@ test_expect_success 'none with a partition: cpusets emulated by affinity' '
 	fi
 '
 
+if [ "$(ncpus)" -ge 2 ]; then SMP() { :; }; fi
+
+test_expect_success SMP '--isolation: every worker stayed inside its cpuset' '
+	for mode in none auto; do
+		rm -rf sd &&
+		scen --scenario custom --cgroup-mode $mode --partition split-half --isolation \
+			--duration 0.3 &&
+		check_run "$(sidecar custom)" 4 2 || return 1
+	done
+'
+
+test_expect_success SMP '--isolation with cpusets of one CPU each: each group on one CPU' '
+	rm -rf sd &&
+	scen --scenario cgroup_affinity_pinned --cgroup-mode none --isolation --duration 0.3 &&
+	f=$(sidecar cgroup_affinity_pinned) &&
+	check_run "$f" 4 2 &&
+	test "$(stat "$f" total_cpus)" = 2
+'
+
 if ! CGV2 2>/dev/null; then NOV2() { :; }; fi
 if ! CGV1 2>/dev/null; then NOV1() { :; }; fi
 
