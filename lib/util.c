@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -299,6 +300,20 @@ read_file(const char *path, struct buf *b, size_t max)
 	close(fd);
 	errno = saved;
 	return rc;
+}
+
+char *
+read_trimmed(const char *path, size_t max)
+{
+	struct buf b = BUF_INIT;
+
+	if (read_file(path, &b, max) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	while (b.len > 0 && isspace((unsigned char)b.s[b.len - 1]))
+		b.s[--b.len] = '\0';
+	return buf_detach(&b);
 }
 
 int

@@ -75,22 +75,12 @@ wl_cpuset_list(const cpu_set_t *set, int *cpus)
 static int
 read_trim(const char *path, char *dst, size_t size)
 {
-	struct buf b = BUF_INIT;
-	size_t n;
+	char *s = read_trimmed(path, 65536);
 
-	if (read_file(path, &b, 65536) < 0) {
-		buf_free(&b);
+	if (s == NULL)
 		return -1;
-	}
-	n = b.len;
-	while (n > 0 && isspace((unsigned char)b.s[n - 1]))
-		n--;
-	if (n >= size)
-		n = size - 1;
-	if (n)
-		memcpy(dst, b.s, n);
-	dst[n] = '\0';
-	buf_free(&b);
+	snprintf(dst, size, "%s", s);
+	free(s);
 	return 0;
 }
 

@@ -96,6 +96,26 @@ files(void)
 	buf_free(&b);
 }
 
+static void
+trimmed(void)
+{
+	char path[] = "/tmp/ktstr-util-XXXXXX", *s;
+	static const char text[] = " 0-3,8\t\r\n\n";
+	int fd = mkstemp(path);
+
+	if (!ok(fd >= 0 && write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1) &&
+	        close(fd) == 0, "a temporary file"))
+		return;
+	s = read_trimmed(path, 0);
+	is_str(s, " 0-3,8", "read_trimmed drops the trailing white space only");
+	free(s);
+	errno = 0;
+	ok(read_trimmed(path, 4) == NULL && errno == EFBIG, "read_trimmed keeps read_file's bound");
+	unlink(path);
+	errno = 0;
+	ok(read_trimmed(path, 0) == NULL && errno == ENOENT, "read_trimmed of a missing file is NULL, ENOENT");
+}
+
 int
 main(void)
 {
@@ -105,5 +125,6 @@ main(void)
 	utf8();
 	distance();
 	files();
+	trimmed();
 	return done_testing();
 }
