@@ -37,24 +37,6 @@ git_error(const struct git_repo *repo)
 	return repo->err;
 }
 
-const char *
-git_dir(const struct git_repo *repo)
-{
-	return repo->gitdir;
-}
-
-const char *
-git_common_dir(const struct git_repo *repo)
-{
-	return repo->commondir;
-}
-
-const char *
-git_worktree(const struct git_repo *repo)
-{
-	return repo->worktree;
-}
-
 size_t
 git_rawsz(const struct git_repo *repo)
 {

@@ -656,9 +656,3 @@ sidecar_check(const struct json_value *root, char *err, size_t errlen, const cha
 		*where = c.where;
 	return rc;
 }
-
-int
-sidecar_validate(const struct json_value *root, char *err, size_t errlen)
-{
-	return sidecar_check(root, err, errlen, NULL);
-}
