@@ -302,6 +302,28 @@ read_file(const char *path, struct buf *b, size_t max)
 	return rc;
 }
 
+int
+write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0) { /* no progress and no reason: do not spin */
+			errno = EIO;
+			return -1;
+		}
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
 char *
 read_trimmed(const char *path, size_t max)
 {

@@ -869,23 +869,6 @@ wl_worker_main(const struct wl_worker_ctx *c, struct wl_report *r)
  * pipe; its pointers are ignored), then cpus_used, migrations, samples
  * and numa_pages, whose counts the struct carries.
  */
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 int
 wl_report_write(int fd, const struct wl_report *r)
 {
