@@ -155,7 +155,7 @@ valid_gitdir(const char *dir, char **common)
 	int ok;
 
 	p = path_join(dir, "HEAD");
-	head = read_trimmed(p, SMALL_FILE_MAX);
+	head = read_value(p, SMALL_FILE_MAX);
 	free(p);
 	if (!head)
 		return 0;
@@ -164,7 +164,7 @@ valid_gitdir(const char *dir, char **common)
 	if (!ok)
 		return 0;
 	p = path_join(dir, "commondir");
-	cd = read_trimmed(p, SMALL_FILE_MAX);
+	cd = read_value(p, SMALL_FILE_MAX);
 	free(p);
 	if (cd) {
 		char *joined = path_join(dir, cd);
@@ -208,7 +208,7 @@ dotgit(const char *d, char **gitdir, char **common)
 		return 0;
 	}
 	if (S_ISREG(st.st_mode)) {
-		char *s = read_trimmed(p, SMALL_FILE_MAX), *t;
+		char *s = read_value(p, SMALL_FILE_MAX), *t;
 
 		if (!s || strncmp(s, "gitdir:", 7) != 0) {
 			free(s);
@@ -268,7 +268,7 @@ config_bool(const char *v, int *out)
 static int
 read_config(struct git_repo *repo, const char *path)
 {
-	char *text = read_trimmed(path, SMALL_FILE_MAX), *line, *next;
+	char *text = read_value(path, SMALL_FILE_MAX), *line, *next;
 	char section[64] = "";
 	int lineno = 0;
 
@@ -554,7 +554,7 @@ resolve(struct git_repo *repo, const char *name, struct git_oid *out)
 		if (!refname_ok(cur))
 			return git_fail(repo, "bad ref name '%s'", cur);
 		p = path_join(ref_base(repo, cur), cur);
-		s = read_trimmed(p, SMALL_FILE_MAX);
+		s = read_value(p, SMALL_FILE_MAX);
 		free(p);
 		if (!s) {
 			if (errno != ENOENT && errno != ENOTDIR && errno != EISDIR)

@@ -325,7 +325,7 @@ write_all(int fd, const void *p, size_t n)
 }
 
 char *
-read_trimmed(const char *path, size_t max)
+read_value(const char *path, size_t max)
 {
 	struct buf b = BUF_INIT;
 

@@ -72,7 +72,7 @@ int write_all(int fd, const void *p, size_t n);
  * as a string without its trailing white space; NULL with errno set
  * when read_file fails.
  */
-char *read_trimmed(const char *path, size_t max);
+char *read_value(const char *path, size_t max);
 
 /*
  * Strict decimal integers in [min, max]: optional sign (unsigned: none),

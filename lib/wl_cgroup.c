@@ -95,7 +95,7 @@ write_str(const char *dir, const char *file, const char *val)
 static char *
 read_str(const char *dir, const char *file)
 {
-	char *p = path_join(dir, file), *s = read_trimmed(p, 1 << 20);
+	char *p = path_join(dir, file), *s = read_value(p, 1 << 20);
 
 	free(p);
 	return s;

@@ -75,7 +75,7 @@ wl_cpuset_list(const cpu_set_t *set, int *cpus)
 static int
 read_trim(const char *path, char *dst, size_t size)
 {
-	char *s = read_trimmed(path, 65536);
+	char *s = read_value(path, 65536);
 
 	if (s == NULL)
 		return -1;

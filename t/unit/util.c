@@ -98,7 +98,7 @@ files(void)
 }
 
 static void
-trimmed(void)
+values(void)
 {
 	char path[] = "/tmp/ktstr-util-XXXXXX", *s;
 	static const char text[] = " 0-3,8\t\r\n\n";
@@ -107,14 +107,14 @@ trimmed(void)
 	if (!ok(fd >= 0 && write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1) &&
 	        close(fd) == 0, "a temporary file"))
 		return;
-	s = read_trimmed(path, 0);
-	is_str(s, " 0-3,8", "read_trimmed drops the trailing white space only");
+	s = read_value(path, 0);
+	is_str(s, " 0-3,8", "read_value drops the trailing white space only");
 	free(s);
 	errno = 0;
-	ok(read_trimmed(path, 4) == NULL && errno == EFBIG, "read_trimmed keeps read_file's bound");
+	ok(read_value(path, 4) == NULL && errno == EFBIG, "read_value keeps read_file's bound");
 	unlink(path);
 	errno = 0;
-	ok(read_trimmed(path, 0) == NULL && errno == ENOENT, "read_trimmed of a missing file is NULL, ENOENT");
+	ok(read_value(path, 0) == NULL && errno == ENOENT, "read_value of a missing file is NULL, ENOENT");
 }
 
 static void
@@ -153,7 +153,7 @@ main(void)
 	utf8();
 	distance();
 	files();
-	trimmed();
+	values();
 	writes();
 	return done_testing();
 }
