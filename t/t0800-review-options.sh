@@ -25,7 +25,8 @@ for p in $progs; do
 
 	test_expect_success "$p: the options of usage() are in the man page" '
 		$p --help >usage &&
-		grep -o -e "--[a-z][a-z-]*" -e "-[A-Za-z]\>" usage | sort -u >opts &&
+		{ grep -o -e "--[a-z][a-z-]*" usage; grep -o -e "\[-[A-Za-z] " usage | cut -c2-3; } |
+			sort -u >opts &&
 		test -s opts &&
 		while read -r opt; do
 			grep -e "^\.It Fl .*${opt#-}" -e "^\.Op Fl ${opt#-}" -e "^\.Fl ${opt#-}" \
