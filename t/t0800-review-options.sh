@@ -29,8 +29,9 @@ for p in $progs; do
 			sort -u >opts &&
 		test -s opts &&
 		while read -r opt; do
-			grep -e "^\.It Fl .*${opt#-}" -e "^\.Op Fl ${opt#-}" -e "^\.Fl ${opt#-}" \
-				"$TOP/man/$p.1" >/dev/null || { echo "not in $p.1: $opt"; exit 1; }
+			# an entry of the option list: .It Fl -x, .It Fl y , Fl \-x
+			grep -E -e "^\.It Fl .*${opt#-}( |,|\$)" "$TOP/man/$p.1" >/dev/null ||
+				{ echo "not in the options of $p.1: $opt"; exit 1; }
 		done <opts
 	'
 
