@@ -348,6 +348,7 @@ main(int argc, char *argv[])
 	int json = 0, do_diff = 0, c, status;
 
 	setprogname(argv[0]);
+	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: json = 1; break;

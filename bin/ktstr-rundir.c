@@ -273,6 +273,7 @@ main(int argc, char *argv[])
 	int c, nmodes = 0, status = EXIT_OK;
 
 	setprogname(argv[0]);
+	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
 	/* the short letters other than -C and -l exist only to name long options */
 	while ((c = getopt_long(argc, argv, "C:lh", longopts, NULL)) != -1) {
 		switch (c) {

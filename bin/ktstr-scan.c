@@ -139,6 +139,7 @@ main(int argc, char *argv[])
 	int c, want_newest = 0, explain = 0, json = 0;
 
 	setprogname(argv[0]);
+	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every program: -h and --help print the synopsis on standard output and
-# exit 0; a usage error prints it on standard error and exits 2; every
+# exit 0; a usage error prints it on standard error and exits 2, after a
+# message that starts with the program's name however it was run; every
 # option of the synopsis is in the man page, and every option of the man
 # page is one the program accepts.
 . "${0%/*}/lib.sh"
@@ -21,6 +22,11 @@ for p in $progs; do
 		test_must_fail $p --no-such-option >out 2>err &&
 		! test -s out &&
 		grep "^usage: $p " err >/dev/null
+	'
+
+	test_expect_success "$p: getopt's messages carry the program name, not the path" '
+		test_must_fail "$TOP/bin/$p" --no-such-option 2>err &&
+		head -n 1 err | grep "^$p: " >/dev/null
 	'
 
 	test_expect_success "$p: the options of usage() are in the man page" '
