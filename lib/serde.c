@@ -1,8 +1,12 @@
 /* serde: serde_json's wording for unexpected values (serde.h). */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "json.h"
 #include "serde.h"
+#include "util.h"
 
 int
 serde_is_int(const struct json_value *v)
@@ -17,7 +21,7 @@ serde_is_int(const struct json_value *v)
 void
 serde_unexpected(const struct json_value *v, char *dst, size_t size)
 {
-	char num[32];
+	struct buf num = BUF_INIT;
 	int n;
 
 	switch (v->type) {
@@ -31,8 +35,11 @@ serde_unexpected(const struct json_value *v, char *dst, size_t size)
 		if (serde_is_int(v)) {
 			snprintf(dst, size, "integer `%.*s`", (int)v->rawlen, v->raw);
 		} else {
-			json_format_double(v->u.num.d, num);
-			snprintf(dst, size, "floating point `%s`", num);
+			format_plain(&num, v->u.num.d);
+			if (isfinite(v->u.num.d) && strchr(num.s, '.') == NULL)
+				buf_puts(&num, ".0");
+			snprintf(dst, size, "floating point `%s`", num.s);
+			buf_free(&num);
 		}
 		break;
 	case JSON_STRING:
@@ -46,5 +53,55 @@ serde_unexpected(const struct json_value *v, char *dst, size_t size)
 	case JSON_OBJECT:
 		snprintf(dst, size, "map");
 		break;
+	}
+}
+
+void
+format_plain(struct buf *b, double d)
+{
+	char digits[40], mant[24];
+	char *e;
+	int prec, exp10, nd = 0, i;
+
+	if (isnan(d)) {
+		buf_puts(b, "NaN");
+		return;
+	}
+	if (isinf(d)) {
+		buf_puts(b, d < 0 ? "-inf" : "inf");
+		return;
+	}
+	if (signbit(d))
+		buf_putc(b, '-');
+	d = fabs(d);
+	if (d == 0) {
+		buf_putc(b, '0');
+		return;
+	}
+	/* Fewest significant digits that read back as the same double. */
+	for (prec = 0; prec < 17; prec++) {
+		snprintf(digits, sizeof digits, "%.*e", prec, d);
+		if (strtod(digits, NULL) == d)
+			break;
+	}
+	e = strchr(digits, 'e');
+	for (char *q = digits; q < e; q++)
+		if (*q != '.')
+			mant[nd++] = *q;
+	while (nd > 1 && mant[nd - 1] == '0')
+		nd--;
+	exp10 = atoi(e + 1);
+	if (exp10 < 0) {
+		buf_puts(b, "0.");
+		for (i = -1; i > exp10; i--)
+			buf_putc(b, '0');
+		buf_add(b, mant, (size_t)nd);
+		return;
+	}
+	for (i = 0; i <= exp10; i++)
+		buf_putc(b, i < nd ? mant[i] : '0');
+	if (nd > exp10 + 1) {
+		buf_putc(b, '.');
+		buf_add(b, mant + exp10 + 1, (size_t)(nd - exp10 - 1));
 	}
 }

@@ -9,6 +9,14 @@
 #include <stddef.h>
 
 #include "json.h"
+#include "util.h"
+
+/*
+ * Rust's Display of an f64: the shortest round-trip decimal without
+ * exponent and without a trailing ".0" (5, 0.25, -0.0000001,
+ * -1000000000000000000000, -inf, NaN).
+ */
+void format_plain(struct buf *b, double d);
 
 /*
  * Is this number an integer to serde_json?  It reads "-0", integers
@@ -19,7 +27,8 @@ int serde_is_int(const struct json_value *v);
 /*
  * serde's Unexpected rendering of v, the X of "invalid type: X,
  * expected Y": "null", "boolean `true`", "integer `5`", "floating point
- * `4.0`", "string \"s\"" (at most 64 bytes of the token, then ...),
+ * `4.0`" (format_plain with a ".0" when it has no point, as serde's
+ * WithDecimalPoint does), "string \"s\"" (at most 64 bytes of the token, then ...),
  * "sequence", "map".
  */
 void serde_unexpected(const struct json_value *v, char *dst, size_t size);

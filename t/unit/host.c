@@ -539,6 +539,8 @@ test_json_errors(void)
 		{"{\"numa_nodes\":1.5}", "invalid type: floating point `1.5`, expected u64 at `numa_nodes`"},
 		{"{\"numa_nodes\":1e2}", "invalid type: floating point `100.0`, expected u64 at `numa_nodes`"},
 		{"{\"numa_nodes\":-0}", "invalid type: floating point `-0.0`, expected u64 at `numa_nodes`"},
+		{"{\"numa_nodes\":1e20}",
+		 "invalid type: floating point `100000000000000000000.0`, expected u64 at `numa_nodes`"},
 		{"{\"hugepages_free\":18446744073709551616}", "invalid type: floating point"},
 		{"{\"cpu_model\":7}", "invalid type: integer `7`, expected a string at `cpu_model`"},
 		{"{\"arch\":\"\\ud800\"}", "lone surrogate"},
