@@ -280,7 +280,11 @@ open_tmp(const char *prefix, char **path)
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
 	*path = easprintf("%s/%s%ld", dir, prefix, (long)getpid());
-	fd = open(*path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/*
+	 * The name is workloads.md's and guessable, and scenarios often run
+	 * as root: never follow a link planted under it into someone's file.
+	 */
+	fd = open(*path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		free(*path);
 		*path = NULL;
