@@ -249,14 +249,6 @@ read_run_dir(const char *root, const char *run, struct side *s)
 }
 
 static int
-stdin_is_input(void)
-{
-	struct stat st;
-
-	return fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
-}
-
-static int
 show_run(const char *run, const char *dir)
 {
 	struct side s = {0};
@@ -265,7 +257,7 @@ show_run(const char *run, const char *dir)
 
 	if (dir) {
 		rc = read_run_dir(dir, run, &s);
-	} else if (stdin_is_input()) {
+	} else if (sidecar_stdin_is_input()) {
 		rc = read_path("-", run, &s);
 		if (rc == 0 && s.nlines == 0) {
 			warn("run '%s' not found in the input stream", run);

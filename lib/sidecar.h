@@ -173,6 +173,12 @@ int sidecar_read_fd(int fd, const char *name, unsigned flags, struct sidecar_set
  */
 int sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, unsigned flags,
                         struct sidecar_set *out, char **source);
+/*
+ * stats.md §1.1 case 2: standard input is an input when it is a pipe or
+ * a regular file, so a bare command in CI (stdin on a terminal, on
+ * /dev/null or closed) reads the runs root instead.
+ */
+int sidecar_stdin_is_input(void);
 
 /* Member accessors on a loaded sidecar: NULL when absent or null. */
 const struct json_value *sidecar_get(const struct sidecar *sc, const char *key);
