@@ -1,4 +1,4 @@
-/* serde: serde_json's wording for unexpected values (serde.h). */
+/* serde: Rust's f64 Display and serde_json's wording for unexpected values (serde.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

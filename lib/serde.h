@@ -1,7 +1,8 @@
 /*
- * serde: serde_json's wording for a value a strict reader did not
- * expect, so that the sidecar, host-context and policy readers all
- * reject the same bad value with the same message upstream would print.
+ * serde: numbers as Rust prints them, and serde_json's wording for a
+ * value a strict reader did not expect, so that the sidecar,
+ * host-context and metadata readers reject the same bad value with the
+ * message upstream would print.
  */
 #ifndef KTSTR_SERDE_H
 #define KTSTR_SERDE_H
@@ -26,10 +27,10 @@ int serde_is_int(const struct json_value *v);
 
 /*
  * serde's Unexpected rendering of v, the X of "invalid type: X,
- * expected Y": "null", "boolean `true`", "integer `5`", "floating point
- * `4.0`" (format_plain with a ".0" when it has no point, as serde's
- * WithDecimalPoint does), "string \"s\"" (at most 64 bytes of the token, then ...),
- * "sequence", "map".
+ * expected Y": "null", "boolean `true`", "integer `5`", "floating
+ * point `4.0`" (format_plain, then ".0" when it has no point, as
+ * serde's WithDecimalPoint does), "string \"s\"" (at most 64 bytes of
+ * the token, then ...), "sequence", "map".
  */
 void serde_unexpected(const struct json_value *v, char *dst, size_t size);
 
