@@ -180,19 +180,22 @@ format_percent(struct buf *b, double p)
 		buf_printf(b, "%+.2f%%", p);
 }
 
-/* The smallest 1, 2 or 5 times a power of ten that is >= x > 0. */
+/*
+ * The smallest round number >= x > 0: a step of the 1-1.2-1.5-2-...
+ * series times a power of ten, so the axis is never much longer than
+ * the longest bar.
+ */
 static double
 nice_ceil(double x)
 {
-	double e = pow(10, floor(log10(x))), m = x / e;
+	static const double step[] = {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
+	double e = pow(10, floor(log10(x)));
+	size_t i;
 
-	if (m <= 1)
-		return e;
-	if (m <= 2)
-		return 2 * e;
-	if (m <= 5)
-		return 5 * e;
-	return 10 * e;
+	for (i = 0; i < LEN(step) - 1; i++)
+		if (x <= step[i] * e)
+			break;
+	return step[i] * e;
 }
 
 /* The half-width of the axis in percent: every finite change and gate fits. */
@@ -208,7 +211,8 @@ axis_limit(const struct svg_chart *c)
 		if (isfinite(c->bar[i].gate) && fabs(c->bar[i].gate) > lim)
 			lim = fabs(c->bar[i].gate);
 	}
-	return lim > 0 ? nice_ceil(lim) : 1;
+	/* Headroom, so that the longest finite bar stops short of +-inf's. */
+	return lim > 0 ? nice_ceil(lim * 1.05) : 1;
 }
 
 /* Axis tick label: "+25%", "0", "-0.5%". */
@@ -432,6 +436,9 @@ svg_render(struct buf *b, const struct svg_chart *c)
 	y = l.top;
 	for (i = 0; i < c->n; i++) {
 		if (new_group(c, i)) {
+			/* The heading covers the axis lines, so it reads as a title. */
+			buf_printf(b, "<rect class=\"heading\" x=\"0\" y=\"%.1f\" width=\"%.0f\" height=\"%d\" fill=\"#ffffff\"/>\n",
+			           y + 2, l.width, HEAD - 2);
 			buf_printf(b, "<text class=\"group\" x=\"%d\" y=\"%.1f\" font-weight=\"bold\">",
 			           MARGIN, y + 16);
 			put_text(b, c->bar[i].group);
