@@ -321,7 +321,10 @@ compare(const char *dir, char **operands, size_t noperands, const char *substr,
 		if (side_check_unique(&side[i], (char)('A' + i), &msg) < 0)
 			die("%s", msg.s);
 	compare_sides(&side[0], &side[1], substr, policy, &res);
-	untested = stats_attach(&res, x->significance);
+	/* The runs behind each value matter only to what goes beyond upstream. */
+	untested = x->spread || x->significance > 0 || x->json || x->tsv || x->svg
+	                   ? stats_attach(&res, x->significance)
+	                   : 0;
 	if (untested)
 		warn("warning: --significance: %zu change(s) with fewer than %d runs on a side are "
 		     "judged by the gates alone",
