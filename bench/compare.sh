@@ -84,8 +84,9 @@ rss=$(
 			2>&1 >/dev/null | tail -1
 )
 
-echo "$ours $peer" | awk -v n="$n" -v b="$bytes" -v rss="$rss" -v found="$found" '{
-	printf "%d sidecars, %.1f MB\n", n, b / 1e6
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+echo "$ours $peer" | awk -v n="$n" -v b="$bytes" -v rss="$rss" -v found="$found" -v load="$load" '{
+	printf "%d sidecars, %.1f MB (load: %s)\n", n, b / 1e6, load
 	printf "ktstr-scan | ktstr-compare: %.3f s wall, %.3f s cpu (%d findings)\n", $1, $2, found
 	printf "jq -c . over the same files: %.3f s wall, %.3f s cpu\n", $3, $4
 	printf "ratio: ktstr-compare is %.1fx faster than jq (wall), %.1fx (cpu)\n", $3 / $1, $4 / $2

@@ -574,9 +574,8 @@ commit_part(struct buf *b, const char *v)
 	if (v == NULL)
 		return;
 	n = strlen(v);
-	if (has_suffix(v, "+mixed"))
-		n -= 6;
-	else if (has_suffix(v, "-dirty"))
+	/* One marker at most: "+mixed" already replaced a "-dirty". */
+	if (has_suffix(v, "+mixed") || has_suffix(v, "-dirty"))
 		n -= 6;
 	buf_add(b, v, n);
 }
@@ -625,7 +624,6 @@ identity(struct buf *b, const struct row *r)
 struct keymap {
 	size_t *slot; /* group index + 1; 0 = empty */
 	size_t cap;
-	const struct group *g;
 };
 
 static uint64_t
@@ -646,7 +644,6 @@ keymap_init(struct keymap *m, size_t n)
 	while (m->cap < 2 * n)
 		m->cap *= 2;
 	m->slot = ecalloc(m->cap, sizeof *m->slot);
-	m->g = NULL;
 }
 
 /* The slot for key: holding the first group with it, or empty. */
@@ -709,14 +706,14 @@ clean(const struct row *r)
 
 /* §5.8 commit aggregation: base+mixed when dirty and clean values meet. */
 static const char *
-mixed_commit(const struct group *g, size_t which, char **own)
+mixed_commit(const struct group *g, int kernel, char **own)
 {
 	const char *first = NULL, *v;
 	int dirty = 0, plain = 0;
 	size_t i;
 
 	for (i = 0; i < g->nmembers; i++) {
-		v = which ? g->members[i]->kernel_commit : g->members[i]->commit;
+		v = kernel ? g->members[i]->kernel_commit : g->members[i]->commit;
 		if (v == NULL)
 			continue;
 		if (first == NULL)
@@ -726,7 +723,7 @@ mixed_commit(const struct group *g, size_t which, char **own)
 		else
 			plain = 1;
 	}
-	v = which ? g->members[0]->kernel_commit : g->members[0]->commit;
+	v = kernel ? g->members[0]->kernel_commit : g->members[0]->commit;
 	if (!(dirty && plain))
 		return v;
 	*own = has_suffix(first, "-dirty") ? easprintf("%.*s+mixed", (int)(strlen(first) - 6), first)

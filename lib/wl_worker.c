@@ -335,299 +335,378 @@ run_sequence(struct ws *s)
 	free(path);
 }
 
-/* One loop per type; each returns when wl_stop is set (or the type cannot go on). */
-static void
-run_loop(struct ws *s)
-{
-	const struct wl_worker_ctx *c = s->c;
-	const struct wl_work *w = c->work;
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	uint64_t *mat = NULL;
-	size_t matn = 0;
-	char *path = NULL;
-	int fd = -1, nice_min = 0;
-	cpu_set_t allowed;
-	int allowed_cpus[CPU_SETSIZE];
-	size_t nallowed = 0;
-	static const int policies[] = {SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO, SCHED_RR};
-	size_t npolicies = 3;
-	volatile uint32_t *word = c->shared;
-	_Atomic uint64_t *gen = c->shared;
-	volatile uint64_t *wake_ns = (volatile uint64_t *)c->shared + 1;
-	uint8_t *region = NULL;
-	size_t region_len = 0;
-	uint64_t prng = 0;
+/* Per-type state that lives across iterations. */
+struct loop {
+	unsigned char *buf;        /* CachePressure, CacheYield, CachePipe */
+	size_t len;
+	uint64_t *mat;             /* FanOutCompute: A, B, C of matn x matn */
+	size_t matn;
+	char *path;                /* IoSync */
+	int fd;
+	int nice_min;              /* NiceSweep: -20 with CAP_SYS_NICE, else 0 */
+	int allowed[CPU_SETSIZE];  /* AffinityChurn */
+	size_t nallowed;
+	size_t npolicies;          /* PolicyChurn: 3, or 5 when RT is allowed */
+	uint8_t *region;           /* PageFaultChurn */
+	size_t region_len;
+	uint64_t prng;
+};
 
+static const int churn_policies[] = {SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO, SCHED_RR};
+
+/* What a type needs before its first iteration; -1 when it cannot run at all. */
+static int
+loop_setup(const struct wl_work *w, struct loop *l)
+{
+	cpu_set_t allowed;
+
+	memset(l, 0, sizeof *l);
+	l->fd = -1;
+	l->npolicies = 3;
 	switch (w->type) {
-	case WL_SEQUENCE:
-		run_sequence(s);
-		return;
 	case WL_IO_SYNC:
-		if ((fd = open_tmp("ktstr_io_", &path)) < 0)
-			return;
-		break;
+		return (l->fd = open_tmp("ktstr_io_", &l->path)) < 0 ? -1 : 0;
 	case WL_CACHE_PRESSURE:
 	case WL_CACHE_YIELD:
 	case WL_CACHE_PIPE:
 		if (w->size_kb > SIZE_MAX / 1024)
-			return;
-		len = (size_t)w->size_kb * 1024;
-		if (len == 0 || (w->type != WL_CACHE_PIPE && w->stride == 0))
-			return;
-		buf = ecalloc(len, 1);
-		break;
+			return -1;
+		l->len = (size_t)w->size_kb * 1024;
+		if (l->len == 0 || (w->type != WL_CACHE_PIPE && w->stride == 0))
+			return -1;
+		l->buf = ecalloc(l->len, 1);
+		return 0;
 	case WL_FAN_OUT_COMPUTE:
 		if (w->operations > 0 && w->cache_footprint_kb > 0) {
-			matn = (size_t)sqrt((double)(w->cache_footprint_kb * 1024 / 3 / 8));
-			if (matn > 0)
-				mat = ecalloc(3 * matn * matn, sizeof *mat);
+			l->matn = (size_t)sqrt((double)(w->cache_footprint_kb * 1024 / 3 / 8));
+			if (l->matn > 0)
+				l->mat = ecalloc(3 * l->matn * l->matn, sizeof *l->mat);
 		}
-		break;
+		return 0;
 	case WL_NICE_SWEEP:
 		if (setpriority(PRIO_PROCESS, 0, -20) == 0) {
-			nice_min = -20;
+			l->nice_min = -20;
 			setpriority(PRIO_PROCESS, 0, 0);
 		}
-		break;
+		return 0;
 	case WL_AFFINITY_CHURN:
 		if (sched_getaffinity(0, sizeof allowed, &allowed) == 0)
-			nallowed = wl_cpuset_list(&allowed, allowed_cpus);
-		break;
+			l->nallowed = wl_cpuset_list(&allowed, l->allowed);
+		return 0;
 	case WL_POLICY_CHURN: {
 		struct sched_param sp = {.sched_priority = 1};
 		if (sched_setscheduler(0, SCHED_FIFO, &sp) == 0) {
-			npolicies = 5;
+			l->npolicies = 5;
 			sp.sched_priority = 0;
 			sched_setscheduler(0, SCHED_OTHER, &sp);
 		}
-		break;
+		return 0;
+	}
+	case WL_PAGE_FAULT_CHURN: {
+		void *p;
+		if (w->region_kb > SIZE_MAX / 1024 || w->region_kb == 0)
+			return -1;
+		l->region_len = (size_t)w->region_kb * 1024;
+		p = mmap(NULL, l->region_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		         0);
+		if (p == MAP_FAILED)
+			return -1;
+		l->region = p;
+		madvise(l->region, l->region_len, MADV_NOHUGEPAGE);
+		l->prng = (uint64_t)getpid() | 1;
+		return 0;
 	}
 	default:
-		break;
+		return 0;
 	}
+}
 
-	while (!wl_stop) {
-		switch (w->type) {
-		case WL_CPU_SPIN:
-			spin_burst(s, 1024);
-			break;
-		case WL_YIELD_HEAVY:
-			s->work_units++;
-			sched_yield();
-			break;
-		case WL_MIXED:
-			spin_burst(s, 1024);
-			sched_yield();
-			break;
-		case WL_IO_SYNC:
-			io_round(s, fd);
-			reset_gap(s);
-			break;
-		case WL_BURSTY: {
-			uint64_t t0 = wl_now_ns(), burst = w->burst_ms * 1000000;
-			do
-				spin_burst(s, 1024);
-			while (!wl_stop && wl_now_ns() - t0 < burst);
-			if (!wl_stop) {
-				t0 = wl_now_ns();
-				wl_sleep_ns(w->sleep_ms * 1000000);
-				record(s, wl_now_ns() - t0);
-			}
-			break;
-		}
-		case WL_PIPE_IO:
-			spin_burst(s, w->burst_iters);
-			pipe_exchange(s);
-			break;
-		case WL_FUTEX_PING_PONG: {
-			uint32_t mine = c->first_in_group ? 0 : 1, theirs = 1 - mine;
-			uint64_t t0;
-			spin_burst(s, w->spin_iters);
-			atomic_store((_Atomic uint32_t *)(void *)word, theirs);
-			futex_wake((void *)word, 1);
-			t0 = wl_now_ns();
-			while (!wl_stop) {
-				if (atomic_load((_Atomic uint32_t *)(void *)word) == mine) {
-					record(s, wl_now_ns() - t0);
-					break;
-				}
-				futex_wait((void *)word, theirs);
-			}
-			reset_gap(s);
-			break;
-		}
-		case WL_CACHE_PRESSURE:
-			rmw(s, buf, len, w->stride, 1024);
-			break;
-		case WL_CACHE_YIELD:
-			rmw(s, buf, len, w->stride, 1024);
-			record(s, timed_yield());
-			break;
-		case WL_CACHE_PIPE:
-			rmw(s, buf, len, 64, w->burst_iters);
-			pipe_exchange(s);
-			break;
-		case WL_FUTEX_FAN_OUT:
-			spin_burst(s, w->spin_iters);
-			if (c->is_messenger) {
-				_Atomic uint32_t *a = (_Atomic uint32_t *)(void *)word;
-				atomic_store(a, atomic_load(a) + 1);
-				futex_wake((void *)word, w->fan_out);
-				spin_burst(s, 256);
-			} else {
-				uint32_t expected = atomic_load((_Atomic uint32_t *)(void *)word);
-				uint64_t t0 = wl_now_ns();
-				while (!wl_stop) {
-					if (atomic_load((_Atomic uint32_t *)(void *)word) != expected) {
-						record(s, wl_now_ns() - t0);
-						break;
-					}
-					futex_wait((void *)word, expected);
-				}
-				reset_gap(s);
-			}
-			break;
-		case WL_FORK_EXIT: {
-			pid_t pid = fork();
-			if (pid == 0)
-				_exit(0);
-			if (pid > 0) {
-				uint64_t t0 = wl_now_ns();
-				while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-					;
-				record(s, wl_now_ns() - t0);
-			}
-			s->work_units++;
-			break;
-		}
-		case WL_NICE_SWEEP:
-			spin_burst(s, 512);
-			setpriority(PRIO_PROCESS, 0,
-			            nice_min + (int)(s->iterations % (uint64_t)(20 - nice_min)));
-			record(s, timed_yield());
-			break;
-		case WL_AFFINITY_CHURN:
-			spin_burst(s, w->spin_iters);
-			if (nallowed > 0) {
-				cpu_set_t one;
-				CPU_ZERO(&one);
-				CPU_SET(allowed_cpus[rng_next(&s->rng) % nallowed], &one);
-				sched_setaffinity(0, sizeof one, &one);
-			}
-			record(s, timed_yield());
-			break;
-		case WL_POLICY_CHURN: {
-			int pol = policies[s->iterations % npolicies];
-			struct sched_param sp = {
-				.sched_priority = pol == SCHED_FIFO || pol == SCHED_RR ? 1 : 0};
-			spin_burst(s, w->spin_iters);
-			sched_setscheduler(0, pol, &sp);
-			record(s, timed_yield());
-			break;
-		}
-		case WL_FAN_OUT_COMPUTE:
-			if (c->is_messenger) {
-				uint64_t now = wl_now_ns();
-				*wake_ns = now;
-				atomic_fetch_add_explicit(gen, 1, memory_order_release);
-				futex_wake((void *)gen, w->fan_out);
-				spin_burst(s, 256);
-			} else {
-				uint64_t expected = atomic_load_explicit(gen, memory_order_acquire);
-				while (!wl_stop) {
-					uint64_t g = atomic_load_explicit(gen, memory_order_acquire);
-					if (g != expected) {
-						uint64_t now = wl_now_ns(), then = *wake_ns;
-						record(s, now > then ? now - then : 0);
-						break;
-					}
-					futex_wait((void *)gen, (uint32_t)expected);
-				}
-				if (w->sleep_usec > 0)
-					wl_sleep_ns(w->sleep_usec * 1000);
-				for (uint64_t i = 0; i < w->operations && mat; i++) {
-					matmul(s, mat, matn);
-					s->work_units++;
-				}
-				reset_gap(s);
-			}
-			break;
-		case WL_PAGE_FAULT_CHURN: {
-			size_t pages;
-			if (region == NULL) {
-				void *p;
-				if (w->region_kb > SIZE_MAX / 1024 || w->region_kb == 0)
-					goto out;
-				region_len = (size_t)w->region_kb * 1024;
-				p = mmap(NULL, region_len, PROT_READ | PROT_WRITE,
-				         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-				if (p == MAP_FAILED)
-					goto out;
-				region = p;
-				madvise(region, region_len, MADV_NOHUGEPAGE);
-				prng = (uint64_t)getpid() | 1;
-			}
-			pages = region_len / 4096 ? region_len / 4096 : 1;
-			for (uint64_t i = 0; i < w->touches_per_cycle; i++) {
-				prng ^= prng << 13;
-				prng ^= prng >> 7;
-				prng ^= prng << 17;
-				((volatile uint8_t *)region)[(prng % pages) * 4096 % region_len] = 1;
-				s->work_units++;
-			}
-			madvise(region, region_len, MADV_DONTNEED);
-			spin_burst(s, w->spin_iters);
-			break;
-		}
-		case WL_MUTEX_CONTENTION: {
-			_Atomic uint32_t *a = (_Atomic uint32_t *)(void *)word;
-			int locked = 0;
-			spin_burst(s, w->work_iters);
-			while (!wl_stop) {
-				uint32_t zero = 0;
-				uint64_t t0;
-				if (atomic_compare_exchange_strong_explicit(
-					    a, &zero, 1, memory_order_acquire, memory_order_relaxed)) {
-					locked = 1;
-					break;
-				}
-				t0 = wl_now_ns();
-				futex_wait((void *)word, 1);
-				record(s, wl_now_ns() - t0);
-			}
-			if (!locked)
-				goto out;
-			spin_burst(s, w->hold_iters);
-			atomic_store_explicit(a, 0, memory_order_release);
-			futex_wake((void *)word, 1);
-			reset_gap(s);
-			break;
-		}
-		case WL_CUSTOM:
-		case WL_SEQUENCE:
-		case WL_NTYPES:
-			goto out;
-		}
-		s->iterations++;
-		tail(s);
-	}
-out:
+static void
+loop_cleanup(const struct wl_work *w, struct loop *l)
+{
 	if (w->type == WL_NICE_SWEEP)
 		setpriority(PRIO_PROCESS, 0, 0);
 	if (w->type == WL_POLICY_CHURN) {
 		struct sched_param sp = {.sched_priority = 0};
 		sched_setscheduler(0, SCHED_OTHER, &sp);
 	}
-	if (fd >= 0) {
-		close(fd);
-		unlink(path);
+	if (l->fd >= 0) {
+		close(l->fd);
+		unlink(l->path);
 	}
-	free(path);
-	free(buf);
-	free(mat);
-	if (region)
-		munmap(region, region_len);
+	free(l->path);
+	free(l->buf);
+	free(l->mat);
+	if (l->region)
+		munmap(l->region, l->region_len);
+}
+
+static _Atomic uint32_t *
+word_of(const struct ws *s)
+{
+	return s->c->shared;
+}
+
+static void
+futex_ping_pong(struct ws *s)
+{
+	_Atomic uint32_t *word = word_of(s);
+	uint32_t mine = s->c->first_in_group ? 0 : 1, theirs = 1 - mine;
+	uint64_t t0;
+
+	spin_burst(s, s->c->work->spin_iters);
+	atomic_store(word, theirs);
+	futex_wake((void *)word, 1);
+	t0 = wl_now_ns();
+	while (!wl_stop) {
+		if (atomic_load(word) == mine) {
+			record(s, wl_now_ns() - t0);
+			break;
+		}
+		futex_wait((void *)word, theirs);
+	}
+	reset_gap(s);
+}
+
+static void
+futex_fan_out(struct ws *s)
+{
+	_Atomic uint32_t *word = word_of(s);
+	uint32_t expected;
+	uint64_t t0;
+
+	spin_burst(s, s->c->work->spin_iters);
+	if (s->c->is_messenger) {
+		atomic_store(word, atomic_load(word) + 1);
+		futex_wake((void *)word, s->c->work->fan_out);
+		spin_burst(s, 256);
+		return;
+	}
+	expected = atomic_load(word);
+	t0 = wl_now_ns();
+	while (!wl_stop) {
+		if (atomic_load(word) != expected) {
+			record(s, wl_now_ns() - t0);
+			break;
+		}
+		futex_wait((void *)word, expected);
+	}
+	reset_gap(s);
+}
+
+/*
+ * The 16-byte region: u64 generation at 0 (the futex word is its low
+ * half, little-endian), u64 wake stamp at 8.
+ */
+static void
+fan_out_compute(struct ws *s, struct loop *l)
+{
+	const struct wl_work *w = s->c->work;
+	_Atomic uint64_t *gen = s->c->shared;
+	volatile uint64_t *wake_ns = (volatile uint64_t *)s->c->shared + 1;
+	uint64_t expected;
+
+	if (s->c->is_messenger) {
+		*wake_ns = wl_now_ns();
+		atomic_fetch_add_explicit(gen, 1, memory_order_release);
+		futex_wake((void *)gen, w->fan_out);
+		spin_burst(s, 256);
+		return;
+	}
+	expected = atomic_load_explicit(gen, memory_order_acquire);
+	while (!wl_stop) {
+		if (atomic_load_explicit(gen, memory_order_acquire) != expected) {
+			uint64_t now = wl_now_ns(), then = *wake_ns;
+			record(s, now > then ? now - then : 0);
+			break;
+		}
+		futex_wait((void *)gen, (uint32_t)expected);
+	}
+	if (w->sleep_usec > 0)
+		wl_sleep_ns(w->sleep_usec * 1000);
+	for (uint64_t i = 0; i < w->operations && l->mat; i++) {
+		matmul(s, l->mat, l->matn);
+		s->work_units++;
+	}
+	reset_gap(s);
+}
+
+static void
+page_fault_churn(struct ws *s, struct loop *l)
+{
+	const struct wl_work *w = s->c->work;
+	size_t pages = l->region_len / 4096 ? l->region_len / 4096 : 1;
+
+	for (uint64_t i = 0; i < w->touches_per_cycle; i++) {
+		l->prng ^= l->prng << 13;
+		l->prng ^= l->prng >> 7;
+		l->prng ^= l->prng << 17;
+		((volatile uint8_t *)l->region)[(l->prng % pages) * 4096 % l->region_len] = 1;
+		s->work_units++;
+	}
+	madvise(l->region, l->region_len, MADV_DONTNEED);
+	spin_burst(s, w->spin_iters);
+}
+
+/* One lock cycle; -1 when stopped before the lock was taken. */
+static int
+mutex_contention(struct ws *s)
+{
+	const struct wl_work *w = s->c->work;
+	_Atomic uint32_t *word = word_of(s);
+
+	spin_burst(s, w->work_iters);
+	for (;;) {
+		uint32_t zero = 0;
+		uint64_t t0;
+		if (wl_stop)
+			return -1;
+		if (atomic_compare_exchange_strong_explicit(word, &zero, 1, memory_order_acquire,
+		                                            memory_order_relaxed))
+			break;
+		t0 = wl_now_ns();
+		futex_wait((void *)word, 1);
+		record(s, wl_now_ns() - t0);
+	}
+	spin_burst(s, w->hold_iters);
+	atomic_store_explicit(word, 0, memory_order_release);
+	futex_wake((void *)word, 1);
+	reset_gap(s);
+	return 0;
+}
+
+static void
+fork_exit(struct ws *s)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0) {
+		uint64_t t0 = wl_now_ns();
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		record(s, wl_now_ns() - t0);
+	}
+	s->work_units++;
+}
+
+/* §2.2: one outer iteration; -1 ends the loop without counting it. */
+static int
+iterate(struct ws *s, struct loop *l)
+{
+	const struct wl_work *w = s->c->work;
+
+	switch (w->type) {
+	case WL_CPU_SPIN:
+		spin_burst(s, 1024);
+		break;
+	case WL_YIELD_HEAVY:
+		s->work_units++;
+		sched_yield();
+		break;
+	case WL_MIXED:
+		spin_burst(s, 1024);
+		sched_yield();
+		break;
+	case WL_IO_SYNC:
+		io_round(s, l->fd);
+		reset_gap(s);
+		break;
+	case WL_BURSTY: {
+		uint64_t t0 = wl_now_ns(), burst = w->burst_ms * 1000000;
+		do
+			spin_burst(s, 1024);
+		while (!wl_stop && wl_now_ns() - t0 < burst);
+		if (!wl_stop) {
+			t0 = wl_now_ns();
+			wl_sleep_ns(w->sleep_ms * 1000000);
+			record(s, wl_now_ns() - t0);
+		}
+		break;
+	}
+	case WL_PIPE_IO:
+		spin_burst(s, w->burst_iters);
+		pipe_exchange(s);
+		break;
+	case WL_FUTEX_PING_PONG:
+		futex_ping_pong(s);
+		break;
+	case WL_CACHE_PRESSURE:
+		rmw(s, l->buf, l->len, w->stride, 1024);
+		break;
+	case WL_CACHE_YIELD:
+		rmw(s, l->buf, l->len, w->stride, 1024);
+		record(s, timed_yield());
+		break;
+	case WL_CACHE_PIPE:
+		rmw(s, l->buf, l->len, 64, w->burst_iters);
+		pipe_exchange(s);
+		break;
+	case WL_FUTEX_FAN_OUT:
+		futex_fan_out(s);
+		break;
+	case WL_FORK_EXIT:
+		fork_exit(s);
+		break;
+	case WL_NICE_SWEEP:
+		spin_burst(s, 512);
+		setpriority(PRIO_PROCESS, 0,
+		            l->nice_min + (int)(s->iterations % (uint64_t)(20 - l->nice_min)));
+		record(s, timed_yield());
+		break;
+	case WL_AFFINITY_CHURN:
+		spin_burst(s, w->spin_iters);
+		if (l->nallowed > 0) {
+			cpu_set_t one;
+			CPU_ZERO(&one);
+			CPU_SET(l->allowed[rng_next(&s->rng) % l->nallowed], &one);
+			sched_setaffinity(0, sizeof one, &one);
+		}
+		record(s, timed_yield());
+		break;
+	case WL_POLICY_CHURN: {
+		int pol = churn_policies[s->iterations % l->npolicies];
+		struct sched_param sp = {.sched_priority = pol == SCHED_FIFO || pol == SCHED_RR};
+		spin_burst(s, w->spin_iters);
+		sched_setscheduler(0, pol, &sp);
+		record(s, timed_yield());
+		break;
+	}
+	case WL_FAN_OUT_COMPUTE:
+		fan_out_compute(s, l);
+		break;
+	case WL_PAGE_FAULT_CHURN:
+		page_fault_churn(s, l);
+		break;
+	case WL_MUTEX_CONTENTION:
+		return mutex_contention(s);
+	case WL_SEQUENCE:
+	case WL_CUSTOM:
+	case WL_NTYPES:
+		return -1;
+	}
+	return 0;
+}
+
+/* The outer loop of §2.2 with the common tail of §2.3, until wl_stop. */
+static void
+run_loop(struct ws *s)
+{
+	const struct wl_work *w = s->c->work;
+	struct loop l;
+
+	if (w->type == WL_SEQUENCE) {
+		run_sequence(s);
+		return;
+	}
+	if (loop_setup(w, &l) == 0) {
+		while (!wl_stop && iterate(s, &l) == 0) {
+			s->iterations++;
+			tail(s);
+		}
+	}
+	loop_cleanup(w, &l);
 }
 
 /* /proc/self/schedstat: on-CPU ns, run delay ns, pcount. */

@@ -21,8 +21,10 @@
  * ktstr-test --scenario, in outline:
  *
  *	wl_opts_init(&o);
- *	o.scenario = NAME; o.progress = wl_progress_tty (unless --quiet);
- *	wl_opt_set(&o, "duration", optarg, err, sizeof err) ... (-1: usage, exit 2)
+ *	o.progress = wl_progress_tty (unless --quiet);
+ *	wl_opt_set(&o, "scenario", NAME, err, sizeof err), then "duration",
+ *	    "work-type", ... as given (-1: usage error with a suggestion, exit 2)
+ *	o.isolation = 1 (--isolation); o.monitor = 1 (--monitor); o.quiet (--quiet)
  *	switch (scenario_run(&o, &res, err, sizeof err)) {
  *	case -1: error, exit 2;
  *	case -2: interrupted: no sidecar, exit 128 + res.signal;

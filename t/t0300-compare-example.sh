@@ -145,4 +145,24 @@ test_expect_success 'Example 7: stall_count 0 -> 1 is a regression from a zero b
 	test_cmp expect7 actual
 '
 
+test_expect_success 'host section: identical, delta, one side only' '
+	mkdir h &&
+	sidecar h/a.ktstr.json spread=1.0 host="{\"arch\":\"x86_64\",\"online_cpus\":8}" &&
+	sidecar h/b.ktstr.json spread=1.0 kernel=\"6.15.0\" host="{\"arch\":\"x86_64\",\"online_cpus\":8}" &&
+	sidecar h/c.ktstr.json spread=1.0 kernel=\"6.15.0\" host="{\"arch\":\"x86_64\",\"online_cpus\":4}" &&
+	sidecar h/d.ktstr.json spread=1.0 kernel=\"6.15.0\" &&
+	ktstr-compare --a-kernel 6.14 --b-kernel 6.15 h/a.ktstr.json h/b.ktstr.json >out &&
+	tail -2 out >actual &&
+	printf "\nhost: identical between '\''6.14'\'' and '\''6.15'\'' (arch: x86_64)\n" >expect &&
+	test_cmp expect actual &&
+	ktstr-compare --a-kernel 6.14 --b-kernel 6.15 h/a.ktstr.json h/d.ktstr.json h/c.ktstr.json >out &&
+	tail -3 out >actual &&
+	printf "\nhost delta ('\''6.14'\'' \342\206\222 '\''6.15'\''):\n  online_cpus: 8 \342\206\222 4\n" >expect &&
+	test_cmp expect actual &&
+	ktstr-compare --a-kernel 6.14 --b-kernel 6.15 h/a.ktstr.json h/d.ktstr.json >out &&
+	tail -2 out >actual &&
+	printf "\nhost: captured in '\''6.14'\'' only, delta unavailable\n" >expect &&
+	test_cmp expect actual
+'
+
 test_done
