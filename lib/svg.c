@@ -8,8 +8,8 @@
  *	      metric     [   band  ####|####  ]  |    +81.82%  11.00 → 20.00
  *
  * All text is monospace, so widths can be computed here from the
- * number of characters and nothing overflows the canvas whatever the
- * renderer's font.  The axis is symmetric around zero and scaled to the
+ * number of characters (every common monospace face advances about
+ * 0.6 em) and nothing overflows the canvas.  The axis is symmetric around zero and scaled to the
  * largest finite change or gate; a change from a zero baseline (+-inf)
  * runs to the end of the axis and says "+inf%".
  */
@@ -234,6 +234,7 @@ struct layout {
 	double lim;
 	double width, height;
 	double top;      /* first row */
+	double bottom;   /* below the last row */
 };
 
 static double
@@ -309,7 +310,8 @@ plan(struct layout *l, const struct svg_chart *c)
 	if (MARGIN + legend_w + MARGIN > l->width)
 		l->width = MARGIN + legend_w + MARGIN;
 	l->width = ceil(l->width);
-	l->height = l->top + y + 36;
+	l->bottom = l->top + y;
+	l->height = l->bottom + 36;
 }
 
 static void
@@ -336,7 +338,7 @@ legend(struct buf *b)
 }
 
 static void
-axis(struct buf *b, const struct layout *l, double bottom)
+axis(struct buf *b, const struct layout *l)
 {
 	static const double frac[] = {-1, -0.5, 0, 0.5, 1};
 	struct buf t = BUF_INIT;
@@ -349,7 +351,7 @@ axis(struct buf *b, const struct layout *l, double bottom)
 		buf_reset(&t);
 		format_tick(&t, v);
 		buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
-		           x, l->top - 4, x, bottom, v == 0 ? AXIS_STROKE : GRID_STROKE);
+		           x, l->top - 4, x, l->bottom, v == 0 ? AXIS_STROKE : GRID_STROKE);
 		buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
 		           x, l->top - 8, t.s);
 	}
@@ -419,19 +421,13 @@ svg_render(struct buf *b, const struct svg_chart *c)
 	buf_puts(b, "<title>");
 	put_text(b, c->title);
 	buf_puts(b, "</title>\n");
-	buf_printf(b, "<rect class=\"background\" width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
+	buf_puts(b, "<rect class=\"background\" width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
 	buf_printf(b, "<text class=\"title\" x=\"%d\" y=\"%d\" font-size=\"%d\" font-weight=\"bold\">",
 	           MARGIN, MARGIN + 12, TITLE_FONT);
 	put_text(b, c->title);
 	buf_puts(b, "</text>\n");
 	legend(b);
-
-	y = l.top;
-	for (i = 0; i < c->n; i++)
-		y += (new_group(c, i) ? HEAD : 0) + ROW;
-	if (c->n == 0)
-		y += ROW;
-	axis(b, &l, y);
+	axis(b, &l);
 
 	y = l.top;
 	for (i = 0; i < c->n; i++) {
