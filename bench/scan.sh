@@ -54,7 +54,7 @@ best() {
 		t0=$(date +%s%N)
 		c=$(sh -c "$1 >/dev/null 2>&1; times" | awk 'NR == 2 {
 			split($1, u, /[ms]/); split($2, s, /[ms]/)
-			printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1e9 }')
+			printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1e9 }')
 		t1=$(date +%s%N)
 		w=$((t1 - t0))
 		if [ -z "$bw" ] || [ "$w" -lt "$bw" ]; then bw=$w; fi

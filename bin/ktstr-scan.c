@@ -18,14 +18,15 @@ struct scan {
 	int status;     /* EXIT_ERROR once a fatal problem was reported */
 };
 
-static void
-usage(void)
+/* --help asks for the synopsis on stdout; a usage error gets it on stderr. */
+static _Noreturn void
+usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status == EXIT_OK ? stdout : stderr,
 	        "usage: %s [--dir ROOT] [--run NAME]... [--newest] [PATH...]\n"
 	        "       %s --explain [--json] [--dir ROOT] (--run NAME... | --newest)\n",
 	        progname, progname);
-	exit(EXIT_ERROR);
+	exit(stdout_status(status));
 }
 
 /* One stream line: the reserved members, then the file's own, as written. */
@@ -143,7 +144,7 @@ main(int argc, char *argv[])
 		case 'd':
 			if (dir != NULL) {
 				warn("--dir given twice");
-				usage();
+				usage(EXIT_ERROR);
 			}
 			dir = optarg;
 			break;
@@ -160,23 +161,25 @@ main(int argc, char *argv[])
 		case 'j':
 			json = 1;
 			break;
+		case 'h':
+			usage(EXIT_OK);
 		default:
-			usage();
+			usage(EXIT_ERROR);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 0 && (dir || nruns || want_newest)) {
 		warn("PATH operands cannot be combined with --dir, --run or --newest");
-		usage();
+		usage(EXIT_ERROR);
 	}
 	if (json && !explain) {
 		warn("--json needs --explain");
-		usage();
+		usage(EXIT_ERROR);
 	}
 	if (explain && (argc > 0 || (nruns == 0 && !want_newest))) {
 		warn("--explain needs --run NAME or --newest, and no PATH");
-		usage();
+		usage(EXIT_ERROR);
 	}
 
 	root = dir ? estrdup(dir) : runs_root();

@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,13 +69,6 @@ sidecar_parse(struct json_doc *doc, const char *text, size_t len, char *err, siz
 	doc->chunks = NULL;
 	if (json_parse(doc, text, len, 0, &je) < 0) {
 		json_error_string(&je, err, errlen);
-		json_doc_free(doc);
-		return -1;
-	}
-	if (doc->root->type != JSON_OBJECT) {
-		/* Upstream's serde would take a positional array; we do not (§3). */
-		snprintf(err, errlen, "invalid type: %s, expected struct SidecarResult",
-		         doc->root->type == JSON_ARRAY ? "sequence" : json_type_name(doc->root->type));
 		json_doc_free(doc);
 		return -1;
 	}
@@ -240,16 +232,10 @@ slurp_at(int dfd, const char *name, char **text, size_t *len)
 	return rc;
 }
 
-/* The first member named key, whatever its value. */
-static const struct json_value *
-reserved(const struct json_value *root, const char *key)
-{
-	return json_get(root, key);
-}
-
 /*
- * A valid document becomes a sidecar; text moves into it.  The stream's
- * reserved members, when present, say where it came from.
+ * A valid document becomes a sidecar; text moves into it.  The first of
+ * each of the stream's reserved members, when present, says where it
+ * came from.
  */
 static struct sidecar *
 new_sidecar(const char *path, const char *run, int archive, char *text, size_t len,
@@ -264,11 +250,11 @@ new_sidecar(const char *path, const char *run, int archive, char *text, size_t l
 	sc->line = line;
 	sc->archive = archive;
 	if (honour_reserved) {
-		if ((v = reserved(doc->root, "_path")) && v->type == JSON_STRING)
+		if ((v = json_get(doc->root, "_path")) && v->type == JSON_STRING)
 			path = v->u.str.s;
-		if ((v = reserved(doc->root, "_run")) && v->type == JSON_STRING)
+		if ((v = json_get(doc->root, "_run")) && v->type == JSON_STRING)
 			run = v->u.str.s;
-		if ((v = reserved(doc->root, "_archive")))
+		if ((v = json_get(doc->root, "_archive")))
 			sc->archive = archive || (v->type == JSON_BOOL && v->u.boolean);
 	}
 	sc->path = estrdup(path);
@@ -411,16 +397,16 @@ sidecar_walk_run(const char *dir, const char *run, int archive, unsigned flags,
 	if ((n = list_dir(dir, &top, &d)) < 0)
 		return -1;
 	for (long i = 0; i < n; i++) {
-		char *path = path_join(dir, top[i].name);
+		char *path;
 
 		if (is_dir(dirfd(d), top[i].name, top[i].type)) {
 			subdirs = ereallocarray(subdirs, nsub + 1, sizeof *subdirs);
-			subdirs[nsub++] = path;
-			continue;
-		}
-		if (sidecar_is_candidate(top[i].name))
+			subdirs[nsub++] = path_join(dir, top[i].name);
+		} else if (sidecar_is_candidate(top[i].name)) {
+			path = path_join(dir, top[i].name);
 			load_at(dirfd(d), top[i].name, path, run, archive, flags, out);
-		free(path);
+			free(path);
+		}
 	}
 	closedir(d);
 	free_entries(top, n);
@@ -429,9 +415,11 @@ sidecar_walk_run(const char *dir, const char *run, int archive, unsigned flags,
 		 * sidecar is a candidate that fails to read. */
 		if ((m = list_dir(subdirs[i], &sub, &sd)) >= 0) {
 			for (long j = 0; j < m; j++) {
+				char *path;
+
 				if (!sidecar_is_candidate(sub[j].name))
 					continue;
-				char *path = path_join(subdirs[i], sub[j].name);
+				path = path_join(subdirs[i], sub[j].name);
 				load_at(dirfd(sd), sub[j].name, path, run, archive, flags, out);
 				free(path);
 			}
@@ -449,9 +437,8 @@ sidecar_walk_pool(const char *root, int archive, unsigned flags, struct sidecar_
 {
 	struct entry *v;
 	size_t before = out->walked;
-	long n;
-
 	DIR *d;
+	long n;
 
 	if ((n = list_dir(root, &v, &d)) < 0)
 		return -1;
@@ -474,9 +461,8 @@ sidecar_list_runs(const char *root, char ***names)
 	struct entry *v;
 	char **out = NULL;
 	size_t k = 0;
-	long n;
-
 	DIR *d;
+	long n;
 
 	if ((n = list_dir(root, &v, &d)) < 0)
 		return -1;

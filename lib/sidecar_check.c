@@ -76,7 +76,11 @@ static const struct type t_str_map = {.kind = K_MAP, .elem = &t_str};
 static const struct type t_u64_map = {.kind = K_MAP, .elem = &t_u64};
 static const struct type t_cpu_map = {.kind = K_CPU_MAP, .elem = &t_str};
 
+/* The widest struct bounds the seen-set of check_struct. */
+#define MAX_FIELDS 32
+
 #define STRUCT(var, sname, table) \
+	_Static_assert(sizeof(table) / sizeof(table[0]) <= MAX_FIELDS, sname " is too wide"); \
 	static const struct type var = {.kind = K_STRUCT, .name = sname, .fields = table, \
 	                                .nfields = sizeof(table) / sizeof(table[0])}
 #define SEQ(var, of) static const struct type var = {.kind = K_SEQ, .elem = &of}
@@ -322,9 +326,6 @@ static const struct field sidecar_fields[] = {
 	F("run_source", &t_str, OPTIONAL),
 };
 STRUCT(t_sidecar, "SidecarResult", sidecar_fields);
-
-/* The widest struct decides the size of the seen-set. */
-#define MAX_FIELDS 32
 
 struct check {
 	char *err;
@@ -641,6 +642,10 @@ check(struct check *c, const struct type *t, const struct json_value *v)
 	return 0;
 }
 
+/*
+ * The top level must be an object: upstream's serde would also take the
+ * 25 fields positionally in an array, which no writer produces (§3).
+ */
 int
 sidecar_check(const struct json_value *root, char *err, size_t errlen, const char **where)
 {

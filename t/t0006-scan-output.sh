@@ -72,7 +72,7 @@ test_expect_success 'ktstr-sidecar(5) EXAMPLES: the smallest sidecar is valid' '
 '
 
 test_expect_success 'the man page lists every option of usage()' '
-	test_must_fail ktstr-scan --help 2>usage &&
+	ktstr-scan --help >usage &&
 	for opt in --dir --run --newest --explain --json; do
 		grep -e "$opt" usage >/dev/null &&
 		grep -e "Fl ${opt#-}" "$TOP/man/ktstr-scan.1" >/dev/null || exit 1

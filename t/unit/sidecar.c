@@ -300,7 +300,7 @@ test_validation(void)
 	ok(strncmp(verdict(""), "EOF while parsing a value", 25) == 0, "an empty document: %s", errbuf);
 	ok(strncmp(verdict("\xef\xbb\xbf{}"), "expected value at line 1 column 1", 33) == 0,
 	   "a BOM is not skipped: %s", errbuf);
-	is_str(verdict("[]"), "invalid type: sequence, expected struct SidecarResult",
+	is_str(verdict("[]"), "invalid type: sequence, expected struct SidecarResult at line 1 column 2",
 	       "an array at the top level");
 	is_str(verdict("{}"), "missing field `test_name` at line 1 column 2",
 	       "missing fields carry a position");
@@ -567,6 +567,40 @@ test_streams(void)
 }
 
 static void
+test_inputs(const char *root)
+{
+	struct sidecar_set set = {0};
+	char *run = path_join(root, "7.0-def5678");
+	char *file = path_join(root, "6.14-abc1234/fio_randread-e9a8f9ab8d1ca062.ktstr.json");
+	char *ops[] = {run, file, "/nonexistent/x.ktstr.json"};
+	char *source, *want;
+
+	sidecar_load_inputs(NULL, ops, LEN(ops), SIDECAR_QUIET, &set, &source);
+	want = easprintf("%s, %s, /nonexistent/x.ktstr.json", run, file);
+	is_str(source, want, "{source} names every input");
+	is_int(set.n, 6, "a run directory operand and a file operand");
+	if (set.n == 6) {
+		is_str(set.v[0]->run, "7.0-def5678", "the run operand is named by its last component");
+		is_str(sidecar_run_source(set.v[0]), "archive", "and is an explicit root");
+		ok(set.v[5]->run == NULL, "a file has no run");
+		is_str(sidecar_run_source(set.v[5]), "local", "and keeps its run_source");
+	}
+	is_int(set.nerrs, 1, "a missing operand is one failure");
+	free(want);
+	free(source);
+	sidecar_set_free(&set);
+
+	sidecar_load_inputs(root, NULL, 0, SIDECAR_QUIET, &set, &source);
+	is_str(source, root, "--dir is the source");
+	ok(set.n == 15 && set.nerrs == 1, "--dir reads the pool");
+	is_str(set.n ? sidecar_run_source(set.v[0]) : NULL, "archive", "as an explicit root");
+	free(source);
+	sidecar_set_free(&set);
+	free(run);
+	free(file);
+}
+
+static void
 test_runs_root(void)
 {
 	char *r;
@@ -594,6 +628,7 @@ main(void)
 	test_hash();
 	test_walks(root);
 	test_streams();
+	test_inputs(root);
 	test_runs_root();
 	free(root);
 	return done_testing();
