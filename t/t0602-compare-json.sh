@@ -56,6 +56,7 @@ test_expect_success 'hostile test names stay valid JSON' '
 '
 
 test_expect_success jq 'jq reads every line' '
+	test_expect_code 1 cmp_ab evil --json >out &&
 	jq -c . <out >/dev/null &&
 	cmp_ab ex --json | jq -c "select(.verdict == \"regression\") | .metric" >actual &&
 	printf "\"%s\"\\n" worst_spread worst_gap_ms >expect &&
