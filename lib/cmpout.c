@@ -252,10 +252,11 @@ compare_svg(struct buf *out, const struct report *r)
 		text[2 * i] = estrdup(b.s ? b.s : "");
 		buf_reset(&b);
 		buf_printf(&b, "%.2f → %.2f%s%s", f->va, f->vb, *m->unit ? " " : "", m->unit);
-		if (!isnan(f->p))
-			buf_puts(&b, f->p < 0.0001 ? ", p<0.0001" : ", p=");
-		if (!isnan(f->p) && f->p >= 0.0001)
+		if (!isnan(f->p)) {
+			/* "p=0.0123", or "p<0.0001" from format_p's "<0.0001". */
+			buf_puts(&b, f->p < 0.0001 ? ", p" : ", p=");
 			format_p(&b, f->p);
+		}
 		text[2 * i + 1] = estrdup(b.s);
 		bar[i] = (struct svg_bar){text[2 * i], m->name, finding_percent(f), f->threshold * 100,
 		                          svg_verdict_of(f->verdict), text[2 * i + 1]};
