@@ -406,11 +406,38 @@ json__fail_at(struct json__parser *ps, const unsigned char *at, const char *msg)
 	snprintf(e->msg, sizeof e->msg, "%s", msg);
 }
 
+/*
+ * Byte classes for the two hot loops: JSON whitespace, and string bytes
+ * that need no attention (ASCII, not a quote, backslash or control).
+ */
+enum { JSON__WS = 1, JSON__PLAIN = 2 };
+static const unsigned char json__class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	3, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static void
 json__skip_ws(struct json__parser *ps)
 {
-	while (ps->p < ps->end &&
-	       (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
+	/* Pretty-printed input indents with runs of spaces: skip 8 at a time. */
+	static const unsigned char spaces[8] = "        ";
+	while (ps->end - ps->p >= 8 && memcmp(ps->p, spaces, 8) == 0)
+		ps->p += 8;
+	while (ps->p < ps->end && (json__class[*ps->p] & JSON__WS))
 		ps->p++;
 }
 
@@ -511,7 +538,7 @@ json__string(struct json__parser *ps, char **out, size_t *outlen, int *lone)
 	*lone = 0;
 	/* Fast scan: most strings have no escapes and are ASCII. */
 	run = p;
-	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80)
+	while (p < end && (json__class[*p] & JSON__PLAIN))
 		p++;
 	if (p < end && *p == '"') {
 		size_t n = (size_t)(p - run);
@@ -612,13 +639,26 @@ json__string(struct json__parser *ps, char **out, size_t *outlen, int *lone)
 	return 0;
 }
 
+/*
+ * Numbers.  Integer literals that fit 64 bits are kept exactly.  For
+ * the double, Clinger's fast path covers what sidecars hold: with at
+ * most 15 significant digits and a decimal exponent within +-22, both
+ * the digits and the power of ten are exact doubles, so one division
+ * or multiplication rounds correctly.  Everything else goes to strtod.
+ */
+static const double json__pow10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
 static int
 json__number(struct json__parser *ps, struct json_value *v)
 {
 	const unsigned char *p = ps->p, *start = p, *end = ps->end;
-	int neg = 0, isint = 1;
-	uint64_t mag = 0;
-	int overflow = 0;
+	int neg = 0, isint = 1, overflow = 0, fast = 1, sigdigits = 0;
+	int fracdigits = 0, expneg = 0;
+	uint64_t mag = 0, sig = 0;
+	long exp10 = 0;
 
 	if (*p == '-') {
 		neg = 1;
@@ -637,6 +677,10 @@ json__number(struct json__parser *ps, struct json_value *v)
 				overflow = 1;
 			else
 				mag = mag * 10 + d;
+			if (sigdigits < 15)
+				sig = sig * 10 + d, sigdigits++;
+			else
+				fast = 0;
 			p++;
 		}
 	} else {
@@ -650,20 +694,32 @@ json__number(struct json__parser *ps, struct json_value *v)
 			json__fail_at(ps, p, p >= end ? "EOF while parsing a value" : "invalid number");
 			return -1;
 		}
-		while (p < end && *p >= '0' && *p <= '9')
+		while (p < end && *p >= '0' && *p <= '9') {
+			unsigned d = *p - '0';
+			if (sig != 0 || d != 0) {
+				if (sigdigits < 15)
+					sig = sig * 10 + d, sigdigits++;
+				else
+					fast = 0;
+			}
+			fracdigits++;
 			p++;
+		}
 	}
 	if (p < end && (*p == 'e' || *p == 'E')) {
 		isint = 0;
 		p++;
 		if (p < end && (*p == '+' || *p == '-'))
-			p++;
+			expneg = *p++ == '-';
 		if (p >= end || *p < '0' || *p > '9') {
 			json__fail_at(ps, p, p >= end ? "EOF while parsing a value" : "invalid number");
 			return -1;
 		}
-		while (p < end && *p >= '0' && *p <= '9')
+		while (p < end && *p >= '0' && *p <= '9') {
+			if (exp10 < 100000)
+				exp10 = exp10 * 10 + (*p - '0');
 			p++;
+		}
 	}
 	v->type = JSON_NUMBER;
 	v->u.num.flags = 0;
@@ -685,9 +741,16 @@ json__number(struct json__parser *ps, struct json_value *v)
 			v->u.num.d = mag == 0 ? -0.0 : (double)v->u.num.i;
 		}
 	} else {
+		long e = (expneg ? -exp10 : exp10) - fracdigits;
 		if (isint)
 			v->u.num.flags = JSON_NUM_INT;
-		if (json_strtod((const char *)start, (size_t)(p - start), &v->u.num.d) < 0) {
+		if (fast && sig == 0) {
+			v->u.num.d = neg ? -0.0 : 0.0;
+		} else if (fast && e >= -22 && e <= 22) {
+			double d = (double)sig;
+			d = e < 0 ? d / json__pow10[-e] : d * json__pow10[e];
+			v->u.num.d = neg ? -d : d;
+		} else if (json_strtod((const char *)start, (size_t)(p - start), &v->u.num.d) < 0) {
 			json__fail_at(ps, start, "number out of range");
 			return -1;
 		}
@@ -875,7 +938,6 @@ json__value(struct json__parser *ps, struct json_value *v, const char *ctx)
 		return -1;
 	}
 	start = ps->p;
-	memset(v, 0, sizeof *v);
 	switch (*ps->p) {
 	case '{':
 	case '[':
@@ -1293,9 +1355,52 @@ jw_value(struct json_writer *w, const struct json_value *v)
 	}
 }
 
+/*
+ * Compact re-emission into space already reserved: the output is never
+ * longer than the value's source text, which only loses whitespace.
+ */
+static char *
+json__compact(char *o, const struct json_value *v)
+{
+	switch (v->type) {
+	case JSON_ARRAY:
+		*o++ = '[';
+		for (size_t i = 0; i < v->u.arr.n; i++) {
+			if (i)
+				*o++ = ',';
+			o = json__compact(o, &v->u.arr.items[i]);
+		}
+		*o++ = ']';
+		return o;
+	case JSON_OBJECT:
+		*o++ = '{';
+		for (size_t i = 0; i < v->u.obj.n; i++) {
+			const struct json_member *m = &v->u.obj.members[i];
+			if (i)
+				*o++ = ',';
+			memcpy(o, m->rawkey, m->rawkeylen);
+			o += m->rawkeylen;
+			*o++ = ':';
+			o = json__compact(o, &m->value);
+		}
+		*o++ = '}';
+		return o;
+	default:
+		memcpy(o, v->raw, v->rawlen);
+		return o + v->rawlen;
+	}
+}
+
 void
 jw_value_raw(struct json_writer *w, const struct json_value *v)
 {
+	if (!w->pretty) {
+		json__before(w);
+		json__reserve(w, v->rawlen);
+		w->len = (size_t)(json__compact(w->s + w->len, v) - w->s);
+		w->s[w->len] = '\0';
+		return;
+	}
 	switch (v->type) {
 	case JSON_ARRAY:
 		jw_array_begin(w);

@@ -169,6 +169,43 @@ shortest_roundtrip(void)
 	is_int(bad, 0, "20000 random doubles round-trip through their spelling");
 }
 
+/* The parser's doubles against strtod, fast path and slow path alike. */
+static void
+parsed_doubles(void)
+{
+	static const char *const fixed[] = {
+		"1.7976931348623157e308", "5e-324", "2.2250738585072014e-308", "0.1", "-0.0",
+		"0e400", "123456789012345e-22", "1234567890123456e-22", "9007199254740993",
+		"0.00005044666316342617", "1e22", "1e23", "4.0", "-3.5E+2",
+	};
+	uint64_t x = 0x243f6a8885a308d3ull;
+	int bad = 0;
+	char text[64];
+
+	for (size_t i = 0; i < LEN(fixed) + 20000; i++) {
+		struct json_doc doc = {0};
+		double want;
+
+		if (i < LEN(fixed)) {
+			snprintf(text, sizeof text, "%s", fixed[i]);
+		} else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			snprintf(text, sizeof text, "%s%llu.%0*llue%d", x & 1 ? "-" : "",
+			         (unsigned long long)(x >> 40 & 0xfffff), (int)(x >> 8 & 7) + 1,
+			         (unsigned long long)(x >> 20 & 0xfffff) % 10000000,
+			         (int)(x >> 3 & 63) - 32);
+		}
+		want = strtod(text, NULL);
+		if (json_parse(&doc, text, strlen(text), 0, NULL) < 0 ||
+		    memcmp(&doc.root->u.num.d, &want, sizeof want) != 0) {
+			if (bad++ < 5)
+				printf("# %s parsed wrong\n", text);
+		}
+		json_doc_free(&doc);
+	}
+	is_int(bad, 0, "doubles read as strtod reads them (fast and slow paths)");
+}
+
 static void
 errors(void)
 {
@@ -297,6 +334,7 @@ main(void)
 	roundtrip_u64();
 	doubles();
 	shortest_roundtrip();
+	parsed_doubles();
 	errors();
 	depth();
 	strings();
