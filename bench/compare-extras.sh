@@ -5,7 +5,7 @@
 # Writes one NDJSON stream of N sidecars (default 10000: two kernels,
 # 50 tests x 5 schedulers x 4 topologies, 5 trials of each, noisy
 # numbers so every compared metric has a spread and a t-test), then
-# times, in the same run (best of three each),
+# times, in the same run (best of five each),
 #
 #     ktstr-compare --a-kernel 6.14 --b-kernel 7.0 STREAM          (the peer)
 #     ... --spread --significance 0.05
@@ -55,12 +55,16 @@ awk -v n="$n" 'BEGIN {
 	}
 }' >"$stream"
 
-# measure ARGS: the best wall time of three runs of the comparison.
+# measure ARGS: the best wall time of five runs of the comparison, in
+# seconds (date +%N: /usr/bin/time's centiseconds are too coarse here).
 measure() {
-	for i in 1 2 3; do
-		/usr/bin/time -f "%e" sh -c "cd '$work' && '$top/bin/ktstr-compare' --a-kernel 6.14 \
-			--b-kernel 7.0 $1 '$stream' >/dev/null; test \$? -le 1" 2>&1 | tail -1
-	done | sort -n | head -1
+	for i in 1 2 3 4 5; do
+		s=$(date +%s%N)
+		(cd "$work" && "$top/bin/ktstr-compare" --a-kernel 6.14 --b-kernel 7.0 $1 "$stream" \
+			>/dev/null) || test $? -le 1
+		e=$(date +%s%N)
+		echo $((e - s))
+	done | sort -n | head -1 | awk '{ printf "%.4f\n", $1 / 1e9 }'
 }
 
 cat "$stream" >/dev/null
@@ -68,8 +72,8 @@ base=$(measure "")
 printf '%d sidecars (%d compared metrics)\n' "$n" \
 	"$(cd "$work" && "$top/bin/ktstr-compare" --a-kernel 6.14 --b-kernel 7.0 --tsv "$stream" |
 		tail -n +2 | wc -l)"
-printf '%-36s %7.3f s\n' "plain comparison (peer)" "$base"
+printf '%-36s %7.4f s\n' "plain comparison (peer)" "$base"
 for args in "--spread --significance 0.05" "--json" "--tsv" "--svg chart.svg"; do
 	t=$(measure "$args")
-	echo "$t $base" | awk -v a="$args" '{ printf "%-36s %7.3f s  %.2fx the peer\n", a, $1, $1 / $2 }'
+	echo "$t $base" | awk -v a="$args" '{ printf "%-36s %7.4f s  %.2fx the peer\n", a, $1, $1 / $2 }'
 done
