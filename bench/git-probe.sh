@@ -3,9 +3,10 @@
 # (bin/ktstr-rundir --commit when built, else bench/git-probe.c) against
 #   GIT_OPTIONAL_LOCKS=0 git status --porcelain=v2 --branch -uno --ignore-submodules=all
 # on a packed repository of NFILES files (default 100000): clean, one file
-# modified, every file touched (same content).  Prints mean wall times,
-# the ratio probe/git (targets: clean <= 0.8, touched <= 1.0), the floor
-# (an lstat of every index path, one thread) and peak memory.
+# modified, every file touched (same content).  Prints median wall and
+# mean CPU times, the ratios probe/git (targets: clean <= 0.8, touched
+# <= 1.0), the floor (an lstat of every index path, one thread) and peak
+# memory.
 set -e
 N=${1:-100000}
 RUNS=${2:-5}
@@ -47,20 +48,29 @@ sleep 1
 git update-index -q --really-refresh
 [ -z "$(ls .git/objects | grep -v -e pack -e info)" ] || echo "note: loose objects remain"
 
-# now_ms: wall clock in milliseconds (GNU date).
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
-# mean_ms CMD...: mean wall time of RUNS runs, after one warm-up run.
-mean_ms() {
+# stats CMD...: "median-wall-ms mean-cpu-ms" over RUNS runs after a
+# warm-up run.  CPU time (user + system, all threads) is the steadier
+# figure on a loaded machine; it needs /usr/bin/time, else it reads "-".
+stats() {
 	"$@" >/dev/null
-	t0=$(now_ms)
+	: >"$W/times"
 	i=0
 	while [ $i -lt "$RUNS" ]; do
-		"$@" >/dev/null
+		if [ -x /usr/bin/time ]; then
+			/usr/bin/time -f '%e %U %S' -o "$W/time" "$@" >/dev/null
+		else
+			t0=$(date +%s%N)
+			"$@" >/dev/null
+			t1=$(date +%s%N)
+			echo "$(((t1 - t0) / 1000000)) - -" | awk '{ print $1 / 1000, $2, $3 }' >"$W/time"
+		fi
+		cat "$W/time" >>"$W/times"
 		i=$((i + 1))
 	done
-	t1=$(now_ms)
-	echo $(((t1 - t0) / RUNS))
+	wall=$(awk '{ print $1 * 1000 }' "$W/times" | sort -n |
+		awk '{ w[NR] = $1 } END { printf "%d", NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }')
+	cpu=$(awk '$2 == "-" { no = 1 } { c += ($2 + $3) * 1000 } END { if (no) print "-"; else printf "%d", c / NR }' "$W/times")
+	echo "$wall $cpu"
 }
 
 peak_kb() {
@@ -72,19 +82,22 @@ peak_kb() {
 }
 
 row() {
-	p=$(mean_ms $PROBE)
-	g=$(mean_ms $GIT)
-	f=$(mean_ms $FLOOR)
-	ratio=$(awk -v p="$p" -v g="$g" 'BEGIN { printf "%.2f", g ? p / g : 0 }')
-	printf '%-24s %-14s probe %6d ms  git %6d ms  ratio %5s  floor %6d ms  peak KiB probe %s git %s\n' \
-		"$1" "$($PROBE)" "$p" "$g" "$ratio" "$f" "$(peak_kb $PROBE)" "$(peak_kb $GIT)"
+	set -- "$1" $(stats $PROBE) $(stats $GIT) $(stats $FLOOR)
+	ratio=$(awk -v p="$2" -v g="$4" 'BEGIN { printf "%.2f", g ? p / g : 0 }')
+	cratio=$(awk -v p="$3" -v g="$5" 'BEGIN { printf "%s", g + 0 ? sprintf("%.2f", p / g) : "-" }')
+	printf '%-19s %-14s wall probe %5s git %5s ratio %5s | cpu probe %5s git %5s ratio %5s | floor %5s | peak KiB probe %s git %s\n' \
+		"$1" "$($PROBE)" "$2" "$4" "$ratio" "$3" "$5" "$cratio" "$6" \
+		"$(peak_kb $PROBE)" "$(peak_kb $GIT)"
 }
 
-echo "probe: $PROBE; $RUNS runs each, mean wall time"
+echo "probe: $PROBE; $RUNS runs each: median wall ms, mean cpu ms; load: $(cut -d" " -f1-3 /proc/loadavg 2>/dev/null)"
 row clean
-echo changed >>d000/e00/f00000.txt
+# The modified file sits mid-index, so neither side finds it at once.
+mid=$((N / 2))
+mid=$(printf 'd%03d/e%02d/f%05d.txt' $((mid / 1000)) $((mid / 100 % 10)) $mid)
+echo changed >>"$mid"
 row "one file modified"
-git checkout -q d000/e00/f00000.txt
+git checkout -q "$mid"
 sleep 1
 find . -path ./.git -prune -o -type f -exec touch {} +
 row "every file touched"

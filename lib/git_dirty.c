@@ -170,6 +170,48 @@ struct leg2 {
 	atomic_int dirty;
 };
 
+/*
+ * Where an entry is looked up: a descriptor of its directory and its
+ * last component.  One path component per lookup instead of all of
+ * them saves most of the kernel's path walk for a sorted index.
+ */
+struct where {
+	int fd;
+	const char *name;
+};
+
+/* Per-thread cache of the directory of the previous entry. */
+struct dircache {
+	int fd; /* -1: none */
+	size_t len;
+	char path[PATH_MAX];
+};
+
+static void
+locate(const struct leg2 *l, struct dircache *dc, const char *path, struct where *at)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+
+	at->fd = l->wtfd;
+	at->name = path;
+	if (!slash || len >= sizeof(dc->path))
+		return;
+	if (dc->fd < 0 || dc->len != len || memcmp(dc->path, path, len) != 0) {
+		if (dc->fd >= 0)
+			close(dc->fd);
+		memcpy(dc->path, path, len);
+		dc->path[len] = '\0';
+		dc->len = len;
+		dc->fd = openat(l->wtfd, dc->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	/* A missing directory: the full path gives the same failure. */
+	if (dc->fd >= 0) {
+		at->fd = dc->fd;
+		at->name = slash + 1;
+	}
+}
+
 struct hasher {
 	size_t rawsz;
 	union {
@@ -221,12 +263,13 @@ h_same(struct hasher *h, const struct git_oid *want)
  * Whether the blob with those LFs is e's id.
  */
 static int
-crlf_same(const struct leg2 *l, const struct git_ientry *e, const struct stat *st)
+crlf_same(const struct leg2 *l, const struct where *at, const struct git_ientry *e,
+          const struct stat *st)
 {
 	struct buf b = BUF_INIT;
 	struct hasher h;
 	size_t i, crlf = 0, printable = 0, other = 0, from = 0;
-	int fd = openat(l->wtfd, e->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), same = 0;
+	int fd = openat(at->fd, at->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), same = 0;
 
 	if (fd < 0)
 		return 0;
@@ -269,13 +312,14 @@ out:
 
 /* Does the content at path hash to e's id?  Read errors count as "no". */
 static int
-content_same(const struct leg2 *l, const struct git_ientry *e, const struct stat *st)
+content_same(const struct leg2 *l, const struct where *at, const struct git_ientry *e,
+             const struct stat *st)
 {
 	struct hasher h;
 
 	if (S_ISLNK(st->st_mode)) {
 		char target[PATH_MAX];
-		ssize_t n = readlinkat(l->wtfd, e->path, target, sizeof(target));
+		ssize_t n = readlinkat(at->fd, at->name, target, sizeof(target));
 
 		if (n < 0 || (size_t)n >= sizeof(target))
 			return 0;
@@ -286,7 +330,7 @@ content_same(const struct leg2 *l, const struct git_ientry *e, const struct stat
 		unsigned char buf[65536];
 		size_t total = 0;
 		ssize_t n;
-		int fd = openat(l->wtfd, e->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		int fd = openat(at->fd, at->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 		if (fd < 0)
 			return 0;
@@ -304,13 +348,13 @@ content_same(const struct leg2 *l, const struct git_ientry *e, const struct stat
 		close(fd);
 		if (total == (size_t)st->st_size && h_same(&h, &e->oid))
 			return 1;
-		return l->repo->autocrlf && crlf_same(l, e, st);
+		return l->repo->autocrlf && crlf_same(l, at, e, st);
 	}
 }
 
 /* 1 when the entry differs from the working tree (git status's verdict). */
 static int
-entry_dirty(const struct leg2 *l, const struct git_ientry *e)
+entry_dirty(const struct leg2 *l, const struct where *at, const struct git_ientry *e)
 {
 	const struct git_repo *repo = l->repo;
 	const struct git_index *ix = l->ix;
@@ -323,7 +367,7 @@ entry_dirty(const struct leg2 *l, const struct git_ientry *e)
 	if ((e->xflags & GIT_IE_SKIP_WORKTREE) || (e->flags & GIT_IE_VALID) || type == M_GITLINK ||
 	    type == M_DIR)
 		return 0;
-	if (fstatat(l->wtfd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(at->fd, at->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 1; /* deleted, or an error item: both dirty */
 	if (type == M_REG) {
 		if (!S_ISREG(st.st_mode))
@@ -360,7 +404,7 @@ entry_dirty(const struct leg2 *l, const struct git_ientry *e)
 	    (ix->mtime_s < (int64_t)e->mtime_s ||
 	     (ix->mtime_s == (int64_t)e->mtime_s && ix->mtime_ns <= (long)e->mtime_ns)))
 		changed = 1;
-	return changed && !content_same(l, e, &st);
+	return changed && !content_same(l, at, e, &st);
 }
 
 static void *
@@ -368,19 +412,28 @@ scan(void *arg)
 {
 	struct leg2 *l = arg;
 	size_t n = l->ix->n;
+	struct dircache dc;
+	struct where at;
 
+	dc.fd = -1;
 	while (!atomic_load_explicit(&l->dirty, memory_order_relaxed)) {
 		size_t i = atomic_fetch_add(&l->next, BLOCK), end;
 
 		if (i >= n)
 			break;
 		end = n - i < BLOCK ? n : i + BLOCK;
-		for (; i < end; i++)
-			if (entry_dirty(l, &l->ix->e[i])) {
+		for (; i < end; i++) {
+			const struct git_ientry *e = &l->ix->e[i];
+
+			locate(l, &dc, e->path, &at);
+			if (entry_dirty(l, &at, e)) {
 				atomic_store(&l->dirty, 1);
 				break;
 			}
+		}
 	}
+	if (dc.fd >= 0)
+		close(dc.fd);
 	return NULL;
 }
 

@@ -5,10 +5,13 @@
  * ones (lower-case signature) are an error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "git_int.h"
 #include "sha.h"
@@ -313,8 +316,10 @@ git_index_parse(struct git_repo *repo, const unsigned char *p, size_t len, const
 	/* Every entry takes at least fixed + 1 bytes, which bounds n. */
 	if (n > (size_t)(end - p - 12) / (fixed + 1))
 		return git_fail(repo, "%s: entry count %u does not fit the file at offset 8", fname, n);
-	ix->e = ecalloc(n ? n : 1, sizeof(*ix->e));
-	offs = ecalloc(n ? n : 1, sizeof(*offs));
+	/* Not zeroed: every field is set below, and a large index pays for zeroing. */
+	ix->e = ereallocarray(NULL, n ? n : 1, sizeof(*ix->e));
+	offs = ereallocarray(NULL, n ? n : 1, sizeof(*offs));
+	buf_grow(&names, len);
 	q = p + 12;
 	for (i = 0; i < n; i++) {
 		struct git_ientry *e = &ix->e[i];
@@ -330,8 +335,12 @@ git_index_parse(struct git_repo *repo, const unsigned char *p, size_t len, const
 			f[k] = be32(q + 4 * k);
 		e->ctime_s = f[0], e->ctime_ns = f[1], e->mtime_s = f[2], e->mtime_ns = f[3];
 		e->dev = f[4], e->ino = f[5], e->mode = f[6], e->uid = f[7], e->gid = f[8], e->size = f[9];
+		memset(&e->oid, 0, sizeof(e->oid));
 		memcpy(e->oid.id, q + 40, rawsz);
 		e->flags = (uint16_t)(q[40 + rawsz] << 8 | q[41 + rawsz]);
+		e->xflags = 0;
+		e->path = NULL;
+		e->pathlen = 0;
 		q += fixed;
 		hdr = fixed;
 		if (e->flags & 0x4000) {
@@ -498,31 +507,36 @@ int
 git_index_read(struct git_repo *repo, struct git_index *ix)
 {
 	char *path = path_join(repo->gitdir, "index");
-	struct buf b = BUF_INIT;
 	struct stat st;
-	int r;
+	void *map;
+	int fd, r;
 
 	memset(ix, 0, sizeof(*ix));
-	if (read_file(path, &b, 0) < 0) {
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		r = errno == ENOENT ? 1 : git_fail(repo, "cannot read '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		free(path);
-		buf_free(&b);
 		return r;
 	}
-	if (stat(path, &st) < 0) {
-		r = git_fail(repo, "cannot stat '%s': %s", path, strerror(errno));
+	map = st.st_size > 0 ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+	close(fd);
+	if (map == MAP_FAILED) {
+		r = git_fail(repo, "cannot map '%s': %s", path, strerror(errno));
 	} else {
 		/*
 		 * Like git, which checks the trailer only in fsck: hashing a
 		 * large index costs more than the rest of the probe, and the
 		 * parser rejects damaged structure anyway.
 		 */
-		r = git_index_parse(repo, (unsigned char *)b.s, b.len, path, repo->gitdir, 0, ix);
+		r = git_index_parse(repo, map ? map : "", (size_t)st.st_size, path, repo->gitdir, 0, ix);
 		ix->mtime_s = st.st_mtim.tv_sec;
 		ix->mtime_ns = st.st_mtim.tv_nsec;
+		if (map)
+			munmap(map, (size_t)st.st_size);
 	}
 	free(path);
-	buf_free(&b);
 	return r;
 }
 

@@ -313,8 +313,12 @@ int
 zinflate(const unsigned char *src, size_t srclen, struct buf *out, size_t max, size_t *used,
          char *err, size_t errlen)
 {
-	static _Thread_local struct inf st;
-	struct inf *s = &st;
+	/*
+	 * The tables take 128 KiB: allocated once per thread that inflates,
+	 * not in static TLS, which every thread would pay for at creation.
+	 */
+	static _Thread_local struct inf *st;
+	struct inf *s = st ? st : (st = emalloc(sizeof(*st)));
 	unsigned last, type;
 	uint32_t a = 1, b = 0, want;
 	size_t i;

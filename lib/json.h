@@ -100,8 +100,10 @@ struct json_doc {
 
 /*
  * Parse src[0..len) as one JSON text (whitespace around it allowed).
- * max_depth 0 means JSON_DEFAULT_MAX_DEPTH.  On success returns 0 and
- * doc->root; the tree points into src, which must outlive doc.  On
+ * doc must start zeroed (struct json_doc doc = {0}), or freed by
+ * json_doc_free() since its last use: it owns the arena the tree lives
+ * in.  max_depth 0 means JSON_DEFAULT_MAX_DEPTH.  On success returns 0
+ * and doc->root; the tree points into src, which must outlive doc.  On
  * failure returns -1 and fills err (if non-NULL).  Either way call
  * json_doc_free(doc) afterwards.
  */
@@ -430,11 +432,14 @@ static const unsigned char json__class[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-static void
+static inline void
 json__skip_ws(struct json__parser *ps)
 {
 	/* Pretty-printed input indents with runs of spaces: skip 8 at a time. */
 	static const unsigned char spaces[8] = "        ";
+
+	if (ps->p < ps->end && !(json__class[*ps->p] & JSON__WS))
+		return;
 	while (ps->end - ps->p >= 8 && memcmp(ps->p, spaces, 8) == 0)
 		ps->p += 8;
 	while (ps->p < ps->end && (json__class[*ps->p] & JSON__WS))

@@ -4,7 +4,8 @@
  *
  *	NAME VALUE [UNIT] [higher|lower]
  *
- * Fields are separated by spaces or tabs.  Blank lines and lines whose
+ * Fields are separated by spaces or tabs (and a carriage return, so a
+ * file with CRLF line ends reads the same).  Blank lines and lines whose
  * first non-blank character is '#' are ignored.  VALUE is a finite
  * decimal number (no hex, inf or nan).  A third field that is exactly
  * "higher" or "lower" is the polarity, otherwise the unit; a fourth

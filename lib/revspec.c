@@ -59,6 +59,7 @@ kernel_dir(void)
 	}
 	dir = p;
 	meta = path_join(p, "metadata.json");
+	memset(&doc, 0, sizeof(doc)); /* json_parse expects an empty document */
 	if (read_file(meta, &b, 1 << 24) == 0 &&
 	    json_parse(&doc, b.s, b.len, JSON_DEFAULT_MAX_DEPTH, &jerr) == 0) {
 		const struct json_value *root = doc.root, *src = json_get(root, "source");
@@ -73,8 +74,8 @@ kernel_dir(void)
 		    !strcmp(json_get(src, "type")->u.str.s, "local") &&
 		    is_type(json_get(src, "source_tree_path"), JSON_STRING))
 			dir = estrdup(json_get(src, "source_tree_path")->u.str.s);
-		json_doc_free(&doc);
 	}
+	json_doc_free(&doc);
 	if (dir != p)
 		free(p);
 	free(meta);

@@ -536,81 +536,25 @@ sidecar_newest_run(const char *root)
 	return winner;
 }
 
-/* Decode s into code points (a stray byte counts as one character). */
-static size_t
-codepoints(const char *s, uint32_t **out)
-{
-	size_t n = strlen(s), k = 0;
-	uint32_t *v = ereallocarray(NULL, n + 1, sizeof *v);
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-
-	while (p < end) {
-		size_t len = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
-		uint32_t c;
-
-		if (len > (size_t)(end - p) || !utf8_valid((const char *)p, len))
-			len = 1;
-		c = len == 1 ? *p : len == 2 ? *p & 0x1f : len == 3 ? *p & 0x0f : *p & 0x07;
-		for (size_t i = 1; i < len; i++)
-			c = c << 6 | (p[i] & 0x3f);
-		v[k++] = c;
-		p += len;
-	}
-	*out = v;
-	return k;
-}
-
-static size_t
-levenshtein(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
-{
-	size_t *row = ereallocarray(NULL, nb + 1, sizeof *row), d;
-
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= na; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= nb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	d = row[nb];
-	free(row);
-	return d;
-}
-
 char *
 sidecar_suggest_run(const char *root, const char *run)
 {
-	size_t limit = strlen(run) / 3, best = SIZE_MAX, nr;
+	size_t limit = strlen(run) / 3, best = SIZE_MAX;
 	char **names, *pick = NULL;
-	uint32_t *r;
 	long n;
 
 	if (limit < 3)
 		limit = 3;
 	if ((n = sidecar_list_runs(root, &names)) < 0)
 		return NULL;
-	nr = codepoints(run, &r);
 	for (long i = 0; i < n; i++) {
-		uint32_t *c;
-		size_t nc = codepoints(names[i], &c), d = levenshtein(r, nr, c, nc);
+		size_t d = edit_distance(run, names[i]);
 
 		if (d <= limit && d < best) {
 			best = d;
 			pick = names[i];
 		}
-		free(c);
 	}
-	free(r);
 	pick = pick ? estrdup(pick) : NULL;
 	sidecar_free_names(names, (size_t)n);
 	return pick;

@@ -170,17 +170,25 @@ sidecar_timestamp(time_t t, char *dst)
 	strftime(dst, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The process-start stamp of every run_id, and the sidecars counted so far. */
+static char run_id_stamp[20];
+static unsigned long long run_id_counter;
+
+void
+sidecar_run_id_start(void)
+{
+	struct tm tm;
+	time_t now = time(NULL);
+
+	if (run_id_stamp[0] != '\0')
+		return;
+	gmtime_r(&now, &tm);
+	strftime(run_id_stamp, sizeof run_id_stamp, "%Y%m%dT%H%M%SZ", &tm);
+}
+
 void
 sidecar_next_run_id(char *dst)
 {
-	static char stamp[20];
-	static unsigned long long counter;
-
-	if (stamp[0] == '\0') {
-		struct tm tm;
-		time_t now = time(NULL);
-		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-	}
-	snprintf(dst, 48, "%s-%llu", stamp, counter++);
+	sidecar_run_id_start();
+	snprintf(dst, 48, "%s-%llu", run_id_stamp, run_id_counter++);
 }

@@ -83,5 +83,7 @@ void sidecar_timestamp(time_t t, char *dst);
  * 48 bytes.
  */
 void sidecar_next_run_id(char *dst);
+/* Fix the run_id stamp now (call at process start); later calls do nothing. */
+void sidecar_run_id_start(void);
 
 #endif

@@ -78,6 +78,12 @@ int64_t num_arg(const char *name, const char *s, int64_t min, int64_t max);
 /* True when s[0..n) is well-formed UTF-8 (no surrogates, no overlongs). */
 int utf8_valid(const char *s, size_t n);
 
+/*
+ * Levenshtein distance between a and b counted in characters (UTF-8
+ * code points; a byte that starts no valid sequence counts as one).
+ */
+size_t edit_distance(const char *a, const char *b);
+
 /* Flush stdout and report a write error; returns the status to exit with. */
 int stdout_status(int status);
 

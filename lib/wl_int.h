@@ -158,6 +158,8 @@ void wl_detail_add(struct wl_detail **d, size_t *nd, enum wl_detail_kind k, cons
 void wl_details_free(struct wl_detail *d, size_t n);
 
 /* Edit distance used by the suggestions. */
-size_t wl_levenshtein(const char *a, const char *b);
+
+/* snprintf into a caller's error buffer. */
+void wl_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

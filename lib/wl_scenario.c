@@ -93,7 +93,7 @@ wl_suggest_scenario(const char *name)
 	if (limit < 3)
 		limit = 3;
 	for (size_t i = 0; (n = wl_list_scenario(i)) != NULL; i++) {
-		size_t d = wl_levenshtein(name, n);
+		size_t d = edit_distance(name, n);
 		if (d <= limit && d < bestd) {
 			bestd = d;
 			best = n;
@@ -117,16 +117,6 @@ wl_opts_init(struct wl_opts *o)
 	o->max_gap_ms = -1;
 	o->max_spread_pct = -1;
 	o->cgroup_mode = WL_CG_AUTO;
-}
-
-static void __attribute__((format(printf, 3, 4)))
-errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 /*
@@ -241,9 +231,9 @@ wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size
 		}
 		sug = wl_suggest_scenario(arg);
 		if (sug)
-			errf(err, errlen, "unknown scenario '%s' (did you mean '%s'?)", arg, sug);
+			wl_errf(err, errlen, "unknown scenario '%s' (did you mean '%s'?)", arg, sug);
 		else
-			errf(err, errlen, "unknown scenario '%s' (see --list-scenarios)", arg);
+			wl_errf(err, errlen, "unknown scenario '%s' (see --list-scenarios)", arg);
 		return -1;
 	}
 	if (strcmp(name, "work-type") == 0) {
@@ -256,7 +246,7 @@ wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size
 	}
 	if (strcmp(name, "duration") == 0) {
 		if (parse_fixed(arg, 3, 86400000, &v) < 0 || v == 0) {
-			errf(err, errlen, "invalid duration '%s': want seconds between 0.001 and 86400",
+			wl_errf(err, errlen, "invalid duration '%s': want seconds between 0.001 and 86400",
 			     arg);
 			return -1;
 		}
@@ -266,7 +256,7 @@ wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size
 	if (strcmp(name, "workers") == 0 || strcmp(name, "cgroups") == 0) {
 		int64_t max = name[0] == 'w' ? 4096 : 64;
 		if (parse_i64(arg, 1, max, &i) < 0) {
-			errf(err, errlen, "invalid %s '%s': want an integer between 1 and %lld", name,
+			wl_errf(err, errlen, "invalid %s '%s': want an integer between 1 and %lld", name,
 			     arg, (long long)max);
 			return -1;
 		}
@@ -279,7 +269,7 @@ wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size
 	if (strcmp(name, "settle-ms") == 0 || strcmp(name, "max-gap-ms") == 0) {
 		int64_t max = name[0] == 's' ? 60000 : 86400000;
 		if (parse_i64(arg, 0, max, &i) < 0) {
-			errf(err, errlen, "invalid %s '%s': want an integer between 0 and %lld", name,
+			wl_errf(err, errlen, "invalid %s '%s': want an integer between 0 and %lld", name,
 			     arg, (long long)max);
 			return -1;
 		}
@@ -291,7 +281,7 @@ wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size
 	}
 	if (strcmp(name, "max-spread-pct") == 0) {
 		if (parse_fixed(arg, 6, 100000000, &v) < 0) {
-			errf(err, errlen, "invalid max-spread-pct '%s': want a number between 0 and 100",
+			wl_errf(err, errlen, "invalid max-spread-pct '%s': want a number between 0 and 100",
 			     arg);
 			return -1;
 		}
@@ -300,7 +290,7 @@ wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size
 	}
 	if (strcmp(name, "partition") == 0) {
 		if (parse_partition(arg, &o->partition) < 0) {
-			errf(err, errlen, "invalid partition '%s': want none, split-half, "
+			wl_errf(err, errlen, "invalid partition '%s': want none, split-half, "
 			     "split-misaligned, uneven:F, holdback:F, overlap:F or llc (0 < F < 1)", arg);
 			return -1;
 		}
@@ -309,7 +299,7 @@ wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size
 	}
 	if (strcmp(name, "policy") == 0) {
 		if (parse_policy(arg, &o->policy) < 0) {
-			errf(err, errlen, "invalid policy '%s': want normal, batch, idle, fifo:P or rr:P "
+			wl_errf(err, errlen, "invalid policy '%s': want normal, batch, idle, fifo:P or rr:P "
 			     "(P 1..99)", arg);
 			return -1;
 		}
@@ -323,10 +313,10 @@ wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size
 				o->cgroup_mode = (enum wl_cgroup_mode)k;
 				return 0;
 			}
-		errf(err, errlen, "invalid cgroup-mode '%s': want auto, v2, v1 or none", arg);
+		wl_errf(err, errlen, "invalid cgroup-mode '%s': want auto, v2, v1 or none", arg);
 		return -1;
 	}
-	errf(err, errlen, "unknown workload option '%s'", name);
+	wl_errf(err, errlen, "unknown workload option '%s'", name);
 	return -1;
 }
 

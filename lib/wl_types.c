@@ -117,30 +117,14 @@ wl_list_work_type(size_t i)
 	return NULL;
 }
 
-size_t
-wl_levenshtein(const char *a, const char *b)
+void
+wl_errf(char *err, size_t errlen, const char *fmt, ...)
 {
-	size_t la = strlen(a), lb = strlen(b), *row, best;
+	va_list ap;
 
-	row = ereallocarray(NULL, lb + 1, sizeof *row);
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], v = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < v)
-				v = up + 1;
-			if (row[j - 1] + 1 < v)
-				v = row[j - 1] + 1;
-			row[j] = v;
-			diag = up;
-		}
-	}
-	best = row[lb];
-	free(row);
-	return best;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }
 
 /* The closest of names[] to s: a case-insensitive match first, then edit distance. */
@@ -156,7 +140,7 @@ closest(const char *s, const char *(*list)(size_t))
 		size_t d;
 		if (strcasecmp(n, s) == 0)
 			return n;
-		d = wl_levenshtein(s, n);
+		d = edit_distance(s, n);
 		if (d <= limit && d < bestd) {
 			bestd = d;
 			best = n;
@@ -175,19 +159,6 @@ const char *
 wl_suggest_work_type(const char *name)
 {
 	return closest(name, any_type);
-}
-
-static void
-errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 /* "100ms", "2s", "500us", "10ns"; a bare number is milliseconds. */
@@ -229,12 +200,12 @@ parse_phase(const char *key, const char *val, struct wl_work *w, char *err, size
 		if (strcmp(key, kinds[k]) != 0)
 			continue;
 		if (parse_duration_ns(val, &ns) < 0 || ns == 0) {
-			errf(err, errlen, "invalid %s phase duration '%s': want a positive number with "
+			wl_errf(err, errlen, "invalid %s phase duration '%s': want a positive number with "
 			     "unit ns, us, ms or s", key, val);
 			return -1;
 		}
 		if (w->nphases == WL_MAX_PHASES) {
-			errf(err, errlen, "too many Sequence phases (at most %d)", WL_MAX_PHASES);
+			wl_errf(err, errlen, "too many Sequence phases (at most %d)", WL_MAX_PHASES);
 			return -1;
 		}
 		w->phases[w->nphases].kind = (enum wl_phase_kind)k;
@@ -242,7 +213,7 @@ parse_phase(const char *key, const char *val, struct wl_work *w, char *err, size
 		w->nphases++;
 		return 0;
 	}
-	errf(err, errlen, "unknown Sequence phase '%s' (spin, sleep, yield, io)", key);
+	wl_errf(err, errlen, "unknown Sequence phase '%s' (spin, sleep, yield, io)", key);
 	return -1;
 }
 
@@ -256,7 +227,7 @@ parse_param(const char *key, const char *val, struct wl_work *w, char *err, size
 		if (strcmp(ps[i].name, key) != 0)
 			continue;
 		if (parse_u64(val, UINT32_MAX, &v) < 0) {
-			errf(err, errlen, "invalid %s parameter %s '%s': want an integer 0..%u",
+			wl_errf(err, errlen, "invalid %s parameter %s '%s': want an integer 0..%u",
 			     types[w->type].name, key, val, UINT32_MAX);
 			return -1;
 		}
@@ -264,12 +235,12 @@ parse_param(const char *key, const char *val, struct wl_work *w, char *err, size
 		return 0;
 	}
 	if (ps[0].name == NULL) {
-		errf(err, errlen, "work type %s takes no parameters", types[w->type].name);
+		wl_errf(err, errlen, "work type %s takes no parameters", types[w->type].name);
 	} else {
 		struct buf b = BUF_INIT;
 		for (size_t i = 0; i < LEN(types[0].params) && ps[i].name; i++)
 			buf_printf(&b, "%s%s", i ? ", " : "", ps[i].name);
-		errf(err, errlen, "unknown %s parameter '%s' (%s)", types[w->type].name, key, b.s);
+		wl_errf(err, errlen, "unknown %s parameter '%s' (%s)", types[w->type].name, key, b.s);
 		buf_free(&b);
 	}
 	return -1;
@@ -286,11 +257,11 @@ wl_parse_work(const char *arg, struct wl_work *w, char *err, size_t errlen)
 	if (t < 0 || t == WL_CUSTOM) {
 		const char *s = t == WL_CUSTOM ? NULL : wl_suggest_work_type(name);
 		if (t == WL_CUSTOM)
-			errf(err, errlen, "work type Custom needs code and cannot be named");
+			wl_errf(err, errlen, "work type Custom needs code and cannot be named");
 		else if (s)
-			errf(err, errlen, "unknown work type '%s' (did you mean '%s'?)", name, s);
+			wl_errf(err, errlen, "unknown work type '%s' (did you mean '%s'?)", name, s);
 		else
-			errf(err, errlen, "unknown work type '%s' (see --list-work-types)", name);
+			wl_errf(err, errlen, "unknown work type '%s' (see --list-work-types)", name);
 		free(name);
 		return -1;
 	}
@@ -298,7 +269,7 @@ wl_parse_work(const char *arg, struct wl_work *w, char *err, size_t errlen)
 	wl_work_init(w, (enum wl_type)t);
 	if (colon == NULL) {
 		if (t == WL_SEQUENCE) {
-			errf(err, errlen, "work type Sequence needs a phase list, e.g. "
+			wl_errf(err, errlen, "work type Sequence needs a phase list, e.g. "
 			     "Sequence:spin=100ms,sleep=50ms");
 			return -1;
 		}
@@ -309,7 +280,7 @@ wl_parse_work(const char *arg, struct wl_work *w, char *err, size_t errlen)
 	     item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '=');
 		if (eq == NULL || eq == item) {
-			errf(err, errlen, "invalid work-type parameter '%s': want KEY=VALUE", item);
+			wl_errf(err, errlen, "invalid work-type parameter '%s': want KEY=VALUE", item);
 			rc = -1;
 			break;
 		}
@@ -321,11 +292,11 @@ wl_parse_work(const char *arg, struct wl_work *w, char *err, size_t errlen)
 	}
 	free(params);
 	if (rc == 0 && t == WL_SEQUENCE && w->nphases == 0) {
-		errf(err, errlen, "work type Sequence needs at least one phase");
+		wl_errf(err, errlen, "work type Sequence needs at least one phase");
 		rc = -1;
 	}
 	if (rc == 0 && wl_group_size(w) == 0) {
-		errf(err, errlen, "%s needs a group size of at least 1", types[t].name);
+		wl_errf(err, errlen, "%s needs a group size of at least 1", types[t].name);
 		rc = -1;
 	}
 	return rc;

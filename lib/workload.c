@@ -75,16 +75,6 @@ on_usr1(int sig)
 	wl_stop = 1;
 }
 
-static void __attribute__((format(printf, 3, 4)))
-errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- guardian ---- */
 
 static void
@@ -138,13 +128,13 @@ guardian_start(struct run *r, char *err, size_t errlen)
 	int p[2];
 
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+		wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
 		return -1;
 	}
 	fflush(NULL);
 	r->guardian = fork();
 	if (r->guardian < 0) {
-		errf(err, errlen, "cannot fork: %s", strerror(errno));
+		wl_errf(err, errlen, "cannot fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
 		return -1;
@@ -355,7 +345,7 @@ spawn_group(struct run *r, size_t gi, const struct wl_topo *t, uint64_t *rng, si
 	                 -1, 0);
 	if (h->shared == MAP_FAILED) {
 		h->shared = NULL;
-		errf(err, errlen, "cannot map shared memory: %s", strerror(errno));
+		wl_errf(err, errlen, "cannot map shared memory: %s", strerror(errno));
 		return -1;
 	}
 	if (pair_io) {
@@ -365,7 +355,7 @@ spawn_group(struct run *r, size_t gi, const struct wl_topo *t, uint64_t *rng, si
 			h->pipes[i] = -1;
 		for (size_t i = 0; i < h->npipes; i += 2)
 			if (pipe2(&h->pipes[i], O_CLOEXEC) < 0) {
-				errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+				wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
 				return -1;
 			}
 	}
@@ -409,20 +399,20 @@ spawn_group(struct run *r, size_t gi, const struct wl_topo *t, uint64_t *rng, si
 		c->affinity = aff;
 
 		if (pipe2(sp, O_CLOEXEC) < 0) {
-			errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+			wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
 			return -1;
 		}
 		if (pipe2(rp, O_CLOEXEC) < 0) {
 			close(sp[0]);
 			close(sp[1]);
-			errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+			wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
 			return -1;
 		}
 		fflush(NULL);
 		w->pid = fork();
 		if (w->pid < 0) {
 			w->pid = 0;
-			errf(err, errlen, "cannot fork: %s", strerror(errno));
+			wl_errf(err, errlen, "cannot fork: %s", strerror(errno));
 			close(sp[0]);
 			close(sp[1]);
 			close(rp[0]);
@@ -668,7 +658,7 @@ plan_groups(const struct wl_scenario *sc, const struct wl_opts *o, struct wl_res
 		g->policy = o->have_policy ? o->policy : sc->policy;
 		gs = wl_group_size(&g->work);
 		if (workers == 0 || workers % gs != 0) {
-			errf(err, errlen, "%s requires num_workers divisible by %u, got %u",
+			wl_errf(err, errlen, "%s requires num_workers divisible by %u, got %u",
 			     wl_work_name(&g->work), gs, workers);
 			return -1;
 		}
@@ -721,7 +711,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 	res->cgroup_mode = WL_CG_NONE;
 	if (sc == NULL) {
 		const char *sug = wl_suggest_scenario(o->scenario);
-		errf(err, errlen, "unknown scenario '%s'%s%s%s", o->scenario, sug ? " (did you mean '" : "",
+		wl_errf(err, errlen, "unknown scenario '%s'%s%s%s", o->scenario, sug ? " (did you mean '" : "",
 		     sug ? sug : "", sug ? "'?)" : "");
 		return -1;
 	}
@@ -729,7 +719,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 		goto out_early;
 	res->scheduler = wl_scheduler_name(o->scx_dir, o->quiet);
 	if (wl_topo_read(NULL, &topo) < 0) {
-		errf(err, errlen, "cannot read the CPU topology from /sys/devices/system/cpu");
+		wl_errf(err, errlen, "cannot read the CPU topology from /sys/devices/system/cpu");
 		goto out_early;
 	}
 
@@ -745,7 +735,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 			goto out_early;
 		}
 	if (nsets > 0 && nsets != res->ngroups) {
-		errf(err, errlen, "the partition makes %zu cpusets for %zu cgroups", nsets, res->ngroups);
+		wl_errf(err, errlen, "the partition makes %zu cpusets for %zu cgroups", nsets, res->ngroups);
 		goto out_early;
 	}
 	for (size_t i = 0; i < nsets; i++) {
@@ -786,7 +776,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 	               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (r.slots == MAP_FAILED) {
 		r.slots = NULL;
-		errf(err, errlen, "cannot map shared memory: %s", strerror(errno));
+		wl_errf(err, errlen, "cannot map shared memory: %s", strerror(errno));
 		goto out;
 	}
 	rng = (uint64_t)r.self * 0x9e3779b97f4a7c15ull ^ wl_now_ns();

@@ -36,6 +36,34 @@ demo_ktstr_scan() {
 	show 'Why are optional fields null in a run?' 'ktstr-scan --explain --run 6.14-abc1234-dirty 2>/dev/null | head -22'
 }
 
+demo_ktstr_rundir() {
+	show 'The runs under target/ktstr, newest first' 'ktstr-rundir --list 2>/dev/null'
+	show 'Where the next sidecar of this tree would go' 'ktstr-rundir'
+}
+
+demo_ktstr_compare() {
+	show 'The report of the newest run' 'ktstr-compare --analyze 2>/dev/null | head -16'
+	show 'The values each filter can take' 'ktstr-compare --list-values 2>/dev/null | head -12'
+	# A "6.15" run of the baseline's steady tests, slower in the tail:
+	# enough for a comparison with verdicts.
+	mkdir -p target/ktstr/6.15-abc1234 &&
+		for f in target/ktstr/6.14-abc1234/cgroup_steady-*.ktstr.json; do
+			sed -e 's/"kernel_version": "6.14"/"kernel_version": "6.15"/' \
+				-e 's/"worst_p99_wake_latency_us": [0-9.]*/"worst_p99_wake_latency_us": 131.0/' \
+				-e 's/"worst_spread": [0-9.]*/"worst_spread": 4.5/' \
+				"$f" >"target/ktstr/6.15-abc1234/${f##*/}"
+		done
+	show 'Kernel 6.14 against 6.15, from the scan stream; exit 1 means a regression' \
+		'ktstr-scan 2>/dev/null | ktstr-compare --a-kernel 6.14 --b-kernel 6.15 --project-commit abc1234'
+	rm -rf target/ktstr/6.15-abc1234
+}
+
+demo_ktstr_hostinfo() {
+	show 'The host a run was recorded on' 'ktstr-hostinfo --run 6.14-abc1234'
+	show 'What differs between the hosts of two runs; exit 1 when anything does' \
+		'ktstr-hostinfo --diff 6.14-abc1234 7.0-def5678'
+}
+
 demo_ktstr_test() {
 	# Its own directory, and KTSTR_SIDECAR_DIR so the sample runs stay as they are.
 	mkdir -p "$work/tests" && cd "$work/tests" || return
@@ -51,7 +79,7 @@ demo_ktstr_test() {
 	cd "$work" || return
 }
 
-for prog in ktstr-scan ktstr-rundir ktstr-test ktstr-compare ktstr-hostinfo; do
+for prog in ktstr-rundir ktstr-scan ktstr-compare ktstr-hostinfo ktstr-test; do
 	fn=demo_$(echo "$prog" | tr - _)
 	if [ -x "$top/bin/$prog" ] && command -v "$fn" >/dev/null 2>&1; then
 		"$fn"

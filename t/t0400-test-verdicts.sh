@@ -2,6 +2,11 @@
 # ktstr-test: verdicts, exit statuses, the sidecar's fields, usage errors.
 . "${0%/*}/lib.sh"
 
+# Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.
+TMPDIR=$TRASH/tmp
+export TMPDIR
+mkdir -p "$TMPDIR"
+
 KTSTR_SIDECAR_DIR=$TRASH/sd
 export KTSTR_SIDECAR_DIR
 
@@ -112,6 +117,15 @@ test_expect_success 'run_id counts the sidecars of one process from 0' '
 	test_cmp expect ids
 '
 
+test_expect_success 'the run_id stamp is the process start, the timestamp the write' '
+	ktstr-test -q -n late -- sleep 1.5 &&
+	l=$(line late) &&
+	ts=$(echo "$l" | sed "s/.*\"timestamp\":\"\([^\"]*\)\".*/\1/" | tr -d ":-") &&
+	id=$(echo "$l" | sed "s/.*\"run_id\":\"\([^\"]*\)-0\".*/\1/") &&
+	test "$id" != "$ts" &&
+	test "$(printf "%s\n%s\n" "$id" "$ts" | sort | head -1)" = "$id"
+'
+
 test_expect_success '--json prints one line per test; test output goes to stderr' '
 	mktest j1 0 && mktest j2 77 && mktest j3 2 &&
 	test_expect_code 1 ktstr-test --json -q t/j1 t/j2 t/j3 >out 2>err &&
@@ -135,12 +149,31 @@ test_expect_success 'the file name is the test name and the variant hash' '
 	test "$(ls sd | grep -c "^opts-")" = 2
 '
 
+# script(1) of util-linux gives ktstr-test a terminal.
+test_expect_success script 'on a terminal, a progress line per test' '
+	mktest tp 0 && mktest ts 77 &&
+	script -qec "ktstr-test t/tp t/ts" /dev/null </dev/null >typescript &&
+	tr -d "\r" <typescript | sed "s/([0-9]* ms)/(T ms)/" >actual &&
+	printf "out of tp\nPASS: tp (T ms)\nout of ts\nSKIP: ts (T ms)\n1 passed, 0 failed, 1 skipped\n" >expect &&
+	test_cmp expect actual &&
+	script -qec "ktstr-test -q t/tp" /dev/null </dev/null >typescript &&
+	tr -d "\r" <typescript >actual &&
+	printf "out of tp\n" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'usage errors exit 2 before any test runs' '
 	test_must_fail ktstr-test 2>err && grep -q "^usage:" err &&
 	test_must_fail ktstr-test -n x t/alpha 2>err &&
 	test_must_fail ktstr-test -n a/b -- true 2>err &&
+	grep -q "invalid test name .a/b.: contains ./." err &&
+	test_must_fail ktstr-test -- "" 2>err &&
+	grep -q "invalid command: empty" err &&
+	test_must_fail ktstr-test -- / 2>err &&
+	grep -q "invalid command ./.: names a directory" err &&
+	test_must_fail ktstr-test -- /usr/bin/ 2>err &&
 	test_must_fail ktstr-test -n "" -- true 2>err &&
-	test_must_fail ktstr-test --sysctl novalue -- true 2>err &&
+	test_must_fail ktstr-test --flag a --sysctl novalue -- true 2>err &&
 	grep -q "expected KEY=VALUE" err &&
 	test_must_fail ktstr-test --timeout -1 -- true 2>err &&
 	test_must_fail ktstr-test -j 0 t/alpha 2>err &&
@@ -176,6 +209,11 @@ test_expect_success 'standard input of a test is /dev/null' '
 	echo data | ktstr-test -q -n stdin -- sh -c "cat; echo end" >out &&
 	printf "end\n" >expect &&
 	test_cmp expect out
+'
+
+test_expect_success 'every sidecar written above passes the validator' '
+	ktstr-scan sd >stream &&
+	test "$(wc -l <stream)" = "$(ls sd | wc -l)"
 '
 
 test_done

@@ -2,6 +2,11 @@
 # ktstr-test: metrics reported through $KTSTR_METRICS, and the test's timing.
 . "${0%/*}/lib.sh"
 
+# Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.
+TMPDIR=$TRASH/tmp
+export TMPDIR
+mkdir -p "$TMPDIR"
+
 KTSTR_SIDECAR_DIR=$TRASH/sd
 export KTSTR_SIDECAR_DIR
 
@@ -154,22 +159,48 @@ test_expect_success 'binary junk in the metrics file is reported, not crashed on
 test_expect_success 'a skipped test with malformed metrics fails' '
 	test_expect_code 1 ktstr-test -q -n skipbad -- sh -c "echo x >>\"\$KTSTR_METRICS\"; exit 77" 2>err &&
 	grep -q "\"passed\": false" sd/skipbad-*.ktstr.json &&
-	grep -q "\"skipped\": false" sd/skipbad-*.ktstr.json
+	grep -q "\"skipped\": false" sd/skipbad-*.ktstr.json &&
+	grep -q "^FAIL: skipbad (malformed metrics)$" err
+'
+
+test_expect_success 'a test may replace its metrics file, or remove it' '
+	ktstr-test -q -n mv -- sh -c "echo \"r 1\" >tmpm && mv tmpm \"\$KTSTR_METRICS\"" &&
+	metrics mv | grep -q "\"name\": \"r\"" &&
+	ktstr-test -q -n rm -- sh -c "rm \"\$KTSTR_METRICS\"" &&
+	metrics rm | grep -c "\"name\"" >count &&
+	echo 1 >expect && test_cmp expect count
+'
+
+test_expect_success 'a metrics path that is not a regular file fails the test, never hangs' '
+	test_expect_code 1 ktstr-test -q -n fifo -- sh -c "rm \"\$KTSTR_METRICS\"; mkfifo \"\$KTSTR_METRICS\"" 2>err &&
+	grep -q "^ktstr-test: fifo: \$KTSTR_METRICS is not a regular file$" err &&
+	test_expect_code 1 ktstr-test -q -n dir -- sh -c "rm \"\$KTSTR_METRICS\"; mkdir \"\$KTSTR_METRICS\"" 2>err &&
+	grep -q "^FAIL: dir (malformed metrics)$" err
 '
 
 test_expect_success 'each test gets its own metrics file, removed afterwards' '
-	mkdir -p t tmp &&
+	mkdir -p t &&
 	for i in 1 2 3; do
 		printf "#!/bin/sh\necho \"\$KTSTR_METRICS\" >>seen\necho v$i $i >>\"\$KTSTR_METRICS\"\n" >t/p$i &&
 		chmod +x t/p$i || return 1
 	done &&
-	TMPDIR=$TRASH/tmp ktstr-test -q -j 3 t/p1 t/p2 t/p3 &&
+	ktstr-test -q -j 3 t/p1 t/p2 t/p3 &&
 	test "$(sort -u seen | wc -l)" = 3 &&
-	ls tmp >left &&
+	ls -A "$TMPDIR" >left &&
 	test_cmp /dev/null left &&
 	for i in 1 2 3; do
 		metrics p$i | grep -q "\"name\": \"v$i\"" || return 1
 	done
+'
+
+test_expect_success 'nothing is left in TMPDIR, whatever the tests did to their files' '
+	ls -A "$TMPDIR" >left &&
+	test_cmp /dev/null left
+'
+
+test_expect_success 'every sidecar written above passes the validator' '
+	ktstr-scan sd >stream &&
+	test "$(wc -l <stream)" = "$(ls sd | wc -l)"
 '
 
 test_done

@@ -2,6 +2,11 @@
 # ktstr-test: -j and captured output, timeouts, process groups, signals.
 . "${0%/*}/lib.sh"
 
+# Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.
+TMPDIR=$TRASH/tmp
+export TMPDIR
+mkdir -p "$TMPDIR"
+
 KTSTR_SIDECAR_DIR=$TRASH/sd
 export KTSTR_SIDECAR_DIR
 
@@ -75,36 +80,66 @@ test_expect_success 'a test within its timeout passes' '
 	ktstr-test -q --timeout 5 -n quick -- sleep 0.1
 '
 
+# waitfor FILE...: until each file has content (at most 5 s).
+waitfor() {
+	for f in "$@"; do
+		i=0
+		while ! test -s "$f" && test $i -lt 100; do sleep 0.05; i=$((i + 1)); done
+		test -s "$f" || return 1
+	done
+}
+
+# A background job of a non-interactive shell starts with SIGINT
+# ignored; perl gives ktstr-test the default action back.  Only for
+# "dfl_int CMD &": the job becomes CMD itself, so $! is its pid.
+dfl_int() {
+	exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die "$ARGV[0]: $!"' "$@"
+}
+
 test_expect_success 'SIGTERM to ktstr-test stops the tests; no sidecar for them' '
 	mktest first "exit 0" &&
-	mktest long "echo \$\$ >long.pid; exec sleep 30" &&
+	mktest long "echo \$\$ >long.pid; exec sleep 30" || return 1
 	ktstr-test -q t/first t/long &
-	pid=$! &&
-	i=0 && while ! test -s long.pid && test $i -lt 100; do sleep 0.05; i=$((i + 1)); done &&
-	kill -TERM $pid &&
-	{ wait $pid; rc=$?; } ;
-	test "$rc" = 143 &&
+	pid=$!
+	waitfor long.pid &&
+	kill -TERM $pid
+	wait $pid
+	test $? = 143 &&
 	gone "$(cat long.pid)" &&
 	ls sd | grep -q "^first-" &&
 	! ls sd | grep -q "^long-"
 '
 
 test_expect_success 'SIGINT with -j: every running test is stopped' '
-	rm -f *.pid &&
 	for i in 1 2 3; do
 		mktest w$i "echo \$\$ >w$i.pid; exec sleep 30" || return 1
-	done &&
-	ktstr-test -q -j 3 t/w1 t/w2 t/w3 &
-	pid=$! &&
-	i=0 && while ! test -s w3.pid && test $i -lt 100; do sleep 0.05; i=$((i + 1)); done &&
-	while ! test -s w1.pid || ! test -s w2.pid; do sleep 0.05; done &&
-	kill -INT $pid &&
-	{ wait $pid; rc=$?; } ;
-	test "$rc" = 130 &&
+	done
+	dfl_int ktstr-test -q -j 3 t/w1 t/w2 t/w3 &
+	pid=$!
+	waitfor w1.pid w2.pid w3.pid &&
+	kill -INT $pid
+	wait $pid
+	test $? = 130 &&
 	for i in 1 2 3; do
 		gone "$(cat w$i.pid)" || return 1
 	done &&
 	! ls sd | grep -q "^w[123]-"
+'
+
+test_expect_success 'a signal ignored by the caller stays ignored (nohup)' '
+	mktest hup "echo \$\$ >hup.pid; sleep 1; exit 0" || return 1
+	perl -e '"'"'$SIG{HUP} = "IGNORE"; exec @ARGV or die'"'"' ktstr-test -q t/hup &
+	pid=$!
+	waitfor hup.pid &&
+	kill -HUP $pid
+	wait $pid
+	test $? = 0 &&
+	ls sd | grep -q "^hup-"
+'
+
+test_expect_success 'every sidecar written above passes the validator' '
+	ktstr-scan sd >stream &&
+	test "$(wc -l <stream)" = "$(ls sd | wc -l)"
 '
 
 test_done

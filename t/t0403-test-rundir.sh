@@ -3,6 +3,11 @@
 # rundir.md §16 (start, join, superseded), seen from the outside.
 . "${0%/*}/lib.sh"
 
+# Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.
+TMPDIR=$TRASH/tmp
+export TMPDIR
+mkdir -p "$TMPDIR"
+
 # A sidecar-shaped file that belongs to no run of these tests.
 old_sidecar() {
 	mkdir -p "$1" && printf "{}" >"$1/old-0000000000000000.ktstr.json"
@@ -147,6 +152,15 @@ test_expect_success 'KTSTR_SIDECAR_DIR: no lock, no marker, nothing removed' '
 	test -f plain/sd/.x.ktstr.json.1.0.tmp &&
 	ls plain/sd | grep -q "^p-" &&
 	! test -e plain/.locks
+'
+
+test_expect_success 'KTSTR_SIDECAR_DIR in a begun run: its directory, the run'"'"'s probe values' '
+	KTSTR_SIDECAR_DIR=sd2 KTSTR_RUN_ID=x KTSTR_RUN_DIR=$TRASH/never \
+	KTSTR_PROJECT_COMMIT=fff0000 KTSTR_KERNEL_VERSION=7.1 \
+		ktstr-test -q -n both -- true &&
+	grep -q "\"project_commit\": \"fff0000\"" sd2/both-*.ktstr.json &&
+	grep -q "\"kernel_version\": \"7.1\"" sd2/both-*.ktstr.json &&
+	! test -e never && ! test -e .locks/never.run
 '
 
 test_expect_success 'a sidecar that cannot be written: the error, the others, exit 2' '

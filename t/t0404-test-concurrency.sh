@@ -3,6 +3,11 @@
 # clears the old one exactly once; writes are atomic (rundir.md §16.8).
 . "${0%/*}/lib.sh"
 
+# Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.
+TMPDIR=$TRASH/tmp
+export TMPDIR
+mkdir -p "$TMPDIR"
+
 # No repository around the runs root: the key is always 6.14-unknown.
 mkdir -p w/.git/objects w/.git/refs && echo "ref: refs/heads/main" >w/.git/HEAD
 cd w || exit 1
@@ -74,6 +79,33 @@ test_expect_success 'one process with -j 8: one decision, all written' '
 	KTSTR_RUN_ID=run-d ktstr-test -q -j 8 d/* &&
 	test "$(ls "$D" | grep -c "^d[0-9]*-")" = 100 &&
 	test "$(ls -A "$D" | wc -l)" = 100
+'
+
+# reader: scan the run directory until the file "done" appears; any
+# unreadable sidecar seen on the way is recorded in "torn".
+reader() {
+	while ! test -e done; do
+		ktstr-scan "$D" >/dev/null 2>>torn
+		if test $? = 1; then echo "exit 1" >>torn; fi
+	done
+}
+
+test_expect_success 'readers never see a partial sidecar, even when one is replaced' '
+	rm -f done && : >torn &&
+	mkdir -p r && for i in $(seq 20); do ln -sf ../ok r/r$i || return 1; done
+	reader &
+	rpid=$!
+	pids=
+	for p in 1 2 3 4; do
+		(for k in 1 2; do KTSTR_RUN_ID=run-d ktstr-test -q r/* || exit 1; done) &
+		pids="$pids $!"
+	done
+	rc=0
+	for p in $pids; do wait $p || rc=1; done
+	touch done && wait $rpid &&
+	test $rc = 0 &&
+	test_cmp /dev/null torn &&
+	test "$(ls "$D" | grep -c "^r[0-9]*-")" = 20
 '
 
 test_expect_success 'no temporary file is left behind' '

@@ -3,6 +3,11 @@
 # not trustworthy (rundir.md §11, §16.8 row 15).
 . "${0%/*}/lib.sh"
 
+# Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.
+TMPDIR=$TRASH/tmp
+export TMPDIR
+mkdir -p "$TMPDIR"
+
 mkdir -p t &&
 for n in one two; do
 	printf '#!/bin/sh\nexit 0\n' >t/$n && chmod +x t/$n

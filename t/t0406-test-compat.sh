@@ -3,6 +3,11 @@
 # construction, by upstream's): validation, scan, compare, list, host.
 . "${0%/*}/lib.sh"
 
+# Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.
+TMPDIR=$TRASH/tmp
+export TMPDIR
+mkdir -p "$TMPDIR"
+
 mkdir -p t
 for n in steady burst skipper broken; do
 	case $n in skipper) st=77 ;; broken) st=1 ;; *) st=0 ;; esac
@@ -130,7 +135,10 @@ test_expect_success ktstr-rundir 'man page example: one run over many processes'
 	rm -rf target &&
 	vars=$(KTSTR_KERNEL=6.14 ktstr-rundir --begin) && eval "$vars" &&
 	for t in t/steady t/burst; do ktstr-test -q "$t" || return 1; done &&
-	test "$(ls "$KTSTR_RUN_DIR" | wc -l)" = 2
+	test "$(ls "$KTSTR_RUN_DIR" | wc -l)" = 2 &&
+	ktstr-scan --newest | ktstr-compare --analyze >out &&
+	grep -q "^  steady  *1/1 passed" out &&
+	grep -q "^  burst  *1/1 passed" out
 '
 
 test_done

@@ -6,7 +6,8 @@
  * number of lines.
  *
  *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *       -o t/fuzz/metric_lines.fuzz t/fuzz/metric_lines.c lib/metric_lines.c lib/util.c -lm
+ *       -o t/fuzz/metric_lines.fuzz t/fuzz/metric_lines.c lib/metric_lines.c lib/util.c \
+ *       lib/json.c -lm
  *   t/fuzz/metric_lines.fuzz -max_total_time=60
  */
 #include <math.h>

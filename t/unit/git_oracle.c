@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "git.h"
+#include "git_int.h"
 #include "revspec.h"
 #include "tap.h"
 #include "util.h"
@@ -152,9 +152,13 @@ states(void)
 	state("split index", "s25",
 	      "git update-index --split-index && printf 'n\\n' >new && git add new && git rm -q --cached b "
 	      "&& printf 'mod\\n' >>a && git add a && ls .git/sharedindex.*");
-	state("split index, committed", "s26",
-	      "git update-index --split-index && printf 'n\\n' >new && git add new && printf 'm\\n' >>a && "
+	/* maxPercentChange 100 keeps the shared index, so the bitmaps are used. */
+	state("split index with replace and delete bitmaps, committed", "s26",
+	      "git config splitIndex.maxPercentChange 100 && git update-index --split-index && "
+	      "printf 'n\\n' >new && git add new && git rm -q --cached b && printf 'm\\n' >>a && "
 	      "git add a && c split && ls .git/sharedindex.*");
+	sh("printf z >>s26/a");
+	check_state("split index, replaced entry modified", "s26");
 	state("missing index", "s27", "rm .git/index");
 	state("unborn HEAD", "s28", "rm -rf .git && git init -q && printf a >f && git add f");
 	state("unborn HEAD, empty", "s29", "rm -rf .git && git init -q");
@@ -177,6 +181,15 @@ states(void)
 	sh("printf z >>s33wt/a");
 	check_state("linked worktree, modified", "s33wt");
 	check_state("inside a subdirectory", "s1/d/e");
+	{
+		char path[PATH_MAX * 2], err[256];
+		struct git_repo *repo;
+
+		snprintf(path, sizeof(path), "%s/s1/d", top);
+		repo = git_open(path, 0, err, sizeof(err));
+		ok(!repo, "without walking up, a subdirectory is no repository (%s)", err);
+		git_close(repo);
+	}
 	state("bare repository", "s34", "true");
 	sh("rm -rf s34 && git clone -q --bare base s34");
 	check_state("bare repository", "s34");
@@ -285,6 +298,67 @@ shallow(void)
 	git_close(repo);
 }
 
+/*
+ * Abbreviations shared by several objects: 3000 loose blobs make 4-digit
+ * collisions certain.  Git fails on those, except in a commit context
+ * when exactly one candidate is a commit; the reader must agree.
+ */
+static void
+ambiguous(struct git_repo *repo)
+{
+	char *blobs, *prefix[2];
+	size_t k;
+
+	blobs = capture("cd rv && mkdir -p ../blobs && awk 'BEGIN { for (i = 0; i < 3000; i++) "
+	                "{ f = \"../blobs/\" i; print \"blob \" i > f; close(f); print f } }' | "
+	                "git hash-object -w --stdin-paths | wc -l");
+	is_str(blobs, "3000", "3000 loose blobs written");
+	free(blobs);
+	/* 0: a prefix of blobs only; 1: a prefix of one commit and blobs. */
+	prefix[0] = capture("cd rv && git cat-file --batch-all-objects --batch-check='%%(objectname) "
+	                    "%%(objecttype)' | awk '{ p = substr($1, 1, 4); n[p]++; if ($2 == \"commit\") "
+	                    "c[p]++ } END { for (p in n) if (n[p] > 1 && !c[p]) print p }' | sort | head -1");
+	/* A blob sharing HEAD's first 4 digits, found with the library's own hashing. */
+	{
+		struct git_oid head, id;
+		char text[32];
+		int i, n = 0;
+
+		prefix[1] = estrdup("");
+		if (git_rev_parse(repo, "HEAD", &head) == 0)
+			for (i = 0; i < 10000000; i++) {
+				n = snprintf(text, sizeof(text), "blob %d\n", i);
+				git_hash_object(repo, "blob", text, (size_t)n, &id);
+				if (id.id[0] == head.id[0] && id.id[1] == head.id[1])
+					break;
+			}
+		if (n && sh("cd rv && printf 'blob %d\\n' | git hash-object -w --stdin", i) == 0) {
+			char hex[GIT_MAX_HEXSZ + 1];
+
+			free(prefix[1]);
+			prefix[1] = estrndup(git_oid_hex(repo, &head, hex), 4);
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		struct git_oid id;
+		char hex[GIT_MAX_HEXSZ + 1], *want;
+
+		if (!*prefix[k]) {
+			printf("ok %d # skip no 4-digit prefix of that kind among these objects\n", ++tap_n);
+			free(prefix[k]);
+			continue;
+		}
+		want = capture("cd rv && git rev-parse --disambiguate=%s | wc -l", prefix[k]);
+		ok(atoi(want) >= 2, "'%s' is ambiguous (%s objects)", prefix[k], want);
+		free(want);
+		want = capture("cd rv && git rev-parse --verify --quiet '%s^{commit}'", prefix[k]);
+		is_str(git_rev_parse(repo, prefix[k], &id) == 0 ? git_oid_hex(repo, &id, hex) : "", want,
+		       "ambiguous prefix '%s' (%s)", prefix[k], k ? "one commit among blobs" : "blobs only");
+		free(want);
+		free(prefix[k]);
+	}
+}
+
 static void
 revisions(void)
 {
@@ -349,6 +423,7 @@ revisions(void)
 	}
 	free(full);
 	free(abbrev4);
+	ambiguous(repo);
 	for (i = 0; i < LEN(ranges); i++) {
 		struct git_oid a, b;
 		struct buf got = BUF_INIT;
@@ -379,6 +454,13 @@ revspecs(void)
 	int saved = dup(2);
 	FILE *f;
 
+	/* A kernel cache entry of a local build, named with blanks around it. */
+	sh("mkdir -p kc && printf '{\"source\":{\"type\":\"local\",\"source_tree_path\":\"%s/rv\"},"
+	   "\"arch\":\"x86_64\",\"image_name\":\"bzImage\",\"built_at\":\"2020\","
+	   "\"has_vmlinux\":true,\"vmlinux_stripped\":false}' >kc/metadata.json",
+	   top);
+	snprintf(path, sizeof(path), " %s/kc\n", top);
+	setenv("KTSTR_KERNEL", path, 1);
 	snprintf(path, sizeof(path), "%s/rv", top);
 	if (!getcwd(cwd, sizeof(cwd)) || chdir(path) < 0) {
 		ok(0, "chdir into the revision repository");
@@ -395,6 +477,7 @@ revspecs(void)
 	revspec_expand("a-project-commit", 0, "^HEAD", &vals, &n);
 	revspec_expand("a-project-commit", 0, "HEAD^@", &vals, &n);
 	revspec_expand("a-project-commit", 0, "v2", &vals, &n);
+	revspec_expand("kernel-commit", 1, "HEAD~1", &vals, &n);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -402,8 +485,12 @@ revspecs(void)
 	if (chdir(cwd) < 0)
 		return;
 	head = capture("cd rv && git rev-parse --short=7 HEAD");
-	is_int(n, 1 + 3 + 0 + 1 + 1 + 1 + 1 + 1 + 1 + 1, "revspec value count");
-	if (n == 11) {
+	is_int(n, 1 + 3 + 0 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1, "revspec value count");
+	if (n == 12) {
+		char *k = capture("cd rv && git rev-parse --short=7 HEAD~1");
+
+		is_str(vals[11], k, "kernel flag: KTSTR_KERNEL's metadata.json leads to the source tree");
+		free(k);
 		char *v2 = capture("cd rv && git rev-parse --short=7 'v2^{commit}'");
 
 		is_str(vals[0], head, "HEAD becomes its 7-hex id in a clean tree");

@@ -73,6 +73,16 @@ utf8(void)
 }
 
 static void
+distance(void)
+{
+	is_int(edit_distance("kitten", "sitting"), 3, "kitten/sitting");
+	is_int(edit_distance("", "abc"), 3, "from empty");
+	is_int(edit_distance("same", "same"), 0, "identical");
+	is_int(edit_distance("\xc2\xb5s", "us"), 1, "a two-byte character counts once");
+	is_int(edit_distance("a\xff" "b", "ab"), 1, "a stray byte counts as one character");
+}
+
+static void
 files(void)
 {
 	struct buf b = BUF_INIT;
@@ -93,6 +103,7 @@ main(void)
 	paths();
 	buffers();
 	utf8();
+	distance();
 	files();
 	return done_testing();
 }

@@ -1,0 +1,33 @@
+#!/bin/sh
+# The suite as a whole: the examples of ktstr(7) and `make demo`.
+. "${0%/*}/lib.sh"
+
+test_expect_success 'setup: the sample runs tree as target/ktstr' '
+	mkdir target &&
+	cp -R "$FIXTURES/sidecars" target/ktstr &&
+	touch -d "2025-03-14 09:30" target/ktstr/6.14-abc1234 &&
+	touch -d "2025-03-14 11:05" target/ktstr/6.14-abc1234-dirty &&
+	touch -d "2025-04-02 03:20" target/ktstr/7.0-def5678
+'
+
+test_expect_success 'ktstr(7): compare the runs of two kernels' '
+	ktstr-scan 2>/dev/null | ktstr-compare --a-kernel 6.14 --b-kernel 7.0 >actual 2>err &&
+	test_cmp "$FIXTURES/suite/man7-compare.expect" actual &&
+	grep -q "^ktstr-compare: warning: comparison includes dirty builds:$" err
+'
+
+test_expect_success 'ktstr(7): analyse the newest run' '
+	ktstr-scan --newest | ktstr-compare --analyze >actual &&
+	test_cmp "$FIXTURES/suite/man7-analyze.expect" actual
+'
+
+test_expect_success 'make demo runs every program and each command works' '
+	sh "$TOP/t/demo.sh" >demo.out 2>&1 &&
+	for prog in ktstr-rundir ktstr-scan ktstr-compare ktstr-hostinfo ktstr-test; do
+		grep -q "^\\$ $prog" demo.out || { echo "no $prog in the demo"; exit 1; }
+	done &&
+	! grep -E "command not found|Segmentation|Aborted|Sanitizer" demo.out &&
+	grep -q "REGRESSION" demo.out
+'
+
+test_done
