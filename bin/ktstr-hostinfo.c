@@ -20,14 +20,16 @@ struct side {
 	size_t nlines;  /* items read; from a stream, the lines of the run */
 };
 
-static void
-usage(void)
+/* -h asks for the synopsis on stdout; a usage error gets it on stderr. */
+static _Noreturn void
+usage(int status)
 {
-	fprintf(stderr, "usage: %s [--json]\n"
-	                "       %s --run RUN [--dir ROOT]\n"
-	                "       %s --diff A B\n",
+	fprintf(status == EXIT_OK ? stdout : stderr,
+	        "usage: %s [--json]\n"
+	        "       %s --run RUN [--dir ROOT]\n"
+	        "       %s --diff A B\n",
 	        progname, progname, progname);
-	exit(EXIT_ERROR);
+	exit(stdout_status(status));
 }
 
 static void
@@ -247,14 +249,6 @@ read_run_dir(const char *root, const char *run, struct side *s)
 }
 
 static int
-stdin_is_input(void)
-{
-	struct stat st;
-
-	return fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
-}
-
-static int
 show_run(const char *run, const char *dir)
 {
 	struct side s = {0};
@@ -263,7 +257,7 @@ show_run(const char *run, const char *dir)
 
 	if (dir) {
 		rc = read_run_dir(dir, run, &s);
-	} else if (stdin_is_input()) {
+	} else if (sidecar_stdin_is_input()) {
 		rc = read_path("-", run, &s);
 		if (rc == 0 && s.nlines == 0) {
 			warn("run '%s' not found in the input stream", run);
@@ -339,19 +333,22 @@ main(int argc, char *argv[])
 		{"run", required_argument, NULL, OPT_RUN},
 		{"dir", required_argument, NULL, OPT_DIR},
 		{"diff", no_argument, NULL, OPT_DIFF},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *run = NULL, *dir = NULL;
 	int json = 0, do_diff = 0, c, status;
 
 	setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: json = 1; break;
 		case OPT_RUN: run = optarg; break;
 		case OPT_DIR: dir = optarg; break;
 		case OPT_DIFF: do_diff = 1; break;
-		default: usage();
+		case 'h': usage(EXIT_OK);
+		default: usage(EXIT_ERROR);
 		}
 	}
 	argc -= optind;
@@ -359,17 +356,17 @@ main(int argc, char *argv[])
 
 	if (do_diff) {
 		if (json || run || dir || argc != 2)
-			usage();
+			usage(EXIT_ERROR);
 		if (strcmp(argv[0], "-") == 0 && strcmp(argv[1], "-") == 0)
 			die("at most one operand may be '-'");
 		status = diff(argv[0], argv[1]);
 	} else if (run) {
 		if (json || argc != 0)
-			usage();
+			usage(EXIT_ERROR);
 		status = show_run(run, dir);
 	} else {
 		if (dir || argc != 0)
-			usage();
+			usage(EXIT_ERROR);
 		status = live(json);
 	}
 	return stdout_status(status);

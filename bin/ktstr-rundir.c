@@ -30,17 +30,18 @@ enum { OPT_JSON = 256, OPT_DIR };
 static int json;
 static struct json_writer w;
 
-static void
-usage(void)
+/* -h asks for the synopsis on stdout; a usage error gets it on stderr. */
+static _Noreturn void
+usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status == EXIT_OK ? stdout : stderr,
 	        "usage: %s [-C DIR] [--json]\n"
 	        "       %s [-C DIR] [--json] --key | --commit | --check-dirty | --kernel |\n"
 	        "           --kernel-commit | --root | --newest\n"
 	        "       %s [-C DIR] [--json] --list [--dir ROOT]\n"
 	        "       %s [-C DIR] [--json] --begin\n",
 	        progname, progname, progname, progname);
-	exit(EXIT_ERROR);
+	exit(stdout_status(status));
 }
 
 /* Text mode: the value (or "unknown") and a newline; --json: {key: value or null}. */
@@ -272,6 +273,7 @@ main(int argc, char *argv[])
 	int c, nmodes = 0, status = EXIT_OK;
 
 	setprogname(argv[0]);
+	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
 	/* the short letters other than -C and -l exist only to name long options */
 	while ((c = getopt_long(argc, argv, "C:lh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -285,8 +287,7 @@ main(int argc, char *argv[])
 			dir = optarg;
 			break;
 		case 'h':
-			usage();
-			break;
+			usage(EXIT_OK);
 		default:
 			for (size_t i = 0; i < LEN(modes); i++)
 				if (modes[i].opt == c) {
@@ -295,14 +296,14 @@ main(int argc, char *argv[])
 					mode = modes[i].mode;
 					goto next;
 				}
-			usage();
+			usage(EXIT_ERROR);
 		next:
 			break;
 		}
 	}
 	if (optind < argc) {
 		warn("unexpected operand '%s'", argv[optind]);
-		usage();
+		usage(EXIT_ERROR);
 	}
 	if (dir != NULL && mode != M_LIST)
 		die("--dir is accepted only with --list");

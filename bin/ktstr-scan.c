@@ -18,7 +18,7 @@ struct scan {
 	int status;     /* EXIT_ERROR once a fatal problem was reported */
 };
 
-/* --help asks for the synopsis on stdout; a usage error gets it on stderr. */
+/* -h asks for the synopsis on stdout; a usage error gets it on stderr. */
 static _Noreturn void
 usage(int status)
 {
@@ -139,7 +139,8 @@ main(int argc, char *argv[])
 	int c, want_newest = 0, explain = 0, json = 0;
 
 	setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (dir != NULL) {

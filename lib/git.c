@@ -37,24 +37,6 @@ git_error(const struct git_repo *repo)
 	return repo->err;
 }
 
-const char *
-git_dir(const struct git_repo *repo)
-{
-	return repo->gitdir;
-}
-
-const char *
-git_common_dir(const struct git_repo *repo)
-{
-	return repo->commondir;
-}
-
-const char *
-git_worktree(const struct git_repo *repo)
-{
-	return repo->worktree;
-}
-
 size_t
 git_rawsz(const struct git_repo *repo)
 {
@@ -137,19 +119,6 @@ git_hash_object(const struct git_repo *repo, const char *type, const void *data,
 	}
 }
 
-/* Read a small text file; NULL (errno set) on failure. */
-static char *
-slurp(const char *path)
-{
-	struct buf b = BUF_INIT;
-
-	if (read_file(path, &b, SMALL_FILE_MAX) < 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_detach(&b);
-}
-
 static int
 is_dir(const char *path)
 {
@@ -175,16 +144,6 @@ head_parses(const char *s)
 	return (n == 40 || n == 64) && (s[n] == '\0' || s[n] == '\n');
 }
 
-static char *
-trim_line(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	return s;
-}
-
 /*
  * A valid git directory (rundir.md §6.1): HEAD parses, and objects/ and
  * refs/ exist in the common directory.  Sets *common (allocated).
@@ -196,7 +155,7 @@ valid_gitdir(const char *dir, char **common)
 	int ok;
 
 	p = path_join(dir, "HEAD");
-	head = slurp(p);
+	head = read_value(p, SMALL_FILE_MAX);
 	free(p);
 	if (!head)
 		return 0;
@@ -205,10 +164,10 @@ valid_gitdir(const char *dir, char **common)
 	if (!ok)
 		return 0;
 	p = path_join(dir, "commondir");
-	cd = slurp(p);
+	cd = read_value(p, SMALL_FILE_MAX);
 	free(p);
 	if (cd) {
-		char *joined = path_join(dir, trim_line(cd));
+		char *joined = path_join(dir, cd);
 
 		free(cd);
 		cd = realpath(joined, NULL);
@@ -249,14 +208,14 @@ dotgit(const char *d, char **gitdir, char **common)
 		return 0;
 	}
 	if (S_ISREG(st.st_mode)) {
-		char *s = slurp(p), *t;
+		char *s = read_value(p, SMALL_FILE_MAX), *t;
 
 		if (!s || strncmp(s, "gitdir:", 7) != 0) {
 			free(s);
 			free(p);
 			return 0;
 		}
-		t = trim_line(s + 7);
+		t = s + 7;
 		while (*t == ' ')
 			t++;
 		target = path_join(d, t);
@@ -309,7 +268,7 @@ config_bool(const char *v, int *out)
 static int
 read_config(struct git_repo *repo, const char *path)
 {
-	char *text = slurp(path), *line, *next;
+	char *text = read_value(path, SMALL_FILE_MAX), *line, *next;
 	char section[64] = "";
 	int lineno = 0;
 
@@ -595,7 +554,7 @@ resolve(struct git_repo *repo, const char *name, struct git_oid *out)
 		if (!refname_ok(cur))
 			return git_fail(repo, "bad ref name '%s'", cur);
 		p = path_join(ref_base(repo, cur), cur);
-		s = slurp(p);
+		s = read_value(p, SMALL_FILE_MAX);
 		free(p);
 		if (!s) {
 			if (errno != ENOENT && errno != ENOTDIR && errno != EISDIR)
@@ -608,7 +567,7 @@ resolve(struct git_repo *repo, const char *name, struct git_oid *out)
 			return r;
 		}
 		if (strncmp(s, "ref:", 4) == 0) {
-			t = trim_line(s + 4);
+			t = s + 4;
 			while (*t == ' ' || *t == '\t')
 				t++;
 			snprintf(cur, sizeof(cur), "%s", t);

@@ -47,10 +47,6 @@ void git_close(struct git_repo *repo);
 /* The last failure's one-line reason ("" if none). */
 const char *git_error(const struct git_repo *repo);
 
-/* The git directory, the common directory, and the working tree (NULL if bare). */
-const char *git_dir(const struct git_repo *repo);
-const char *git_common_dir(const struct git_repo *repo);
-const char *git_worktree(const struct git_repo *repo);
 
 /* Bytes in an object id: 20 (sha1) or 32 (sha256); hex length is twice that. */
 size_t git_rawsz(const struct git_repo *repo);

@@ -699,7 +699,8 @@ git_odb_has_prefix(struct git_repo *repo, const char *hex, size_t hexlen, struct
 		}
 	}
 	for (d = 0; d < repo->nobjdirs; d++) {
-		char sub[3] = {(char)tolower((unsigned char)hex[0]), (char)tolower((unsigned char)hex[1]), 0}, *path = path_join(repo->objdirs[d], sub), full_hex[GIT_MAX_HEXSZ + 1];
+		char sub[3] = {(char)tolower((unsigned char)hex[0]), (char)tolower((unsigned char)hex[1])};
+		char *path = path_join(repo->objdirs[d], sub), full_hex[GIT_MAX_HEXSZ + 1];
 		DIR *dir = opendir(path);
 		struct dirent *de;
 

@@ -17,6 +17,7 @@
 #include <sys/utsname.h>
 
 #include "host.h"
+#include "serde.h"
 
 /* Bounds on what a hostile sysroot can make us hold. */
 #define HOST_MAX_FILE (16u << 20)
@@ -699,26 +700,6 @@ static const struct field heap_fields[] = {
 };
 static const unsigned heap_order[] = {1, 0, 2, 3, 4};
 
-/* serde's rendering of what it found, as in "invalid type: <this>, expected ...". */
-static void
-unexpected(char *dst, size_t size, const struct json_value *v)
-{
-	int n = v->rawlen > 64 ? 64 : (int)v->rawlen;
-
-	switch (v->type) {
-	case JSON_NULL: snprintf(dst, size, "null"); break;
-	case JSON_BOOL: snprintf(dst, size, "boolean `%s`", v->u.boolean ? "true" : "false"); break;
-	case JSON_NUMBER:
-		snprintf(dst, size, "%s `%.*s`",
-		         v->u.num.flags & (JSON_NUM_I64 | JSON_NUM_U64) ? "integer" : "floating point", n,
-		         v->raw);
-		break;
-	case JSON_STRING: snprintf(dst, size, "string %.*s", n, v->raw); break;
-	case JSON_ARRAY: snprintf(dst, size, "sequence"); break;
-	case JSON_OBJECT: snprintf(dst, size, "map"); break;
-	}
-}
-
 static int __attribute__((format(printf, 3, 4)))
 fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -738,7 +719,7 @@ bad_type(char *err, size_t errlen, const struct json_value *v, const char *expec
 {
 	char what[96];
 
-	unexpected(what, sizeof(what), v);
+	serde_unexpected(v, what, sizeof(what));
 	return fail(err, errlen, "invalid type: %s, expected %s at `%s%s%s`", what, expected, at,
 	            at2 ? "." : "", at2 ? at2 : "");
 }
@@ -764,7 +745,7 @@ read_u64(struct host_u64 *dst, const struct json_value *v, char *err, size_t err
 		u64_set(dst, v->u.num.u);
 		return 0;
 	}
-	if (v->type == JSON_NUMBER && (v->u.num.flags & JSON_NUM_I64))
+	if (v->type == JSON_NUMBER && serde_is_int(v))
 		return fail(err, errlen, "invalid value: integer `%" PRId64 "`, expected u64 at `%s%s%s`",
 		            v->u.num.i, at, at2 ? "." : "", at2 ? at2 : "");
 	return bad_type(err, errlen, v, "u64", at, at2);

@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,6 @@ parse_value(const char *s, double *out)
 
 	if (s[strspn(s, "0123456789+-.eE")] != '\0' || strpbrk(s, "0123456789") == NULL)
 		return -1;
-	errno = 0;
 	*out = strtod(s, &end);
 	if (*end != '\0' || end == s || !isfinite(*out))
 		return -1;

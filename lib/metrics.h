@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "json.h"
+#include "serde.h" /* format_plain, which the metric tables print with */
 #include "util.h"
 
 enum metric_id {
@@ -102,11 +103,5 @@ struct ext_metric *ext_find(struct ext_metric *v, size_t n, const char *name);
  * comparison then uses 0.0).
  */
 int metric_read(const struct metric *m, const struct row *r, double *v);
-
-/*
- * Shortest round-trip decimal without exponent and without a trailing
- * ".0" (5, 0.25, -0.0000001, -1000000000000000000000, -inf, NaN).
- */
-void format_plain(struct buf *b, double d);
 
 #endif

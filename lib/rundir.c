@@ -365,30 +365,6 @@ out:
 	free(path);
 }
 
-/* Write all of data to a new file path.  0, or -1 with errno set. */
-static int
-write_new(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666), e;
-
-	if (fd < 0)
-		return -1;
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, (const char *)data + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		off += w;
-	}
-	return close(fd);
-}
-
 int
 rundir_run_write(struct rundir_run *run, const char *name, const void *data, size_t len,
                  int skip, struct buf *err)
@@ -411,7 +387,7 @@ rundir_run_write(struct rundir_run *run, const char *name, const void *data, siz
 			decide(run);
 		}
 	}
-	if (write_new(tmp, data, len) < 0 || rename(tmp, path) < 0) {
+	if (rundir_write_new(tmp, data, len) < 0 || rename(tmp, path) < 0) {
 		buf_printf(err, "write %s %s: %s", label, path, os_error(errno, e, sizeof(e)));
 		unlink(tmp);
 		goto out;

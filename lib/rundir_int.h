@@ -23,6 +23,9 @@ rundir_ascii_space(int c)
 /* mkdir -p, mode 0777 before umask.  0, or -1 with errno set. */
 int rundir_mkdir_p(const char *dir);
 
+/* Write data to a new file path (truncated if it exists).  0, or -1 with errno set. */
+int rundir_write_new(const char *path, const void *data, size_t len);
+
 /* Last component of dir (trailing slashes ignored); NULL for "/", ".", "..". */
 char *rundir_leaf(const char *dir);
 

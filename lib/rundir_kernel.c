@@ -11,6 +11,7 @@
 #include "json.h"
 #include "rundir.h"
 #include "rundir_int.h"
+#include "serde.h"
 #include "util.h"
 
 /*
@@ -196,7 +197,8 @@ member(const struct json_value *obj, const char *key, int required, unsigned typ
 			return -1;
 		break;
 	case JSON_NUMBER:
-		if (!(((types & T_U64) && (v->u.num.flags & JSON_NUM_U64)) ||
+		if (!serde_is_int(v) ||
+		    !(((types & T_U64) && (v->u.num.flags & JSON_NUM_U64)) ||
 		      ((types & T_I64) && (v->u.num.flags & JSON_NUM_I64))))
 			return -1;
 		break;

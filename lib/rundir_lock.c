@@ -55,6 +55,22 @@ rundir_mkdir_p(const char *dir)
 	return rc;
 }
 
+int
+rundir_write_new(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666), e;
+
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, data, len) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
 static char *
 locks_file(const char *dir, const char *ext)
 {
@@ -358,7 +374,7 @@ rundir_marker_replace(const char *path, const char *token, const struct rundir_m
 	struct buf b = BUF_INIT;
 	size_t lines = 1;
 	char e[128];
-	int fd, rc = -1;
+	int rc = -1;
 
 	buf_printf(&b, "%s\n", token);
 	for (size_t i = 0; i < old->n && lines < RUNDIR_MARKER_LINES; i++)
@@ -366,24 +382,7 @@ rundir_marker_replace(const char *path, const char *token, const struct rundir_m
 			buf_printf(&b, "%s\n", old->lines[i]);
 			lines++;
 		}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
-		buf_printf(err, "write run marker %s: %s", tmp, os_error(errno, e, sizeof(e)));
-		goto out;
-	}
-	for (size_t off = 0; off < b.len;) {
-		ssize_t w = write(fd, b.s + off, b.len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			buf_printf(err, "write run marker %s: %s", tmp, os_error(errno, e, sizeof(e)));
-			close(fd);
-			unlink(tmp);
-			goto out;
-		}
-		off += w;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
+	if (rundir_write_new(tmp, b.s, b.len) < 0 || rename(tmp, path) < 0) {
 		buf_printf(err, "write run marker %s: %s", path, os_error(errno, e, sizeof(e)));
 		unlink(tmp);
 		goto out;

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "sha.h"
+#include "sha_md.h"
 
 static uint32_t
 rol(uint32_t x, int n)
@@ -52,39 +53,11 @@ sha1_init(struct sha1_ctx *c)
 void
 sha1_update(struct sha1_ctx *c, const void *data, size_t n)
 {
-	const unsigned char *p = data;
-	size_t used = c->len % 64;
-
-	c->len += n;
-	if (used) {
-		size_t take = 64 - used < n ? 64 - used : n;
-
-		memcpy(c->buf + used, p, take);
-		p += take, n -= take;
-		if (used + take < 64)
-			return;
-		sha1_block(c->h, c->buf);
-	}
-	for (; n >= 64; p += 64, n -= 64)
-		sha1_block(c->h, p);
-	memcpy(c->buf, p, n);
+	sha_md_update(c->h, &c->len, c->buf, sha1_block, data, n);
 }
 
 void
 sha1_final(struct sha1_ctx *c, unsigned char out[20])
 {
-	uint64_t bits = c->len * 8;
-	unsigned char pad[72] = {0x80};
-	size_t padn = 64 - (c->len + 8) % 64;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		pad[padn + i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_update(c, pad, padn + 8);
-	for (i = 0; i < 5; i++) {
-		out[4 * i] = (unsigned char)(c->h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)c->h[i];
-	}
+	sha_md_final(c->h, &c->len, c->buf, sha1_block, out, 5);
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "sha.h"
+#include "sha_md.h"
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -59,39 +60,11 @@ sha256_init(struct sha256_ctx *c)
 void
 sha256_update(struct sha256_ctx *c, const void *data, size_t n)
 {
-	const unsigned char *p = data;
-	size_t used = c->len % 64;
-
-	c->len += n;
-	if (used) {
-		size_t take = 64 - used < n ? 64 - used : n;
-
-		memcpy(c->buf + used, p, take);
-		p += take, n -= take;
-		if (used + take < 64)
-			return;
-		sha256_block(c->h, c->buf);
-	}
-	for (; n >= 64; p += 64, n -= 64)
-		sha256_block(c->h, p);
-	memcpy(c->buf, p, n);
+	sha_md_update(c->h, &c->len, c->buf, sha256_block, data, n);
 }
 
 void
 sha256_final(struct sha256_ctx *c, unsigned char out[32])
 {
-	uint64_t bits = c->len * 8;
-	unsigned char pad[72] = {0x80};
-	size_t padn = 64 - (c->len + 8) % 64;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		pad[padn + i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha256_update(c, pad, padn + 8);
-	for (i = 0; i < 8; i++) {
-		out[4 * i] = (unsigned char)(c->h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)c->h[i];
-	}
+	sha_md_final(c->h, &c->len, c->buf, sha256_block, out, 8);
 }

@@ -727,6 +727,14 @@ sidecar_read_dir(const char *path, unsigned flags, struct sidecar_set *out)
 }
 
 int
+sidecar_stdin_is_input(void)
+{
+	struct stat st;
+
+	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
+}
+
+int
 sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, unsigned flags,
                     struct sidecar_set *out, char **source)
 {
@@ -754,7 +762,7 @@ sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, un
 			else
 				sidecar_read_file(op, flags, out);
 		}
-	} else if (fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode))) {
+	} else if (sidecar_stdin_is_input()) {
 		sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out);
 		buf_puts(&src, "standard input");
 	} else {

@@ -22,13 +22,9 @@ int sidecar_is_candidate(const char *name);
  * sidecar.md §3–§5: is root a valid sidecar?  On failure writes a
  * one-line serde-style reason ("missing field `run_id`",
  * "invalid type: null, expected f64", "duplicate field `passed`", ...)
- * into err, without position, and returns -1.
- */
-int sidecar_validate(const struct json_value *root, char *err, size_t errlen);
-/*
- * sidecar_validate that also reports where the problem ends in the
- * parsed text (*where points into it, NULL when there is no place), so
- * a caller holding the text can add "at line L column C".
+ * into err, without position, and returns -1.  where, when not NULL,
+ * gets where the problem ends in the parsed text (NULL when there is no
+ * place), so a caller holding the text can add "at line L column C".
  */
 int sidecar_check(const struct json_value *root, char *err, size_t errlen, const char **where);
 
@@ -177,6 +173,12 @@ int sidecar_read_fd(int fd, const char *name, unsigned flags, struct sidecar_set
  */
 int sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, unsigned flags,
                         struct sidecar_set *out, char **source);
+/*
+ * stats.md §1.1 case 2: standard input is an input when it is a pipe or
+ * a regular file, so a bare command in CI (stdin on a terminal, on
+ * /dev/null or closed) reads the runs root instead.
+ */
+int sidecar_stdin_is_input(void);
 
 /* Member accessors on a loaded sidecar: NULL when absent or null. */
 const struct json_value *sidecar_get(const struct sidecar *sc, const char *key);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "serde.h"
 #include "sidecar.h"
 #include "util.h"
 
@@ -354,57 +355,6 @@ end_of(const struct json_value *v)
 	return v->raw + v->rawlen;
 }
 
-/*
- * serde_json reads "-0" and integers below i64's range as floats, and a
- * literal past u64's range as a float too; only what is left is an
- * integer to serde.
- */
-static int
-is_serde_int(const struct json_value *v)
-{
-	unsigned f = v->u.num.flags;
-
-	if (!(f & JSON_NUM_INT) || !(f & (JSON_NUM_I64 | JSON_NUM_U64)))
-		return 0;
-	return !(v->raw[0] == '-' && v->u.num.i == 0);
-}
-
-/* serde's Unexpected rendering of a value: "null", "integer `5`", ... */
-static void
-unexpected(const struct json_value *v, char *dst, size_t size)
-{
-	char num[32];
-	int n;
-
-	switch (v->type) {
-	case JSON_NULL:
-		snprintf(dst, size, "null");
-		break;
-	case JSON_BOOL:
-		snprintf(dst, size, "boolean `%s`", v->u.boolean ? "true" : "false");
-		break;
-	case JSON_NUMBER:
-		if (is_serde_int(v)) {
-			snprintf(dst, size, "integer `%.*s`", (int)v->rawlen, v->raw);
-		} else {
-			json_format_double(v->u.num.d, num);
-			snprintf(dst, size, "floating point `%s`", num);
-		}
-		break;
-	case JSON_STRING:
-		/* The token keeps its escapes, so the message stays one line. */
-		n = v->rawlen > 64 ? 64 : (int)v->rawlen;
-		snprintf(dst, size, "string %.*s%s", n, v->raw, n < (int)v->rawlen ? "...\"" : "");
-		break;
-	case JSON_ARRAY:
-		snprintf(dst, size, "sequence");
-		break;
-	case JSON_OBJECT:
-		snprintf(dst, size, "map");
-		break;
-	}
-}
-
 static void
 expected(const struct type *t, char *dst, size_t size)
 {
@@ -428,7 +378,7 @@ wrong_type(struct check *c, const struct type *t, const struct json_value *v)
 {
 	char u[128], e[64];
 
-	unexpected(v, u, sizeof u);
+	serde_unexpected(v, u, sizeof u);
 	expected(t, e, sizeof e);
 	return fail(c, end_of(v), "invalid type: %s, expected %s", u, e);
 }
@@ -456,7 +406,7 @@ check_int(struct check *c, const struct type *t, const struct json_value *v)
 {
 	unsigned f;
 
-	if (v->type != JSON_NUMBER || !is_serde_int(v))
+	if (v->type != JSON_NUMBER || !serde_is_int(v))
 		return wrong_type(c, t, v);
 	f = v->u.num.flags;
 	switch (t->kind) {
@@ -593,7 +543,7 @@ check_enum(struct check *c, const struct type *t, const struct json_value *v)
 		if (payload && payload->type != JSON_NULL) {
 			char u[128];
 
-			unexpected(payload, u, sizeof u);
+			serde_unexpected(payload, u, sizeof u);
 			return fail(c, end_of(payload), "invalid type: %s, expected unit", u);
 		}
 		return 0;
@@ -655,10 +605,4 @@ sidecar_check(const struct json_value *root, char *err, size_t errlen, const cha
 	if (where)
 		*where = c.where;
 	return rc;
-}
-
-int
-sidecar_validate(const struct json_value *root, char *err, size_t errlen)
-{
-	return sidecar_check(root, err, errlen, NULL);
 }

@@ -74,16 +74,6 @@ pad_right(struct buf *b, const char *s, size_t width)
 }
 
 void
-pad_left(struct buf *b, const char *s, size_t width)
-{
-	size_t w = text_width(s);
-
-	for (; w < width; w++)
-		buf_putc(b, ' ');
-	buf_puts(b, s);
-}
-
-void
 table_render(const struct table *t, int colour, struct buf *out)
 {
 	static const char *const sgr[] = {

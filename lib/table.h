@@ -37,8 +37,6 @@ void table_render(const struct table *t, int colour, struct buf *out);
 size_t text_width(const char *s);
 /* Appends s left-justified in width columns (never truncated). */
 void pad_right(struct buf *b, const char *s, size_t width);
-/* Appends s right-justified in width columns (never truncated). */
-void pad_left(struct buf *b, const char *s, size_t width);
 
 /* "auto", "always", "never" -> 0 and *when; else -1. */
 int colour_parse(const char *s, enum colour_when *when);

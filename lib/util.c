@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -299,6 +300,42 @@ read_file(const char *path, struct buf *b, size_t max)
 	close(fd);
 	errno = saved;
 	return rc;
+}
+
+int
+write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0) { /* no progress and no reason: do not spin */
+			errno = EIO;
+			return -1;
+		}
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+char *
+read_value(const char *path, size_t max)
+{
+	struct buf b = BUF_INIT;
+
+	if (read_file(path, &b, max) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	while (b.len > 0 && isspace((unsigned char)b.s[b.len - 1]))
+		b.s[--b.len] = '\0';
+	return buf_detach(&b);
 }
 
 int

@@ -65,6 +65,14 @@ char *path_basename(const char *path);
  */
 int read_file(const char *path, struct buf *b, size_t max);
 int read_fd(int fd, struct buf *b, size_t max);
+/* Write all n bytes, through short writes and EINTR.  0, or -1 with errno set. */
+int write_all(int fd, const void *p, size_t n);
+/*
+ * A small file holding one value (a sysfs or cgroup file, a git HEAD)
+ * as a string without its trailing white space; NULL with errno set
+ * when read_file fails.
+ */
+char *read_value(const char *path, size_t max);
 
 /*
  * Strict decimal integers in [min, max]: optional sign (unsigned: none),

@@ -95,18 +95,10 @@ write_str(const char *dir, const char *file, const char *val)
 static char *
 read_str(const char *dir, const char *file)
 {
-	char *p = path_join(dir, file);
-	struct buf b = BUF_INIT;
+	char *p = path_join(dir, file), *s = read_value(p, 1 << 20);
 
-	if (read_file(p, &b, 1 << 20) < 0) {
-		free(p);
-		buf_free(&b);
-		return NULL;
-	}
 	free(p);
-	while (b.len > 0 && isspace((unsigned char)b.s[b.len - 1]))
-		b.s[--b.len] = '\0';
-	return buf_detach(&b);
+	return s;
 }
 
 /* The runner's own cgroup in a hierarchy (from /proc/self/cgroup), as a path under mnt. */

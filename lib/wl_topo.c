@@ -75,22 +75,12 @@ wl_cpuset_list(const cpu_set_t *set, int *cpus)
 static int
 read_trim(const char *path, char *dst, size_t size)
 {
-	struct buf b = BUF_INIT;
-	size_t n;
+	char *s = read_value(path, 65536);
 
-	if (read_file(path, &b, 65536) < 0) {
-		buf_free(&b);
+	if (s == NULL)
 		return -1;
-	}
-	n = b.len;
-	while (n > 0 && isspace((unsigned char)b.s[n - 1]))
-		n--;
-	if (n >= size)
-		n = size - 1;
-	if (n)
-		memcpy(dst, b.s, n);
-	dst[n] = '\0';
-	buf_free(&b);
+	snprintf(dst, size, "%s", s);
+	free(s);
 	return 0;
 }
 
@@ -150,16 +140,31 @@ cpu_llc(const char *cpudir)
 	return best_level < 0 ? -1 : id;
 }
 
+/* Nodes are counted in a table; a larger id than any kernel gives is ignored. */
+#define MAX_NODES 1024
+
+/* N of a sysfs entry "nodeN", or -1 for any other name or an N out of range. */
+static int
+node_number(const char *name)
+{
+	int64_t n;
+
+	if (strncmp(name, "node", 4) != 0 || parse_i64(name + 4, 0, MAX_NODES - 1, &n) < 0 ||
+	    name[4] == '+' || name[4] == '-')
+		return -1;
+	return (int)n;
+}
+
 static int
 cpu_node(const char *cpudir)
 {
 	DIR *d = opendir(cpudir);
 	struct dirent *e;
-	int node = 0;
+	int node = 0, n;
 
 	while (d && (e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, "node", 4) == 0 && isdigit((unsigned char)e->d_name[4])) {
-			node = atoi(e->d_name + 4);
+		if ((n = node_number(e->d_name)) >= 0) {
+			node = n;
 			break;
 		}
 	if (d)
@@ -172,7 +177,7 @@ wl_topo_read(const char *sysfs, struct wl_topo *t)
 {
 	char *p = path_join(sysfs ? sysfs : "/sys", "devices/system/cpu/online"), list[8192];
 	cpu_set_t online;
-	int nodes_seen[1024] = {0};
+	int nodes_seen[MAX_NODES] = {0}, node;
 	DIR *d;
 	struct dirent *e;
 	char *nodedir;
@@ -206,8 +211,7 @@ wl_topo_read(const char *sysfs, struct wl_topo *t)
 		t->core[t->ncpus] = read_long(q, &v) == 0 ? v : c;
 		free(q);
 		free(dir);
-		if (t->node[t->ncpus] >= 0 && t->node[t->ncpus] < 1024)
-			nodes_seen[t->node[t->ncpus]] = 1;
+		nodes_seen[t->node[t->ncpus]] = 1;
 		t->ncpus++;
 	}
 	/* Missing cache information counts as LLC 0: with none at all, one synthetic LLC. */
@@ -217,15 +221,12 @@ wl_topo_read(const char *sysfs, struct wl_topo *t)
 	nodedir = path_join(sysfs ? sysfs : "/sys", "devices/system/node");
 	if ((d = opendir(nodedir)) != NULL) {
 		while ((e = readdir(d)) != NULL)
-			if (strncmp(e->d_name, "node", 4) == 0 && isdigit((unsigned char)e->d_name[4])) {
-				int n = atoi(e->d_name + 4);
-				if (n >= 0 && n < 1024)
-					nodes_seen[n] = 1;
-			}
+			if ((node = node_number(e->d_name)) >= 0)
+				nodes_seen[node] = 1;
 		closedir(d);
 	}
 	free(nodedir);
-	for (int n = 0; n < 1024; n++)
+	for (int n = 0; n < MAX_NODES; n++)
 		t->nnodes += nodes_seen[n];
 	if (t->nnodes == 0)
 		t->nnodes = 1;

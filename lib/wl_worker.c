@@ -280,7 +280,11 @@ open_tmp(const char *prefix, char **path)
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
 	*path = easprintf("%s/%s%ld", dir, prefix, (long)getpid());
-	fd = open(*path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/*
+	 * The name is workloads.md's and guessable, and scenarios often run
+	 * as root: never follow a link planted under it into someone's file.
+	 */
+	fd = open(*path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		free(*path);
 		*path = NULL;
@@ -869,23 +873,6 @@ wl_worker_main(const struct wl_worker_ctx *c, struct wl_report *r)
  * pipe; its pointers are ignored), then cpus_used, migrations, samples
  * and numa_pages, whose counts the struct carries.
  */
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 int
 wl_report_write(int fd, const struct wl_report *r)
 {

@@ -89,6 +89,7 @@ test_expect_success 'a path with invalid metadata.json falls back to kernel.rele
 		"$(meta "\"1\"" | sed "s/\"has_vmlinux\":true/\"has_vmlinux\":1/")" \
 		"$(meta "\"1\"" | sed "s/123/1.5/")" \
 		"$(meta "\"1\"" | sed "s/-5/18446744073709551615/")" \
+		"$(meta "\"1\"" | sed "s/-5/-0/")" \
 		"$(meta "\"1\"" | sed "s/123/-1/")" \
 		"$(meta "\"1\"" | sed "s/\"arch\":\"x86_64\"/\"arch\":\"a\",\"arch\":\"b\"/")" \
 		"$(meta 7)" \

@@ -6,7 +6,7 @@
  * collection never fails, whatever the files hold.
  *
  *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *       -o t/fuzz/host.fuzz t/fuzz/host.c lib/host.c lib/json.c lib/util.c -lm
+ *       -o t/fuzz/host.fuzz t/fuzz/host.c lib/host.c lib/serde.c lib/json.c lib/util.c -lm
  *   t/fuzz/host.fuzz -max_total_time=60
  */
 #include <fcntl.h>

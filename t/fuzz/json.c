@@ -5,7 +5,7 @@
  * that parses again and re-emits to the same bytes.
  *
  *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=c11 -g -O1 -Ilib \
- *       -o t/fuzz/json.fuzz t/fuzz/json.c lib/json.c lib/util.c lib/sidecar*.c -lm
+ *       -o t/fuzz/json.fuzz t/fuzz/json.c lib/json.c lib/util.c lib/sidecar*.c lib/serde.c -lm
  *   t/fuzz/json.fuzz -max_total_time=300 t/fixtures/sidecars/6.14-abc1234
  */
 #include <stdint.h>

@@ -10,7 +10,7 @@
  *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
  *       -o t/fuzz/rundir.fuzz t/fuzz/rundir.c lib/rundir*.c lib/git*.c \
  *       lib/revspec.c lib/inflate.c lib/sha*.c lib/sidecar*.c lib/json.c \
- *       lib/util.c -lm -lpthread
+ *       lib/serde.c lib/util.c -lm -lpthread
  *   t/fuzz/rundir.fuzz -max_total_time=60
  */
 #include <stdio.h>

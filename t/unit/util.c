@@ -1,5 +1,6 @@
 /* Unit tests for lib/util. */
 #include <errno.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -96,6 +97,53 @@ files(void)
 	buf_free(&b);
 }
 
+static void
+values(void)
+{
+	char path[] = "/tmp/ktstr-util-XXXXXX", *s;
+	static const char text[] = " 0-3,8\t\r\n\n";
+	int fd = mkstemp(path);
+
+	if (!ok(fd >= 0 && write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1) &&
+	        close(fd) == 0, "a temporary file"))
+		return;
+	s = read_value(path, 0);
+	is_str(s, " 0-3,8", "read_value drops the trailing white space only");
+	free(s);
+	errno = 0;
+	ok(read_value(path, 4) == NULL && errno == EFBIG, "read_value keeps read_file's bound");
+	unlink(path);
+	errno = 0;
+	ok(read_value(path, 0) == NULL && errno == ENOENT, "read_value of a missing file is NULL, ENOENT");
+}
+
+static void
+writes(void)
+{
+	static char big[1 << 17]; /* more than a pipe holds: short writes */
+	struct buf b = BUF_INIT;
+	int p[2], status;
+	pid_t pid;
+
+	memset(big, 'x', sizeof big);
+	if (!ok(pipe(p) == 0, "a pipe"))
+		return;
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		_exit(write_all(p[1], big, sizeof big) == 0 ? 0 : 1);
+	}
+	close(p[1]);
+	ok(read_fd(p[0], &b, 0) == 0 && b.len == sizeof big && memcmp(b.s, big, sizeof big) == 0,
+	   "write_all writes everything through short writes");
+	close(p[0]);
+	ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "write_all in the writer returns 0");
+	errno = 0;
+	ok(write_all(-1, "x", 1) < 0 && errno == EBADF, "write_all fails with the write's errno");
+	ok(write_all(-1, "", 0) == 0, "write_all of nothing writes nothing");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -105,5 +153,7 @@ main(void)
 	utf8();
 	distance();
 	files();
+	values();
+	writes();
 	return done_testing();
 }

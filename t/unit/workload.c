@@ -620,6 +620,10 @@ test_topology(void)
 	put("sys/devices/system/node/node0/x", "");
 	put("sys/devices/system/node/node1/x", "");
 	put("sys/devices/system/node/node2/x", ""); /* memory-only node */
+	/* not nodes: out of range, signed, or past any integer */
+	put("sys/devices/system/node/node1024/x", "");
+	put("sys/devices/system/node/node+1/x", "");
+	put("sys/devices/system/node/node99999999999999999999/x", "");
 	{
 		char *sys = path_join(tmpdir, "sys");
 		label = wl_topology_label(sys, &cpus, 1);

@@ -1,0 +1,37 @@
+/*
+ * serde: numbers as Rust prints them, and serde_json's wording for a
+ * value a strict reader did not expect, so that the sidecar,
+ * host-context and metadata readers reject the same bad value with the
+ * message upstream would print.
+ */
+#ifndef KTSTR_SERDE_H
+#define KTSTR_SERDE_H
+
+#include <stddef.h>
+
+#include "json.h"
+#include "util.h"
+
+/*
+ * Rust's Display of an f64: the shortest round-trip decimal without
+ * exponent and without a trailing ".0" (5, 0.25, -0.0000001,
+ * -1000000000000000000000, -inf, NaN).
+ */
+void format_plain(struct buf *b, double d);
+
+/*
+ * Is this number an integer to serde_json?  It reads "-0", integers
+ * below i64's range and literals past u64's range as floats.
+ */
+int serde_is_int(const struct json_value *v);
+
+/*
+ * serde's Unexpected rendering of v, the X of "invalid type: X,
+ * expected Y": "null", "boolean `true`", "integer `5`", "floating
+ * point `4.0`" (format_plain, then ".0" when it has no point, as
+ * serde's WithDecimalPoint does), "string \"s\"" (at most 64 bytes of
+ * the token, then ...), "sequence", "map".
+ */
+void serde_unexpected(const struct json_value *v, char *dst, size_t size);
+
+#endif
