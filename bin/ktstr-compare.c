@@ -11,10 +11,13 @@
 #include <sys/stat.h>
 
 #include "analyze.h"
+#include "cmpout.h"
+#include "cmpstat.h"
 #include "compare.h"
 #include "host.h"
 #include "json.h"
 #include "metrics.h"
+#include "preflight.h"
 #include "sidecar.h"
 #include "table.h"
 #include "util.h"
@@ -31,6 +34,10 @@ enum {
 	OPT_LIST_VALUES,
 	OPT_ANALYZE,
 	OPT_JSON,
+	OPT_SPREAD,
+	OPT_SIGNIFICANCE,
+	OPT_TSV,
+	OPT_SVG,
 	OPT_DIM, /* + side * NDIMS + dimension; side 0 shared, 1 A, 2 B */
 };
 
@@ -44,7 +51,8 @@ usage(void)
 {
 	fprintf(stderr,
 	        "usage: %s [filters] [--threshold PCT | --policy FILE] [--no-average] [-E SUBSTR]\n"
-	        "           [--color=auto|always|never] [--dir ROOT] [PATH...]\n"
+	        "           [--color=auto|always|never] [--spread] [--significance P]\n"
+	        "           [--json | --tsv] [--svg FILE] [--dir ROOT] [PATH...]\n"
 	        "       %s --list-metrics [--json]\n"
 	        "       %s --list-values [--json] [--dir ROOT] [PATH...]\n"
 	        "       %s --analyze [--dir ROOT] [PATH...]\n"
@@ -220,9 +228,51 @@ build_policy(struct policy *p, const char *threshold, const char *file)
 	buf_free(&err);
 }
 
+/* What ktstr-compare(1) adds to the comparison beyond upstream. */
+struct extras {
+	int spread;
+	double significance; /* P, or 0 */
+	int json, tsv;
+	const char *svg;     /* chart file, or NULL */
+};
+
+/* --significance P: a probability in (0, 1]. */
+static double
+significance_arg(const char *s)
+{
+	double p;
+
+	if (parse_rust_float(s, &p) < 0 || !(p > 0 && p <= 1)) {
+		warn("invalid value '%s' for '--significance': expected a p-value threshold in (0, 1]", s);
+		usage();
+	}
+	return p;
+}
+
+static void
+write_svg(const char *path, const struct report *rep)
+{
+	struct buf svg = BUF_INIT;
+	FILE *f;
+
+	compare_svg(&svg, rep);
+	if ((f = fopen(path, "w")) == NULL)
+		die("cannot write '%s':", path);
+	if (fwrite(svg.s, 1, svg.len, f) != svg.len || fflush(f) == EOF) {
+		int err = errno;
+
+		fclose(f);
+		errno = err;
+		die("cannot write '%s':", path);
+	}
+	if (fclose(f) == EOF)
+		die("cannot write '%s':", path);
+	buf_free(&svg);
+}
+
 static int
 compare(const char *dir, char **operands, size_t noperands, const char *substr,
-        const struct policy *policy, int average, int colour)
+        const struct policy *policy, int average, int colour, const struct extras *x)
 {
 	struct filter f[2];
 	struct slicing sl;
@@ -232,7 +282,7 @@ compare(const char *dir, char **operands, size_t noperands, const char *substr,
 	struct buf msg = BUF_INIT, out = BUF_INIT, host = BUF_INIT;
 	struct report rep;
 	char *source = NULL, *label[2];
-	size_t i;
+	size_t i, untested;
 	int status;
 
 	expand_commits();
@@ -271,14 +321,36 @@ compare(const char *dir, char **operands, size_t noperands, const char *substr,
 		if (side_check_unique(&side[i], (char)('A' + i), &msg) < 0)
 			die("%s", msg.s);
 	compare_sides(&side[0], &side[1], substr, policy, &res);
+	/* The runs behind each value matter only to what goes beyond upstream. */
+	untested = x->spread || x->significance > 0 || x->json || x->tsv || x->svg
+	                   ? stats_attach(&res, x->significance)
+	                   : 0;
+	if (untested)
+		warn("warning: --significance: %zu change(s) with fewer than %d runs on a side are "
+		     "judged by the gates alone",
+		     untested, WELCH_MIN_N);
 
 	label[0] = side_label(&f[0], &sl, 'A');
 	label[1] = side_label(&f[1], &sl, 'B');
+	if (pool.have_host[0] && pool.have_host[1] &&
+	    preflight_hosts(&msg, &pool.host[0], &pool.host[1]))
+		warn("warning: '%s' and '%s' ran on different hosts (%s differ); the comparison may "
+		     "measure the hosts, not the change",
+		     label[0], label[1], msg.s);
+	buf_reset(&msg);
 	host_format_delta(&host, pool.have_host[0] ? &pool.host[0] : NULL,
 	                  pool.have_host[1] ? &pool.host[1] : NULL, label[0], label[1]);
 	rep = (struct report){&sl, {label[0], label[1]}, average, colour, {&side[0], &side[1]},
-	                      &res, host.len ? host.s : ""};
-	report_render(&out, &rep);
+	                      &res, host.len ? host.s : "", x->spread, x->significance > 0};
+	/* The chart first: a file that cannot be written leaves stdout empty. */
+	if (x->svg)
+		write_svg(x->svg, &rep);
+	if (x->json)
+		compare_json(&out, &rep, x->significance);
+	else if (x->tsv)
+		compare_tsv(&out, &rep);
+	else
+		report_render(&out, &rep);
 	fwrite(out.s, 1, out.len, stdout);
 	status = res.regressions > 0 ? EXIT_FOUND : EXIT_OK;
 
@@ -299,7 +371,7 @@ int
 main(int argc, char *argv[])
 {
 	static const char *const prefix[3] = {"", "a-", "b-"};
-	struct option longopts[10 + 3 * NDIMS + 1] = {
+	struct option longopts[14 + 3 * NDIMS + 1] = {
 		{"filter", required_argument, NULL, 'E'},
 		{"threshold", required_argument, NULL, OPT_THRESHOLD},
 		{"policy", required_argument, NULL, OPT_POLICY},
@@ -310,12 +382,17 @@ main(int argc, char *argv[])
 		{"list-values", no_argument, NULL, OPT_LIST_VALUES},
 		{"analyze", no_argument, NULL, OPT_ANALYZE},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"spread", no_argument, NULL, OPT_SPREAD},
+		{"significance", required_argument, NULL, OPT_SIGNIFICANCE},
+		{"tsv", no_argument, NULL, OPT_TSV},
+		{"svg", required_argument, NULL, OPT_SVG},
 	};
 	char *names[3 * NDIMS];
 	const char *substr = NULL, *threshold = NULL, *policy_file = NULL, *dir = NULL;
 	enum colour_when when = COLOUR_AUTO;
 	enum mode mode = MODE_COMPARE;
 	struct policy policy;
+	struct extras x = {0};
 	struct buf out = BUF_INIT;
 	int c, json = 0, average = 1, filters = 0, status = EXIT_OK;
 	size_t s, d;
@@ -326,7 +403,7 @@ main(int argc, char *argv[])
 			size_t k = s * NDIMS + d;
 
 			names[k] = easprintf("%s%s", prefix[s], dim_option[d]);
-			longopts[10 + k] = (struct option){names[k], required_argument, NULL, OPT_DIM + (int)k};
+			longopts[14 + k] = (struct option){names[k], required_argument, NULL, OPT_DIM + (int)k};
 		}
 	while ((c = getopt_long(argc, argv, "E:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -361,6 +438,22 @@ main(int argc, char *argv[])
 			once(c, "json");
 			json = 1;
 			break;
+		case OPT_SPREAD:
+			once(c, "spread");
+			x.spread = 1;
+			break;
+		case OPT_SIGNIFICANCE:
+			once(c, "significance");
+			x.significance = significance_arg(optarg);
+			break;
+		case OPT_TSV:
+			once(c, "tsv");
+			x.tsv = 1;
+			break;
+		case OPT_SVG:
+			once(c, "svg");
+			x.svg = optarg;
+			break;
 		case OPT_LIST_METRICS:
 		case OPT_LIST_VALUES:
 		case OPT_ANALYZE:
@@ -390,14 +483,20 @@ main(int argc, char *argv[])
 	}
 	/* Every option that only the comparison takes. */
 	if (mode != MODE_COMPARE &&
-	    (filters || substr || threshold || policy_file || !average || seen[OPT_COLOR])) {
-		warn("filter and threshold options only apply to a comparison");
+	    (filters || substr || threshold || policy_file || !average || seen[OPT_COLOR] ||
+	     x.spread || x.significance > 0 || x.tsv || x.svg)) {
+		warn("filter, threshold and output options only apply to a comparison");
 		usage();
 	}
-	if (json && mode != MODE_LIST_METRICS && mode != MODE_LIST_VALUES) {
-		warn("--json only applies to --list-metrics and --list-values");
+	if (json && x.tsv) {
+		warn("--json and --tsv exclude each other");
 		usage();
 	}
+	if (json && mode == MODE_ANALYZE) {
+		warn("--json does not apply to --analyze");
+		usage();
+	}
+	x.json = json && mode == MODE_COMPARE;
 	if (mode == MODE_LIST_METRICS && (argc > 0 || dir)) {
 		warn("--list-metrics takes no inputs");
 		usage();
@@ -431,7 +530,7 @@ main(int argc, char *argv[])
 	case MODE_COMPARE:
 		build_policy(&policy, threshold, policy_file);
 		status = compare(dir, argv, (size_t)argc, substr, &policy, average,
-		                 colour_enabled(when, 1));
+		                 colour_enabled(when, 1), &x);
 		policy_free(&policy);
 		break;
 	}

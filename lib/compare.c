@@ -974,15 +974,21 @@ compare_sides(const struct side *a, const struct side *b, const char *substr,
 		}
 		for (k = 0; k < NMETRICS; k++) {
 			const struct metric *m = &metrics[k];
-			double va = 0, vb = 0;
+			double va = 0, vb = 0, t = policy_threshold(p, m);
 			enum verdict v;
 			struct finding *f;
 
 			metric_read(m, ga->row, &va);
 			metric_read(m, gb->row, &vb);
-			v = verdict_decide(m, va, vb, policy_threshold(p, m));
+			v = verdict_decide(m, va, vb, t);
 			if (v == VERDICT_IGNORED)
 				continue;
+			/* Grow by doubling: a pool of 10k pairs must not be quadratic. */
+			if ((res->nall & (res->nall - 1)) == 0)
+				res->all = ereallocarray(res->all, res->nall ? res->nall * 2 : 1, sizeof *res->all);
+			f = &res->all[res->nall++];
+			*f = (struct finding){ga, gb, (enum metric_id)k, va, vb, vb - va, v, t,
+			                      {0, NAN, NAN}, {0, NAN, NAN}, NAN};
 			if (v == VERDICT_UNCHANGED) {
 				res->unchanged++;
 				continue;
@@ -992,14 +998,7 @@ compare_sides(const struct side *a, const struct side *b, const char *substr,
 			else
 				res->improvements++;
 			res->f = ereallocarray(res->f, res->nf + 1, sizeof *res->f);
-			f = &res->f[res->nf++];
-			f->a = ga;
-			f->b = gb;
-			f->metric = (enum metric_id)k;
-			f->va = va;
-			f->vb = vb;
-			f->delta = vb - va;
-			f->regression = v == VERDICT_REGRESSION;
+			res->f[res->nf++] = *f;
 		}
 	}
 	for (i = 0; i < a->n; i++) {
@@ -1018,6 +1017,7 @@ void
 result_free(struct result *res)
 {
 	free(res->f);
+	free(res->all);
 	memset(res, 0, sizeof *res);
 }
 
@@ -1242,14 +1242,41 @@ pass_counts(struct buf *out, const struct report *r)
 }
 
 void
+group_path(struct buf *b, const struct group *g)
+{
+	size_t k;
+
+	for (k = 0; k < g->keylen; k++)
+		buf_putc(b, g->key[k] ? g->key[k] : '/');
+	/* The last element's terminator is no separator. */
+	if (g->keylen)
+		b->s[--b->len] = '\0';
+}
+
+static const char *const verdict_cell[] = {
+	[VERDICT_REGRESSION] = "REGRESSION",
+	[VERDICT_IMPROVEMENT] = "improvement",
+	[VERDICT_NOT_SIGNIFICANT] = "not significant",
+};
+
+/* --spread's two cells for one side: "±12.9%" and the number of runs. */
+static void
+spread_cells(struct buf *cv, char *n, size_t size, const struct sample *s)
+{
+	buf_reset(cv);
+	format_cv(cv, s);
+	snprintf(n, size, "%zu", s->n);
+}
+
+void
 report_render(struct buf *out, const struct report *r)
 {
 	const struct slicing *sl = r->slicing;
 	const struct result *res = r->res;
-	const char *header[6] = {"TEST", "METRIC", r->label[0], r->label[1], "DELTA", "VERDICT"};
+	const char *header[11];
 	struct table t;
-	struct buf test = BUF_INIT;
-	size_t i;
+	struct buf test = BUF_INIT, cv[2] = {BUF_INIT, BUF_INIT}, pv = BUF_INIT;
+	size_t i, nc = 0;
 
 	buf_puts(out, "slicing dimensions: ");
 	for (i = 0; i < sl->nslice; i++)
@@ -1262,37 +1289,67 @@ report_render(struct buf *out, const struct report *r)
 		buf_printf(out, "averaged across %zu runs (%s) and %zu runs (%s)\n", r->side[0]->nrows,
 		           r->label[0], r->side[1]->nrows, r->label[1]);
 
-	table_init(&t, 6, header);
+	/* The extra columns of ktstr-compare(1) only when asked for. */
+	header[nc++] = "TEST";
+	header[nc++] = "METRIC";
+	for (i = 0; i < 2; i++) {
+		header[nc++] = r->label[i];
+		if (r->spread) {
+			header[nc++] = "±%";
+			header[nc++] = "n";
+		}
+	}
+	header[nc++] = "DELTA";
+	if (r->pvalues)
+		header[nc++] = "P";
+	header[nc++] = "VERDICT";
+	table_init(&t, nc, header);
 	for (i = 0; i < res->nf; i++) {
 		const struct finding *f = &res->f[i];
 		const struct metric *m = &metrics[f->metric];
-		char a[64], b[64], *delta;
-		const char *cells[6];
-		size_t row, k;
+		char v[2][64], n[2][24], *delta;
+		const char *cells[11];
+		size_t row, k, c = 0;
 
 		buf_reset(&test);
-		for (k = 0; k < f->b->keylen; k++)
-			buf_putc(&test, f->b->key[k] ? f->b->key[k] : '/');
-		if (test.len)
-			test.s[--test.len] = '\0';
-		snprintf(a, sizeof a, "%.2f", f->va);
-		snprintf(b, sizeof b, "%.2f", f->vb);
+		group_path(&test, f->b);
+		snprintf(v[0], sizeof v[0], "%.2f", f->va);
+		snprintf(v[1], sizeof v[1], "%.2f", f->vb);
 		delta = easprintf("%+.2f%s", f->delta, m->unit);
-		cells[0] = test.s;
-		cells[1] = m->name;
-		cells[2] = a;
-		cells[3] = b;
-		cells[4] = delta;
-		cells[5] = f->regression ? "REGRESSION" : "improvement";
+		cells[c++] = test.s;
+		cells[c++] = m->name;
+		for (k = 0; k < 2; k++) {
+			cells[c++] = v[k];
+			if (r->spread) {
+				spread_cells(&cv[k], n[k], sizeof n[k], k ? &f->sb : &f->sa);
+				cells[c++] = cv[k].s;
+				cells[c++] = n[k];
+			}
+		}
+		cells[c++] = delta;
+		if (r->pvalues) {
+			buf_reset(&pv);
+			format_p(&pv, f->p);
+			cells[c++] = pv.s;
+		}
+		cells[c++] = verdict_cell[f->verdict];
 		row = table_add(&t, cells);
-		table_set_colour(&t, row, 5, f->regression ? COLOUR_RED : COLOUR_GREEN);
+		if (f->verdict != VERDICT_NOT_SIGNIFICANT)
+			table_set_colour(&t, row, c - 1,
+			                 f->verdict == VERDICT_REGRESSION ? COLOUR_RED : COLOUR_GREEN);
 		free(delta);
 	}
 	table_render(&t, r->colour, out);
 	table_free(&t);
 	buf_free(&test);
-	buf_printf(out, "\n\nsummary: %zu regressions, %zu improvements, %zu unchanged\n",
+	buf_free(&cv[0]);
+	buf_free(&cv[1]);
+	buf_free(&pv);
+	buf_printf(out, "\n\nsummary: %zu regressions, %zu improvements, %zu unchanged",
 	           res->regressions, res->improvements, res->unchanged);
+	if (r->pvalues)
+		buf_printf(out, ", %zu not significant", res->not_significant);
+	buf_putc(out, '\n');
 	if (res->skipped_failed)
 		buf_printf(out,
 		           "  %zu pairing-key row pair(s) skipped because one or both sides failed\n",

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "metrics.h"
+#include "tdist.h"
 #include "util.h"
 
 /* The eight dimensions in canonical order (§4.1). */
@@ -99,7 +100,13 @@ void policy_free(struct policy *p);
 /* Rust's float literal syntax for --threshold: 0, or -1 when s is not one. */
 int parse_rust_float(const char *s, double *out);
 
-enum verdict { VERDICT_IGNORED, VERDICT_UNCHANGED, VERDICT_REGRESSION, VERDICT_IMPROVEMENT };
+enum verdict {
+	VERDICT_IGNORED,
+	VERDICT_UNCHANGED,
+	VERDICT_REGRESSION,
+	VERDICT_IMPROVEMENT,
+	VERDICT_NOT_SIGNIFICANT, /* past the gates, but p >= --significance (lib/cmpstat) */
+};
 
 /* §5.10 for one metric of one pair, relative threshold t (a fraction). */
 enum verdict verdict_decide(const struct metric *m, double a, double b, double t);
@@ -142,17 +149,24 @@ int side_check_unique(const struct side *s, char letter, struct buf *err);
 /* The pairing key as the §5.8 message shows it: ["a", "b"]. */
 void key_quote(struct buf *b, const char *key, size_t keylen);
 
+/* One compared metric of one pair. */
 struct finding {
 	const struct group *a, *b;
 	enum metric_id metric;
 	double va, vb, delta;
-	int regression;
+	enum verdict verdict;
+	double threshold;     /* the relative gate t, a fraction */
+	struct sample sa, sb; /* the runs behind va and vb; set by lib/cmpstat */
+	double p;             /* Welch's p-value, NaN when not computed; likewise */
 };
 
 struct result {
-	struct finding *f;
+	struct finding *f;   /* the changes: the table's rows */
 	size_t nf;
+	struct finding *all; /* every compared metric, unchanged ones too */
+	size_t nall;
 	size_t regressions, improvements, unchanged, skipped_failed, new_in_b, removed_from_a;
+	size_t not_significant;
 };
 
 /* §5.9 both passes; substr is -E's value or NULL. */
@@ -178,7 +192,12 @@ struct report {
 	const struct side *side[2];
 	const struct result *res;
 	const char *host_section; /* §5.12 text, may be "" */
+	int spread;  /* --spread: each side's CV and n beside its value */
+	int pvalues; /* --significance: the P column and the not-significant count */
 };
+
+/* The TEST cell of a group: its pairing key elements joined by '/'. */
+void group_path(struct buf *b, const struct group *g);
 
 /* §5.11 stdout. */
 void report_render(struct buf *out, const struct report *r);

@@ -8,8 +8,8 @@
  *	      metric     [   band  ####|####  ]  |    +81.82%  11.00 → 20.00
  *
  * All text is monospace, so widths can be computed here from the
- * number of characters and nothing overflows the canvas whatever the
- * renderer's font.  The axis is symmetric around zero and scaled to the
+ * number of characters (every common monospace face advances about
+ * 0.6 em) and nothing overflows the canvas.  The axis is symmetric around zero and scaled to the
  * largest finite change or gate; a change from a zero baseline (+-inf)
  * runs to the end of the axis and says "+inf%".
  */
@@ -180,19 +180,22 @@ format_percent(struct buf *b, double p)
 		buf_printf(b, "%+.2f%%", p);
 }
 
-/* The smallest 1, 2 or 5 times a power of ten that is >= x > 0. */
+/*
+ * The smallest round number >= x > 0: a step of the 1-1.2-1.5-2-...
+ * series times a power of ten, so the axis is never much longer than
+ * the longest bar.
+ */
 static double
 nice_ceil(double x)
 {
-	double e = pow(10, floor(log10(x))), m = x / e;
+	static const double step[] = {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
+	double e = pow(10, floor(log10(x)));
+	size_t i;
 
-	if (m <= 1)
-		return e;
-	if (m <= 2)
-		return 2 * e;
-	if (m <= 5)
-		return 5 * e;
-	return 10 * e;
+	for (i = 0; i < LEN(step) - 1; i++)
+		if (x <= step[i] * e)
+			break;
+	return step[i] * e;
 }
 
 /* The half-width of the axis in percent: every finite change and gate fits. */
@@ -208,7 +211,8 @@ axis_limit(const struct svg_chart *c)
 		if (isfinite(c->bar[i].gate) && fabs(c->bar[i].gate) > lim)
 			lim = fabs(c->bar[i].gate);
 	}
-	return lim > 0 ? nice_ceil(lim) : 1;
+	/* Headroom, so that the longest finite bar stops short of +-inf's. */
+	return lim > 0 ? nice_ceil(lim * 1.05) : 1;
 }
 
 /* Axis tick label: "+25%", "0", "-0.5%". */
@@ -230,6 +234,7 @@ struct layout {
 	double lim;
 	double width, height;
 	double top;      /* first row */
+	double bottom;   /* below the last row */
 };
 
 static double
@@ -305,7 +310,8 @@ plan(struct layout *l, const struct svg_chart *c)
 	if (MARGIN + legend_w + MARGIN > l->width)
 		l->width = MARGIN + legend_w + MARGIN;
 	l->width = ceil(l->width);
-	l->height = l->top + y + 36;
+	l->bottom = l->top + y;
+	l->height = l->bottom + 36;
 }
 
 static void
@@ -332,7 +338,7 @@ legend(struct buf *b)
 }
 
 static void
-axis(struct buf *b, const struct layout *l, double bottom)
+axis(struct buf *b, const struct layout *l)
 {
 	static const double frac[] = {-1, -0.5, 0, 0.5, 1};
 	struct buf t = BUF_INIT;
@@ -345,7 +351,7 @@ axis(struct buf *b, const struct layout *l, double bottom)
 		buf_reset(&t);
 		format_tick(&t, v);
 		buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
-		           x, l->top - 4, x, bottom, v == 0 ? AXIS_STROKE : GRID_STROKE);
+		           x, l->top - 4, x, l->bottom, v == 0 ? AXIS_STROKE : GRID_STROKE);
 		buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
 		           x, l->top - 8, t.s);
 	}
@@ -415,23 +421,20 @@ svg_render(struct buf *b, const struct svg_chart *c)
 	buf_puts(b, "<title>");
 	put_text(b, c->title);
 	buf_puts(b, "</title>\n");
-	buf_printf(b, "<rect class=\"background\" width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
+	buf_puts(b, "<rect class=\"background\" width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
 	buf_printf(b, "<text class=\"title\" x=\"%d\" y=\"%d\" font-size=\"%d\" font-weight=\"bold\">",
 	           MARGIN, MARGIN + 12, TITLE_FONT);
 	put_text(b, c->title);
 	buf_puts(b, "</text>\n");
 	legend(b);
-
-	y = l.top;
-	for (i = 0; i < c->n; i++)
-		y += (new_group(c, i) ? HEAD : 0) + ROW;
-	if (c->n == 0)
-		y += ROW;
-	axis(b, &l, y);
+	axis(b, &l);
 
 	y = l.top;
 	for (i = 0; i < c->n; i++) {
 		if (new_group(c, i)) {
+			/* The heading covers the axis lines, so it reads as a title. */
+			buf_printf(b, "<rect class=\"heading\" x=\"0\" y=\"%.1f\" width=\"%.0f\" height=\"%d\" fill=\"#ffffff\"/>\n",
+			           y + 2, l.width, HEAD - 2);
 			buf_printf(b, "<text class=\"group\" x=\"%d\" y=\"%.1f\" font-weight=\"bold\">",
 			           MARGIN, y + 16);
 			put_text(b, c->bar[i].group);

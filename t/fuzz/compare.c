@@ -9,7 +9,7 @@
  *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
  *       -o t/fuzz/compare.fuzz t/fuzz/compare.c lib/compare.c lib/metrics.c \
  *       lib/analyze.c lib/table.c lib/revspec.c lib/git*.c lib/inflate.c \
- *       lib/sha*.c lib/json.c lib/util.c -lm
+ *       lib/serde.c lib/sha*.c lib/json.c lib/tdist.c lib/util.c -lm
  *   t/fuzz/compare.fuzz -max_total_time=60
  */
 #include <stdlib.h>

@@ -550,7 +550,7 @@ render(void)
 	side_group(&sa, &sl, 1);
 	side_group(&sb, &sl, 1);
 	compare_sides(&sa, &sb, NULL, &p, &res);
-	rep = (struct report){&sl, {"6.14", "6.15"}, 1, 0, {&sa, &sb}, &res, ""};
+	rep = (struct report){&sl, {"6.14", "6.15"}, 1, 0, {&sa, &sb}, &res, "", 0, 0};
 	report_render(&out, &rep);
 	is_str(out.s,
 	       "slicing dimensions: kernel\n"

@@ -5,7 +5,7 @@
  * escapes what labels may hold.
  *
  * With KTSTR_SVG_SAMPLE set to a path, the sample chart is also written
- * there, for t0602's check in a real browser.
+ * there, for t0690's check in a real browser.
  */
 #include <math.h>
 #include <stdio.h>
