@@ -99,7 +99,7 @@ test_expect_success 'without reported metrics only the timing is recorded' '
 test_expect_success 'the timing measures the test from start to exit' '
 	ktstr-test -q -n slow -- sleep 0.3 &&
 	v=$(sed -n "/\"wall_time_ms\"/{n;s/.*\"value\": \([0-9.]*\),/\1/p;}" sd/slow-*.ktstr.json) &&
-	awk -v v="$v" "BEGIN { exit !(v >= 300 && v < 5000) }"
+	awk -v v="$v" "BEGIN { exit !(v >= 300 && v < 60000) }"
 '
 
 test_expect_success 'a CRLF metrics file reads the same' '
