@@ -9,10 +9,24 @@ export KTSTR_SIDECAR_DIR
 
 LOOSE='--settle-ms 0 --max-spread-pct 100 --max-gap-ms 60000'
 
-# scen ARGS...: a quiet scenario run with the loose thresholds.
+# scen ARGS...: a quiet scenario run with the loose thresholds.  The
+# suite runs two test files at a time on machines with as few as two
+# CPUs, so a worker can now and then be starved by the tests beside it:
+# a failed verdict (exit 1) is shown and the run tried once more.  Tests
+# about failed verdicts call ktstr-test directly.
 scen() {
 	# shellcheck disable=SC2086
-	ktstr-test -q $LOOSE "$@"
+	ktstr-test -q $LOOSE "$@" >"$TRASH/.scen.out" 2>"$TRASH/.scen.err"
+	scen_status_=$?
+	if [ "$scen_status_" = 1 ]; then
+		sed "s/^/# first try: /" "$TRASH/.scen.err" >&2
+		# shellcheck disable=SC2086
+		ktstr-test -q $LOOSE "$@" >"$TRASH/.scen.out" 2>"$TRASH/.scen.err"
+		scen_status_=$?
+	fi
+	cat "$TRASH/.scen.out"
+	cat "$TRASH/.scen.err" >&2
+	return "$scen_status_"
 }
 
 # sidecar NAME: the one sidecar written for test NAME.
