@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "analyze.h"
 #include "cmpout.h"
@@ -134,15 +133,6 @@ pool_free(struct pool *p)
 	host_free(&p->host[1]);
 }
 
-/* §1.1 case 2: standard input is an input when it is a pipe or a file. */
-static int
-stdin_is_input(void)
-{
-	struct stat st;
-
-	return fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
-}
-
 static void
 analysis_take(struct sidecar *sc, void *arg)
 {
@@ -160,7 +150,7 @@ load_analysis(const char *dir, char **operands, size_t noperands, struct analysi
 
 	set.each = analysis_take;
 	set.arg = a;
-	if (dir || noperands || stdin_is_input()) {
+	if (dir || noperands || sidecar_stdin_is_input()) {
 		sidecar_load_inputs(dir, operands, noperands, 0, &set, &source);
 		free(source);
 	} else if (env && *env) {
