@@ -50,13 +50,11 @@ usage(void)
 {
 	fprintf(stderr,
 	        "usage: %s [filters] [--threshold PCT | --policy FILE] [--no-average] [-E SUBSTR]\n"
-	        "           [--color=auto|always|never] [--spread] [--significance P]\n"
+	        "           [--color=WHEN] [--spread] [--significance P]\n"
 	        "           [--json | --tsv] [--svg FILE] [--dir ROOT] [PATH...]\n"
 	        "       %s --list-metrics [--json]\n"
 	        "       %s --list-values [--json] [--dir ROOT] [PATH...]\n"
-	        "       %s --analyze [--dir ROOT] [PATH...]\n"
-	        "filters: --[a-|b-]{kernel,scheduler,topology,work-type,project-commit,\n"
-	        "         kernel-commit,run-source,flag} VALUE, each repeatable\n",
+	        "       %s --analyze [--dir ROOT] [PATH...]\n",
 	        progname, progname, progname, progname);
 	exit(EXIT_ERROR);
 }
