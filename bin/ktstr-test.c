@@ -84,16 +84,21 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	        "usage: %s [options] -- COMMAND [ARG...]\n"
-	        "       %s [options] FILE...\n"
-	        "       %s [options] --scenario NAME [--work-type TYPE[:K=V,...]] [--duration S]\n"
-	        "           [--workers N] [--cgroups K] [--settle-ms MS] [--partition P]\n"
-	        "           [--policy P] [--max-gap-ms T] [--max-spread-pct X] [--isolation]\n"
-	        "           [--cgroup-mode auto|v2|v1|none] [--monitor]\n"
-	        "       %s --list-scenarios | --list-work-types | --cleanup\n"
-	        "options: [-n NAME] [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
-	        "         [--work-type NAME] [--flag F]... [--sysctl K=V]... [--karg ARG]...\n"
-	        "         [--timeout SECS] [--lock-timeout SECS] [-j N] [--quiet] [--json]\n",
+	        "usage: %s [-n NAME] [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
+	        "           [--work-type NAME] [--flag F]... [--sysctl K=V]... [--karg ARG]...\n"
+	        "           [--timeout SECS] [--lock-timeout SECS] [-j N] [--quiet] [--json]\n"
+	        "           -- COMMAND [ARG...]\n"
+	        "       %s [-n NAME] [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
+	        "           [--work-type NAME] [--flag F]... [--sysctl K=V]... [--karg ARG]...\n"
+	        "           [--timeout SECS] [--lock-timeout SECS] [-j N] [--quiet] [--json]\n"
+	        "           FILE...\n"
+	        "       %s [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
+	        "           [--flag F]... [--sysctl K=V]... [--karg ARG]... [--lock-timeout SECS]\n"
+	        "           [--quiet] [--json] --scenario NAME [--work-type TYPE[:K=V,...]]\n"
+	        "           [--duration S] [--workers N] [--cgroups K] [--settle-ms MS]\n"
+	        "           [--partition P] [--policy P] [--max-gap-ms T] [--max-spread-pct X]\n"
+	        "           [--isolation] [--cgroup-mode auto|v2|v1|none] [--monitor]\n"
+	        "       %s --list-scenarios | --list-work-types | --cleanup\n",
 	        progname, progname, progname, progname);
 	exit(EXIT_ERROR);
 }
