@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "analyze.h"
 #include "cmpout.h"
@@ -46,20 +45,19 @@ static int seen[OPT_DIM];
 
 static struct strlist lists[3][NDIMS];
 
+/* -h asks for the synopsis on stdout; a usage error gets it on stderr. */
 static _Noreturn void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status == EXIT_OK ? stdout : stderr,
 	        "usage: %s [filters] [--threshold PCT | --policy FILE] [--no-average] [-E SUBSTR]\n"
-	        "           [--color=auto|always|never] [--spread] [--significance P]\n"
+	        "           [--color=WHEN] [--spread] [--significance P]\n"
 	        "           [--json | --tsv] [--svg FILE] [--dir ROOT] [PATH...]\n"
 	        "       %s --list-metrics [--json]\n"
 	        "       %s --list-values [--json] [--dir ROOT] [PATH...]\n"
-	        "       %s --analyze [--dir ROOT] [PATH...]\n"
-	        "filters: --[a-|b-]{kernel,scheduler,topology,work-type,project-commit,\n"
-	        "         kernel-commit,run-source,flag} VALUE, each repeatable\n",
+	        "       %s --analyze [--dir ROOT] [PATH...]\n",
 	        progname, progname, progname, progname);
-	exit(EXIT_ERROR);
+	exit(stdout_status(status));
 }
 
 static void
@@ -67,7 +65,7 @@ once(int code, const char *name)
 {
 	if (seen[code]++) {
 		warn("option --%s given more than once", name);
-		usage();
+		usage(EXIT_ERROR);
 	}
 }
 
@@ -134,15 +132,6 @@ pool_free(struct pool *p)
 	host_free(&p->host[1]);
 }
 
-/* §1.1 case 2: standard input is an input when it is a pipe or a file. */
-static int
-stdin_is_input(void)
-{
-	struct stat st;
-
-	return fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
-}
-
 static void
 analysis_take(struct sidecar *sc, void *arg)
 {
@@ -160,7 +149,7 @@ load_analysis(const char *dir, char **operands, size_t noperands, struct analysi
 
 	set.each = analysis_take;
 	set.arg = a;
-	if (dir || noperands || stdin_is_input()) {
+	if (dir || noperands || sidecar_stdin_is_input()) {
 		sidecar_load_inputs(dir, operands, noperands, 0, &set, &source);
 		free(source);
 	} else if (env && *env) {
@@ -211,7 +200,7 @@ build_policy(struct policy *p, const char *threshold, const char *file)
 		if (parse_rust_float(threshold, &p->default_percent) < 0) {
 			warn("invalid value '%s' for '--threshold <THRESHOLD>': invalid float literal",
 			     threshold);
-			usage();
+			usage(EXIT_ERROR);
 		}
 		if (policy_validate(p, &err) < 0)
 			die("%s", err.s);
@@ -244,7 +233,7 @@ significance_arg(const char *s)
 
 	if (parse_rust_float(s, &p) < 0 || !(p > 0 && p <= 1)) {
 		warn("invalid value '%s' for '--significance': expected a p-value threshold in (0, 1]", s);
-		usage();
+		usage(EXIT_ERROR);
 	}
 	return p;
 }
@@ -371,7 +360,7 @@ int
 main(int argc, char *argv[])
 {
 	static const char *const prefix[3] = {"", "a-", "b-"};
-	struct option longopts[14 + 3 * NDIMS + 1] = {
+	struct option longopts[15 + 3 * NDIMS + 1] = {
 		{"filter", required_argument, NULL, 'E'},
 		{"threshold", required_argument, NULL, OPT_THRESHOLD},
 		{"policy", required_argument, NULL, OPT_POLICY},
@@ -386,6 +375,7 @@ main(int argc, char *argv[])
 		{"significance", required_argument, NULL, OPT_SIGNIFICANCE},
 		{"tsv", no_argument, NULL, OPT_TSV},
 		{"svg", required_argument, NULL, OPT_SVG},
+		{"help", no_argument, NULL, 'h'},
 	};
 	char *names[3 * NDIMS];
 	const char *substr = NULL, *threshold = NULL, *policy_file = NULL, *dir = NULL;
@@ -398,14 +388,15 @@ main(int argc, char *argv[])
 	size_t s, d;
 
 	setprogname(argv[0]);
+	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
 	for (s = 0; s < 3; s++)
 		for (d = 0; d < NDIMS; d++) {
 			size_t k = s * NDIMS + d;
 
 			names[k] = easprintf("%s%s", prefix[s], dim_option[d]);
-			longopts[14 + k] = (struct option){names[k], required_argument, NULL, OPT_DIM + (int)k};
+			longopts[15 + k] = (struct option){names[k], required_argument, NULL, OPT_DIM + (int)k};
 		}
-	while ((c = getopt_long(argc, argv, "E:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "E:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'E':
 			once('E', "filter");
@@ -431,7 +422,7 @@ main(int argc, char *argv[])
 			once(c, "color");
 			if (colour_parse(optarg, &when) < 0) {
 				warn("invalid value '%s' for '--color': expected auto, always or never", optarg);
-				usage();
+				usage(EXIT_ERROR);
 			}
 			break;
 		case OPT_JSON:
@@ -454,12 +445,14 @@ main(int argc, char *argv[])
 			once(c, "svg");
 			x.svg = optarg;
 			break;
+		case 'h':
+			usage(EXIT_OK);
 		case OPT_LIST_METRICS:
 		case OPT_LIST_VALUES:
 		case OPT_ANALYZE:
 			if (mode != MODE_COMPARE) {
 				warn("--list-metrics, --list-values and --analyze exclude each other");
-				usage();
+				usage(EXIT_ERROR);
 			}
 			mode = c == OPT_LIST_METRICS ? MODE_LIST_METRICS
 			       : c == OPT_LIST_VALUES ? MODE_LIST_VALUES
@@ -467,7 +460,7 @@ main(int argc, char *argv[])
 			break;
 		default:
 			if (c < OPT_DIM || c >= OPT_DIM + 3 * NDIMS)
-				usage();
+				usage(EXIT_ERROR);
 			c -= OPT_DIM;
 			strlist_add(&lists[c / NDIMS][c % NDIMS], optarg);
 			filters = 1;
@@ -479,27 +472,27 @@ main(int argc, char *argv[])
 
 	if (threshold && policy_file) {
 		warn("the argument '--threshold <THRESHOLD>' cannot be used with '--policy <POLICY>'");
-		usage();
+		usage(EXIT_ERROR);
 	}
 	/* Every option that only the comparison takes. */
 	if (mode != MODE_COMPARE &&
 	    (filters || substr || threshold || policy_file || !average || seen[OPT_COLOR] ||
 	     x.spread || x.significance > 0 || x.tsv || x.svg)) {
 		warn("filter, threshold and output options only apply to a comparison");
-		usage();
+		usage(EXIT_ERROR);
 	}
 	if (json && x.tsv) {
 		warn("--json and --tsv exclude each other");
-		usage();
+		usage(EXIT_ERROR);
 	}
 	if (json && mode == MODE_ANALYZE) {
 		warn("--json does not apply to --analyze");
-		usage();
+		usage(EXIT_ERROR);
 	}
 	x.json = json && mode == MODE_COMPARE;
 	if (mode == MODE_LIST_METRICS && (argc > 0 || dir)) {
 		warn("--list-metrics takes no inputs");
-		usage();
+		usage(EXIT_ERROR);
 	}
 
 	switch (mode) {

@@ -80,22 +80,28 @@ struct test {
 	int timed_out;
 };
 
-static void
-usage(void)
+/* -h asks for the synopsis on stdout; a usage error gets it on stderr. */
+static _Noreturn void
+usage(int status)
 {
-	fprintf(stderr,
-	        "usage: %s [options] -- COMMAND [ARG...]\n"
-	        "       %s [options] FILE...\n"
-	        "       %s [options] --scenario NAME [--work-type TYPE[:K=V,...]] [--duration S]\n"
-	        "           [--workers N] [--cgroups K] [--settle-ms MS] [--partition P]\n"
-	        "           [--policy P] [--max-gap-ms T] [--max-spread-pct X] [--isolation]\n"
-	        "           [--cgroup-mode auto|v2|v1|none] [--monitor]\n"
-	        "       %s --list-scenarios | --list-work-types | --cleanup\n"
-	        "options: [-n NAME] [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
-	        "         [--work-type NAME] [--flag F]... [--sysctl K=V]... [--karg ARG]...\n"
-	        "         [--timeout SECS] [--lock-timeout SECS] [-j N] [--quiet] [--json]\n",
+	fprintf(status == EXIT_OK ? stdout : stderr,
+	        "usage: %s [-n NAME] [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
+	        "           [--work-type NAME] [--flag F]... [--sysctl K=V]... [--karg ARG]...\n"
+	        "           [--timeout SECS] [--lock-timeout SECS] [-j N] [--quiet] [--json]\n"
+	        "           -- COMMAND [ARG...]\n"
+	        "       %s [-n NAME] [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
+	        "           [--work-type NAME] [--flag F]... [--sysctl K=V]... [--karg ARG]...\n"
+	        "           [--timeout SECS] [--lock-timeout SECS] [-j N] [--quiet] [--json]\n"
+	        "           FILE...\n"
+	        "       %s [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
+	        "           [--flag F]... [--sysctl K=V]... [--karg ARG]... [--lock-timeout SECS]\n"
+	        "           [--quiet] [--json] --scenario NAME [--work-type TYPE[:K=V,...]]\n"
+	        "           [--duration S] [--workers N] [--cgroups K] [--settle-ms MS]\n"
+	        "           [--partition P] [--policy P] [--max-gap-ms T] [--max-spread-pct X]\n"
+	        "           [--isolation] [--cgroup-mode auto|v2|v1|none] [--monitor]\n"
+	        "       %s --list-scenarios | --list-work-types | --cleanup\n",
 	        progname, progname, progname, progname);
-	exit(EXIT_ERROR);
+	exit(stdout_status(status));
 }
 
 static long long
@@ -888,6 +894,7 @@ main(int argc, char **argv)
 		{"list-scenarios", no_argument, NULL, O_LIST_SCENARIOS},
 		{"list-work-types", no_argument, NULL, O_LIST_WORK_TYPES},
 		{"cleanup", no_argument, NULL, O_CLEANUP},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	/*
@@ -903,10 +910,11 @@ main(int argc, char **argv)
 	int c, li, command, sig, status, action = 0, work_type_given = 0;
 
 	setprogname(argv[0]);
+	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
 	wl_opts_init(&o.wl);
 	sidecar_run_id_start();
 	/* '+': the first operand ends the options, as the COMMAND form needs. */
-	while ((c = getopt_long(argc, argv, "+n:j:q", longopts, &li)) != -1) {
+	while ((c = getopt_long(argc, argv, "+n:j:qh", longopts, &li)) != -1) {
 		lastarg = optarg;
 		switch (c) {
 		case 'n':
@@ -972,20 +980,22 @@ main(int argc, char **argv)
 			o.wl.monitor = 1;
 			o.wl_opt = "monitor";
 			break;
+		case 'h':
+			usage(EXIT_OK);
 		case O_LIST_SCENARIOS:
 		case O_LIST_WORK_TYPES:
 		case O_CLEANUP:
 			if (action && action != c)
-				usage();
+				usage(EXIT_ERROR);
 			action = c;
 			break;
 		default:
-			usage();
+			usage(EXIT_ERROR);
 		}
 	}
 	if (action) {
 		if (optind != argc || o.scenario || o.wl_opt)
-			usage();
+			usage(EXIT_ERROR);
 		if (action == O_LIST_SCENARIOS)
 			return stdout_status(list_names(wl_list_scenario));
 		if (action == O_LIST_WORK_TYPES)
@@ -1013,7 +1023,7 @@ main(int argc, char **argv)
 	/* "--" ends the options (not when it was an option's argument). */
 	command = optind > 1 && strcmp(argv[optind - 1], "--") == 0 && lastarg != argv[optind - 1];
 	if (optind == argc && !o.scenario)
-		usage();
+		usage(EXIT_ERROR);
 	sidecar_sort_flags(o.flags, o.nflags);
 
 	if (o.scenario) {

@@ -9,6 +9,7 @@
 #include "compare.h"
 #include "json.h"
 #include "revspec.h"
+#include "serde.h"
 #include "table.h"
 
 const char *const dim_name[NDIMS] = {
@@ -290,38 +291,14 @@ where(struct buf *err, const char *text, const char *at)
 	buf_printf(err, " at line %lu column %lu", line, col);
 }
 
-static void
-describe(struct buf *err, const struct json_value *v)
-{
-	switch (v->type) {
-	case JSON_NULL:
-		buf_puts(err, "null");
-		break;
-	case JSON_BOOL:
-		buf_printf(err, "boolean `%s`", v->u.boolean ? "true" : "false");
-		break;
-	case JSON_NUMBER:
-		buf_printf(err, "%s `%.*s`", v->u.num.flags & JSON_NUM_INT ? "integer" : "floating point",
-		           (int)v->rawlen, v->raw);
-		break;
-	case JSON_STRING:
-		buf_printf(err, "string %.*s", (int)v->rawlen, v->raw);
-		break;
-	case JSON_ARRAY:
-		buf_puts(err, "sequence");
-		break;
-	case JSON_OBJECT:
-		buf_puts(err, "map");
-		break;
-	}
-}
-
 static int
 type_error(struct buf *err, const char *text, const struct json_value *v, const char *expected)
 {
-	buf_puts(err, "invalid type: ");
-	describe(err, v);
-	buf_printf(err, ", expected %s", expected);
+	/* Room for the longest plain f64, about 330 digits. */
+	char what[512];
+
+	serde_unexpected(v, what, sizeof what);
+	buf_printf(err, "invalid type: %s, expected %s", what, expected);
 	where(err, text, v->raw);
 	return -1;
 }

@@ -67,7 +67,7 @@ test_expect_success 'a group size that does not divide the workers: setup error,
 
 test_expect_success 'usage names the scenario form' '
 	test_must_fail ktstr-test 2>err &&
-	grep -q "^       ktstr-test \[options\] --scenario NAME" err &&
+	grep -q -e " --scenario NAME \[--work-type TYPE" err &&
 	grep -q "^       ktstr-test --list-scenarios | --list-work-types | --cleanup$" err
 '
 

@@ -7,7 +7,7 @@
 . "${0%/*}/lib.sh"
 
 # The programs that follow the -h/--help convention (ktstr-scan(1)).
-progs="ktstr-rundir ktstr-scan ktstr-hostinfo"
+progs="ktstr-rundir ktstr-scan ktstr-hostinfo ktstr-test ktstr-compare"
 
 for p in $progs; do
 	test_expect_success "$p: -h and --help, on standard output, exit 0" '
