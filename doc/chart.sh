@@ -1,12 +1,12 @@
 #!/bin/sh
-# t/chart.sh [OUT.png]: the README's picture of ktstr-compare --svg.
+# doc/chart.sh [OUT.png]: the README's picture of ktstr-compare --svg.
 # Builds a small pool of made-up runs (five per side), charts the
 # comparison of kernel 6.14 against 6.15 with --significance 0.05, and,
 # where a headless Chromium runs, takes a screenshot of it (default
-# t/chart.png).  Needs the programs built (make).
+# doc/chart.png).  Needs the programs built (make).
 
 top=$(cd "${0%/*}/.." && pwd)
-out=${1:-$top/t/chart.png}
+out=${1:-$top/doc/chart.png}
 case $out in /*) ;; *) out=$(pwd)/$out ;; esac
 PATH=$top/bin:$PATH
 export PATH
