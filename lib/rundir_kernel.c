@@ -306,10 +306,21 @@ cache_entry(const char *root, const char *key, struct kmeta *m)
 	return rc;
 }
 
+/* §4.4: the metadata of the cache entry named by a cache key. */
+static int
+cache_key_entry(const char *key, struct kmeta *m)
+{
+	char *root = rundir_cache_root();
+	int rc = root ? cache_entry(root, key, m) : -1;
+
+	free(root);
+	return rc;
+}
+
 char *
 rundir_kernel_version(void)
 {
-	char *v = rundir_kernel_env(), *root, *out = NULL;
+	char *v = rundir_kernel_env(), *out = NULL;
 	struct kmeta m;
 
 	if (v == NULL)
@@ -339,12 +350,11 @@ rundir_kernel_version(void)
 		}
 		break;
 	case RUNDIR_KERNEL_CACHE_KEY:
-		if ((root = rundir_cache_root()) != NULL && cache_entry(root, v, &m) == 0) {
+		if (cache_key_entry(v, &m) == 0) {
 			out = m.version;
 			m.version = NULL;
 			kmeta_free(&m);
 		}
-		free(root);
 		break;
 	case RUNDIR_KERNEL_GIT:
 	case RUNDIR_KERNEL_RANGE:
@@ -411,7 +421,7 @@ cache_local_tree(const char *v)
 static char *
 kernel_source_dir(void)
 {
-	char *v = rundir_kernel_env(), *root, *out = NULL;
+	char *v = rundir_kernel_env(), *out = NULL;
 	struct kmeta m;
 
 	if (v == NULL)
@@ -431,12 +441,11 @@ kernel_source_dir(void)
 		out = cache_local_tree(v);
 		break;
 	case RUNDIR_KERNEL_CACHE_KEY:
-		if ((root = rundir_cache_root()) != NULL && cache_entry(root, v, &m) == 0) {
+		if (cache_key_entry(v, &m) == 0) {
 			out = m.source_tree;
 			m.source_tree = NULL;
 			kmeta_free(&m);
 		}
-		free(root);
 		break;
 	case RUNDIR_KERNEL_GIT:
 	case RUNDIR_KERNEL_RANGE:
