@@ -6,8 +6,8 @@
 
 include config.mk
 
-LIBSRC != ls lib/*.c 2>/dev/null || true
-LIBHDR != ls lib/*.h 2>/dev/null || true
+LIBSRC != ls lib/*/*.c 2>/dev/null || true
+LIBHDR != ls lib/*/*.h 2>/dev/null || true
 LIBOBJ = $(LIBSRC:.c=.o)
 LIB = lib/libktstr.a
 
@@ -72,7 +72,7 @@ uninstall:
 	for m in $(MAN7); do rm -f $(DESTDIR)$(MANPREFIX)/man7/$${m#man/}; done
 
 clean:
-	rm -f $(LIB) lib/*.o $(BIN) t/unit/*.t t/fuzz/*.fuzz
+	rm -f $(LIB) lib/*/*.o $(BIN) t/unit/*.t t/fuzz/*.fuzz
 	rm -rf t/trash.*
 
 .PHONY: all check check-asan demo install uninstall clean

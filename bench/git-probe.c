@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "git_int.h"
+#include "git/git_int.h"
 
 int
 main(int argc, char **argv)

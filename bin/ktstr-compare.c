@@ -9,17 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
-#include "cmpout.h"
-#include "cmpstat.h"
-#include "compare.h"
-#include "host.h"
-#include "json.h"
-#include "metrics.h"
-#include "preflight.h"
-#include "sidecar.h"
-#include "table.h"
-#include "util.h"
+#include "compare/compare.h"
+#include "compare/compare_analyze.h"
+#include "compare/compare_metrics.h"
+#include "compare/compare_output.h"
+#include "compare/compare_stats.h"
+#include "host/host.h"
+#include "host/host_preflight.h"
+#include "json/json.h"
+#include "sidecar/sidecar.h"
+#include "util/table.h"
+#include "util/util.h"
 
 enum mode { MODE_COMPARE, MODE_LIST_METRICS, MODE_LIST_VALUES, MODE_ANALYZE };
 

@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "host.h"
-#include "json.h"
-#include "sidecar.h"
-#include "util.h"
+#include "host/host.h"
+#include "json/json.h"
+#include "sidecar/sidecar.h"
+#include "util/util.h"
 
 /* One side of a --diff, or the answer of a --run. */
 struct side {

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "rundir.h"
-#include "sidecar.h"
-#include "table.h"
-#include "util.h"
+#include "json/json.h"
+#include "rundir/rundir.h"
+#include "sidecar/sidecar.h"
+#include "util/table.h"
+#include "util/util.h"
 
 enum mode {
 	M_DIR,

@@ -7,10 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "explain.h"
-#include "json.h"
-#include "sidecar.h"
-#include "util.h"
+#include "json/json.h"
+#include "sidecar/sidecar.h"
+#include "sidecar/sidecar_explain.h"
+#include "util/utf8.h"
+#include "util/util.h"
 
 struct scan {
 	struct json_writer w;

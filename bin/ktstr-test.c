@@ -11,14 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host.h"
-#include "json.h"
-#include "metric_lines.h"
-#include "rundir.h"
-#include "sidecar.h"
-#include "sidecar_write.h"
-#include "util.h"
-#include "workload.h"
+#include "host/host.h"
+#include "json/json.h"
+#include "rundir/rundir.h"
+#include "sidecar/metric_lines.h"
+#include "sidecar/sidecar.h"
+#include "sidecar/sidecar_write.h"
+#include "util/utf8.h"
+#include "util/util.h"
+#include "workload/workload.h"
 
 /* The automake convention for "this test does not apply here". */
 #define EXIT_SKIP 77

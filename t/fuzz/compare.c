@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
-#include "compare.h"
-#include "json.h"
-#include "metrics.h"
-#include "util.h"
+#include "compare/compare.h"
+#include "compare/compare_analyze.h"
+#include "compare/compare_metrics.h"
+#include "json/json.h"
+#include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,8 +14,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "sidecar.h"
+#include "json/json.h"
+#include "sidecar/sidecar.h"
 
 static void
 emit(struct json_writer *w, const struct json_value *v)

@@ -14,8 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "metric_lines.h"
-#include "util.h"
+#include "sidecar/metric_lines.h"
+#include "util/utf8.h"
+#include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

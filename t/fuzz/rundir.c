@@ -18,9 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rundir.h"
-#include "rundir_int.h"
-#include "util.h"
+#include "rundir/rundir.h"
+#include "rundir/rundir_int.h"
+#include "util/utf8.h"
+#include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,8 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svg.h"
-#include "util.h"
+#include "compare/compare_chart.h"
+#include "util/utf8.h"
+#include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

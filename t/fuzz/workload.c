@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
-#include "wl_int.h"
-#include "workload.h"
+#include "util/util.h"
+#include "workload/wl_int.h"
+#include "workload/workload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,9 +5,9 @@
 #include <float.h>
 #include <math.h>
 
-#include "compare.h"
+#include "compare/compare.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static const struct metric *
 M(const char *name)

@@ -3,8 +3,8 @@
  * flags, TREE, optional and required extensions), and damaged ones:
  * every truncation and garbage must give an error naming file and offset.
  */
-#include "git_int.h"
-#include "sha.h"
+#include "git/git_int.h"
+#include "git/sha.h"
 #include "tap.h"
 
 static void

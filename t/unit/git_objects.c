@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "git_int.h"
-#include "sha.h"
+#include "git/git_int.h"
+#include "git/sha.h"
 #include "tap.h"
 
 static char top[] = "/tmp/ktstr-git-objects.XXXXXX";

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "git_int.h"
-#include "revspec.h"
+#include "compare/compare_commits.h"
+#include "git/git_int.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static char top[PATH_MAX];
 

@@ -8,10 +8,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "host.h"
-#include "json.h"
+#include "host/host.h"
+#include "json/json.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static char root[] = "/tmp/ktstr-host-unit.XXXXXX";
 

@@ -3,9 +3,9 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "json.h"
+#include "json/json.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static int
 parses(const char *text, size_t len, struct json_error *err)

@@ -1,9 +1,9 @@
 /* Unit tests for lib/metric_lines: the $KTSTR_METRICS line format. */
 #include <string.h>
 
-#include "metric_lines.h"
+#include "sidecar/metric_lines.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 /* Parse text; the malformed-line report lands in errs. */
 static size_t

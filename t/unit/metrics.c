@@ -1,9 +1,9 @@
 /* Unit tests for lib/metrics: the registry, sidecar -> row, metric_read. */
 #include <math.h>
 
-#include "metrics.h"
+#include "compare/compare_metrics.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 /* spec/stats.md §14 Example 5's minimal sidecar, with holes to fill. */
 static const char tmpl[] =

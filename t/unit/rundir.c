@@ -16,10 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "rundir.h"
-#include "sidecar.h"
+#include "rundir/rundir.h"
+#include "sidecar/sidecar.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static char *base, *errlog;
 

@@ -1,5 +1,5 @@
 /* sha: FIPS 180-4 test vectors for SHA-1 and SHA-256, whole and in pieces. */
-#include "sha.h"
+#include "git/sha.h"
 #include "tap.h"
 
 static void

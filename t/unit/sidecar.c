@@ -4,10 +4,10 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "sidecar.h"
+#include "json/json.h"
+#include "sidecar/sidecar.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 /* spec/sidecar.md §11.2, on one line per member so tests can swap members. */
 static const char minimal[] =

@@ -1,9 +1,9 @@
 /* Unit tests for lib/sidecar_write: upstream's bytes, field by field. */
 #include <string.h>
 
-#include "sidecar_write.h"
+#include "sidecar/sidecar_write.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static const char *
 fixture(const char *name, struct buf *b)

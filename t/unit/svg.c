@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "svg.h"
+#include "compare/compare_chart.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 /*
  * The subset of XML 1.0 the writer may produce: elements with quoted

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "table.h"
 #include "tap.h"
-#include "util.h"
+#include "util/table.h"
+#include "util/util.h"
 
 static void
 render(void)

@@ -5,9 +5,9 @@
  */
 #include <math.h>
 
+#include "compare/compare_tdist.h"
 #include "tap.h"
-#include "tdist.h"
-#include "util.h"
+#include "util/util.h"
 
 static int
 near(double got, double want, double tol, const char *what)

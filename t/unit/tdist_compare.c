@@ -6,11 +6,11 @@
  */
 #include <math.h>
 
-#include "cmpout.h"
-#include "cmpstat.h"
-#include "compare.h"
+#include "compare/compare.h"
+#include "compare/compare_output.h"
+#include "compare/compare_stats.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static struct strlist none[NDIMS];
 

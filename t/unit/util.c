@@ -4,7 +4,8 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "util.h"
+#include "util/utf8.h"
+#include "util/util.h"
 
 static void
 integers(void)

@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "util.h"
-#include "wl_int.h"
-#include "workload.h"
+#include "util/util.h"
+#include "workload/wl_int.h"
+#include "workload/workload.h"
 
 static char tmpdir[64];
 

@@ -16,12 +16,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sidecar.h"
-#include "sidecar_write.h"
+#include "sidecar/sidecar.h"
+#include "sidecar/sidecar_write.h"
 #include "tap.h"
-#include "util.h"
-#include "wl_int.h"
-#include "workload.h"
+#include "util/util.h"
+#include "workload/wl_int.h"
+#include "workload/workload.h"
 
 static void
 skip(const char *why, const char *what)

@@ -1,0 +1,206 @@
+/*
+ * compare: the A/B comparison of spec/stats.md §4–§5 (filters, slicing
+ * and pairing, averaging, verdicts, the report), --list-metrics (§8)
+ * and --list-values (§7).
+ * Rows come from lib/metrics; reading the pool is the caller's job.
+ */
+#ifndef KTSTR_COMPARE_H
+#define KTSTR_COMPARE_H
+
+#include <stddef.h>
+
+#include "compare_metrics.h"
+#include "compare_tdist.h"
+#include "util/strlist.h"
+#include "util/util.h"
+
+/* The eight dimensions in canonical order (§4.1). */
+enum dim {
+	DIM_KERNEL,
+	DIM_SCHEDULER,
+	DIM_TOPOLOGY,
+	DIM_WORK_TYPE,
+	DIM_PROJECT_COMMIT,
+	DIM_KERNEL_COMMIT,
+	DIM_RUN_SOURCE,
+	DIM_FLAGS,
+	NDIMS
+};
+
+extern const char *const dim_name[NDIMS];   /* as printed: "work-type", "flags" */
+extern const char *const dim_option[NDIMS]; /* option suffix: "work-type", "flag" */
+
+/* One side's filter: a list per dimension, empty = no constraint (§4.2). */
+struct filter {
+	const struct strlist *dim[NDIMS];
+};
+
+/* §4.2 kernel value match: "6.14" is a prefix of "6.14.2", not of "6.140". */
+int kernel_match(const char *want, const char *version);
+int filter_match(const struct filter *f, const struct row *r);
+/* The value of dimension d in r (NULL for None, and for flags, which are a list). */
+const char *compare_row_dim(const struct row *r, enum dim d);
+
+/*
+ * §5.3: the filter values one commit option value stands for, appended
+ * to out.  option is the option name without dashes ("a-project-commit");
+ * kernel selects the kernel repository.
+ */
+void commit_expand(const char *option, const char *value, int kernel, struct strlist *out);
+
+/*
+ * §5.4: side filters from the shared lists and the per-side ones
+ * ("more specific replaces").  The filters point into the lists.
+ */
+void filters_build(const struct strlist shared[NDIMS], const struct strlist a[NDIMS],
+                   const struct strlist b[NDIMS], struct filter side[2]);
+
+/* §5.5: dimensions whose A and B value sets differ, and the rest. */
+struct slicing {
+	enum dim slice[NDIMS];
+	size_t nslice;
+	enum dim pair[NDIMS];
+	size_t npair;
+};
+
+void slicing_find(const struct filter side[2], struct slicing *s);
+/* §5.5 side label; letter is 'A' or 'B'.  Caller frees. */
+char *side_label(const struct filter *f, const struct slicing *s, char letter);
+
+/* §5.2 ComparisonPolicy, in percent. */
+struct policy_entry {
+	char *name;
+	double percent;
+};
+
+struct policy {
+	int has_default;
+	double default_percent;
+	struct policy_entry *per; /* sorted by name, one entry per name */
+	size_t nper;
+};
+
+/*
+ * Parses a policy file's text.  On failure appends a one-line parser
+ * message (with "at line L column C" where it points somewhere) to err
+ * and returns -1.
+ */
+int policy_parse(struct policy *p, const char *text, size_t len, struct buf *err);
+/* §5.2 validation; the first failure's message goes to err, -1. */
+int policy_validate(const struct policy *p, struct buf *err);
+/* The relative threshold of m, a fraction. */
+double policy_threshold(const struct policy *p, const struct metric *m);
+void policy_free(struct policy *p);
+
+/* Rust's float literal syntax for --threshold: 0, or -1 when s is not one. */
+int parse_rust_float(const char *s, double *out);
+
+enum verdict {
+	VERDICT_IGNORED,
+	VERDICT_UNCHANGED,
+	VERDICT_REGRESSION,
+	VERDICT_IMPROVEMENT,
+	VERDICT_NOT_SIGNIFICANT, /* past the gates, but p >= --significance (lib/cmpstat) */
+};
+
+/* §5.10 for one metric of one pair, relative threshold t (a fraction). */
+enum verdict verdict_decide(const struct metric *m, double a, double b, double t);
+
+/*
+ * One side after §5.8: groups of rows sharing a pairing key (one row
+ * per group with --no-average).  Every group keeps its contributors, so
+ * per-side n and per-trial values stay available.
+ */
+struct group {
+	struct row agg;      /* the averaged row (unused with --no-average) */
+	const struct row *row; /* what is compared: &agg or the single row */
+	const struct row **members;
+	size_t nmembers;     /* total_observed */
+	size_t passes;       /* passes_observed */
+	char *key;           /* pairing key: elements, each NUL-terminated */
+	size_t keylen;
+	char *ident;         /* -E's joined identity string */
+};
+
+struct side {
+	const struct row **rows; /* typed-filter matches in pool order */
+	size_t nrows;
+	struct group *g;
+	size_t n;
+};
+
+/* §5.6 step 3: the rows of a pool a filter selects. */
+void side_select(struct side *s, const struct row *rows, size_t n, const struct filter *f);
+/* §5.8: group (average) or keep every row. */
+void side_group(struct side *s, const struct slicing *sl, int average);
+void side_free(struct side *s);
+
+/*
+ * --no-average: 0 when no pairing key repeats, else -1 with the fatal
+ * message (no program prefix) in err.
+ */
+int side_check_unique(const struct side *s, char letter, struct buf *err);
+
+/* The pairing key as the §5.8 message shows it: ["a", "b"]. */
+void key_quote(struct buf *b, const char *key, size_t keylen);
+
+/* One compared metric of one pair. */
+struct finding {
+	const struct group *a, *b;
+	enum metric_id metric;
+	double va, vb, delta;
+	enum verdict verdict;
+	double threshold;     /* the relative gate t, a fraction */
+	struct sample sa, sb; /* the runs behind va and vb; set by lib/cmpstat */
+	double p;             /* Welch's p-value, NaN when not computed; likewise */
+};
+
+struct result {
+	struct finding *f;   /* the changes: the table's rows */
+	size_t nf;
+	struct finding *all; /* every compared metric, unchanged ones too */
+	size_t nall;
+	size_t regressions, improvements, unchanged, skipped_failed, new_in_b, removed_from_a;
+	size_t not_significant;
+};
+
+/* §5.9 both passes; substr is -E's value or NULL. */
+void compare_sides(const struct side *a, const struct side *b, const char *substr,
+                   const struct policy *p, struct result *res);
+void result_free(struct result *res);
+
+/*
+ * §5.6 zero-match message for side letter, without the program prefix
+ * (hint lines after '\n').
+ */
+void zero_match_message(struct buf *msg, char letter, const struct filter *f,
+                        const struct row *rows, size_t n, const char *source);
+
+/* §5.7 dirty-build warning body (empty when none), without the prefix. */
+void dirty_warning(struct buf *msg, const struct side *a, const struct side *b);
+
+struct report {
+	const struct slicing *slicing;
+	const char *label[2];
+	int average;
+	int colour;
+	const struct side *side[2];
+	const struct result *res;
+	const char *host_section; /* §5.12 text, may be "" */
+	int spread;  /* --spread: each side's CV and n beside its value */
+	int pvalues; /* --significance: the P column and the not-significant count */
+};
+
+/* The TEST cell of a group: its pairing key elements joined by '/'. */
+void group_path(struct buf *b, const struct group *g);
+
+/* §5.11 stdout. */
+void report_render(struct buf *out, const struct report *r);
+
+/* §8 --list-metrics: the registry table, or pretty JSON without a final newline. */
+void list_metrics(struct buf *out, int json);
+
+/* §7 --list-values, text or pretty JSON. */
+void list_values(struct buf *out, const struct row *rows, size_t n, int json);
+
+#endif

@@ -1,0 +1,148 @@
+/* compare_diag: the zero-match message and the dirty-build warning (compare.h). */
+#include <ctype.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "util/strlist.h"
+
+static int
+pool_has(const struct row *rows, size_t n, int kernel, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *c = kernel ? rows[i].kernel_commit : rows[i].commit;
+		if (c && strcmp(c, v) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+dirty_hints(struct buf *msg, const struct strlist *l, const struct row *rows, size_t n,
+            int kernel)
+{
+	const char *opt = kernel ? "--kernel-commit" : "--project-commit";
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		char *dirty = easprintf("%s-dirty", l->v[i]);
+
+		if (pool_has(rows, n, kernel, dirty))
+			buf_printf(msg,
+			           "\nhint: no rows match `%s %s` but `%s` exists in the pool \u2014 "
+			           "did you mean `%s %s`?",
+			           opt, l->v[i], dirty, opt, dirty);
+		free(dirty);
+	}
+}
+
+/* Distinct non-None values of a string column, sorted. */
+static const char **
+distinct(const struct row *rows, size_t n, enum dim d, size_t *count)
+{
+	const char **v = ereallocarray(NULL, n ? n : 1, sizeof *v);
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (compare_row_dim(&rows[i], d))
+			v[k++] = compare_row_dim(&rows[i], d);
+	qsort(v, k, sizeof *v, strv_cmp);
+	*count = 0;
+	for (i = 0; i < k; i++)
+		if (*count == 0 || strcmp(v[*count - 1], v[i]) != 0)
+			v[(*count)++] = v[i];
+	return v;
+}
+
+void
+zero_match_message(struct buf *msg, char letter, const struct filter *f,
+                   const struct row *rows, size_t n, const char *source)
+{
+	const struct strlist *rs = f->dim[DIM_RUN_SOURCE];
+	size_t i, k;
+
+	buf_printf(msg,
+	           "%c side filter matched 0 sidecars in pool (%zu pooled from %s). Check the "
+	           "per-side filters or confirm the runs exist with `ktstr-rundir --list`.",
+	           letter, n, source);
+	dirty_hints(msg, f->dim[DIM_PROJECT_COMMIT], rows, n, 0);
+	dirty_hints(msg, f->dim[DIM_KERNEL_COMMIT], rows, n, 1);
+	if (rs->n) {
+		size_t npresent, nmissing = 0;
+		const char **present = distinct(rows, n, DIM_RUN_SOURCE, &npresent);
+		struct buf missing = BUF_INIT;
+
+		for (i = 0; i < rs->n; i++) {
+			for (k = 0; k < npresent; k++)
+				if (strcmp(present[k], rs->v[i]) == 0)
+					break;
+			if (k == npresent)
+				buf_printf(&missing, "%s`%s`", nmissing++ ? ", " : "", rs->v[i]);
+		}
+		if (nmissing) {
+			buf_printf(msg, "\nhint: --run-source %s not found in pool; distinct values present: ",
+			           missing.s);
+			if (npresent == 0)
+				buf_puts(msg, "(none \u2014 every row has `run_source: null`)");
+			for (k = 0; k < npresent; k++)
+				buf_printf(msg, "%s`%s`", k ? ", " : "", present[k]);
+			buf_puts(msg, ". Values are case-sensitive (`ci` \u2260 `CI`).");
+		}
+		buf_free(&missing);
+		free(present);
+	}
+	if (f->dim[DIM_PROJECT_COMMIT]->n || f->dim[DIM_KERNEL_COMMIT]->n)
+		buf_puts(msg, "\nhint: run `ktstr-compare --list-values` to see every distinct commit "
+		              "value present in the pool \u2014 the specific value the filter expected "
+		              "may not have a sidecar yet, or may differ from what was recorded by "
+		              "`ktstr-rundir --commit` / `ktstr-rundir --kernel-commit`.");
+}
+
+static void
+dirty_values(const struct side *a, const struct side *b, int kernel, const char ***v, size_t *n)
+{
+	const struct side *s[2] = {a, b};
+	size_t i, j, k = 0;
+
+	*v = ereallocarray(NULL, a->nrows + b->nrows + 1, sizeof **v);
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < s[i]->nrows; j++) {
+			const char *c = kernel ? s[i]->rows[j]->kernel_commit : s[i]->rows[j]->commit;
+			if (c && str_has_suffix(c, "-dirty"))
+				(*v)[k++] = c;
+		}
+	qsort(*v, k, sizeof **v, strv_cmp);
+	*n = 0;
+	for (i = 0; i < k; i++)
+		if (*n == 0 || strcmp((*v)[*n - 1], (*v)[i]) != 0)
+			(*v)[(*n)++] = (*v)[i];
+}
+
+void
+dirty_warning(struct buf *msg, const struct side *a, const struct side *b)
+{
+	const char **kv, **pv;
+	size_t nk, np, i;
+
+	dirty_values(a, b, 1, &kv, &nk);
+	dirty_values(a, b, 0, &pv, &np);
+	if (nk + np > 0) {
+		buf_puts(msg, "warning: comparison includes dirty builds:");
+		for (i = 0; i < nk; i++)
+			buf_printf(msg, "\n  - kernel source: %s (working tree may have changed since this run)",
+			           kv[i]);
+		for (i = 0; i < np; i++)
+			buf_printf(msg, "\n  - project: %s (working tree may have changed since this run)",
+			           pv[i]);
+		buf_puts(msg, "\n  Dirty runs overwrite previous results with the same HEAD."
+		              "\n  Commit changes for reproducible-ish comparisons.");
+	}
+	free(kv);
+	free(pv);
+}

@@ -1,0 +1,211 @@
+/* compare_filter: side filters, the dimensions A and B slice on, side labels (compare.h). */
+#include <ctype.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "compare_commits.h"
+#include "util/strlist.h"
+
+const char *const dim_name[NDIMS] = {
+	"kernel", "scheduler", "topology", "work-type",
+	"project-commit", "kernel-commit", "run-source", "flags",
+};
+
+const char *const dim_option[NDIMS] = {
+	"kernel", "scheduler", "topology", "work-type",
+	"project-commit", "kernel-commit", "run-source", "flag",
+};
+
+/* Two non-empty all-digit segments joined by one '.'. */
+static int
+is_major_minor(const char *v)
+{
+	const char *p = v;
+	size_t a = 0, b = 0;
+
+	while (*p >= '0' && *p <= '9')
+		p++, a++;
+	if (a == 0 || *p++ != '.')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++, b++;
+	return b > 0 && *p == '\0';
+}
+
+int
+kernel_match(const char *want, const char *version)
+{
+	size_t n;
+
+	if (version == NULL)
+		return 0;
+	if (strcmp(want, version) == 0)
+		return 1;
+	if (!is_major_minor(want))
+		return 0;
+	n = strlen(want);
+	return strncmp(version, want, n) == 0 && version[n] == '.';
+}
+
+static int
+any_equal(const struct strlist *l, const char *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return 0;
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], v) == 0)
+			return 1;
+	return 0;
+}
+
+const char *
+compare_row_dim(const struct row *r, enum dim d)
+{
+	switch (d) {
+	case DIM_KERNEL:
+		return r->kernel_version;
+	case DIM_SCHEDULER:
+		return r->scheduler;
+	case DIM_TOPOLOGY:
+		return r->topology;
+	case DIM_WORK_TYPE:
+		return r->work_type;
+	case DIM_PROJECT_COMMIT:
+		return r->commit;
+	case DIM_KERNEL_COMMIT:
+		return r->kernel_commit;
+	case DIM_RUN_SOURCE:
+		return r->run_source;
+	case DIM_FLAGS:
+	case NDIMS:
+		break;
+	}
+	return NULL;
+}
+
+int
+filter_match(const struct filter *f, const struct row *r)
+{
+	size_t d, i, j;
+
+	for (d = 0; d < NDIMS; d++) {
+		const struct strlist *l = f->dim[d];
+
+		if (l->n == 0)
+			continue;
+		if (d == DIM_KERNEL) {
+			for (i = 0; i < l->n; i++)
+				if (kernel_match(l->v[i], r->kernel_version))
+					break;
+			if (i == l->n)
+				return 0;
+		} else if (d == DIM_FLAGS) {
+			for (i = 0; i < l->n; i++) {
+				for (j = 0; j < r->nflags; j++)
+					if (strcmp(l->v[i], r->flags[j]) == 0)
+						break;
+				if (j == r->nflags)
+					return 0;
+			}
+		} else if (!any_equal(l, compare_row_dim(r, (enum dim)d))) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+void
+commit_expand(const char *option, const char *value, int kernel, struct strlist *out)
+{
+	char **v = NULL;
+	size_t n = 0, i;
+
+	revspec_expand(option, kernel, value, &v, &n);
+	for (i = 0; i < n; i++)
+		strlist_add(out, v[i]);
+	revspec_free(v, n);
+}
+
+void
+filters_build(const struct strlist shared[NDIMS], const struct strlist a[NDIMS],
+              const struct strlist b[NDIMS], struct filter side[2])
+{
+	size_t d;
+
+	for (d = 0; d < NDIMS; d++) {
+		side[0].dim[d] = a[d].n ? &a[d] : &shared[d];
+		side[1].dim[d] = b[d].n ? &b[d] : &shared[d];
+	}
+}
+
+/* ---- slicing, labels (§5.5) ---- */
+
+/* Equal as sets: sorted, duplicates removed. */
+static int
+same_set(const struct strlist *x, const struct strlist *y)
+{
+	const char **sx = strv_sorted_copy((const char *const *)x->v, x->n);
+	const char **sy = strv_sorted_copy((const char *const *)y->v, y->n);
+	size_t i = 0, j = 0;
+	int same = 1;
+
+	while (i < x->n || j < y->n) {
+		const char *v;
+
+		if (i == x->n || j == y->n || strcmp(sx[i], sy[j]) != 0) {
+			same = 0;
+			break;
+		}
+		v = sx[i];
+		while (i < x->n && strcmp(sx[i], v) == 0)
+			i++;
+		while (j < y->n && strcmp(sy[j], v) == 0)
+			j++;
+	}
+	free(sx);
+	free(sy);
+	return same;
+}
+
+void
+slicing_find(const struct filter side[2], struct slicing *s)
+{
+	size_t d;
+
+	s->nslice = s->npair = 0;
+	for (d = 0; d < NDIMS; d++) {
+		if (same_set(side[0].dim[d], side[1].dim[d]))
+			s->pair[s->npair++] = (enum dim)d;
+		else
+			s->slice[s->nslice++] = (enum dim)d;
+	}
+}
+
+char *
+side_label(const struct filter *f, const struct slicing *s, char letter)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < s->nslice; i++) {
+		const struct strlist *l = f->dim[s->slice[i]];
+
+		if (i)
+			buf_putc(&b, ':');
+		if (l->n == 0 || l->n > 3) {
+			buf_putc(&b, letter);
+		} else {
+			const char **v = strv_sorted_copy((const char *const *)l->v, l->n);
+			strv_join(&b, v, l->n, "|");
+			free(v);
+		}
+	}
+	return buf_detach(&b);
+}

@@ -1,0 +1,263 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare_metrics.h"
+
+/* Order is observable (list-metrics, findings within a test): §3. */
+const struct metric metrics[NMETRICS] = {
+	[M_SPREAD] = {"worst_spread", LOWER_BETTER, 5.0, 0.25, "%", "spread", 0},
+	[M_GAP_MS] = {"worst_gap_ms", LOWER_BETTER, 500.0, 0.50, "ms", "gap_ms", 1},
+	[M_MIGRATIONS] = {"total_migrations", LOWER_BETTER, 10.0, 0.30, "", "migrations", 1},
+	[M_MIGRATION_RATIO] = {"worst_migration_ratio", LOWER_BETTER, 0.05, 0.20, "",
+	                       "migration_ratio", 0},
+	[M_IMBALANCE] = {"max_imbalance_ratio", LOWER_BETTER, 1.0, 0.25, "x", "imbalance", 0},
+	[M_DSQ_DEPTH] = {"max_dsq_depth", LOWER_BETTER, 10.0, 0.50, "", "dsq_depth", 1},
+	[M_STALLS] = {"stall_count", LOWER_BETTER, 1.0, 0.50, "", "stalls", 1},
+	[M_FALLBACK] = {"total_fallback", LOWER_BETTER, 5.0, 0.30, "", "fallback", 1},
+	[M_KEEP_LAST] = {"total_keep_last", LOWER_BETTER, 5.0, 0.30, "", "keep_last", 1},
+	[M_P99_WAKE] = {"worst_p99_wake_latency_us", LOWER_BETTER, 50.0, 0.25, "\u00b5s",
+	                "worst_p99_wake_latency_us", 0},
+	[M_MEDIAN_WAKE] = {"worst_median_wake_latency_us", LOWER_BETTER, 20.0, 0.25, "\u00b5s",
+	                   "worst_median_wake_latency_us", 0},
+	[M_WAKE_CV] = {"worst_wake_latency_cv", LOWER_BETTER, 0.10, 0.25, "",
+	               "worst_wake_latency_cv", 0},
+	[M_ITERATIONS] = {"total_iterations", HIGHER_BETTER, 100.0, 0.10, "", "total_iterations",
+	                  1},
+	[M_MEAN_RUN_DELAY] = {"worst_mean_run_delay_us", LOWER_BETTER, 50.0, 0.25, "\u00b5s",
+	                      "worst_mean_run_delay_us", 0},
+	[M_RUN_DELAY] = {"worst_run_delay_us", LOWER_BETTER, 100.0, 0.50, "\u00b5s",
+	                 "worst_run_delay_us", 0},
+	[M_TAIL_RATIO] = {"worst_wake_latency_tail_ratio", LOWER_BETTER, 0.5, 0.25, "x",
+	                  "worst_wake_latency_tail_ratio", 0},
+	[M_ITER_PER_WORKER] = {"worst_iterations_per_worker", HIGHER_BETTER, 10.0, 0.10, "",
+	                       "worst_iterations_per_worker", 0},
+	[M_PAGE_LOCALITY] = {"worst_page_locality", HIGHER_BETTER, 0.05, 0.10, "",
+	                     "page_locality", 0},
+	[M_CROSS_NODE] = {"worst_cross_node_migration_ratio", LOWER_BETTER, 0.05, 0.20, "",
+	                  "cross_node_migration_ratio", 0},
+};
+
+/* Where each row field comes from: "stats" members unless under monitor. */
+static const char *const stats_member[NMETRICS] = {
+	[M_SPREAD] = "worst_spread",
+	[M_GAP_MS] = "worst_gap_ms",
+	[M_MIGRATIONS] = "total_migrations",
+	[M_MIGRATION_RATIO] = "worst_migration_ratio",
+	[M_P99_WAKE] = "worst_p99_wake_latency_us",
+	[M_MEDIAN_WAKE] = "worst_median_wake_latency_us",
+	[M_WAKE_CV] = "worst_wake_latency_cv",
+	[M_ITERATIONS] = "total_iterations",
+	[M_MEAN_RUN_DELAY] = "worst_mean_run_delay_us",
+	[M_RUN_DELAY] = "worst_run_delay_us",
+	[M_TAIL_RATIO] = "worst_wake_latency_tail_ratio",
+	[M_ITER_PER_WORKER] = "worst_iterations_per_worker",
+	[M_PAGE_LOCALITY] = "worst_page_locality",
+	[M_CROSS_NODE] = "worst_cross_node_migration_ratio",
+};
+
+const struct metric *
+metric_def(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NMETRICS; i++)
+		if (strcmp(metrics[i].name, name) == 0)
+			return &metrics[i];
+	return NULL;
+}
+
+static const char *
+str_member(const struct json_value *obj, const char *key)
+{
+	const struct json_value *v = json_get(obj, key);
+
+	return v && v->type == JSON_STRING ? v->u.str.s : NULL;
+}
+
+/* A number member as a finite double; 0 when absent, mistyped or not finite. */
+static double
+num_member(const struct json_value *obj, const char *key)
+{
+	const struct json_value *v = json_get(obj, key);
+
+	if (v == NULL || v->type != JSON_NUMBER || !isfinite(v->u.num.d))
+		return 0.0;
+	return v->u.num.d;
+}
+
+static const struct json_value *
+obj_member(const struct json_value *obj, const char *key)
+{
+	const struct json_value *v = json_get(obj, key);
+
+	return v && v->type == JSON_OBJECT ? v : NULL;
+}
+
+struct ext_metric *
+ext_find(struct ext_metric *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
+void
+row_from_json(struct row *r, const struct json_value *obj, int archive)
+{
+	const struct json_value *stats, *mon, *ev, *flags, *ext;
+	size_t i;
+
+	memset(r, 0, sizeof *r);
+	r->sidecar = obj;
+	r->scenario = str_member(obj, "test_name");
+	r->topology = str_member(obj, "topology");
+	r->work_type = str_member(obj, "work_type");
+	r->scheduler = str_member(obj, "scheduler");
+	r->kernel_version = str_member(obj, "kernel_version");
+	r->commit = str_member(obj, "project_commit");
+	r->kernel_commit = str_member(obj, "kernel_commit");
+	r->run_source = archive ? "archive" : str_member(obj, "run_source");
+	/* Required strings: keep every consumer free of NULL checks. */
+	if (r->scenario == NULL)
+		r->scenario = "";
+	if (r->topology == NULL)
+		r->topology = "";
+	if (r->work_type == NULL)
+		r->work_type = "";
+	if (r->scheduler == NULL)
+		r->scheduler = "";
+
+	flags = json_get(obj, "active_flags");
+	if (flags && flags->type == JSON_ARRAY && flags->u.arr.n > 0) {
+		r->flags = ereallocarray(NULL, flags->u.arr.n, sizeof *r->flags);
+		for (i = 0; i < flags->u.arr.n; i++)
+			if (flags->u.arr.items[i].type == JSON_STRING)
+				r->flags[r->nflags++] = flags->u.arr.items[i].u.str.s;
+	}
+	r->passed = json_get(obj, "passed") && json_get(obj, "passed")->type == JSON_BOOL &&
+	            json_get(obj, "passed")->u.boolean;
+	r->skipped = json_get(obj, "skipped") && json_get(obj, "skipped")->type == JSON_BOOL &&
+	             json_get(obj, "skipped")->u.boolean;
+
+	stats = obj_member(obj, "stats");
+	if (stats) {
+		for (i = 0; i < NMETRICS; i++)
+			if (stats_member[i])
+				r->f[i] = num_member(stats, stats_member[i]);
+		ext = obj_member(stats, "ext_metrics");
+		if (ext && ext->u.obj.n > 0) {
+			r->ext = ereallocarray(NULL, ext->u.obj.n, sizeof *r->ext);
+			for (i = 0; i < ext->u.obj.n; i++) {
+				const struct json_member *m = &ext->u.obj.members[i];
+				struct ext_metric *e;
+
+				if (m->value.type != JSON_NUMBER || !isfinite(m->value.u.num.d) ||
+				    strcmp(m->key, "__walk_json_leaves_truncated") == 0)
+					continue;
+				/* A repeated key keeps its last value, as a map would. */
+				e = ext_find(r->ext, r->next, m->key);
+				if (e == NULL)
+					e = &r->ext[r->next++];
+				e->name = m->key;
+				e->value = m->value.u.num.d;
+			}
+		}
+	}
+	mon = obj_member(obj, "monitor");
+	if (mon) {
+		const struct json_value *stall = json_get(mon, "stall_detected");
+
+		r->f[M_IMBALANCE] = num_member(mon, "max_imbalance_ratio");
+		r->f[M_DSQ_DEPTH] = num_member(mon, "max_local_dsq_depth");
+		r->f[M_STALLS] = stall && stall->type == JSON_BOOL && stall->u.boolean;
+		ev = obj_member(mon, "event_deltas");
+		if (ev) {
+			r->f[M_FALLBACK] = num_member(ev, "total_fallback");
+			r->f[M_KEEP_LAST] = num_member(ev, "total_dispatch_keep_last");
+		}
+	}
+}
+
+void
+row_free(struct row *r)
+{
+	free(r->flags);
+	free(r->ext);
+	free(r->own[0]);
+	free(r->own[1]);
+	free(r->strings);
+	memset(r, 0, sizeof *r);
+}
+
+/* Appends s to the block (NULL stays NULL); returns its offset + 1, 0 for NULL. */
+static size_t
+stash(struct buf *b, const char *s)
+{
+	size_t at = b->len + 1;
+
+	if (s == NULL)
+		return 0;
+	buf_add(b, s, strlen(s) + 1);
+	return at;
+}
+
+static const char *
+unstash(const char *block, size_t at)
+{
+	return at ? block + at - 1 : NULL;
+}
+
+void
+row_detach(struct row *r)
+{
+	const char **str[] = {&r->scenario,       &r->topology, &r->work_type,     &r->scheduler,
+	                      &r->kernel_version, &r->commit,   &r->kernel_commit, &r->run_source};
+	struct buf b = BUF_INIT;
+	size_t *at = ereallocarray(NULL, LEN(str) + r->nflags + r->next + 1, sizeof *at);
+	size_t i, k = 0;
+
+	/* Offsets first: the block moves while it grows. */
+	for (i = 0; i < LEN(str); i++)
+		at[k++] = stash(&b, *str[i]);
+	for (i = 0; i < r->nflags; i++)
+		at[k++] = stash(&b, r->flags[i]);
+	for (i = 0; i < r->next; i++)
+		at[k++] = stash(&b, r->ext[i].name);
+	r->strings = buf_detach(&b);
+	k = 0;
+	for (i = 0; i < LEN(str); i++)
+		*str[i] = unstash(r->strings, at[k++]);
+	for (i = 0; i < r->nflags; i++)
+		r->flags[i] = unstash(r->strings, at[k++]);
+	for (i = 0; i < r->next; i++)
+		r->ext[i].name = unstash(r->strings, at[k++]);
+	r->sidecar = NULL;
+	free(at);
+}
+
+const struct ext_metric *
+row_ext(const struct row *r, const char *name)
+{
+	return ext_find(r->ext, r->next, name);
+}
+
+int
+metric_read(const struct metric *m, const struct row *r, double *v)
+{
+	size_t i = (size_t)(m - metrics);
+	const struct ext_metric *e;
+
+	if (i != M_TAIL_RATIO || r->f[M_ITERATIONS] >= TAIL_RATIO_MIN_ITERATIONS) {
+		*v = r->f[i];
+		return 1;
+	}
+	if ((e = row_ext(r, m->name)) != NULL) {
+		*v = e->value;
+		return 1;
+	}
+	return 0;
+}

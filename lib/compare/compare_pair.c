@@ -1,0 +1,485 @@
+/* compare_pair: the verdict of one metric, pairing keys and groups, the comparison (compare.h). */
+#include <ctype.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "util/strlist.h"
+
+enum verdict
+verdict_decide(const struct metric *m, double a, double b, double t)
+{
+	double delta, rel;
+
+	if (fabs(a) < DBL_EPSILON && fabs(b) < DBL_EPSILON)
+		return VERDICT_IGNORED;
+	delta = b - a;
+	/* A zero baseline is an infinite relative change (fixed quirk §13.6). */
+	rel = fabs(a) > DBL_EPSILON ? fabs(delta / a) : INFINITY;
+	if (fabs(delta) < m->default_abs || rel < t)
+		return VERDICT_UNCHANGED;
+	if (m->polarity == LOWER_BETTER ? delta > 0 : delta < 0)
+		return VERDICT_REGRESSION;
+	return VERDICT_IMPROVEMENT;
+}
+
+/* ---- pairing keys and groups (§5.8) ---- */
+
+static void
+commit_part(struct buf *b, const char *v)
+{
+	size_t n;
+
+	if (v == NULL)
+		return;
+	n = strlen(v);
+	/* One marker at most: "+mixed" already replaced a "-dirty". */
+	if (str_has_suffix(v, "+mixed") || str_has_suffix(v, "-dirty"))
+		n -= 6;
+	buf_add(b, v, n);
+}
+
+static void
+pairing_key(struct buf *b, const struct row *r, const struct slicing *sl)
+{
+	size_t i;
+
+	buf_puts(b, r->scenario);
+	buf_putc(b, '\0');
+	for (i = 0; i < sl->npair; i++) {
+		const char *v;
+
+		switch (sl->pair[i]) {
+		case DIM_PROJECT_COMMIT:
+			commit_part(b, r->commit);
+			break;
+		case DIM_KERNEL_COMMIT:
+			commit_part(b, r->kernel_commit);
+			break;
+		case DIM_FLAGS: {
+			const char **f = strv_sorted_copy(r->flags, r->nflags);
+			strv_join(b, f, r->nflags, "|");
+			free(f);
+			break;
+		}
+		default:
+			v = compare_row_dim(r, sl->pair[i]);
+			if (v)
+				buf_puts(b, v);
+			break;
+		}
+		buf_putc(b, '\0');
+	}
+}
+
+static void
+identity(struct buf *b, const struct row *r)
+{
+	buf_printf(b, "%s %s %s %s ", r->scenario, r->topology, r->scheduler, r->work_type);
+	strv_join(b, r->flags, r->nflags, ",");
+}
+
+/* Open addressing from pairing keys to the first group holding them. */
+struct keymap {
+	size_t *slot; /* group index + 1; 0 = empty */
+	size_t cap;
+};
+
+static uint64_t
+key_hash(const char *k, size_t n)
+{
+	uint64_t h = 1469598103934665603u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 1099511628211u;
+	return h;
+}
+
+static void
+keymap_init(struct keymap *m, size_t n)
+{
+	m->cap = 16;
+	while (m->cap < 2 * n)
+		m->cap *= 2;
+	m->slot = ecalloc(m->cap, sizeof *m->slot);
+}
+
+/* The slot for key: holding the first group with it, or empty. */
+static size_t *
+keymap_find(const struct keymap *m, const struct group *g, const char *key, size_t n)
+{
+	size_t i = (size_t)key_hash(key, n) & (m->cap - 1);
+
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		size_t *s = &m->slot[i];
+		const struct group *h;
+
+		if (*s == 0)
+			return s;
+		h = &g[*s - 1];
+		if (h->keylen == n && memcmp(h->key, key, n) == 0)
+			return s;
+	}
+}
+
+/* Index of the first group of s with this key, or -1. */
+static long
+keymap_get(const struct keymap *m, const struct side *s, const char *key, size_t n)
+{
+	size_t *slot = keymap_find(m, s->g, key, n);
+
+	return *slot ? (long)(*slot - 1) : -1;
+}
+
+static void
+keymap_build(struct keymap *m, const struct side *s)
+{
+	size_t i;
+
+	keymap_init(m, s->n);
+	for (i = 0; i < s->n; i++) {
+		size_t *slot = keymap_find(m, s->g, s->g[i].key, s->g[i].keylen);
+		if (*slot == 0)
+			*slot = i + 1;
+	}
+}
+
+void
+side_select(struct side *s, const struct row *rows, size_t n, const struct filter *f)
+{
+	size_t i;
+
+	memset(s, 0, sizeof *s);
+	s->rows = ereallocarray(NULL, n ? n : 1, sizeof *s->rows);
+	for (i = 0; i < n; i++)
+		if (filter_match(f, &rows[i]))
+			s->rows[s->nrows++] = &rows[i];
+}
+
+static int
+clean(const struct row *r)
+{
+	return r->passed && !r->skipped;
+}
+
+/* §5.8 commit aggregation: base+mixed when dirty and clean values meet. */
+static const char *
+mixed_commit(const struct group *g, int kernel, char **own)
+{
+	const char *first = NULL, *v;
+	int dirty = 0, plain = 0;
+	size_t i;
+
+	for (i = 0; i < g->nmembers; i++) {
+		v = kernel ? g->members[i]->kernel_commit : g->members[i]->commit;
+		if (v == NULL)
+			continue;
+		if (first == NULL)
+			first = v;
+		if (str_has_suffix(v, "-dirty"))
+			dirty = 1;
+		else
+			plain = 1;
+	}
+	v = kernel ? g->members[0]->kernel_commit : g->members[0]->commit;
+	if (!(dirty && plain))
+		return v;
+	*own = str_has_suffix(first, "-dirty") ? easprintf("%.*s+mixed", (int)(strlen(first) - 6), first)
+	                                   : easprintf("%s+mixed", first);
+	return *own;
+}
+
+static void
+aggregate(struct group *g)
+{
+	struct row *a = &g->agg;
+	const struct row *first = g->members[0];
+	double sum[NMETRICS] = {0}, d;
+	size_t *count = NULL, i, k;
+	int any_failed = 0, any_skipped = 0;
+
+	memset(a, 0, sizeof *a);
+	a->scenario = first->scenario;
+	a->topology = first->topology;
+	a->work_type = first->work_type;
+	a->scheduler = first->scheduler;
+	a->kernel_version = first->kernel_version;
+	a->run_source = first->run_source;
+	a->flags = ereallocarray(NULL, first->nflags ? first->nflags : 1, sizeof *a->flags);
+	if (first->nflags)
+		memcpy(a->flags, first->flags, first->nflags * sizeof *a->flags);
+	a->nflags = first->nflags;
+	a->commit = mixed_commit(g, 0, &a->own[0]);
+	a->kernel_commit = mixed_commit(g, 1, &a->own[1]);
+
+	for (i = 0; i < g->nmembers; i++) {
+		const struct row *r = g->members[i];
+
+		if (r->skipped) {
+			any_skipped = 1;
+			continue;
+		}
+		if (!r->passed) {
+			any_failed = 1;
+			continue;
+		}
+		for (k = 0; k < NMETRICS; k++)
+			sum[k] += r->f[k];
+		for (k = 0; k < r->next; k++) {
+			struct ext_metric *e = ext_find(a->ext, a->next, r->ext[k].name);
+			if (e == NULL) {
+				a->ext = ereallocarray(a->ext, a->next + 1, sizeof *a->ext);
+				count = ereallocarray(count, a->next + 1, sizeof *count);
+				e = &a->ext[a->next];
+				e->name = r->ext[k].name;
+				e->value = 0;
+				count[a->next++] = 0;
+			}
+			e->value += r->ext[k].value;
+			count[e - a->ext]++;
+		}
+	}
+	a->passed = !any_failed && !any_skipped && g->passes > 0;
+	a->skipped = any_skipped;
+	d = g->passes > 0 ? (double)g->passes : 1.0;
+	for (k = 0; k < NMETRICS; k++) {
+		double v = sum[k] / d;
+		if (metrics[k].integer)
+			v = round(v);
+		if (k == M_DSQ_DEPTH)
+			v = v < 0 ? 0 : v > 4294967295.0 ? 4294967295.0 : v;
+		a->f[k] = v;
+	}
+	for (k = 0; k < a->next; k++)
+		a->ext[k].value /= (double)count[k];
+	free(count);
+}
+
+void
+side_group(struct side *s, const struct slicing *sl, int average)
+{
+	struct buf key = BUF_INIT;
+	struct keymap m;
+	size_t i;
+
+	s->g = ecalloc(s->nrows ? s->nrows : 1, sizeof *s->g);
+	keymap_init(&m, s->nrows);
+	for (i = 0; i < s->nrows; i++) {
+		struct group *g;
+		size_t *slot;
+
+		buf_reset(&key);
+		pairing_key(&key, s->rows[i], sl);
+		slot = average ? keymap_find(&m, s->g, key.s, key.len) : NULL;
+		if (slot && *slot) {
+			g = &s->g[*slot - 1];
+		} else {
+			g = &s->g[s->n++];
+			g->key = emalloc(key.len);
+			memcpy(g->key, key.s, key.len);
+			g->keylen = key.len;
+			if (slot)
+				*slot = s->n;
+		}
+		g->members = ereallocarray(g->members, g->nmembers + 1, sizeof *g->members);
+		g->members[g->nmembers++] = s->rows[i];
+		g->passes += clean(s->rows[i]);
+	}
+	for (i = 0; i < s->n; i++) {
+		struct group *g = &s->g[i];
+		struct buf id = BUF_INIT;
+
+		if (average) {
+			aggregate(g);
+			g->row = &g->agg;
+		} else {
+			g->row = g->members[0];
+		}
+		identity(&id, g->row);
+		g->ident = buf_detach(&id);
+	}
+	free(m.slot);
+	buf_free(&key);
+}
+
+void
+side_free(struct side *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		row_free(&s->g[i].agg);
+		free(s->g[i].members);
+		free(s->g[i].key);
+		free(s->g[i].ident);
+	}
+	free(s->g);
+	free(s->rows);
+	memset(s, 0, sizeof *s);
+}
+
+static int
+cmp_key(const struct group *x, const struct group *y)
+{
+	size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
+	int c = memcmp(x->key, y->key, n);
+
+	if (c)
+		return c;
+	return (x->keylen > y->keylen) - (x->keylen < y->keylen);
+}
+
+static int
+cmp_group_key(const void *a, const void *b)
+{
+	return cmp_key(*(const struct group *const *)a, *(const struct group *const *)b);
+}
+
+void
+key_quote(struct buf *b, const char *key, size_t keylen)
+{
+	const char *p = key, *end = key + keylen;
+
+	buf_putc(b, '[');
+	while (p < end) {
+		if (p != key)
+			buf_puts(b, ", ");
+		buf_putc(b, '"');
+		for (; *p; p++) {
+			unsigned char c = (unsigned char)*p;
+
+			if (c == '"' || c == '\\')
+				buf_printf(b, "\\%c", c);
+			else if (c == '\n')
+				buf_puts(b, "\\n");
+			else if (c == '\r')
+				buf_puts(b, "\\r");
+			else if (c == '\t')
+				buf_puts(b, "\\t");
+			else if (c < 0x20 || c == 0x7f)
+				buf_printf(b, "\\u{%x}", c);
+			else
+				buf_putc(b, (char)c);
+		}
+		buf_putc(b, '"');
+		p++;
+	}
+	buf_putc(b, ']');
+}
+
+int
+side_check_unique(const struct side *s, char letter, struct buf *err)
+{
+	const struct group **v = ereallocarray(NULL, s->n ? s->n : 1, sizeof *v);
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < s->n; i++)
+		v[i] = &s->g[i];
+	qsort(v, s->n, sizeof *v, cmp_group_key);
+	for (i = 0; i < s->n; i = j) {
+		for (j = i + 1; j < s->n && cmp_key(v[i], v[j]) == 0; j++)
+			;
+		if (j - i > 1) {
+			buf_printf(err, "--no-average: side %c has %zu sidecars with the same pairing key ",
+			           letter, j - i);
+			key_quote(err, v[i]->key, v[i]->keylen);
+			buf_printf(err,
+			           ". Either drop --no-average to average them, or add another --%c-X "
+			           "filter to disambiguate.",
+			           letter - 'A' + 'a');
+			rc = -1;
+			break;
+		}
+	}
+	free(v);
+	return rc;
+}
+
+/* ---- comparison (§5.9) ---- */
+
+static int
+substr_match(const char *substr, const struct group *g)
+{
+	return strstr(g->ident, substr) != NULL;
+}
+
+void
+compare_sides(const struct side *a, const struct side *b, const char *substr,
+              const struct policy *p, struct result *res)
+{
+	struct keymap ma, mb;
+	size_t i, k;
+
+	memset(res, 0, sizeof *res);
+	keymap_build(&ma, a);
+	keymap_build(&mb, b);
+	for (i = 0; i < b->n; i++) {
+		const struct group *gb = &b->g[i], *ga;
+		long pi = keymap_get(&ma, a, gb->key, gb->keylen);
+
+		ga = pi >= 0 ? &a->g[pi] : NULL;
+		/* A pair is kept if either side matches (fixed quirk §13.5). */
+		if (substr && !substr_match(substr, gb) && !(ga && substr_match(substr, ga)))
+			continue;
+		if (ga == NULL) {
+			res->new_in_b++;
+			continue;
+		}
+		if (!ga->row->passed || ga->row->skipped || !gb->row->passed || gb->row->skipped) {
+			res->skipped_failed++;
+			continue;
+		}
+		for (k = 0; k < NMETRICS; k++) {
+			const struct metric *m = &metrics[k];
+			double va = 0, vb = 0, t = policy_threshold(p, m);
+			enum verdict v;
+			struct finding *f;
+
+			metric_read(m, ga->row, &va);
+			metric_read(m, gb->row, &vb);
+			v = verdict_decide(m, va, vb, t);
+			if (v == VERDICT_IGNORED)
+				continue;
+			/* Grow by doubling: a pool of 10k pairs must not be quadratic. */
+			if ((res->nall & (res->nall - 1)) == 0)
+				res->all = ereallocarray(res->all, res->nall ? res->nall * 2 : 1, sizeof *res->all);
+			f = &res->all[res->nall++];
+			*f = (struct finding){ga, gb, (enum metric_id)k, va, vb, vb - va, v, t,
+			                      {0, NAN, NAN}, {0, NAN, NAN}, NAN};
+			if (v == VERDICT_UNCHANGED) {
+				res->unchanged++;
+				continue;
+			}
+			if (v == VERDICT_REGRESSION)
+				res->regressions++;
+			else
+				res->improvements++;
+			res->f = ereallocarray(res->f, res->nf + 1, sizeof *res->f);
+			res->f[res->nf++] = *f;
+		}
+	}
+	for (i = 0; i < a->n; i++) {
+		const struct group *ga = &a->g[i];
+
+		if (substr && !substr_match(substr, ga))
+			continue;
+		if (keymap_get(&mb, b, ga->key, ga->keylen) < 0)
+			res->removed_from_a++;
+	}
+	free(ma.slot);
+	free(mb.slot);
+}
+
+void
+result_free(struct result *res)
+{
+	free(res->f);
+	free(res->all);
+	memset(res, 0, sizeof *res);
+}

@@ -1,0 +1,215 @@
+/* compare_report: the comparison table, summary and per-group counts (compare.h). */
+#include <ctype.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "util/table.h"
+
+struct tally {
+	const struct row *row;
+	int side;
+	size_t passes, total;
+	size_t seq;
+};
+
+static int
+cmp_flags(const struct row *x, const struct row *y)
+{
+	size_t i;
+
+	for (i = 0; i < x->nflags && i < y->nflags; i++) {
+		int c = strcmp(x->flags[i], y->flags[i]);
+		if (c)
+			return c;
+	}
+	return (x->nflags > y->nflags) - (x->nflags < y->nflags);
+}
+
+static int
+cmp_tuple(const struct row *x, const struct row *y)
+{
+	int c;
+
+	if ((c = strcmp(x->scenario, y->scenario)) != 0)
+		return c;
+	if ((c = strcmp(x->topology, y->topology)) != 0)
+		return c;
+	if ((c = strcmp(x->work_type, y->work_type)) != 0)
+		return c;
+	return cmp_flags(x, y);
+}
+
+static int
+cmp_tally(const void *a, const void *b)
+{
+	const struct tally *x = a, *y = b;
+	int c = cmp_tuple(x->row, y->row);
+
+	if (c)
+		return c;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void
+pass_counts(struct buf *out, const struct report *r)
+{
+	size_t n = r->side[0]->n + r->side[1]->n, i, j, k = 0;
+	struct tally *t = ereallocarray(NULL, n ? n : 1, sizeof *t);
+
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < r->side[i]->n; j++) {
+			const struct group *g = &r->side[i]->g[j];
+			t[k] = (struct tally){g->row, (int)i, g->passes, g->nmembers, k};
+			k++;
+		}
+	qsort(t, n, sizeof *t, cmp_tally);
+	buf_puts(out, "\nper-group pass counts (passes_observed/total_observed):\n");
+	for (i = 0; i < n; i = j) {
+		const struct tally *last[2] = {NULL, NULL};
+
+		/* Within a side the later group replaces the earlier. */
+		for (j = i; j < n && cmp_tuple(t[i].row, t[j].row) == 0; j++)
+			last[t[j].side] = &t[j];
+		buf_printf(out, "  %s/%s/%s:", t[i].row->scenario, t[i].row->topology,
+		           t[i].row->work_type);
+		for (k = 0; k < 2; k++) {
+			buf_printf(out, " %s=", r->label[k]);
+			if (last[k])
+				buf_printf(out, "%zu/%zu", last[k]->passes, last[k]->total);
+			else
+				buf_putc(out, '-');
+		}
+		buf_putc(out, '\n');
+	}
+	free(t);
+}
+
+void
+group_path(struct buf *b, const struct group *g)
+{
+	size_t k;
+
+	for (k = 0; k < g->keylen; k++)
+		buf_putc(b, g->key[k] ? g->key[k] : '/');
+	/* The last element's terminator is no separator. */
+	if (g->keylen)
+		b->s[--b->len] = '\0';
+}
+
+static const char *const verdict_cell[] = {
+	[VERDICT_REGRESSION] = "REGRESSION",
+	[VERDICT_IMPROVEMENT] = "improvement",
+	[VERDICT_NOT_SIGNIFICANT] = "not significant",
+};
+
+/* --spread's two cells for one side: "±12.9%" and the number of runs. */
+static void
+spread_cells(struct buf *cv, char *n, size_t size, const struct sample *s)
+{
+	buf_reset(cv);
+	format_cv(cv, s);
+	snprintf(n, size, "%zu", s->n);
+}
+
+void
+report_render(struct buf *out, const struct report *r)
+{
+	const struct slicing *sl = r->slicing;
+	const struct result *res = r->res;
+	const char *header[11];
+	struct table t;
+	struct buf test = BUF_INIT, cv[2] = {BUF_INIT, BUF_INIT}, pv = BUF_INIT;
+	size_t i, nc = 0;
+
+	buf_puts(out, "slicing dimensions: ");
+	for (i = 0; i < sl->nslice; i++)
+		buf_printf(out, "%s%s", i ? ", " : "", dim_name[sl->slice[i]]);
+	buf_puts(out, "\npairing on: scenario");
+	for (i = 0; i < sl->npair; i++)
+		buf_printf(out, ", %s", dim_name[sl->pair[i]]);
+	buf_putc(out, '\n');
+	if (r->average)
+		buf_printf(out, "averaged across %zu runs (%s) and %zu runs (%s)\n", r->side[0]->nrows,
+		           r->label[0], r->side[1]->nrows, r->label[1]);
+
+	/* The extra columns of ktstr-compare(1) only when asked for. */
+	header[nc++] = "TEST";
+	header[nc++] = "METRIC";
+	for (i = 0; i < 2; i++) {
+		header[nc++] = r->label[i];
+		if (r->spread) {
+			header[nc++] = "±%";
+			header[nc++] = "n";
+		}
+	}
+	header[nc++] = "DELTA";
+	if (r->pvalues)
+		header[nc++] = "P";
+	header[nc++] = "VERDICT";
+	table_init(&t, nc, header);
+	for (i = 0; i < res->nf; i++) {
+		const struct finding *f = &res->f[i];
+		const struct metric *m = &metrics[f->metric];
+		char v[2][64], n[2][24], *delta;
+		const char *cells[11];
+		size_t row, k, c = 0;
+
+		buf_reset(&test);
+		group_path(&test, f->b);
+		snprintf(v[0], sizeof v[0], "%.2f", f->va);
+		snprintf(v[1], sizeof v[1], "%.2f", f->vb);
+		delta = easprintf("%+.2f%s", f->delta, m->unit);
+		cells[c++] = test.s;
+		cells[c++] = m->name;
+		for (k = 0; k < 2; k++) {
+			cells[c++] = v[k];
+			if (r->spread) {
+				spread_cells(&cv[k], n[k], sizeof n[k], k ? &f->sb : &f->sa);
+				cells[c++] = cv[k].s;
+				cells[c++] = n[k];
+			}
+		}
+		cells[c++] = delta;
+		if (r->pvalues) {
+			buf_reset(&pv);
+			format_p(&pv, f->p);
+			cells[c++] = pv.s;
+		}
+		cells[c++] = verdict_cell[f->verdict];
+		row = table_add(&t, cells);
+		if (f->verdict != VERDICT_NOT_SIGNIFICANT)
+			table_set_colour(&t, row, c - 1,
+			                 f->verdict == VERDICT_REGRESSION ? COLOUR_RED : COLOUR_GREEN);
+		free(delta);
+	}
+	table_render(&t, r->colour, out);
+	table_free(&t);
+	buf_free(&test);
+	buf_free(&cv[0]);
+	buf_free(&cv[1]);
+	buf_free(&pv);
+	buf_printf(out, "\n\nsummary: %zu regressions, %zu improvements, %zu unchanged",
+	           res->regressions, res->improvements, res->unchanged);
+	if (r->pvalues)
+		buf_printf(out, ", %zu not significant", res->not_significant);
+	buf_putc(out, '\n');
+	if (res->skipped_failed)
+		buf_printf(out,
+		           "  %zu pairing-key row pair(s) skipped because one or both sides failed\n",
+		           res->skipped_failed);
+	if (r->average)
+		pass_counts(out, r);
+	if (res->new_in_b)
+		buf_printf(out, "  %zu row(s) new in '%s' (no matching key in '%s')\n", res->new_in_b,
+		           r->label[1], r->label[0]);
+	if (res->removed_from_a)
+		buf_printf(out, "  %zu row(s) removed from '%s' (no matching key in '%s')\n",
+		           res->removed_from_a, r->label[0], r->label[1]);
+	if (r->host_section)
+		buf_puts(out, r->host_section);
+}

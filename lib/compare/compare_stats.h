@@ -1,0 +1,35 @@
+/*
+ * cmpstat: what ktstr-compare adds to a comparison beyond upstream
+ * (DESIGN.md difference 6): the runs behind each side's value (n,
+ * mean, standard deviation), Welch's t-test between them, and
+ * --significance, which lets only a confirmed change count.
+ */
+#ifndef KTSTR_CMPSTAT_H
+#define KTSTR_CMPSTAT_H
+
+#include <stddef.h>
+
+#include "compare.h"
+#include "compare_tdist.h"
+
+/*
+ * The per-run values behind group g's value of metric k: the metric's
+ * field in every clean contributor (those averaged, §5.8).  Returns 0,
+ * or -1 when the compared value is not their mean (the tail ratio of a
+ * group below its iteration gate, §3, reads another value); s->n is
+ * the number of runs either way, mean and sd are NaN then.
+ */
+int group_sample(const struct group *g, enum metric_id k, struct sample *s);
+
+/*
+ * Fills sa, sb and p of every compared metric of res (res->all and the
+ * findings res->f): p is Welch's two-sided p-value when both sides have
+ * at least WELCH_MIN_N runs, else NaN.  With significance > 0 (the P
+ * of --significance), a regression or improvement whose p-value is P or
+ * more becomes VERDICT_NOT_SIGNIFICANT and moves from its counter to
+ * res->not_significant; one without a p-value keeps the gates' verdict.
+ * Returns how many changes had no p-value, for the caller's warning.
+ */
+size_t stats_attach(struct result *res, double significance);
+
+#endif

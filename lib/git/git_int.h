@@ -1,0 +1,135 @@
+/* git_int: the repository state shared by the lib/git*.c files (not an API). */
+#ifndef KTSTR_GIT_INT_H
+#define KTSTR_GIT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "git.h"
+#include "util/util.h"
+
+struct git_pack;
+struct git_cache_ent;
+
+struct git_repo {
+	char *gitdir, *commondir, *worktree; /* absolute; worktree NULL if bare */
+	size_t rawsz;
+	int filemode, trustctime, checkstat, symlinks; /* checkstat: 1 default, 0 minimal */
+	int autocrlf;                                  /* core.autocrlf true or input */
+	char err[512];
+
+	char **objdirs; /* objects/ then alternates, in order */
+	size_t nobjdirs;
+	int objdirs_loaded;
+	struct git_pack *packs;
+	size_t npacks;
+	int packs_loaded;
+	struct git_cache_ent *cache; /* delta base cache */
+	int ref_delta_depth;         /* REF_DELTA bases resolved through the odb */
+
+	struct buf packed_refs;
+	int packed_loaded, packed_ok;
+
+	struct git_oid *shallow; /* commits whose parents were cut off, sorted */
+	size_t nshallow;
+	int shallow_loaded;
+};
+
+/* Record the reason for a failure in repo->err; returns -1. */
+int git_fail(struct git_repo *repo, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Hex helpers: 0 when exactly rawsz*2 hex digits were parsed. */
+int git_hex_to_oid(const struct git_repo *repo, const char *hex, struct git_oid *out);
+int git_hexval(int c);
+int git_oid_eq(const struct git_repo *repo, const struct git_oid *a, const struct git_oid *b);
+
+/* Hash "type len\0" + data into out. */
+void git_hash_object(const struct git_repo *repo, const char *type, const void *data, size_t len,
+                     struct git_oid *out);
+
+/* Refs (git.c): resolve a full ref name ("HEAD", "refs/heads/x") to an id. */
+int git_resolve_ref(struct git_repo *repo, const char *name, struct git_oid *out);
+
+/* Object database (git_odb.c). */
+int git_odb_has_prefix(struct git_repo *repo, const char *hex, size_t hexlen, struct git_oid *found,
+                       size_t maxfound, size_t *nfound);
+void git_odb_free(struct git_repo *repo);
+
+/* Parsed commit: tree, parents, committer time. */
+struct git_commit {
+	struct git_oid tree;
+	struct git_oid *parents;
+	size_t nparents;
+	int64_t time;
+};
+int git_read_commit(struct git_repo *repo, const struct git_oid *id, struct git_commit *c);
+void git_commit_free(struct git_commit *c);
+
+/* Index (git_index.c). */
+struct git_ientry {
+	uint32_t ctime_s, ctime_ns, mtime_s, mtime_ns, dev, ino, mode, uid, gid, size;
+	struct git_oid oid;
+	uint16_t flags, xflags;
+	const char *path; /* NUL-terminated, in the index's name arena */
+	size_t pathlen;
+};
+#define GIT_IE_STAGE(e) (((e)->flags >> 12) & 3)
+#define GIT_IE_VALID 0x8000          /* assume-unchanged */
+#define GIT_IE_SKIP_WORKTREE 0x4000  /* in xflags */
+#define GIT_IE_INTENT_TO_ADD 0x2000  /* in xflags */
+
+struct git_ctree {
+	char *name;
+	int count; /* -1 invalid */
+	struct git_oid oid;
+	struct git_ctree *sub;
+	size_t nsub;
+};
+
+struct git_index {
+	struct git_ientry *e;
+	size_t n;
+	struct git_ctree *tree; /* NULL without a TREE extension */
+	int64_t mtime_s;        /* the index file's own mtime, for racy entries */
+	long mtime_ns;
+	char *names; /* the arena the entries' paths point into */
+	struct git_index *shared; /* a split index's base, owning its names */
+};
+
+/*
+ * Parse index bytes (errors name fname).  Follows a link extension to
+ * gitdir/sharedindex.<id> (an error when gitdir is NULL).  The trailing
+ * checksum is verified when verify is set.  0 or -1 (reason in repo->err).
+ */
+int git_index_parse(struct git_repo *repo, const unsigned char *p, size_t len, const char *fname,
+                    const char *gitdir, int verify, struct git_index *ix);
+int git_index_read(struct git_repo *repo, struct git_index *ix);
+void git_index_free(struct git_index *ix);
+
+/* Delta application (git_odb.c): 0 or -1 with a reason in err. */
+int git_delta_apply(const unsigned char *base, size_t baselen, const unsigned char *delta,
+                    size_t deltalen, struct buf *out, char *err, size_t errlen);
+
+/* Pack parsing for the fuzzers and tests: validate idx bytes. */
+int git_idx_check(struct git_repo *repo, const unsigned char *p, size_t len, const char *fname,
+                  uint32_t *nobjects);
+
+#endif
+
+/* A pack and its index, mapped (or, for tests and fuzzers, borrowed). */
+struct git_pack {
+	char *packpath, *idxpath;
+	const unsigned char *idx, *pack;
+	size_t idxlen, packlen;
+	int mapped;  /* munmap on free */
+	int tried;   /* pack file mapping attempted */
+	uint32_t n;  /* objects */
+	int version; /* idx version 1 or 2 */
+	size_t n64;  /* 64-bit offsets in an idx v2 */
+};
+
+/* Validate pack bytes against the pack's idx (count, header). */
+int git_pack_check(struct git_repo *repo, struct git_pack *pk);
+/* The object at offset off of pk, deltas applied; appended to out. */
+int git_pack_read_at(struct git_repo *repo, struct git_pack *pk, uint64_t off, enum git_obj_type *type,
+                     struct buf *out);

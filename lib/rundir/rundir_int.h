@@ -1,0 +1,44 @@
+/* rundir_int.h: what the rundir*.c files share; not part of the API. */
+#ifndef KTSTR_RUNDIR_INT_H
+#define KTSTR_RUNDIR_INT_H
+
+#include <stddef.h>
+
+#include "util/util.h"
+
+/* metadata.json and run markers are small; anything larger is damage. */
+#define RUNDIR_SMALL_FILE_MAX (1u << 20)
+/* §16.4: the current token and at most eight earlier ones. */
+#define RUNDIR_MARKER_LINES 9
+
+/* An environment value that is set, non-empty and valid UTF-8, else NULL. */
+const char *rundir_env(const char *name);
+
+static inline int
+rundir_ascii_space(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* mkdir -p, mode 0777 before umask.  0, or -1 with errno set. */
+int rundir_mkdir_p(const char *dir);
+
+/* Write data to a new file path (truncated if it exists).  0, or -1 with errno set. */
+int rundir_write_new(const char *path, const void *data, size_t len);
+
+/* Last component of dir (trailing slashes ignored); NULL for "/", ".", "..". */
+char *rundir_leaf(const char *dir);
+
+struct rundir_marker {
+	char *lines[RUNDIR_MARKER_LINES]; /* [0] the current token, then earlier ones */
+	size_t n;
+};
+
+/* §16.4 reading: 0 (a missing marker holds no token), or -1 with errno set. */
+int rundir_marker_read(const char *path, struct rundir_marker *m);
+/* §16.4 replacing, atomically.  0, or -1 with the error chain in err. */
+int rundir_marker_replace(const char *path, const char *token, const struct rundir_marker *old,
+                          struct buf *err);
+void rundir_marker_free(struct rundir_marker *m);
+
+#endif

@@ -1,0 +1,805 @@
+/*
+ * sidecar: finding and reading sidecars (spec/sidecar.md §8–§10,
+ * spec/stats.md §1, spec/rundir.md §13.1–§13.2).  Listings are sorted
+ * byte-wise so every walk is deterministic; the file type is taken from
+ * d_type when the file system gives it, so a walk costs one stat only
+ * per symlink or unknown entry.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sidecar.h"
+#include "json/json.h"
+#include "util/utf8.h"
+#include "util/util.h"
+
+#define ENRICHMENT                                                                         \
+	" — the `host` field was added to SidecarResult; pre-1.0 policy is disposable-sidecar: " \
+	"re-run the test to regenerate this file under the current schema (no migration shim " \
+	"exists)"
+
+char *
+runs_root(void)
+{
+	const char *t = getenv("CARGO_TARGET_DIR");
+
+	if (t == NULL || *t == '\0' || !utf8_valid(t, strlen(t)))
+		t = "target";
+	return path_join(t, "ktstr");
+}
+
+int
+sidecar_is_candidate(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	/* A name whose only dot is its first byte has no extension. */
+	return dot != NULL && dot != name && strcmp(dot + 1, "json") == 0 &&
+	       strstr(name, ".ktstr.") != NULL && utf8_valid(name, strlen(name));
+}
+
+/* serde's position: the line, and the column of the last byte consumed. */
+static void
+position(const char *text, const char *where, unsigned long *line, unsigned long *col)
+{
+	const char *bol = text;
+
+	*line = 1;
+	for (const char *p = text; p < where; p++)
+		if (*p == '\n') {
+			(*line)++;
+			bol = p + 1;
+		}
+	*col = (unsigned long)(where - bol);
+}
+
+int
+sidecar_parse(struct json_doc *doc, const char *text, size_t len, char *err, size_t errlen)
+{
+	struct json_error je;
+	const char *where;
+	size_t n;
+
+	doc->chunks = NULL;
+	if (json_parse(doc, text, len, 0, &je) < 0) {
+		json_error_string(&je, err, errlen);
+		json_doc_free(doc);
+		return -1;
+	}
+	if (sidecar_check(doc->root, err, errlen, &where) < 0) {
+		n = strlen(err);
+		if (where != NULL && n < errlen) {
+			unsigned long line, col;
+
+			position(text, where, &line, &col);
+			snprintf(err + n, errlen - n, " at line %lu column %lu", line, col);
+		}
+		json_doc_free(doc);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- sets ---- */
+
+void
+sidecar_free(struct sidecar *sc)
+{
+	if (sc == NULL)
+		return;
+	json_doc_free(&sc->doc);
+	free(sc->path);
+	free(sc->run);
+	free(sc->text);
+	free(sc);
+}
+
+void
+sidecar_set_free(struct sidecar_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		sidecar_free(set->v[i]);
+	for (size_t i = 0; i < set->nerrs; i++) {
+		free(set->errs[i].path);
+		free(set->errs[i].error);
+		free(set->errs[i].enriched);
+	}
+	free(set->v);
+	free(set->errs);
+	set->v = NULL;
+	set->errs = NULL;
+	set->n = set->nerrs = set->walked = 0;
+}
+
+void
+sidecar_set_add(struct sidecar_set *set, struct sidecar *sc)
+{
+	if (set->each) {
+		set->each(sc, set->arg);
+		return;
+	}
+	/* Grow by doubling: a pool of 10k sidecars must not be quadratic. */
+	if ((set->n & (set->n - 1)) == 0)
+		set->v = ereallocarray(set->v, set->n ? set->n * 2 : 1, sizeof *set->v);
+	set->v[set->n++] = sc;
+}
+
+static void
+add_error(struct sidecar_set *set, const char *path, const char *error, int io, unsigned flags)
+{
+	struct sidecar_error *e;
+
+	if ((set->nerrs & (set->nerrs - 1)) == 0)
+		set->errs = ereallocarray(set->errs, set->nerrs ? set->nerrs * 2 : 1, sizeof *set->errs);
+	e = &set->errs[set->nerrs++];
+	e->path = estrdup(path);
+	e->error = estrdup(error);
+	e->io = io;
+	e->enriched = NULL;
+	if (!io && strstr(error, "missing field") && strstr(error, "`host`"))
+		e->enriched = easprintf("%s" ENRICHMENT, error);
+	if (flags & SIDECAR_QUIET)
+		return;
+	if (io)
+		warn("cannot read %s: %s", path, error);
+	else
+		warn("skipping %s: %s", path, e->enriched ? e->enriched : error);
+}
+
+static void
+add_io_error(struct sidecar_set *set, const char *path, int err, unsigned flags)
+{
+	char msg[128];
+
+	add_error(set, path, os_error(err, msg, sizeof msg), 1, flags);
+}
+
+/* ---- reading ---- */
+
+/*
+ * Read a whole file with as few system calls as its size allows: a
+ * regular file whose size is known is read in one read(2) and not
+ * probed for growth (a file still being written reads as truncated
+ * either way).  Returns 0 or an errno value.
+ */
+static int
+slurp_fd(int fd, char **text, size_t *len)
+{
+	struct stat st;
+	size_t cap, n = 0, want = 0;
+	char *p;
+	ssize_t r;
+
+	if (fstat(fd, &st) < 0)
+		return errno;
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((uintmax_t)st.st_size >= SIZE_MAX)
+			return EFBIG;
+		want = (size_t)st.st_size;
+	}
+	cap = want ? want + 1 : 65536;
+	p = emalloc(cap);
+	for (;;) {
+		if (n == cap - 1) {
+			if (cap > SIZE_MAX / 2) {
+				free(p);
+				return EFBIG;
+			}
+			cap *= 2;
+			p = erealloc(p, cap);
+		}
+		r = read(fd, p + n, cap - 1 - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			r = errno;
+			free(p);
+			return (int)r;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (want && n >= want)
+			break;
+	}
+	p[n] = '\0';
+	*text = p;
+	*len = n;
+	return 0;
+}
+
+/* Read name relative to the directory dfd (AT_FDCWD: the working directory). */
+static int
+slurp_at(int dfd, const char *name, char **text, size_t *len)
+{
+	int fd, rc;
+
+	do
+		fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return errno;
+	rc = slurp_fd(fd, text, len);
+	close(fd);
+	return rc;
+}
+
+/*
+ * A valid document becomes a sidecar; text moves into it.  The first of
+ * each of the stream's reserved members, when present, says where it
+ * came from.
+ */
+static struct sidecar *
+new_sidecar(const char *path, const char *run, int archive, char *text, size_t len,
+            struct json_doc *doc, size_t line, int honour_reserved)
+{
+	struct sidecar *sc = ecalloc(1, sizeof *sc);
+	const struct json_value *v;
+
+	sc->doc = *doc;
+	sc->text = text;
+	sc->len = len;
+	sc->line = line;
+	sc->archive = archive;
+	if (honour_reserved) {
+		if ((v = json_get(doc->root, "_path")) && v->type == JSON_STRING)
+			path = v->u.str.s;
+		if ((v = json_get(doc->root, "_run")) && v->type == JSON_STRING)
+			run = v->u.str.s;
+		if ((v = json_get(doc->root, "_archive")))
+			sc->archive = archive || (v->type == JSON_BOOL && v->u.boolean);
+	}
+	sc->path = estrdup(path);
+	sc->run = run ? estrdup(run) : NULL;
+	return sc;
+}
+
+/*
+ * Load name, in the directory open as dfd; path names it in messages
+ * and in the sidecar.  Opening relative to the listed directory spares
+ * the kernel a walk of the whole path for every file.
+ */
+static void
+load_at(int dfd, const char *name, const char *path, const char *run, int archive,
+        unsigned flags, struct sidecar_set *out)
+{
+	struct json_doc doc;
+	char err[256], *text;
+	size_t len;
+	int rc;
+
+	out->walked++;
+	if ((rc = slurp_at(dfd, name, &text, &len)) != 0) {
+		add_io_error(out, path, rc, flags);
+		return;
+	}
+	/*
+	 * The parser refuses invalid UTF-8 anywhere, so only a failed parse
+	 * needs the check that turns it into a read failure.
+	 */
+	if (sidecar_parse(&doc, text, len, err, sizeof err) < 0) {
+		if (!utf8_valid(text, len))
+			add_error(out, path, "stream did not contain valid UTF-8", 1, flags);
+		else
+			add_error(out, path, err, 0, flags);
+		free(text);
+		return;
+	}
+	sidecar_set_add(out, new_sidecar(path, run, archive, text, len, &doc, 0, 0));
+}
+
+void
+sidecar_load(const char *path, const char *run, int archive, unsigned flags, struct sidecar_set *out)
+{
+	load_at(AT_FDCWD, path, path, run, archive, flags, out);
+}
+
+/* ---- listing ---- */
+
+struct entry {
+	char *name;
+	unsigned char type; /* d_type */
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+/*
+ * The entries of dir but . and .., sorted byte-wise; -1 with errno set.
+ * With keep, *keep receives the open directory (caller closes it).
+ */
+static long
+list_dir(const char *dir, struct entry **out, DIR **keep)
+{
+	struct entry *v = NULL;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+	int saved;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((n & (n - 1)) == 0)
+			v = ereallocarray(v, n ? n * 2 : 1, sizeof *v);
+		v[n].name = estrdup(de->d_name);
+		v[n].type = de->d_type;
+		n++;
+		errno = 0;
+	}
+	saved = errno;
+	if (saved != 0 || keep == NULL)
+		closedir(d);
+	if (saved != 0) {
+		while (n > 0)
+			free(v[--n].name);
+		free(v);
+		errno = saved;
+		return -1;
+	}
+	if (keep != NULL)
+		*keep = d;
+	if (n > 1)
+		qsort(v, n, sizeof *v, entry_cmp);
+	*out = v;
+	return (long)n;
+}
+
+static void
+free_entries(struct entry *v, long n)
+{
+	for (long i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+/*
+ * Is name in the directory dfd a directory, symlinks followed?  d_type
+ * answers without a stat when it can.
+ */
+static int
+is_dir(int dfd, const char *name, unsigned char type)
+{
+	struct stat st;
+
+	if (type == DT_DIR)
+		return 1;
+	if (type != DT_LNK && type != DT_UNKNOWN)
+		return 0;
+	return fstatat(dfd, name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+}
+
+long
+sidecar_walk_run(const char *dir, const char *run, int archive, unsigned flags,
+                 struct sidecar_set *out)
+{
+	struct entry *top, *sub;
+	size_t before = out->walked;
+	char **subdirs = NULL;
+	size_t nsub = 0;
+	DIR *d, *sd;
+	long n, m;
+
+	if ((n = list_dir(dir, &top, &d)) < 0)
+		return -1;
+	for (long i = 0; i < n; i++) {
+		char *path;
+
+		if (is_dir(dirfd(d), top[i].name, top[i].type)) {
+			subdirs = ereallocarray(subdirs, nsub + 1, sizeof *subdirs);
+			subdirs[nsub++] = path_join(dir, top[i].name);
+		} else if (sidecar_is_candidate(top[i].name)) {
+			path = path_join(dir, top[i].name);
+			load_at(dirfd(d), top[i].name, path, run, archive, flags, out);
+			free(path);
+		}
+	}
+	closedir(d);
+	free_entries(top, n);
+	for (size_t i = 0; i < nsub; i++) {
+		/* One level only, and no type check: a directory named like a
+		 * sidecar is a candidate that fails to read. */
+		if ((m = list_dir(subdirs[i], &sub, &sd)) >= 0) {
+			for (long j = 0; j < m; j++) {
+				char *path;
+
+				if (!sidecar_is_candidate(sub[j].name))
+					continue;
+				path = path_join(subdirs[i], sub[j].name);
+				load_at(dirfd(sd), sub[j].name, path, run, archive, flags, out);
+				free(path);
+			}
+			closedir(sd);
+			free_entries(sub, m);
+		}
+		free(subdirs[i]);
+	}
+	free(subdirs);
+	return (long)(out->walked - before);
+}
+
+long
+sidecar_walk_pool(const char *root, int archive, unsigned flags, struct sidecar_set *out)
+{
+	struct entry *v;
+	size_t before = out->walked;
+	DIR *d;
+	long n;
+
+	if ((n = list_dir(root, &v, &d)) < 0)
+		return -1;
+	for (long i = 0; i < n; i++) {
+		if (is_dir(dirfd(d), v[i].name, v[i].type)) {
+			char *path = path_join(root, v[i].name);
+
+			sidecar_walk_run(path, v[i].name, archive, flags, out);
+			free(path);
+		}
+	}
+	closedir(d);
+	free_entries(v, n);
+	return (long)(out->walked - before);
+}
+
+long
+sidecar_list_runs(const char *root, char ***names)
+{
+	struct entry *v;
+	char **out = NULL;
+	size_t k = 0;
+	DIR *d;
+	long n;
+
+	if ((n = list_dir(root, &v, &d)) < 0)
+		return -1;
+	for (long i = 0; i < n; i++) {
+		if (v[i].name[0] == '.' || !utf8_valid(v[i].name, strlen(v[i].name)))
+			continue;
+		if (is_dir(dirfd(d), v[i].name, v[i].type)) {
+			out = ereallocarray(out, k + 1, sizeof *out);
+			out[k++] = v[i].name;
+			v[i].name = NULL;
+		}
+	}
+	closedir(d);
+	free_entries(v, n);
+	*names = out;
+	return (long)k;
+}
+
+void
+sidecar_free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int
+sidecar_dir_has_candidate(const char *dir)
+{
+	struct dirent *de;
+	int found = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL)
+		found = sidecar_is_candidate(de->d_name);
+	closedir(d);
+	return found;
+}
+
+char *
+sidecar_newest_run(const char *root)
+{
+	struct timespec best = {0, 0};
+	char **names, *winner = NULL;
+	int have_time = 0;
+	long n;
+
+	if ((n = sidecar_list_runs(root, &names)) < 0)
+		return NULL;
+	for (long i = 0; i < n; i++) {
+		char *path = path_join(root, names[i]);
+		struct stat st;
+
+		/* The entry's own time: a symlinked run counts the link's. */
+		if (lstat(path, &st) == 0) {
+			if (!have_time || st.st_mtim.tv_sec > best.tv_sec ||
+			    (st.st_mtim.tv_sec == best.tv_sec && st.st_mtim.tv_nsec >= best.tv_nsec)) {
+				best = st.st_mtim;
+				have_time = 1;
+				winner = names[i];
+			}
+		} else if (!have_time) {
+			winner = names[i]; /* timeless entries rank lowest; last one wins among them */
+		}
+		free(path);
+	}
+	winner = winner ? estrdup(winner) : NULL;
+	sidecar_free_names(names, (size_t)n);
+	return winner;
+}
+
+char *
+sidecar_suggest_run(const char *root, const char *run)
+{
+	size_t limit = strlen(run) / 3, best = SIZE_MAX;
+	char **names, *pick = NULL;
+	long n;
+
+	if (limit < 3)
+		limit = 3;
+	if ((n = sidecar_list_runs(root, &names)) < 0)
+		return NULL;
+	for (long i = 0; i < n; i++) {
+		size_t d = edit_distance(run, names[i]);
+
+		if (d <= limit && d < best) {
+			best = d;
+			pick = names[i];
+		}
+	}
+	pick = pick ? estrdup(pick) : NULL;
+	sidecar_free_names(names, (size_t)n);
+	return pick;
+}
+
+char *
+sidecar_run_not_found(const char *root, const char *run)
+{
+	char *name = sidecar_suggest_run(root, run), *msg;
+
+	msg = easprintf("run '%s' not found under %s.%s%s%s Run `ktstr-rundir --list` to enumerate "
+	                "available run keys.",
+	                run, root, name ? " Did you mean `" : "", name ? name : "", name ? "`?" : "");
+	free(name);
+	return msg;
+}
+
+char *
+sidecar_run_name(const char *path)
+{
+	char *base = path_basename(path), *real;
+
+	if (strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0 &&
+	    *base != '\0')
+		return base;
+	free(base);
+	if ((real = realpath(path, NULL)) == NULL)
+		return estrdup(path);
+	base = path_basename(real);
+	free(real);
+	return base;
+}
+
+/* ---- files and streams (stats.md §1.1) ---- */
+
+static int
+blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* Is p[0..n) by itself one JSON value? */
+static int
+one_value(const char *p, size_t n)
+{
+	struct json_doc doc = {0};
+	int rc = json_parse(&doc, p, n, 0, NULL);
+
+	json_doc_free(&doc);
+	return rc == 0;
+}
+
+static void
+read_stream(char *text, size_t len, const char *name, unsigned flags, struct sidecar_set *out)
+{
+	const char *p = text, *end = text + len;
+	size_t lineno = 0;
+
+	for (; p < end; p++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char err[256], *line, *where;
+		struct json_doc doc;
+
+		lineno++;
+		if (!blank(p, n)) {
+			out->walked++;
+			/* Not estrndup: a line may hold NUL bytes (then it fails to parse). */
+			line = emalloc(n + 1);
+			memcpy(line, p, n);
+			line[n] = '\0';
+			if (sidecar_parse(&doc, line, n, err, sizeof err) < 0) {
+				where = easprintf("%s:%zu", name, lineno);
+				add_error(out, where, err, 0, flags);
+				free(where);
+				free(line);
+			} else {
+				sidecar_set_add(out, new_sidecar(name, NULL, 0, line, n, &doc, lineno, 1));
+			}
+		}
+		p += n;
+	}
+	free(text);
+}
+
+static void
+read_text(char *text, size_t len, const char *name, unsigned flags, struct sidecar_set *out)
+{
+	struct json_doc doc;
+	char err[256];
+	const char *p = text, *end = text + len, *nl;
+	size_t n;
+
+	/* The first non-blank line decides between one document and a stream. */
+	for (;; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (!blank(p, n))
+			break;
+		if (nl == NULL) {
+			free(text);
+			return;
+		}
+	}
+	if (sidecar_parse(&doc, text, len, err, sizeof err) == 0) {
+		out->walked++;
+		sidecar_set_add(out, new_sidecar(name, NULL, 0, text, len, &doc, 0, 1));
+		return;
+	}
+	/* A single JSON value that is not a sidecar is not a stream either. */
+	if (nl != NULL && !one_value(text, len) && one_value(p, n)) {
+		read_stream(text, len, name, flags, out);
+		return;
+	}
+	out->walked++;
+	if (!utf8_valid(text, len))
+		add_error(out, name, "stream did not contain valid UTF-8", 1, flags);
+	else
+		add_error(out, name, err, 0, flags);
+	free(text);
+}
+
+int
+sidecar_read_fd(int fd, const char *name, unsigned flags, struct sidecar_set *out)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if ((rc = slurp_fd(fd, &text, &len)) != 0) {
+		add_io_error(out, name, rc, flags);
+		return -1;
+	}
+	read_text(text, len, name, flags, out);
+	return 0;
+}
+
+int
+sidecar_read_file(const char *path, unsigned flags, struct sidecar_set *out)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (strcmp(path, "-") == 0)
+		return sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out);
+	if ((rc = slurp_at(AT_FDCWD, path, &text, &len)) != 0) {
+		add_io_error(out, path, rc, flags);
+		return -1;
+	}
+	read_text(text, len, path, flags, out);
+	return 0;
+}
+
+int
+sidecar_read_dir(const char *path, unsigned flags, struct sidecar_set *out)
+{
+	char *run;
+	long n;
+
+	if (!sidecar_dir_has_candidate(path))
+		return sidecar_walk_pool(path, 1, flags, out) < 0 ? -1 : 0;
+	run = sidecar_run_name(path);
+	n = sidecar_walk_run(path, run, 1, flags, out);
+	free(run);
+	return n < 0 ? -1 : 0;
+}
+
+int
+sidecar_stdin_is_input(void)
+{
+	struct stat st;
+
+	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
+}
+
+int
+sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, unsigned flags,
+                    struct sidecar_set *out, char **source)
+{
+	struct buf src = BUF_INIT;
+	struct stat st;
+
+	if (dir != NULL || noperands > 0) {
+		if (dir != NULL) {
+			sidecar_walk_pool(dir, 1, flags, out);
+			buf_puts(&src, dir);
+		}
+		for (size_t i = 0; i < noperands; i++) {
+			const char *op = operands[i];
+
+			if (src.len)
+				buf_puts(&src, ", ");
+			if (strcmp(op, "-") == 0) {
+				sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out);
+				buf_puts(&src, "standard input");
+				continue;
+			}
+			buf_puts(&src, op);
+			if (stat(op, &st) == 0 && S_ISDIR(st.st_mode))
+				sidecar_read_dir(op, flags, out);
+			else
+				sidecar_read_file(op, flags, out);
+		}
+	} else if (sidecar_stdin_is_input()) {
+		sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out);
+		buf_puts(&src, "standard input");
+	} else {
+		char *root = runs_root();
+
+		sidecar_walk_pool(root, 0, flags, out);
+		buf_puts(&src, root);
+		free(root);
+	}
+	if (source)
+		*source = buf_detach(&src);
+	else
+		buf_free(&src);
+	return 0;
+}
+
+/* ---- members ---- */
+
+const struct json_value *
+sidecar_get(const struct sidecar *sc, const char *key)
+{
+	const struct json_value *v = json_get(sc->doc.root, key);
+
+	return v && v->type != JSON_NULL ? v : NULL;
+}
+
+const char *
+sidecar_str(const struct sidecar *sc, const char *key)
+{
+	const struct json_value *v = sidecar_get(sc, key);
+
+	return v && v->type == JSON_STRING ? v->u.str.s : NULL;
+}
+
+const char *
+sidecar_run_source(const struct sidecar *sc)
+{
+	return sc->archive ? "archive" : sidecar_str(sc, "run_source");
+}

@@ -1,0 +1,202 @@
+/*
+ * sidecar: what a ktstr sidecar is (spec/sidecar.md), how runs hold them,
+ * and the three walkers of spec/stats.md §1.3.  Reading is DOM based:
+ * a loaded sidecar is its parsed JSON (lib/json.h) plus where it came
+ * from; consumers read the members they need.
+ */
+#ifndef KTSTR_SIDECAR_H
+#define KTSTR_SIDECAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json/json.h"
+
+/* {CARGO_TARGET_DIR or target}/ktstr, as stats.md §1.1 builds it; caller frees. */
+char *runs_root(void);
+
+/* sidecar.md §8: the final path component is a sidecar candidate. */
+int sidecar_is_candidate(const char *name);
+
+/*
+ * sidecar.md §3–§5: is root a valid sidecar?  On failure writes a
+ * one-line serde-style reason ("missing field `run_id`",
+ * "invalid type: null, expected f64", "duplicate field `passed`", ...)
+ * into err, without position, and returns -1.  where, when not NULL,
+ * gets where the problem ends in the parsed text (NULL when there is no
+ * place), so a caller holding the text can add "at line L column C".
+ */
+int sidecar_check(const struct json_value *root, char *err, size_t errlen, const char **where);
+
+/*
+ * Parse and validate text as one sidecar.  On failure fills err with
+ * the reason, "... at line L column C" for JSON syntax errors, and
+ * returns -1 (the doc is freed).  text must outlive doc.
+ */
+int sidecar_parse(struct json_doc *doc, const char *text, size_t len, char *err, size_t errlen);
+
+struct sidecar {
+	char *path;   /* as the walk built it, the operand, or a stream line's "_path" */
+	char *run;    /* run directory name (stream "_run"), NULL for a loose file */
+	int archive;  /* read from an explicit root, or "_archive": true */
+	char *text;   /* the bytes doc points into */
+	size_t len;
+	struct json_doc doc; /* doc.root: the sidecar object */
+	size_t line;  /* line in a stream (1-based), 0 for a whole file */
+};
+
+struct sidecar_error {
+	char *path;
+	char *error;     /* raw error text */
+	char *enriched;  /* sidecar.md §9.2 enrichment, or NULL */
+	int io;          /* 1: read failure (I/O error bucket), 0: parse failure */
+};
+
+struct sidecar_set {
+	struct sidecar **v; /* valid sidecars in walk / input order */
+	size_t n;
+	struct sidecar_error *errs; /* failures in walk order */
+	size_t nerrs;
+	size_t walked; /* candidates seen (valid + failed) */
+	/*
+	 * When set, each valid sidecar is handed to each(sc, arg) as soon
+	 * as it is loaded instead of being kept in v (each owns it: free
+	 * with sidecar_free), so a stream of any size runs in constant memory.
+	 */
+	void (*each)(struct sidecar *sc, void *arg);
+	void *arg;
+};
+
+/* Flags for the walkers. */
+enum {
+	SIDECAR_QUIET = 1, /* do not print the per-file stderr lines */
+};
+
+void sidecar_free(struct sidecar *sc);
+void sidecar_set_free(struct sidecar_set *set);
+/* Appends one sidecar (takes ownership). */
+void sidecar_set_add(struct sidecar_set *set, struct sidecar *sc);
+
+/*
+ * W-RUN(dir), sidecar.md §9.1, deterministic order: top-level files
+ * sorted byte-wise, then each subdirectory (sorted) and its files
+ * (sorted), no deeper.  run is recorded in each sidecar (may be NULL).
+ * Per-file failures print "{progname}: cannot read {path}: {error}" or
+ * "{progname}: skipping {path}: {error}" unless SIDECAR_QUIET.
+ * Returns the number of candidates walked; -1 (errno set) when dir
+ * cannot be listed (nothing added, nothing printed).
+ */
+long sidecar_walk_run(const char *dir, const char *run, int archive, unsigned flags,
+                      struct sidecar_set *out);
+
+/*
+ * W-POOL(root), sidecar.md §9.3: every directory entry of root (dot
+ * directories included, symlinks followed), sorted, walked by W-RUN
+ * with run = the entry's name.  Returns candidates walked, -1 (errno
+ * set) when root cannot be listed.
+ */
+long sidecar_walk_pool(const char *root, int archive, unsigned flags, struct sidecar_set *out);
+
+/*
+ * W-LIST(root): run-directory names (directories, symlinks followed,
+ * not starting with '.', valid UTF-8), sorted byte-wise.  Returns the
+ * count, -1 (errno set) when root cannot be listed.  Free with
+ * sidecar_free_names().
+ */
+long sidecar_list_runs(const char *root, char ***names);
+void sidecar_free_names(char **names, size_t n);
+
+/*
+ * *Load* of stats.md §1.3: read path as one sidecar (whatever its name)
+ * into out, or record and report its failure as W-RUN does.
+ */
+void sidecar_load(const char *path, const char *run, int archive, unsigned flags,
+                  struct sidecar_set *out);
+
+/* 1 when dir holds at least one sidecar candidate directly in it. */
+int sidecar_dir_has_candidate(const char *dir);
+
+/*
+ * rundir.md §13.2: the newest run directory under root (by the
+ * spec's rule); NULL when there is none.  Returns the name; caller frees.
+ */
+char *sidecar_newest_run(const char *root);
+
+/*
+ * sidecar.md §10: the "did you mean" suggestion for a missing run: the
+ * closest W-LIST name by Levenshtein distance (characters), if within
+ * max(3, len/3); ties to the first in sorted order.  NULL if none.
+ */
+char *sidecar_suggest_run(const char *root, const char *run);
+
+/*
+ * The fatal message of stats.md §9 step 1 for a run that is not under
+ * root, with its "Did you mean" suggestion; caller frees.
+ */
+char *sidecar_run_not_found(const char *root, const char *run);
+
+/*
+ * The "_run" name of a run directory given as a path (sidecar.md
+ * §13.2): its last component, or that of its canonical path for ".",
+ * ".." and "/"; caller frees.
+ */
+char *sidecar_run_name(const char *path);
+
+/*
+ * A directory operand (sidecar.md §13.1, stats.md §1.1): a run
+ * directory (walked by W-RUN, run = sidecar_run_name) when it has a
+ * candidate directly inside, else a runs root (W-POOL); archive marked.
+ * Returns 0, -1 (errno set) when it cannot be listed.
+ */
+int sidecar_read_dir(const char *path, unsigned flags, struct sidecar_set *out);
+
+/*
+ * stats.md §1.1: read a file (or stdin when path is "-", named
+ * "<stdin>" in messages) holding one sidecar or an NDJSON stream of
+ * them; reserved members "_path", "_run", "_archive" are honoured (the
+ * first of each).  Per-item failures are reported on stderr as the spec
+ * says and recorded in out->errs.  Returns 0, or -1 when the file
+ * cannot be read (message printed: "cannot read {path}: {error}").
+ */
+int sidecar_read_file(const char *path, unsigned flags, struct sidecar_set *out);
+int sidecar_read_fd(int fd, const char *name, unsigned flags, struct sidecar_set *out);
+
+/*
+ * stats.md §1.1 input order for ktstr-compare and ktstr-hostinfo:
+ * dir (--dir ROOT, may be NULL) and the operands when any is given; else
+ * stdin when it is a FIFO or regular file; else the default runs root.
+ * Directory operands are read as ktstr-scan reads them (a run directory
+ * when it has a candidate directly inside, else a runs root), with the
+ * archive override.  *source receives the {source} words of §1.1
+ * (caller frees).  Returns 0: unreadable inputs (a missing --dir root
+ * included) are reported as §1.1 says and contribute nothing.
+ */
+int sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, unsigned flags,
+                        struct sidecar_set *out, char **source);
+/*
+ * stats.md §1.1 case 2: standard input is an input when it is a pipe or
+ * a regular file, so a bare command in CI (stdin on a terminal, on
+ * /dev/null or closed) reads the runs root instead.
+ */
+int sidecar_stdin_is_input(void);
+
+/* Member accessors on a loaded sidecar: NULL when absent or null. */
+const struct json_value *sidecar_get(const struct sidecar *sc, const char *key);
+const char *sidecar_str(const struct sidecar *sc, const char *key);
+/* run_source after the archive override of stats.md §1.5. */
+const char *sidecar_run_source(const struct sidecar *sc);
+
+/*
+ * Writing (ktstr-test).  sidecar.md §6.4 canonical flag order, §7.2 the
+ * variant hash, §7.1 the file name.
+ */
+void sidecar_sort_flags(char **flags, size_t n);
+uint64_t sidecar_variant_hash(const char *topology, const char *scheduler, const char *payload,
+                              const char *work_type, char *const *flags, size_t nflags,
+                              char *const *sysctls, size_t nsysctls, char *const *kargs,
+                              size_t nkargs);
+/* "{test_name}-{hash:016x}.ktstr.json"; caller frees. */
+char *sidecar_file_name(const char *test_name, uint64_t hash);
+uint64_t siphash13(uint64_t k0, uint64_t k1, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,95 @@
+/* util: errors, checked allocation, strings, paths, files, numbers. */
+#ifndef KTSTR_UTIL_H
+#define KTSTR_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit statuses shared by every program (DESIGN.md "Conventions"). */
+enum { EXIT_OK = 0, EXIT_FOUND = 1, EXIT_ERROR = 2 };
+
+/* Program name used as the prefix of every message; set by setprogname(). */
+extern const char *progname;
+void setprogname(const char *argv0);
+
+/*
+ * "prog: message\n" on stderr.  A format ending in ':' appends
+ * " strerror(errno)".  die() exits with EXIT_ERROR.
+ */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vwarn(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Rust's io::Error rendering: "No such file or directory (os error 2)". */
+const char *os_error(int err, char *dst, size_t size);
+
+/* Allocators that die on failure; the count forms check for overflow. */
+void *emalloc(size_t size);
+void *ecalloc(size_t n, size_t size);
+void *erealloc(void *p, size_t size);
+void *ereallocarray(void *p, size_t n, size_t size);
+char *estrdup(const char *s);
+char *estrndup(const char *s, size_t n);
+char *easprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte string, always NUL-terminated once anything is added. */
+struct buf {
+	char *s;
+	size_t len;
+	size_t cap;
+};
+#define BUF_INIT {NULL, 0, 0}
+
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, int c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void buf_reset(struct buf *b);  /* empty, keeps the memory */
+void buf_free(struct buf *b);
+char *buf_detach(struct buf *b); /* caller frees; never NULL */
+
+/* a + "/" + b without doubling a '/'; an absolute b replaces a. */
+char *path_join(const char *a, const char *b);
+/* Last component, ignoring trailing slashes; a pointer into a new string. */
+char *path_basename(const char *path);
+
+/*
+ * Read a whole file into b (appending), also one whose st_size lies
+ * (procfs, sysfs).  Returns 0, or -1 with errno set.  max bounds the
+ * size read (0 = no bound); a longer file fails with EFBIG.
+ */
+int read_file(const char *path, struct buf *b, size_t max);
+int read_fd(int fd, struct buf *b, size_t max);
+/* Write all n bytes, through short writes and EINTR.  0, or -1 with errno set. */
+int write_all(int fd, const void *p, size_t n);
+/*
+ * A small file holding one value (a sysfs or cgroup file, a git HEAD)
+ * as a string without its trailing white space; NULL with errno set
+ * when read_file fails.
+ */
+char *read_value(const char *path, size_t max);
+
+/*
+ * Strict decimal integers in [min, max]: optional sign (unsigned: none),
+ * digits only, no spaces.  Return 0, or -1 with errno EINVAL or ERANGE.
+ */
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+int parse_u64(const char *s, uint64_t max, uint64_t *out);
+/* parse_i64 that dies with "invalid NAME 'S': reason" on failure. */
+int64_t num_arg(const char *name, const char *s, int64_t min, int64_t max);
+
+/*
+ * Levenshtein distance between a and b counted in characters (UTF-8
+ * code points; a byte that starts no valid sequence counts as one).
+ */
+size_t edit_distance(const char *a, const char *b);
+
+/* Flush stdout and report a write error; returns the status to exit with. */
+int stdout_status(int status);
+
+#endif
