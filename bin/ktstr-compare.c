@@ -64,7 +64,7 @@ static void
 once(int code, const char *name)
 {
 	if (seen[code]++) {
-		warn("option --%s given more than once", name);
+		warning("option --%s given more than once", name);
 		usage(EXIT_ERROR);
 	}
 }
@@ -95,16 +95,16 @@ pool_take(struct sidecar *sc, void *arg)
 	if ((p->n & (p->n - 1)) == 0)
 		p->rows = ereallocarray(p->rows, p->n ? p->n * 2 : 1, sizeof *p->rows);
 	r = &p->rows[p->n++];
-	row_from_json(r, sc->doc.root, p->archive && sc->archive);
+	compare_row_from_json(r, sc->doc.root, p->archive && sc->archive);
 	for (i = 0; p->side && i < 2; i++) {
 		const struct json_value *h = json_get(sc->doc.root, "host");
 		char err[256];
 
-		if (p->have_host[i] || h == NULL || h->type == JSON_NULL || !filter_match(&p->side[i], r))
+		if (p->have_host[i] || h == NULL || h->type == JSON_NULL || !compare_filter_match(&p->side[i], r))
 			continue;
 		p->have_host[i] = host_from_json(&p->host[i], h, err, sizeof err) == 0;
 	}
-	row_detach(r);
+	compare_row_detach(r);
 	sidecar_free(sc);
 }
 
@@ -126,7 +126,7 @@ pool_free(struct pool *p)
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		row_free(&p->rows[i]);
+		compare_row_free(&p->rows[i]);
 	free(p->rows);
 	host_free(&p->host[0]);
 	host_free(&p->host[1]);
@@ -135,7 +135,7 @@ pool_free(struct pool *p)
 static void
 analysis_take(struct sidecar *sc, void *arg)
 {
-	analysis_add(arg, sc->doc.root);
+	compare_analysis_add(arg, sc->doc.root);
 	sidecar_free(sc);
 }
 
@@ -155,7 +155,7 @@ load_analysis(const char *dir, char **operands, size_t noperands, struct analysi
 	} else if (env && *env) {
 		sidecar_walk_run(env, NULL, 0, 0, &set);
 	} else {
-		root = runs_root();
+		root = sidecar_runs_root();
 		if ((name = sidecar_newest_run(root)) != NULL) {
 			path = path_join(root, name);
 			sidecar_walk_run(path, name, 0, 0, &set);
@@ -178,10 +178,10 @@ expand_commits(void)
 	for (s = 0; s < 3; s++)
 		for (d = 0; d < 2; d++) {
 			struct strlist *l = &lists[s][dims[d]], out = {NULL, 0};
-			char *option = easprintf("%s%s", prefix[s], dim_option[dims[d]]);
+			char *option = easprintf("%s%s", prefix[s], compare_dim_option[dims[d]]);
 
 			for (i = 0; i < l->n; i++)
-				commit_expand(option, l->v[i], dims[d] == DIM_KERNEL_COMMIT, &out);
+				compare_commit_expand(option, l->v[i], dims[d] == DIM_KERNEL_COMMIT, &out);
 			strlist_free(l);
 			*l = out;
 			free(option);
@@ -197,20 +197,20 @@ build_policy(struct policy *p, const char *threshold, const char *file)
 	memset(p, 0, sizeof *p);
 	if (threshold) {
 		p->has_default = 1;
-		if (parse_rust_float(threshold, &p->default_percent) < 0) {
-			warn("invalid value '%s' for '--threshold <THRESHOLD>': invalid float literal",
+		if (compare_parse_rust_float(threshold, &p->default_percent) < 0) {
+			warning("invalid value '%s' for '--threshold <THRESHOLD>': invalid float literal",
 			     threshold);
 			usage(EXIT_ERROR);
 		}
-		if (policy_validate(p, &err) < 0)
+		if (compare_policy_validate(p, &err) < 0)
 			die("%s", err.s);
 	}
 	if (file) {
 		if (read_file(file, &text, 0) < 0)
 			die("read comparison policy from %s: %s", file, os_error(errno, ebuf, sizeof ebuf));
-		if (policy_parse(p, text.s, text.len, &err) < 0)
+		if (compare_policy_parse(p, text.s, text.len, &err) < 0)
 			die("parse comparison policy from %s: %s", file, err.s);
-		if (policy_validate(p, &err) < 0)
+		if (compare_policy_validate(p, &err) < 0)
 			die("validate comparison policy from %s: %s", file, err.s);
 	}
 	buf_free(&text);
@@ -231,8 +231,8 @@ significance_arg(const char *s)
 {
 	double p;
 
-	if (parse_rust_float(s, &p) < 0 || !(p > 0 && p <= 1)) {
-		warn("invalid value '%s' for '--significance': expected a p-value threshold in (0, 1]", s);
+	if (compare_parse_rust_float(s, &p) < 0 || !(p > 0 && p <= 1)) {
+		warning("invalid value '%s' for '--significance': expected a p-value threshold in (0, 1]", s);
 		usage(EXIT_ERROR);
 	}
 	return p;
@@ -275,15 +275,15 @@ compare(const char *dir, char **operands, size_t noperands, const char *substr,
 	int status;
 
 	expand_commits();
-	filters_build(lists[0], lists[1], lists[2], f);
-	slicing_find(f, &sl);
+	compare_filters_build(lists[0], lists[1], lists[2], f);
+	compare_slicing_find(f, &sl);
 	if (sl.nslice == 0)
 		die("A and B select identical rows. Specify at least one per-side filter (e.g. "
 		    "--a-kernel 6.14 --b-kernel 6.15) to define what dimension separates the two sides.");
 	if (sl.nslice > 1) {
 		for (i = 0; i < sl.nslice; i++)
-			buf_printf(&msg, "%s%s", i ? ", " : "", dim_name[sl.slice[i]]);
-		warn("warning: slicing on %zu dimensions [%s]; results compress multiple axes into a "
+			buf_printf(&msg, "%s%s", i ? ", " : "", compare_dim_name[sl.slice[i]]);
+		warning("warning: slicing on %zu dimensions [%s]; results compress multiple axes into a "
 		     "single A/B contrast.",
 		     sl.nslice, msg.s);
 		buf_reset(&msg);
@@ -294,36 +294,36 @@ compare(const char *dir, char **operands, size_t noperands, const char *substr,
 		    "point at an archived sidecar tree.",
 		    source);
 	for (i = 0; i < 2; i++)
-		side_select(&side[i], pool.rows, pool.n, &f[i]);
+		compare_side_select(&side[i], pool.rows, pool.n, &f[i]);
 	for (i = 0; i < 2; i++)
 		if (side[i].nrows == 0) {
-			zero_match_message(&msg, (char)('A' + i), &f[i], pool.rows, pool.n, source);
+			compare_zero_match_message(&msg, (char)('A' + i), &f[i], pool.rows, pool.n, source);
 			die("%s", msg.s);
 		}
-	dirty_warning(&msg, &side[0], &side[1]);
+	compare_dirty_warning(&msg, &side[0], &side[1]);
 	if (msg.len)
-		warn("%s", msg.s);
+		warning("%s", msg.s);
 	buf_reset(&msg);
 	for (i = 0; i < 2; i++)
-		side_group(&side[i], &sl, average);
+		compare_side_group(&side[i], &sl, average);
 	for (i = 0; i < 2 && !average; i++)
-		if (side_check_unique(&side[i], (char)('A' + i), &msg) < 0)
+		if (compare_side_check_unique(&side[i], (char)('A' + i), &msg) < 0)
 			die("%s", msg.s);
 	compare_sides(&side[0], &side[1], substr, policy, &res);
 	/* The runs behind each value matter only to what goes beyond upstream. */
 	untested = x->spread || x->significance > 0 || x->json || x->tsv || x->svg
-	                   ? stats_attach(&res, x->significance)
+	                   ? compare_stats_attach(&res, x->significance)
 	                   : 0;
 	if (untested)
-		warn("warning: --significance: %zu change(s) with fewer than %d runs on a side are "
+		warning("warning: --significance: %zu change(s) with fewer than %d runs on a side are "
 		     "judged by the gates alone",
 		     untested, WELCH_MIN_N);
 
-	label[0] = side_label(&f[0], &sl, 'A');
-	label[1] = side_label(&f[1], &sl, 'B');
+	label[0] = compare_side_label(&f[0], &sl, 'A');
+	label[1] = compare_side_label(&f[1], &sl, 'B');
 	if (pool.have_host[0] && pool.have_host[1] &&
-	    preflight_hosts(&msg, &pool.host[0], &pool.host[1]))
-		warn("warning: '%s' and '%s' ran on different hosts (%s differ); the comparison may "
+	    host_preflight(&msg, &pool.host[0], &pool.host[1]))
+		warning("warning: '%s' and '%s' ran on different hosts (%s differ); the comparison may "
 		     "measure the hosts, not the change",
 		     label[0], label[1], msg.s);
 	buf_reset(&msg);
@@ -339,13 +339,13 @@ compare(const char *dir, char **operands, size_t noperands, const char *substr,
 	else if (x->tsv)
 		compare_tsv(&out, &rep);
 	else
-		report_render(&out, &rep);
+		compare_report_render(&out, &rep);
 	fwrite(out.s, 1, out.len, stdout);
 	status = res.regressions > 0 ? EXIT_FOUND : EXIT_OK;
 
-	result_free(&res);
+	compare_result_free(&res);
 	for (i = 0; i < 2; i++) {
-		side_free(&side[i]);
+		compare_side_free(&side[i]);
 		free(label[i]);
 	}
 	pool_free(&pool);
@@ -393,7 +393,7 @@ main(int argc, char *argv[])
 		for (d = 0; d < NDIMS; d++) {
 			size_t k = s * NDIMS + d;
 
-			names[k] = easprintf("%s%s", prefix[s], dim_option[d]);
+			names[k] = easprintf("%s%s", prefix[s], compare_dim_option[d]);
 			longopts[15 + k] = (struct option){names[k], required_argument, NULL, OPT_DIM + (int)k};
 		}
 	while ((c = getopt_long(argc, argv, "E:h", longopts, NULL)) != -1) {
@@ -421,7 +421,7 @@ main(int argc, char *argv[])
 		case OPT_COLOR:
 			once(c, "color");
 			if (colour_parse(optarg, &when) < 0) {
-				warn("invalid value '%s' for '--color': expected auto, always or never", optarg);
+				warning("invalid value '%s' for '--color': expected auto, always or never", optarg);
 				usage(EXIT_ERROR);
 			}
 			break;
@@ -451,7 +451,7 @@ main(int argc, char *argv[])
 		case OPT_LIST_VALUES:
 		case OPT_ANALYZE:
 			if (mode != MODE_COMPARE) {
-				warn("--list-metrics, --list-values and --analyze exclude each other");
+				warning("--list-metrics, --list-values and --analyze exclude each other");
 				usage(EXIT_ERROR);
 			}
 			mode = c == OPT_LIST_METRICS ? MODE_LIST_METRICS
@@ -471,40 +471,40 @@ main(int argc, char *argv[])
 	argv += optind;
 
 	if (threshold && policy_file) {
-		warn("the argument '--threshold <THRESHOLD>' cannot be used with '--policy <POLICY>'");
+		warning("the argument '--threshold <THRESHOLD>' cannot be used with '--policy <POLICY>'");
 		usage(EXIT_ERROR);
 	}
 	/* Every option that only the comparison takes. */
 	if (mode != MODE_COMPARE &&
 	    (filters || substr || threshold || policy_file || !average || seen[OPT_COLOR] ||
 	     x.spread || x.significance > 0 || x.tsv || x.svg)) {
-		warn("filter, threshold and output options only apply to a comparison");
+		warning("filter, threshold and output options only apply to a comparison");
 		usage(EXIT_ERROR);
 	}
 	if (json && x.tsv) {
-		warn("--json and --tsv exclude each other");
+		warning("--json and --tsv exclude each other");
 		usage(EXIT_ERROR);
 	}
 	if (json && mode == MODE_ANALYZE) {
-		warn("--json does not apply to --analyze");
+		warning("--json does not apply to --analyze");
 		usage(EXIT_ERROR);
 	}
 	x.json = json && mode == MODE_COMPARE;
 	if (mode == MODE_LIST_METRICS && (argc > 0 || dir)) {
-		warn("--list-metrics takes no inputs");
+		warning("--list-metrics takes no inputs");
 		usage(EXIT_ERROR);
 	}
 
 	switch (mode) {
 	case MODE_LIST_METRICS:
-		list_metrics(&out, json);
+		compare_list_metrics(&out, json);
 		break;
 	case MODE_LIST_VALUES: {
 		struct pool p = {.archive = 1};
 		char *source = NULL;
 
 		pool_load(&p, dir, argv, (size_t)argc, &source);
-		list_values(&out, p.rows, p.n, json);
+		compare_list_values(&out, p.rows, p.n, json);
 		pool_free(&p);
 		free(source);
 		break;
@@ -514,17 +514,17 @@ main(int argc, char *argv[])
 
 		load_analysis(dir, argv, (size_t)argc, &a);
 		if (a.n == 0)
-			warn("no sidecar data found (skipped)");
+			warning("no sidecar data found (skipped)");
 		else
-			analysis_render(&out, &a);
-		analysis_free(&a);
+			compare_analysis_render(&out, &a);
+		compare_analysis_free(&a);
 		break;
 	}
 	case MODE_COMPARE:
 		build_policy(&policy, threshold, policy_file);
 		status = compare(dir, argv, (size_t)argc, substr, &policy, average,
 		                 colour_enabled(when, 1), &x);
-		policy_free(&policy);
+		compare_policy_free(&policy);
 		break;
 	}
 	fwrite(out.s ? out.s : "", 1, out.len, stdout);

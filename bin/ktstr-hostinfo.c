@@ -83,7 +83,7 @@ take_host(struct side *s, const struct json_value *sidecar, const char *where)
 
 	switch (host_from_sidecar(&hc, sidecar, err, sizeof(err))) {
 	case -1:
-		warn("skipping %s: %s", where, err);
+		warning("skipping %s: %s", where, err);
 		return;
 	case 1:
 		if (s->found) {
@@ -126,7 +126,7 @@ read_item(const char *text, size_t len, const struct json_value *v, const char *
 	if (v->type == JSON_OBJECT && (run || json_get(v, "test_name"))) {
 		/* parsed again by the shared loader, for its exact messages */
 		if (sidecar_parse(&sc, text, len, err, sizeof(err)) < 0) {
-			warn("skipping %s: %s", where, err);
+			warning("skipping %s: %s", where, err);
 			return 0;
 		}
 		take_host(s, sc.root, where);
@@ -136,7 +136,7 @@ read_item(const char *text, size_t len, const struct json_value *v, const char *
 	if (s->found)
 		return 0;
 	if (host_from_json(&s->hc, v, err, sizeof(err)) < 0) {
-		warn("cannot parse '%s': %s", where, err);
+		warning("cannot parse '%s': %s", where, err);
 		return -1;
 	}
 	s->found = 1;
@@ -180,13 +180,13 @@ read_items(const char *name, const char *text, size_t len, const char *run, stru
 		if (json_parse(&doc, p, (size_t)(le - p), 0, &jerr) < 0) {
 			json_error_string(&jerr, err, sizeof(err));
 			if (run) {
-				warn("skipping %s: %s", where, err);
+				warning("skipping %s: %s", where, err);
 			} else if (s->nlines == 0 && whole_err[0]) {
 				/* not a stream at all: the document's own error says more */
-				warn("cannot parse '%s': %s", name, whole_err);
+				warning("cannot parse '%s': %s", name, whole_err);
 				rc = -1;
 			} else {
-				warn("cannot parse '%s': %s", where, err);
+				warning("cannot parse '%s': %s", where, err);
 				rc = -1;
 			}
 		} else {
@@ -195,7 +195,7 @@ read_items(const char *name, const char *text, size_t len, const char *run, stru
 		json_doc_free(&doc);
 	}
 	if (rc == 0 && !run && s->nlines == 0) {
-		warn("cannot parse '%s': %s", name, whole_err);
+		warning("cannot parse '%s': %s", name, whole_err);
 		rc = -1;
 	}
 	return rc;
@@ -208,7 +208,7 @@ read_path(const char *path, const char *run, struct side *s)
 	int rc;
 
 	if ((strcmp(path, "-") == 0 ? read_fd(0, &b, 0) : read_file(path, &b, 0)) < 0) {
-		warn("cannot read '%s':", strcmp(path, "-") == 0 ? "<stdin>" : path);
+		warning("cannot read '%s':", strcmp(path, "-") == 0 ? "<stdin>" : path);
 		buf_free(&b);
 		return -1;
 	}
@@ -231,7 +231,7 @@ read_run_dir(const char *root, const char *run, struct side *s)
 	if (stat(dir, &st) < 0) {
 		char *msg = sidecar_run_not_found(root, run);
 
-		warn("%s", msg);
+		warning("%s", msg);
 		free(msg);
 		free(dir);
 		return -1;
@@ -242,7 +242,7 @@ read_run_dir(const char *root, const char *run, struct side *s)
 	sidecar_set_free(&set);
 	free(dir);
 	if (s->nvalid == 0) {
-		warn("run '%s' has no sidecar data", run);
+		warning("run '%s' has no sidecar data", run);
 		return -1;
 	}
 	return 0;
@@ -260,19 +260,19 @@ show_run(const char *run, const char *dir)
 	} else if (sidecar_stdin_is_input()) {
 		rc = read_path("-", run, &s);
 		if (rc == 0 && s.nlines == 0) {
-			warn("run '%s' not found in the input stream", run);
+			warning("run '%s' not found in the input stream", run);
 			rc = -1;
 		} else if (rc == 0 && s.nvalid == 0) {
-			warn("run '%s' has no sidecar data", run);
+			warning("run '%s' has no sidecar data", run);
 			rc = -1;
 		}
 	} else {
-		root = runs_root();
+		root = sidecar_runs_root();
 		rc = read_run_dir(root, run, &s);
 	}
 	free(root);
 	if (rc == 0 && !s.found) {
-		warn("run '%s' has %zu sidecar(s) but none carries a populated host context; this "
+		warning("run '%s' has %zu sidecar(s) but none carries a populated host context; this "
 		     "usually means the run predates host-context enrichment. Re-run the test to "
 		     "produce a sidecar with the current schema.",
 		     run, s.nvalid);
@@ -294,7 +294,7 @@ resolve(const char *operand, struct side *s)
 
 	if (strcmp(operand, "-") == 0 || (stat(operand, &st) == 0 && !S_ISDIR(st.st_mode)))
 		return read_path(operand, NULL, s);
-	root = runs_root();
+	root = sidecar_runs_root();
 	rc = read_run_dir(root, operand, s);
 	free(root);
 	return rc;
@@ -311,7 +311,7 @@ diff(const char *a, const char *b)
 		goto done;
 	switch (host_format_delta(&out, sa.found ? &sa.hc : NULL, sb.found ? &sb.hc : NULL, a, b)) {
 	case -1:
-		warn("no host context in either operand");
+		warning("no host context in either operand");
 		goto done;
 	case 0: rc = EXIT_OK; break;
 	default: rc = EXIT_FOUND; break;

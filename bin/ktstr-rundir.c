@@ -120,7 +120,7 @@ mode_check_dirty(void)
 static int
 mode_newest(void)
 {
-	char *root = runs_root(), *name = sidecar_newest_run(root), *dir;
+	char *root = sidecar_runs_root(), *name = sidecar_newest_run(root), *dir;
 
 	if (name == NULL)
 		die("no runs found at %s", root);
@@ -145,7 +145,7 @@ mode_newest(void)
 static int
 mode_list(const char *dir)
 {
-	char *root = dir ? estrdup(dir) : runs_root(), e[128], num[32];
+	char *root = dir ? estrdup(dir) : sidecar_runs_root(), e[128], num[32];
 	static const char *const head[4] = {"RUN", "TESTS", "DATE", "ARCH"};
 	struct rundir_row *rows;
 	size_t n;
@@ -157,7 +157,7 @@ mode_list(const char *dir)
 		rows = NULL;
 	}
 	if (n == 0)
-		warn("no runs found at %s. Run `ktstr-test` to generate sidecar data.", root);
+		warning("no runs found at %s. Run `ktstr-test` to generate sidecar data.", root);
 	if (json) {
 		jw_object_begin(&w);
 		jw_key(&w, "root");
@@ -302,7 +302,7 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind < argc) {
-		warn("unexpected operand '%s'", argv[optind]);
+		warning("unexpected operand '%s'", argv[optind]);
 		usage(EXIT_ERROR);
 	}
 	if (dir != NULL && mode != M_LIST)
@@ -340,7 +340,7 @@ main(int argc, char *argv[])
 		put_value("kernel_commit", rundir_kernel_commit());
 		break;
 	case M_ROOT: {
-		char *root = runs_root();
+		char *root = sidecar_runs_root();
 
 		put_value("root", root);
 		free(root);

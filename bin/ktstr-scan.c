@@ -40,7 +40,7 @@ emit(struct sidecar *sc, void *arg)
 
 	if (!utf8_valid(sc->path, strlen(sc->path)) ||
 	    (sc->run && !utf8_valid(sc->run, strlen(sc->run)))) {
-		warn("skipping %s: path is not valid UTF-8", sc->path);
+		warning("skipping %s: path is not valid UTF-8", sc->path);
 		s->skipped++;
 		sidecar_free(sc);
 		return;
@@ -71,7 +71,7 @@ emit(struct sidecar *sc, void *arg)
 static void
 cannot_open(struct scan *s, const char *path)
 {
-	warn("cannot open '%s':", path);
+	warning("cannot open '%s':", path);
 	s->status = EXIT_ERROR;
 }
 
@@ -85,7 +85,7 @@ scan_run(struct scan *s, const char *root, const char *name, int archive,
 
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		msg = sidecar_run_not_found(root, name);
-		warn("%s", msg);
+		warning("%s", msg);
 		free(msg);
 		s->status = EXIT_ERROR;
 	} else if (sidecar_walk_run(dir, name, archive, 0, set) < 0) {
@@ -145,7 +145,7 @@ main(int argc, char *argv[])
 		switch (c) {
 		case 'd':
 			if (dir != NULL) {
-				warn("--dir given twice");
+				warning("--dir given twice");
 				usage(EXIT_ERROR);
 			}
 			dir = optarg;
@@ -172,21 +172,21 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc > 0 && (dir || nruns || want_newest)) {
-		warn("PATH operands cannot be combined with --dir, --run or --newest");
+		warning("PATH operands cannot be combined with --dir, --run or --newest");
 		usage(EXIT_ERROR);
 	}
 	if (json && !explain) {
-		warn("--json needs --explain");
+		warning("--json needs --explain");
 		usage(EXIT_ERROR);
 	}
 	if (explain && (argc > 0 || (nruns == 0 && !want_newest))) {
-		warn("--explain needs --run NAME or --newest, and no PATH");
+		warning("--explain needs --run NAME or --newest, and no PATH");
 		usage(EXIT_ERROR);
 	}
 
-	root = dir ? estrdup(dir) : runs_root();
+	root = dir ? estrdup(dir) : sidecar_runs_root();
 	if (want_newest && (newest = sidecar_newest_run(root)) == NULL) {
-		warn("no runs found at %s", root);
+		warning("no runs found at %s", root);
 		s.status = EXIT_ERROR;
 	}
 	if (newest) {
@@ -238,11 +238,11 @@ main(int argc, char *argv[])
 
 	failed = set.nerrs + s.skipped;
 	if (failed > 0) {
-		warn("%zu of %zu sidecar files skipped", failed, set.walked);
+		warning("%zu of %zu sidecar files skipped", failed, set.walked);
 		if (s.status == EXIT_OK)
 			s.status = EXIT_FOUND;
 	} else if (set.walked == 0 && s.status == EXIT_OK) {
-		warn("no sidecar files found");
+		warning("no sidecar files found");
 		s.status = EXIT_ERROR;
 	}
 	sidecar_set_free(&set);

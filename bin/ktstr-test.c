@@ -193,9 +193,9 @@ write_sidecar(struct env *e, struct sidecar_out *s)
 		path = path_join(e->run.dir, file);
 	} else {
 		if (s->skipped)
-			warn("warning: skip-sidecar write failed for %s: %s", s->test_name, err.s);
+			warning("warning: skip-sidecar write failed for %s: %s", s->test_name, err.s);
 		else
-			warn("%s", err.s);
+			warning("%s", err.s);
 		e->status = EXIT_ERROR;
 	}
 	free(file);
@@ -241,7 +241,7 @@ temp_file(char **keep_path)
 		dir = "/tmp";
 	path = easprintf("%s/ktstr-test.XXXXXX", dir);
 	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		warn("cannot create a temporary file in %s:", dir);
+		warning("cannot create a temporary file in %s:", dir);
 		free(path);
 		return -1;
 	}
@@ -276,7 +276,7 @@ exec_test(const struct env *e, struct test *t, const sigset_t *mask)
 	execvp(t->argv[0], t->argv);
 	/* As a shell says it: 127 not found, 126 found but not runnable. */
 	status = errno == ENOENT ? 127 : 126;
-	warn("cannot run '%s':", t->argv[0]);
+	warning("cannot run '%s':", t->argv[0]);
 	_exit(status);
 }
 
@@ -294,7 +294,7 @@ spawn(const struct env *e, struct test *t, int capture, const sigset_t *mask)
 	fflush(stdout);
 	fflush(stderr);
 	if ((t->pid = fork()) < 0) {
-		warn("cannot fork:");
+		warning("cannot fork:");
 		return -1;
 	}
 	if (t->pid == 0)
@@ -371,17 +371,17 @@ read_metrics(const struct test *t, struct metric_lines *ml)
 	int rc;
 
 	if ((rc = read_metrics_file(t->metrics_path, &text)) == -2) {
-		warn("%s: $KTSTR_METRICS is not a regular file", t->name);
+		warning("%s: $KTSTR_METRICS is not a regular file", t->name);
 		bad = 1;
 	} else if (rc < 0) {
-		warn("%s: cannot read $KTSTR_METRICS: %s", t->name, os_error(errno, ebuf, sizeof(ebuf)));
+		warning("%s: cannot read $KTSTR_METRICS: %s", t->name, os_error(errno, ebuf, sizeof(ebuf)));
 		bad = 1;
 	} else if (text.len > 0) {
 		bad = metric_lines_parse(text.s, text.len, "$KTSTR_METRICS", ml, &errs);
 		for (char *line = errs.s, *nl; bad > 0 && (nl = strchr(line, '\n')) != NULL;
 		     line = nl + 1) {
 			*nl = '\0';
-			warn("%s: %s", t->name, line);
+			warning("%s: %s", t->name, line);
 		}
 	}
 	buf_free(&text);
@@ -755,9 +755,9 @@ run_scenario(struct env *e, struct wl_opts *wo)
 
 	wo->quiet = o->quiet;
 	wo->progress = o->quiet ? NULL : wl_progress_tty;
-	switch (scenario_run(wo, &res, err, sizeof err)) {
+	switch (wl_scenario_run(wo, &res, err, sizeof err)) {
 	case -1:
-		warn("%s", err);
+		warning("%s", err);
 		e->status = EXIT_ERROR;
 		return 0;
 	case -2:

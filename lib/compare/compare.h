@@ -27,8 +27,8 @@ enum dim {
 	NDIMS
 };
 
-extern const char *const dim_name[NDIMS];   /* as printed: "work-type", "flags" */
-extern const char *const dim_option[NDIMS]; /* option suffix: "work-type", "flag" */
+extern const char *const compare_dim_name[NDIMS];   /* as printed: "work-type", "flags" */
+extern const char *const compare_dim_option[NDIMS]; /* option suffix: "work-type", "flag" */
 
 /* One side's filter: a list per dimension, empty = no constraint (§4.2). */
 struct filter {
@@ -36,8 +36,8 @@ struct filter {
 };
 
 /* §4.2 kernel value match: "6.14" is a prefix of "6.14.2", not of "6.140". */
-int kernel_match(const char *want, const char *version);
-int filter_match(const struct filter *f, const struct row *r);
+int compare_kernel_match(const char *want, const char *version);
+int compare_filter_match(const struct filter *f, const struct row *r);
 /* The value of dimension d in r (NULL for None, and for flags, which are a list). */
 const char *compare_row_dim(const struct row *r, enum dim d);
 
@@ -46,13 +46,13 @@ const char *compare_row_dim(const struct row *r, enum dim d);
  * to out.  option is the option name without dashes ("a-project-commit");
  * kernel selects the kernel repository.
  */
-void commit_expand(const char *option, const char *value, int kernel, struct strlist *out);
+void compare_commit_expand(const char *option, const char *value, int kernel, struct strlist *out);
 
 /*
  * §5.4: side filters from the shared lists and the per-side ones
  * ("more specific replaces").  The filters point into the lists.
  */
-void filters_build(const struct strlist shared[NDIMS], const struct strlist a[NDIMS],
+void compare_filters_build(const struct strlist shared[NDIMS], const struct strlist a[NDIMS],
                    const struct strlist b[NDIMS], struct filter side[2]);
 
 /* §5.5: dimensions whose A and B value sets differ, and the rest. */
@@ -63,9 +63,9 @@ struct slicing {
 	size_t npair;
 };
 
-void slicing_find(const struct filter side[2], struct slicing *s);
+void compare_slicing_find(const struct filter side[2], struct slicing *s);
 /* §5.5 side label; letter is 'A' or 'B'.  Caller frees. */
-char *side_label(const struct filter *f, const struct slicing *s, char letter);
+char *compare_side_label(const struct filter *f, const struct slicing *s, char letter);
 
 /* §5.2 ComparisonPolicy, in percent. */
 struct policy_entry {
@@ -85,15 +85,15 @@ struct policy {
  * message (with "at line L column C" where it points somewhere) to err
  * and returns -1.
  */
-int policy_parse(struct policy *p, const char *text, size_t len, struct buf *err);
+int compare_policy_parse(struct policy *p, const char *text, size_t len, struct buf *err);
 /* §5.2 validation; the first failure's message goes to err, -1. */
-int policy_validate(const struct policy *p, struct buf *err);
+int compare_policy_validate(const struct policy *p, struct buf *err);
 /* The relative threshold of m, a fraction. */
-double policy_threshold(const struct policy *p, const struct metric *m);
-void policy_free(struct policy *p);
+double compare_policy_threshold(const struct policy *p, const struct metric *m);
+void compare_policy_free(struct policy *p);
 
 /* Rust's float literal syntax for --threshold: 0, or -1 when s is not one. */
-int parse_rust_float(const char *s, double *out);
+int compare_parse_rust_float(const char *s, double *out);
 
 enum verdict {
 	VERDICT_IGNORED,
@@ -104,7 +104,7 @@ enum verdict {
 };
 
 /* §5.10 for one metric of one pair, relative threshold t (a fraction). */
-enum verdict verdict_decide(const struct metric *m, double a, double b, double t);
+enum verdict compare_verdict_decide(const struct metric *m, double a, double b, double t);
 
 /*
  * One side after §5.8: groups of rows sharing a pairing key (one row
@@ -130,19 +130,19 @@ struct side {
 };
 
 /* §5.6 step 3: the rows of a pool a filter selects. */
-void side_select(struct side *s, const struct row *rows, size_t n, const struct filter *f);
+void compare_side_select(struct side *s, const struct row *rows, size_t n, const struct filter *f);
 /* §5.8: group (average) or keep every row. */
-void side_group(struct side *s, const struct slicing *sl, int average);
-void side_free(struct side *s);
+void compare_side_group(struct side *s, const struct slicing *sl, int average);
+void compare_side_free(struct side *s);
 
 /*
  * --no-average: 0 when no pairing key repeats, else -1 with the fatal
  * message (no program prefix) in err.
  */
-int side_check_unique(const struct side *s, char letter, struct buf *err);
+int compare_side_check_unique(const struct side *s, char letter, struct buf *err);
 
 /* The pairing key as the §5.8 message shows it: ["a", "b"]. */
-void key_quote(struct buf *b, const char *key, size_t keylen);
+void compare_key_quote(struct buf *b, const char *key, size_t keylen);
 
 /* One compared metric of one pair. */
 struct finding {
@@ -167,17 +167,17 @@ struct result {
 /* §5.9 both passes; substr is -E's value or NULL. */
 void compare_sides(const struct side *a, const struct side *b, const char *substr,
                    const struct policy *p, struct result *res);
-void result_free(struct result *res);
+void compare_result_free(struct result *res);
 
 /*
  * §5.6 zero-match message for side letter, without the program prefix
  * (hint lines after '\n').
  */
-void zero_match_message(struct buf *msg, char letter, const struct filter *f,
+void compare_zero_match_message(struct buf *msg, char letter, const struct filter *f,
                         const struct row *rows, size_t n, const char *source);
 
 /* §5.7 dirty-build warning body (empty when none), without the prefix. */
-void dirty_warning(struct buf *msg, const struct side *a, const struct side *b);
+void compare_dirty_warning(struct buf *msg, const struct side *a, const struct side *b);
 
 struct report {
 	const struct slicing *slicing;
@@ -192,15 +192,15 @@ struct report {
 };
 
 /* The TEST cell of a group: its pairing key elements joined by '/'. */
-void group_path(struct buf *b, const struct group *g);
+void compare_group_path(struct buf *b, const struct group *g);
 
 /* §5.11 stdout. */
-void report_render(struct buf *out, const struct report *r);
+void compare_report_render(struct buf *out, const struct report *r);
 
 /* §8 --list-metrics: the registry table, or pretty JSON without a final newline. */
-void list_metrics(struct buf *out, int json);
+void compare_list_metrics(struct buf *out, int json);
 
 /* §7 --list-values, text or pretty JSON. */
-void list_values(struct buf *out, const struct row *rows, size_t n, int json);
+void compare_list_values(struct buf *out, const struct row *rows, size_t n, int json);
 
 #endif

@@ -137,7 +137,7 @@ outliers(struct buf *out, const struct row *rows, size_t n)
 		buf_puts(out, "Outliers detected:\n");
 		for (i = 0; i < nout; i++) {
 			buf_printf(out, "  %s: %s %.1f (overall avg %.1f, +%.1f\u03c3)\n", o[i].scenario,
-			           metrics[o[i].column].column, o[i].g, o[i].mean, o[i].rank.by);
+			           compare_metrics[o[i].column].column, o[i].g, o[i].mean, o[i].rank.by);
 			if (o[i].worst.len)
 				buf_printf(out, "    worst on: %s\n", o[i].worst.s);
 		}
@@ -347,7 +347,7 @@ add_kvm(struct analysis *a, const struct json_value *sc)
 }
 
 void
-analysis_add(struct analysis *a, const struct json_value *sidecar)
+compare_analysis_add(struct analysis *a, const struct json_value *sidecar)
 {
 	struct row *r;
 
@@ -355,11 +355,11 @@ analysis_add(struct analysis *a, const struct json_value *sidecar)
 	if ((a->n & (a->n - 1)) == 0)
 		a->rows = ereallocarray(a->rows, a->n ? a->n * 2 : 1, sizeof *a->rows);
 	r = &a->rows[a->n++];
-	row_from_json(r, sidecar, 0);
+	compare_row_from_json(r, sidecar, 0);
 	add_verifier(a, sidecar);
 	add_profile(a, sidecar, r);
 	add_kvm(a, sidecar);
-	row_detach(r);
+	compare_row_detach(r);
 }
 
 static int
@@ -459,7 +459,7 @@ kvm_stats(struct buf *out, const struct analysis *a)
 }
 
 void
-analysis_render(struct buf *out, struct analysis *a)
+compare_analysis_render(struct buf *out, struct analysis *a)
 {
 	gauntlet(out, a->rows, a->n);
 	verifier(out, a);
@@ -471,12 +471,12 @@ analysis_render(struct buf *out, struct analysis *a)
 }
 
 void
-analysis_free(struct analysis *a)
+compare_analysis_free(struct analysis *a)
 {
 	size_t i;
 
 	for (i = 0; i < a->n; i++)
-		row_free(&a->rows[i]);
+		compare_row_free(&a->rows[i]);
 	free(a->rows);
 	for (i = 0; i < a->nprogs; i++)
 		free(a->progs[i].name);

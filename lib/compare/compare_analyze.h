@@ -51,9 +51,9 @@ struct analysis {
 #define ANALYSIS_INIT {NULL, 0, NULL, 0, BUF_INIT, NULL, 0}
 
 /* Takes what the report needs from one sidecar object (no archive override). */
-void analysis_add(struct analysis *a, const struct json_value *sidecar);
+void compare_analysis_add(struct analysis *a, const struct json_value *sidecar);
 /* Appends the whole report; at least one sidecar must have been added. */
-void analysis_render(struct buf *out, struct analysis *a);
-void analysis_free(struct analysis *a);
+void compare_analysis_render(struct buf *out, struct analysis *a);
+void compare_analysis_free(struct analysis *a);
 
 #endif

@@ -20,14 +20,14 @@
 #include "compare_chart.h"
 #include "util/utf8.h"
 
-const char *const svg_verdict_class[SVG_NVERDICTS] = {
+const char *const compare_chart_verdict_class[SVG_NVERDICTS] = {
 	[SVG_UNCHANGED] = "unchanged",
 	[SVG_REGRESSION] = "regression",
 	[SVG_IMPROVEMENT] = "improvement",
 	[SVG_NOT_SIGNIFICANT] = "not-significant",
 };
 
-const char *const svg_verdict_fill[SVG_NVERDICTS] = {
+const char *const compare_chart_verdict_fill[SVG_NVERDICTS] = {
 	[SVG_UNCHANGED] = "#9e9e9e",
 	[SVG_REGRESSION] = "#d62728",
 	[SVG_IMPROVEMENT] = "#2ca02c",
@@ -277,7 +277,7 @@ legend(struct buf *b)
 	buf_puts(b, "<g class=\"legend\">\n");
 	for (i = 0; i < LEN(order); i++) {
 		buf_printf(b, "<rect class=\"key %s\" x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>",
-		           svg_verdict_class[order[i]], x, y, svg_verdict_fill[order[i]]);
+		           compare_chart_verdict_class[order[i]], x, y, compare_chart_verdict_fill[order[i]]);
 		buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", x + 18, y + 10,
 		           legend_text[order[i]]);
 		x += 18 + text_px(legend_text[order[i]], FONT) + 18;
@@ -334,7 +334,7 @@ one_bar(struct buf *b, const struct layout *l, const struct svg_bar *bar, double
 		left = x0 - 0.5;
 	}
 	buf_printf(b, "<rect class=\"bar %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\">",
-	           svg_verdict_class[v], left, y + (ROW - BAR) / 2.0, w, BAR, svg_verdict_fill[v]);
+	           compare_chart_verdict_class[v], left, y + (ROW - BAR) / 2.0, w, BAR, compare_chart_verdict_fill[v]);
 	format_percent(&pct, bar->percent);
 	buf_puts(b, "<title>");
 	put_text(b, bar->group);
@@ -358,7 +358,7 @@ one_bar(struct buf *b, const struct layout *l, const struct svg_bar *bar, double
 }
 
 void
-svg_render(struct buf *b, const struct svg_chart *c)
+compare_chart_render(struct buf *b, const struct svg_chart *c)
 {
 	struct layout l;
 	double y;

@@ -24,8 +24,8 @@ enum svg_verdict {
 };
 
 /* Class names and fill colours, indexed by enum svg_verdict. */
-extern const char *const svg_verdict_class[SVG_NVERDICTS];
-extern const char *const svg_verdict_fill[SVG_NVERDICTS];
+extern const char *const compare_chart_verdict_class[SVG_NVERDICTS];
+extern const char *const compare_chart_verdict_fill[SVG_NVERDICTS];
 
 struct svg_bar {
 	const char *group;  /* heading; consecutive bars of one group share it */
@@ -46,6 +46,6 @@ struct svg_chart {
  * Appends the whole document.  Text is UTF-8; bytes that are not, and
  * characters XML 1.0 does not allow, are written as U+FFFD.
  */
-void svg_render(struct buf *out, const struct svg_chart *c);
+void compare_chart_render(struct buf *out, const struct svg_chart *c);
 
 #endif

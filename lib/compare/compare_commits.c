@@ -171,7 +171,7 @@ collect_one(const struct git_oid *id, void *arg)
 }
 
 void
-revspec_expand(const char *flag, int kernel, const char *value, char ***vals, size_t *n)
+compare_commits_expand(const char *flag, int kernel, const char *value, char ***vals, size_t *n)
 {
 	struct side *sd;
 	struct git_repo *repo;
@@ -212,7 +212,7 @@ revspec_expand(const char *flag, int kernel, const char *value, char ***vals, si
 		if (git_rev_walk(repo, &a, &b, collect_one, &c) < 0) {
 			while (*n > before)
 				free((*vals)[--*n]);
-			warn("--%s range '%s' could not be expanded: %s; using as literal filter", flag, value,
+			warning("--%s range '%s' could not be expanded: %s; using as literal filter", flag, value,
 			     git_error(repo));
 			goto literal_silent;
 		}
@@ -229,19 +229,19 @@ revspec_expand(const char *flag, int kernel, const char *value, char ***vals, si
 	}
 	return;
 unsupported:
-	warn("--%s '%s' uses an unsupported revspec form (Exclude/Merge/IncludeOnlyParents); using as "
+	warning("--%s '%s' uses an unsupported revspec form (Exclude/Merge/IncludeOnlyParents); using as "
 	     "literal filter",
 	     flag, value);
 	goto literal_silent;
 unresolved:
 	if (!hash_shaped(value))
-		warn("--%s '%s' did not resolve as a revspec; using as literal filter", flag, value);
+		warning("--%s '%s' did not resolve as a revspec; using as literal filter", flag, value);
 literal_silent:
 	push(vals, n, estrdup(value));
 }
 
 void
-revspec_free(char **vals, size_t n)
+compare_commits_free(char **vals, size_t n)
 {
 	while (n)
 		free(vals[--n]);

@@ -18,9 +18,9 @@
  * (after the metadata.json source_tree_path rule), without walking up.
  * The repository is opened once per process and kind and kept open.
  */
-void revspec_expand(const char *flag, int kernel, const char *value, char ***vals, size_t *n);
+void compare_commits_expand(const char *flag, int kernel, const char *value, char ***vals, size_t *n);
 
-/* Free an array filled by revspec_expand. */
-void revspec_free(char **vals, size_t n);
+/* Free an array filled by compare_commits_expand. */
+void compare_commits_free(char **vals, size_t n);
 
 #endif

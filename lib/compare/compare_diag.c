@@ -61,7 +61,7 @@ distinct(const struct row *rows, size_t n, enum dim d, size_t *count)
 }
 
 void
-zero_match_message(struct buf *msg, char letter, const struct filter *f,
+compare_zero_match_message(struct buf *msg, char letter, const struct filter *f,
                    const struct row *rows, size_t n, const char *source)
 {
 	const struct strlist *rs = f->dim[DIM_RUN_SOURCE];
@@ -125,7 +125,7 @@ dirty_values(const struct side *a, const struct side *b, int kernel, const char 
 }
 
 void
-dirty_warning(struct buf *msg, const struct side *a, const struct side *b)
+compare_dirty_warning(struct buf *msg, const struct side *a, const struct side *b)
 {
 	const char **kv, **pv;
 	size_t nk, np, i;

@@ -11,12 +11,12 @@
 #include "compare_commits.h"
 #include "util/strlist.h"
 
-const char *const dim_name[NDIMS] = {
+const char *const compare_dim_name[NDIMS] = {
 	"kernel", "scheduler", "topology", "work-type",
 	"project-commit", "kernel-commit", "run-source", "flags",
 };
 
-const char *const dim_option[NDIMS] = {
+const char *const compare_dim_option[NDIMS] = {
 	"kernel", "scheduler", "topology", "work-type",
 	"project-commit", "kernel-commit", "run-source", "flag",
 };
@@ -38,7 +38,7 @@ is_major_minor(const char *v)
 }
 
 int
-kernel_match(const char *want, const char *version)
+compare_kernel_match(const char *want, const char *version)
 {
 	size_t n;
 
@@ -91,7 +91,7 @@ compare_row_dim(const struct row *r, enum dim d)
 }
 
 int
-filter_match(const struct filter *f, const struct row *r)
+compare_filter_match(const struct filter *f, const struct row *r)
 {
 	size_t d, i, j;
 
@@ -102,7 +102,7 @@ filter_match(const struct filter *f, const struct row *r)
 			continue;
 		if (d == DIM_KERNEL) {
 			for (i = 0; i < l->n; i++)
-				if (kernel_match(l->v[i], r->kernel_version))
+				if (compare_kernel_match(l->v[i], r->kernel_version))
 					break;
 			if (i == l->n)
 				return 0;
@@ -122,19 +122,19 @@ filter_match(const struct filter *f, const struct row *r)
 }
 
 void
-commit_expand(const char *option, const char *value, int kernel, struct strlist *out)
+compare_commit_expand(const char *option, const char *value, int kernel, struct strlist *out)
 {
 	char **v = NULL;
 	size_t n = 0, i;
 
-	revspec_expand(option, kernel, value, &v, &n);
+	compare_commits_expand(option, kernel, value, &v, &n);
 	for (i = 0; i < n; i++)
 		strlist_add(out, v[i]);
-	revspec_free(v, n);
+	compare_commits_free(v, n);
 }
 
 void
-filters_build(const struct strlist shared[NDIMS], const struct strlist a[NDIMS],
+compare_filters_build(const struct strlist shared[NDIMS], const struct strlist a[NDIMS],
               const struct strlist b[NDIMS], struct filter side[2])
 {
 	size_t d;
@@ -175,7 +175,7 @@ same_set(const struct strlist *x, const struct strlist *y)
 }
 
 void
-slicing_find(const struct filter side[2], struct slicing *s)
+compare_slicing_find(const struct filter side[2], struct slicing *s)
 {
 	size_t d;
 
@@ -189,7 +189,7 @@ slicing_find(const struct filter side[2], struct slicing *s)
 }
 
 char *
-side_label(const struct filter *f, const struct slicing *s, char letter)
+compare_side_label(const struct filter *f, const struct slicing *s, char letter)
 {
 	struct buf b = BUF_INIT;
 	size_t i;

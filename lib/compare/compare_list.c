@@ -13,7 +13,7 @@
 #include "util/table.h"
 
 void
-list_metrics(struct buf *out, int json)
+compare_list_metrics(struct buf *out, int json)
 {
 	static const char *const header[] = {"NAME", "POLARITY", "DEFAULT_ABS", "DEFAULT_REL", "UNIT"};
 	struct table t;
@@ -27,15 +27,15 @@ list_metrics(struct buf *out, int json)
 		for (i = 0; i < NMETRICS; i++) {
 			jw_object_begin(&w);
 			jw_key(&w, "name");
-			jw_string(&w, metrics[i].name);
+			jw_string(&w, compare_metrics[i].name);
 			jw_key(&w, "polarity");
-			jw_string(&w, metrics[i].polarity == LOWER_BETTER ? "LowerBetter" : "HigherBetter");
+			jw_string(&w, compare_metrics[i].polarity == LOWER_BETTER ? "LowerBetter" : "HigherBetter");
 			jw_key(&w, "default_abs");
-			jw_double(&w, metrics[i].default_abs);
+			jw_double(&w, compare_metrics[i].default_abs);
 			jw_key(&w, "default_rel");
-			jw_double(&w, metrics[i].default_rel);
+			jw_double(&w, compare_metrics[i].default_rel);
 			jw_key(&w, "display_unit");
-			jw_string(&w, metrics[i].unit);
+			jw_string(&w, compare_metrics[i].unit);
 			jw_object_end(&w);
 		}
 		jw_array_end(&w);
@@ -49,13 +49,13 @@ list_metrics(struct buf *out, int json)
 		struct buf abs = BUF_INIT, rel = BUF_INIT;
 		const char *cells[5];
 
-		format_plain(&abs, metrics[i].default_abs);
-		format_plain(&rel, metrics[i].default_rel);
-		cells[0] = metrics[i].name;
-		cells[1] = metrics[i].polarity == LOWER_BETTER ? "lower" : "higher";
+		format_plain(&abs, compare_metrics[i].default_abs);
+		format_plain(&rel, compare_metrics[i].default_rel);
+		cells[0] = compare_metrics[i].name;
+		cells[1] = compare_metrics[i].polarity == LOWER_BETTER ? "lower" : "higher";
 		cells[2] = abs.s;
 		cells[3] = rel.s;
-		cells[4] = metrics[i].unit;
+		cells[4] = compare_metrics[i].unit;
 		table_add(&t, cells);
 		buf_free(&abs);
 		buf_free(&rel);
@@ -105,7 +105,7 @@ valueset_finish(struct valueset *s)
 }
 
 void
-list_values(struct buf *out, const struct row *rows, size_t n, int json)
+compare_list_values(struct buf *out, const struct row *rows, size_t n, int json)
 {
 	/* Text order; JSON sorts the keys (§7). */
 	struct valueset set[8] = {

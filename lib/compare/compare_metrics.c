@@ -5,7 +5,7 @@
 #include "compare_metrics.h"
 
 /* Order is observable (list-metrics, findings within a test): §3. */
-const struct metric metrics[NMETRICS] = {
+const struct metric compare_metrics[NMETRICS] = {
 	[M_SPREAD] = {"worst_spread", LOWER_BETTER, 5.0, 0.25, "%", "spread", 0},
 	[M_GAP_MS] = {"worst_gap_ms", LOWER_BETTER, 500.0, 0.50, "ms", "gap_ms", 1},
 	[M_MIGRATIONS] = {"total_migrations", LOWER_BETTER, 10.0, 0.30, "", "migrations", 1},
@@ -57,13 +57,13 @@ static const char *const stats_member[NMETRICS] = {
 };
 
 const struct metric *
-metric_def(const char *name)
+compare_metric_def(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < NMETRICS; i++)
-		if (strcmp(metrics[i].name, name) == 0)
-			return &metrics[i];
+		if (strcmp(compare_metrics[i].name, name) == 0)
+			return &compare_metrics[i];
 	return NULL;
 }
 
@@ -95,7 +95,7 @@ obj_member(const struct json_value *obj, const char *key)
 }
 
 struct ext_metric *
-ext_find(struct ext_metric *v, size_t n, const char *name)
+compare_ext_find(struct ext_metric *v, size_t n, const char *name)
 {
 	size_t i;
 
@@ -106,7 +106,7 @@ ext_find(struct ext_metric *v, size_t n, const char *name)
 }
 
 void
-row_from_json(struct row *r, const struct json_value *obj, int archive)
+compare_row_from_json(struct row *r, const struct json_value *obj, int archive)
 {
 	const struct json_value *stats, *mon, *ev, *flags, *ext;
 	size_t i;
@@ -159,7 +159,7 @@ row_from_json(struct row *r, const struct json_value *obj, int archive)
 				    strcmp(m->key, "__walk_json_leaves_truncated") == 0)
 					continue;
 				/* A repeated key keeps its last value, as a map would. */
-				e = ext_find(r->ext, r->next, m->key);
+				e = compare_ext_find(r->ext, r->next, m->key);
 				if (e == NULL)
 					e = &r->ext[r->next++];
 				e->name = m->key;
@@ -183,7 +183,7 @@ row_from_json(struct row *r, const struct json_value *obj, int archive)
 }
 
 void
-row_free(struct row *r)
+compare_row_free(struct row *r)
 {
 	free(r->flags);
 	free(r->ext);
@@ -212,7 +212,7 @@ unstash(const char *block, size_t at)
 }
 
 void
-row_detach(struct row *r)
+compare_row_detach(struct row *r)
 {
 	const char **str[] = {&r->scenario,       &r->topology, &r->work_type,     &r->scheduler,
 	                      &r->kernel_version, &r->commit,   &r->kernel_commit, &r->run_source};
@@ -240,22 +240,22 @@ row_detach(struct row *r)
 }
 
 const struct ext_metric *
-row_ext(const struct row *r, const char *name)
+compare_row_ext(const struct row *r, const char *name)
 {
-	return ext_find(r->ext, r->next, name);
+	return compare_ext_find(r->ext, r->next, name);
 }
 
 int
-metric_read(const struct metric *m, const struct row *r, double *v)
+compare_metric_read(const struct metric *m, const struct row *r, double *v)
 {
-	size_t i = (size_t)(m - metrics);
+	size_t i = (size_t)(m - compare_metrics);
 	const struct ext_metric *e;
 
 	if (i != M_TAIL_RATIO || r->f[M_ITERATIONS] >= TAIL_RATIO_MIN_ITERATIONS) {
 		*v = r->f[i];
 		return 1;
 	}
-	if ((e = row_ext(r, m->name)) != NULL) {
+	if ((e = compare_row_ext(r, m->name)) != NULL) {
 		*v = e->value;
 		return 1;
 	}

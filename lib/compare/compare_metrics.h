@@ -47,10 +47,10 @@ struct metric {
 	int integer;        /* row field is an integer: averaging rounds */
 };
 
-extern const struct metric metrics[NMETRICS];
+extern const struct metric compare_metrics[NMETRICS];
 
 /* Exact, case-sensitive lookup; NULL when name is not registered. */
-const struct metric *metric_def(const char *name);
+const struct metric *compare_metric_def(const char *name);
 
 /* §3 step 1: metric #16 reads as absent below this many iterations. */
 #define TAIL_RATIO_MIN_ITERATIONS 100
@@ -84,24 +84,24 @@ struct row {
  * have are read defensively: a missing or mistyped one reads as None
  * or 0.
  */
-void row_from_json(struct row *r, const struct json_value *obj, int archive);
-void row_free(struct row *r);
+void compare_row_from_json(struct row *r, const struct json_value *obj, int archive);
+void compare_row_free(struct row *r);
 
 /*
  * Copy every string the row points to into memory it owns, so the
  * sidecar's document can be freed (a pool of any size then costs only
  * its rows).
  */
-void row_detach(struct row *r);
+void compare_row_detach(struct row *r);
 
 /* The ext_metrics entry named name, or NULL. */
-const struct ext_metric *row_ext(const struct row *r, const char *name);
-struct ext_metric *ext_find(struct ext_metric *v, size_t n, const char *name);
+const struct ext_metric *compare_row_ext(const struct row *r, const char *name);
+struct ext_metric *compare_ext_find(struct ext_metric *v, size_t n, const char *name);
 
 /*
  * §3 read(metric, row): 1 and *v when present, 0 when absent (the
  * comparison then uses 0.0).
  */
-int metric_read(const struct metric *m, const struct row *r, double *v);
+int compare_metric_read(const struct metric *m, const struct row *r, double *v);
 
 #endif

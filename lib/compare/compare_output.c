@@ -23,7 +23,7 @@ static const char *const verdict_word[] = {
 };
 
 double
-finding_percent(const struct finding *f)
+compare_finding_percent(const struct finding *f)
 {
 	if (fabs(f->va) <= DBL_EPSILON)
 		return f->delta > 0 ? INFINITY : -INFINITY;
@@ -57,10 +57,10 @@ json_side(struct json_writer *w, const char *name, double v, const struct sample
 static void
 json_row(struct json_writer *w, const struct finding *f, struct buf *test)
 {
-	const struct metric *m = &metrics[f->metric];
+	const struct metric *m = &compare_metrics[f->metric];
 
 	buf_reset(test);
-	group_path(test, f->b);
+	compare_group_path(test, f->b);
 	jw_reset(w);
 	jw_object_begin(w);
 	jw_key(w, "type");
@@ -77,7 +77,7 @@ json_row(struct json_writer *w, const struct finding *f, struct buf *test)
 	jw_double(w, f->delta);
 	/* JSON has no infinity: a change from a zero baseline is null. */
 	jw_key(w, "percent");
-	jw_number_or_null(w, finding_percent(f));
+	jw_number_or_null(w, compare_finding_percent(f));
 	jw_key(w, "p");
 	jw_number_or_null(w, f->p);
 	jw_key(w, "verdict");
@@ -106,13 +106,13 @@ json_summary(struct json_writer *w, const struct report *r, double significance)
 	jw_key(w, "slicing");
 	jw_array_begin(w);
 	for (i = 0; i < sl->nslice; i++)
-		jw_string(w, dim_name[sl->slice[i]]);
+		jw_string(w, compare_dim_name[sl->slice[i]]);
 	jw_array_end(w);
 	jw_key(w, "pairing");
 	jw_array_begin(w);
 	jw_string(w, "scenario");
 	for (i = 0; i < sl->npair; i++)
-		jw_string(w, dim_name[sl->pair[i]]);
+		jw_string(w, compare_dim_name[sl->pair[i]]);
 	jw_array_end(w);
 	jw_key(w, "a");
 	jw_string(w, r->label[0]);
@@ -200,9 +200,9 @@ compare_tsv(struct buf *out, const struct report *r)
 		const struct finding *f = &r->res->all[i];
 
 		buf_reset(&test);
-		group_path(&test, f->b);
+		compare_group_path(&test, f->b);
 		tsv_text(out, test.s, test.len);
-		buf_printf(out, "\t%s\t%s\t", metrics[f->metric].name, metrics[f->metric].unit);
+		buf_printf(out, "\t%s\t%s\t", compare_metrics[f->metric].name, compare_metrics[f->metric].unit);
 		tsv_number(out, f->va);
 		buf_printf(out, "\t%zu\t", f->sa.n);
 		tsv_number(out, f->sa.n > 1 ? f->sa.sd : NAN);
@@ -213,7 +213,7 @@ compare_tsv(struct buf *out, const struct report *r)
 		buf_putc(out, '\t');
 		tsv_number(out, f->delta);
 		buf_putc(out, '\t');
-		tsv_percent(out, finding_percent(f));
+		tsv_percent(out, compare_finding_percent(f));
 		buf_putc(out, '\t');
 		tsv_number(out, f->p);
 		buf_printf(out, "\t%s\n", verdict_word[f->verdict]);
@@ -245,25 +245,25 @@ compare_svg(struct buf *out, const struct report *r)
 
 	for (i = 0; i < res->nall; i++) {
 		const struct finding *f = &res->all[i];
-		const struct metric *m = &metrics[f->metric];
+		const struct metric *m = &compare_metrics[f->metric];
 
 		buf_reset(&b);
-		group_path(&b, f->b);
+		compare_group_path(&b, f->b);
 		text[2 * i] = estrdup(b.s ? b.s : "");
 		buf_reset(&b);
 		buf_printf(&b, "%.2f → %.2f%s%s", f->va, f->vb, *m->unit ? " " : "", m->unit);
 		if (!isnan(f->p)) {
-			/* "p=0.0123", or "p<0.0001" from format_p's "<0.0001". */
+			/* "p=0.0123", or "p<0.0001" from compare_format_p's "<0.0001". */
 			buf_puts(&b, f->p < 0.0001 ? ", p" : ", p=");
-			format_p(&b, f->p);
+			compare_format_p(&b, f->p);
 		}
 		text[2 * i + 1] = estrdup(b.s);
-		bar[i] = (struct svg_bar){text[2 * i], m->name, finding_percent(f), f->threshold * 100,
+		bar[i] = (struct svg_bar){text[2 * i], m->name, compare_finding_percent(f), f->threshold * 100,
 		                          svg_verdict_of(f->verdict), text[2 * i + 1]};
 	}
 	title = easprintf("ktstr-compare: %s → %s", r->label[0], r->label[1]);
 	c = (struct svg_chart){title, bar, res->nall};
-	svg_render(out, &c);
+	compare_chart_render(out, &c);
 	for (i = 0; i < 2 * res->nall; i++)
 		free(text[i]);
 	free(text);

@@ -14,7 +14,7 @@
  * The relative change of a compared metric in percent, +-inf from a
  * zero baseline (spec/stats.md §5.10 step 3).
  */
-double finding_percent(const struct finding *f);
+double compare_finding_percent(const struct finding *f);
 
 /* significance is --significance's P, or 0 when not given. */
 void compare_json(struct buf *out, const struct report *r, double significance);

@@ -11,7 +11,7 @@
 #include "util/strlist.h"
 
 enum verdict
-verdict_decide(const struct metric *m, double a, double b, double t)
+compare_verdict_decide(const struct metric *m, double a, double b, double t)
 {
 	double delta, rel;
 
@@ -150,14 +150,14 @@ keymap_build(struct keymap *m, const struct side *s)
 }
 
 void
-side_select(struct side *s, const struct row *rows, size_t n, const struct filter *f)
+compare_side_select(struct side *s, const struct row *rows, size_t n, const struct filter *f)
 {
 	size_t i;
 
 	memset(s, 0, sizeof *s);
 	s->rows = ereallocarray(NULL, n ? n : 1, sizeof *s->rows);
 	for (i = 0; i < n; i++)
-		if (filter_match(f, &rows[i]))
+		if (compare_filter_match(f, &rows[i]))
 			s->rows[s->nrows++] = &rows[i];
 }
 
@@ -231,7 +231,7 @@ aggregate(struct group *g)
 		for (k = 0; k < NMETRICS; k++)
 			sum[k] += r->f[k];
 		for (k = 0; k < r->next; k++) {
-			struct ext_metric *e = ext_find(a->ext, a->next, r->ext[k].name);
+			struct ext_metric *e = compare_ext_find(a->ext, a->next, r->ext[k].name);
 			if (e == NULL) {
 				a->ext = ereallocarray(a->ext, a->next + 1, sizeof *a->ext);
 				count = ereallocarray(count, a->next + 1, sizeof *count);
@@ -249,7 +249,7 @@ aggregate(struct group *g)
 	d = g->passes > 0 ? (double)g->passes : 1.0;
 	for (k = 0; k < NMETRICS; k++) {
 		double v = sum[k] / d;
-		if (metrics[k].integer)
+		if (compare_metrics[k].integer)
 			v = round(v);
 		if (k == M_DSQ_DEPTH)
 			v = v < 0 ? 0 : v > 4294967295.0 ? 4294967295.0 : v;
@@ -261,7 +261,7 @@ aggregate(struct group *g)
 }
 
 void
-side_group(struct side *s, const struct slicing *sl, int average)
+compare_side_group(struct side *s, const struct slicing *sl, int average)
 {
 	struct buf key = BUF_INIT;
 	struct keymap m;
@@ -308,12 +308,12 @@ side_group(struct side *s, const struct slicing *sl, int average)
 }
 
 void
-side_free(struct side *s)
+compare_side_free(struct side *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
-		row_free(&s->g[i].agg);
+		compare_row_free(&s->g[i].agg);
 		free(s->g[i].members);
 		free(s->g[i].key);
 		free(s->g[i].ident);
@@ -341,7 +341,7 @@ cmp_group_key(const void *a, const void *b)
 }
 
 void
-key_quote(struct buf *b, const char *key, size_t keylen)
+compare_key_quote(struct buf *b, const char *key, size_t keylen)
 {
 	const char *p = key, *end = key + keylen;
 
@@ -373,7 +373,7 @@ key_quote(struct buf *b, const char *key, size_t keylen)
 }
 
 int
-side_check_unique(const struct side *s, char letter, struct buf *err)
+compare_side_check_unique(const struct side *s, char letter, struct buf *err)
 {
 	const struct group **v = ereallocarray(NULL, s->n ? s->n : 1, sizeof *v);
 	size_t i, j;
@@ -388,7 +388,7 @@ side_check_unique(const struct side *s, char letter, struct buf *err)
 		if (j - i > 1) {
 			buf_printf(err, "--no-average: side %c has %zu sidecars with the same pairing key ",
 			           letter, j - i);
-			key_quote(err, v[i]->key, v[i]->keylen);
+			compare_key_quote(err, v[i]->key, v[i]->keylen);
 			buf_printf(err,
 			           ". Either drop --no-average to average them, or add another --%c-X "
 			           "filter to disambiguate.",
@@ -436,14 +436,14 @@ compare_sides(const struct side *a, const struct side *b, const char *substr,
 			continue;
 		}
 		for (k = 0; k < NMETRICS; k++) {
-			const struct metric *m = &metrics[k];
-			double va = 0, vb = 0, t = policy_threshold(p, m);
+			const struct metric *m = &compare_metrics[k];
+			double va = 0, vb = 0, t = compare_policy_threshold(p, m);
 			enum verdict v;
 			struct finding *f;
 
-			metric_read(m, ga->row, &va);
-			metric_read(m, gb->row, &vb);
-			v = verdict_decide(m, va, vb, t);
+			compare_metric_read(m, ga->row, &va);
+			compare_metric_read(m, gb->row, &vb);
+			v = compare_verdict_decide(m, va, vb, t);
 			if (v == VERDICT_IGNORED)
 				continue;
 			/* Grow by doubling: a pool of 10k pairs must not be quadratic. */
@@ -477,7 +477,7 @@ compare_sides(const struct side *a, const struct side *b, const char *substr,
 }
 
 void
-result_free(struct result *res)
+compare_result_free(struct result *res)
 {
 	free(res->f);
 	free(res->all);

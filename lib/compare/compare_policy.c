@@ -84,7 +84,7 @@ policy_set_map(struct policy *p, const char *text, const struct json_value *v, s
 }
 
 int
-policy_parse(struct policy *p, const char *text, size_t len, struct buf *err)
+compare_policy_parse(struct policy *p, const char *text, size_t len, struct buf *err)
 {
 	struct json_doc doc = {0};
 	struct json_error jerr;
@@ -147,12 +147,12 @@ policy_parse(struct policy *p, const char *text, size_t len, struct buf *err)
 out:
 	json_doc_free(&doc);
 	if (rc < 0)
-		policy_free(p);
+		compare_policy_free(p);
 	return rc;
 }
 
 int
-policy_validate(const struct policy *p, struct buf *err)
+compare_policy_validate(const struct policy *p, struct buf *err)
 {
 	size_t i;
 
@@ -165,7 +165,7 @@ policy_validate(const struct policy *p, struct buf *err)
 		return -1;
 	}
 	for (i = 0; i < p->nper; i++) {
-		if (metric_def(p->per[i].name) == NULL) {
+		if (compare_metric_def(p->per[i].name) == NULL) {
 			size_t k;
 
 			buf_printf(err,
@@ -174,7 +174,7 @@ policy_validate(const struct policy *p, struct buf *err)
 			           "Registered metrics: ",
 			           p->per[i].name);
 			for (k = 0; k < NMETRICS; k++)
-				buf_printf(err, "%s%s", k ? ", " : "", metrics[k].name);
+				buf_printf(err, "%s%s", k ? ", " : "", compare_metrics[k].name);
 			return -1;
 		}
 		if (p->per[i].percent < 0) {
@@ -188,7 +188,7 @@ policy_validate(const struct policy *p, struct buf *err)
 }
 
 double
-policy_threshold(const struct policy *p, const struct metric *m)
+compare_policy_threshold(const struct policy *p, const struct metric *m)
 {
 	size_t lo = 0, hi = p->nper;
 
@@ -209,7 +209,7 @@ policy_threshold(const struct policy *p, const struct metric *m)
 }
 
 void
-policy_free(struct policy *p)
+compare_policy_free(struct policy *p)
 {
 	size_t i;
 
@@ -220,7 +220,7 @@ policy_free(struct policy *p)
 }
 
 int
-parse_rust_float(const char *s, double *out)
+compare_parse_rust_float(const char *s, double *out)
 {
 	const char *p = s;
 	size_t digits = 0;

@@ -90,7 +90,7 @@ pass_counts(struct buf *out, const struct report *r)
 }
 
 void
-group_path(struct buf *b, const struct group *g)
+compare_group_path(struct buf *b, const struct group *g)
 {
 	size_t k;
 
@@ -112,12 +112,12 @@ static void
 spread_cells(struct buf *cv, char *n, size_t size, const struct sample *s)
 {
 	buf_reset(cv);
-	format_cv(cv, s);
+	compare_format_cv(cv, s);
 	snprintf(n, size, "%zu", s->n);
 }
 
 void
-report_render(struct buf *out, const struct report *r)
+compare_report_render(struct buf *out, const struct report *r)
 {
 	const struct slicing *sl = r->slicing;
 	const struct result *res = r->res;
@@ -128,10 +128,10 @@ report_render(struct buf *out, const struct report *r)
 
 	buf_puts(out, "slicing dimensions: ");
 	for (i = 0; i < sl->nslice; i++)
-		buf_printf(out, "%s%s", i ? ", " : "", dim_name[sl->slice[i]]);
+		buf_printf(out, "%s%s", i ? ", " : "", compare_dim_name[sl->slice[i]]);
 	buf_puts(out, "\npairing on: scenario");
 	for (i = 0; i < sl->npair; i++)
-		buf_printf(out, ", %s", dim_name[sl->pair[i]]);
+		buf_printf(out, ", %s", compare_dim_name[sl->pair[i]]);
 	buf_putc(out, '\n');
 	if (r->average)
 		buf_printf(out, "averaged across %zu runs (%s) and %zu runs (%s)\n", r->side[0]->nrows,
@@ -154,13 +154,13 @@ report_render(struct buf *out, const struct report *r)
 	table_init(&t, nc, header);
 	for (i = 0; i < res->nf; i++) {
 		const struct finding *f = &res->f[i];
-		const struct metric *m = &metrics[f->metric];
+		const struct metric *m = &compare_metrics[f->metric];
 		char v[2][64], n[2][24], *delta;
 		const char *cells[11];
 		size_t row, k, c = 0;
 
 		buf_reset(&test);
-		group_path(&test, f->b);
+		compare_group_path(&test, f->b);
 		snprintf(v[0], sizeof v[0], "%.2f", f->va);
 		snprintf(v[1], sizeof v[1], "%.2f", f->vb);
 		delta = easprintf("%+.2f%s", f->delta, m->unit);
@@ -177,7 +177,7 @@ report_render(struct buf *out, const struct report *r)
 		cells[c++] = delta;
 		if (r->pvalues) {
 			buf_reset(&pv);
-			format_p(&pv, f->p);
+			compare_format_p(&pv, f->p);
 			cells[c++] = pv.s;
 		}
 		cells[c++] = verdict_cell[f->verdict];

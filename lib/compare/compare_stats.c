@@ -13,7 +13,7 @@ clean(const struct row *r)
 }
 
 int
-group_sample(const struct group *g, enum metric_id k, struct sample *s)
+compare_group_sample(const struct group *g, enum metric_id k, struct sample *s)
 {
 	double *v = ereallocarray(NULL, g->nmembers ? g->nmembers : 1, sizeof *v);
 	size_t i, n = 0;
@@ -21,7 +21,7 @@ group_sample(const struct group *g, enum metric_id k, struct sample *s)
 	for (i = 0; i < g->nmembers; i++)
 		if (clean(g->members[i]))
 			v[n++] = g->members[i]->f[k];
-	sample_stats(v, n, s);
+	compare_sample_stats(v, n, s);
 	free(v);
 	if (k == M_TAIL_RATIO && g->row->f[M_ITERATIONS] < TAIL_RATIO_MIN_ITERATIONS) {
 		s->mean = s->sd = NAN;
@@ -34,10 +34,10 @@ static void
 attach(struct finding *f, double significance, struct result *res, size_t *untested)
 {
 	struct welch w;
-	int a = group_sample(f->a, f->metric, &f->sa);
-	int b = group_sample(f->b, f->metric, &f->sb);
+	int a = compare_group_sample(f->a, f->metric, &f->sa);
+	int b = compare_group_sample(f->b, f->metric, &f->sb);
 
-	f->p = a == 0 && b == 0 && welch_test(&f->sa, &f->sb, &w) == 0 ? w.p : NAN;
+	f->p = a == 0 && b == 0 && compare_welch_test(&f->sa, &f->sb, &w) == 0 ? w.p : NAN;
 	if (significance <= 0 || (f->verdict != VERDICT_REGRESSION && f->verdict != VERDICT_IMPROVEMENT))
 		return;
 	if (isnan(f->p)) {
@@ -55,7 +55,7 @@ attach(struct finding *f, double significance, struct result *res, size_t *untes
 }
 
 size_t
-stats_attach(struct result *res, double significance)
+compare_stats_attach(struct result *res, double significance)
 {
 	size_t i, untested = 0;
 

@@ -19,7 +19,7 @@
  * group below its iteration gate, §3, reads another value); s->n is
  * the number of runs either way, mean and sd are NaN then.
  */
-int group_sample(const struct group *g, enum metric_id k, struct sample *s);
+int compare_group_sample(const struct group *g, enum metric_id k, struct sample *s);
 
 /*
  * Fills sa, sb and p of every compared metric of res (res->all and the
@@ -30,6 +30,6 @@ int group_sample(const struct group *g, enum metric_id k, struct sample *s);
  * res->not_significant; one without a p-value keeps the gates' verdict.
  * Returns how many changes had no p-value, for the caller's warning.
  */
-size_t stats_attach(struct result *res, double significance);
+size_t compare_stats_attach(struct result *res, double significance);
 
 #endif

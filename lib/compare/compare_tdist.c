@@ -39,7 +39,7 @@
 #define DF_NORMAL 1e7
 
 void
-sample_stats(const double *x, size_t n, struct sample *s)
+compare_sample_stats(const double *x, size_t n, struct sample *s)
 {
 	double mean = 0, m2 = 0;
 	size_t i;
@@ -59,7 +59,7 @@ sample_stats(const double *x, size_t n, struct sample *s)
 }
 
 double
-cv_percent(const struct sample *s)
+compare_cv_percent(const struct sample *s)
 {
 	if (!isfinite(s->mean) || !isfinite(s->sd) || s->mean == 0)
 		return NAN;
@@ -126,7 +126,7 @@ ibeta(double a, double b, double x, double y)
 }
 
 double
-betainc(double a, double b, double x)
+compare_betainc(double a, double b, double x)
 {
 	if (!(a > 0) || !(b > 0) || !(x >= 0 && x <= 1) || isinf(a) || isinf(b))
 		return NAN;
@@ -136,7 +136,7 @@ betainc(double a, double b, double x)
 }
 
 double
-t_two_sided(double t, double df)
+compare_t_two_sided(double t, double df)
 {
 	double q;
 
@@ -159,7 +159,7 @@ t_two_sided(double t, double df)
 }
 
 int
-welch_test(const struct sample *a, const struct sample *b, struct welch *w)
+compare_welch_test(const struct sample *a, const struct sample *b, struct welch *w)
 {
 	double va, vb, se2, ra, rb, diff;
 
@@ -186,12 +186,12 @@ welch_test(const struct sample *a, const struct sample *b, struct welch *w)
 	ra = va / se2;
 	rb = vb / se2;
 	w->df = 1 / (ra * ra / (double)(a->n - 1) + rb * rb / (double)(b->n - 1));
-	w->p = t_two_sided(w->t, w->df);
+	w->p = compare_t_two_sided(w->t, w->df);
 	return 0;
 }
 
 void
-format_p(struct buf *b, double p)
+compare_format_p(struct buf *b, double p)
 {
 	if (isnan(p))
 		buf_putc(b, '-');
@@ -202,7 +202,7 @@ format_p(struct buf *b, double p)
 }
 
 void
-format_cv(struct buf *b, const struct sample *s)
+compare_format_cv(struct buf *b, const struct sample *s)
 {
 	if (s->n < 2 || isnan(s->sd))
 		buf_putc(b, '-');
@@ -211,5 +211,5 @@ format_cv(struct buf *b, const struct sample *s)
 	else if (s->mean == 0)
 		buf_puts(b, "±inf%");
 	else
-		buf_printf(b, "±%.1f%%", cv_percent(s));
+		buf_printf(b, "±%.1f%%", compare_cv_percent(s));
 }

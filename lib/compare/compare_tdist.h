@@ -25,10 +25,10 @@ struct sample {
  * Mean and sample standard deviation of x[0..n).  n = 0 gives a NaN
  * mean; a non-finite value makes both NaN.
  */
-void sample_stats(const double *x, size_t n, struct sample *s);
+void compare_sample_stats(const double *x, size_t n, struct sample *s);
 
 /* 100 * sd / |mean|: NaN when the mean is 0 or either is not finite. */
-double cv_percent(const struct sample *s);
+double compare_cv_percent(const struct sample *s);
 
 struct welch {
 	double t;  /* (mean_b - mean_a) / standard error */
@@ -43,27 +43,27 @@ struct welch {
  * noise to weigh the difference against: equal means give t = 0 and
  * p = 1, different means t = +-inf and p = 0; df is NaN then.
  */
-int welch_test(const struct sample *a, const struct sample *b, struct welch *w);
+int compare_welch_test(const struct sample *a, const struct sample *b, struct welch *w);
 
 /*
  * P(|T| >= |t|) for Student's t with df > 0 degrees of freedom: 1 at
  * t = 0, 0 at t = +-inf, NaN for a NaN argument or df <= 0.
  */
-double t_two_sided(double t, double df);
+double compare_t_two_sided(double t, double df);
 
 /*
  * The regularized incomplete beta function I_x(a, b) for a, b > 0 and
  * 0 <= x <= 1; NaN outside that domain.
  */
-double betainc(double a, double b, double x);
+double compare_betainc(double a, double b, double x);
 
 /*
- * The text forms ktstr-compare prints.  format_p: "0.0123", "<0.0001"
- * below that, "-" for NaN (no p-value).  format_cv: the coefficient of
+ * The text forms ktstr-compare prints.  compare_format_p: "0.0123", "<0.0001"
+ * below that, "-" for NaN (no p-value).  compare_format_cv: the coefficient of
  * variation "±12.9%", "±0.0%" for equal values, "±inf%" for a spread
  * around a zero mean, "-" with fewer than two values.
  */
-void format_p(struct buf *b, double p);
-void format_cv(struct buf *b, const struct sample *s);
+void compare_format_p(struct buf *b, double p);
+void compare_format_cv(struct buf *b, const struct sample *s);
 
 #endif

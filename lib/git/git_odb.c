@@ -443,7 +443,7 @@ unpack_data(struct git_repo *repo, const struct git_pack *pk, const struct objhd
 	if (h->size > SIZE_MAX / 2)
 		return git_fail(repo, "%s: object at offset %llu too large", pk->packpath,
 		                (unsigned long long)off);
-	if (zinflate(pk->pack + h->data, avail, out, (size_t)h->size, &used, err, sizeof(err)) < 0)
+	if (git_inflate(pk->pack + h->data, avail, out, (size_t)h->size, &used, err, sizeof(err)) < 0)
 		return git_fail(repo, "%s: object at offset %llu: %s", pk->packpath,
 		                (unsigned long long)off, err);
 	if (out->len - start != h->size) {
@@ -591,7 +591,7 @@ read_loose(struct git_repo *repo, const char *path, enum git_obj_type *type, str
 		buf_free(&raw);
 		return errno == ENOENT ? 1 : git_fail(repo, "cannot read '%s': %s", path, strerror(errno));
 	}
-	if (zinflate((unsigned char *)raw.s, raw.len, &obj, SIZE_MAX / 2, &used, err, sizeof(err)) < 0) {
+	if (git_inflate((unsigned char *)raw.s, raw.len, &obj, SIZE_MAX / 2, &used, err, sizeof(err)) < 0) {
 		buf_free(&raw);
 		return git_fail(repo, "%s: %s", path, err);
 	}

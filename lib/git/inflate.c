@@ -310,7 +310,7 @@ dynamic(struct inf *s)
 }
 
 int
-zinflate(const unsigned char *src, size_t srclen, struct buf *out, size_t max, size_t *used,
+git_inflate(const unsigned char *src, size_t srclen, struct buf *out, size_t max, size_t *used,
          char *err, size_t errlen)
 {
 	/*

@@ -14,7 +14,7 @@
  * trailer included.  On failure returns -1, leaves out as it was, and
  * writes a reason with the byte offset into src to err.
  */
-int zinflate(const unsigned char *src, size_t srclen, struct buf *out, size_t max, size_t *used,
+int git_inflate(const unsigned char *src, size_t srclen, struct buf *out, size_t max, size_t *used,
              char *err, size_t errlen);
 
 #endif

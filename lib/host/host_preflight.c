@@ -121,7 +121,7 @@ governors_differ(const struct host_context *a, const struct host_context *b)
 }
 
 size_t
-preflight_hosts(struct buf *names, const struct host_context *a, const struct host_context *b)
+host_preflight(struct buf *names, const struct host_context *a, const struct host_context *b)
 {
 	const struct {
 		const char *name;

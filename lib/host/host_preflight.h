@@ -29,7 +29,7 @@
  *   cpufreq_governor         a CPU both sides list has another governor
  *   thp_enabled              any difference
  */
-size_t preflight_hosts(struct buf *names, const struct host_context *a,
+size_t host_preflight(struct buf *names, const struct host_context *a,
                        const struct host_context *b);
 
 #endif

@@ -279,7 +279,7 @@ rundir_run_init(struct rundir_run *run, struct buf *err)
 		run->dir = estrdup(rdir);
 		run->key = rundir_leaf(rdir);
 	} else {
-		char *root = runs_root();
+		char *root = sidecar_runs_root();
 
 		run->branch = RUNDIR_BRANCH_COMPUTED;
 		run->key = rundir_key(run->kernel_version, run->project_commit);
@@ -315,7 +315,7 @@ warn_unknown(const char *dir)
 	if (warned)
 		return;
 	warned = 1;
-	warn("warning: the project commit could not be determined (the current directory "
+	warning("warning: the project commit could not be determined (the current directory "
 	     "is not in a git repository, or its HEAD cannot be read), so every such run at "
 	     "this kernel shares and overwrites %s; set KTSTR_SIDECAR_DIR to a unique path per "
 	     "run, or run from inside a git repository that has at least one commit",
@@ -339,7 +339,7 @@ decide(struct rundir_run *run)
 	char e[128];
 
 	if (rundir_marker_read(path, &m) < 0) {
-		warn("warning: cannot read run marker %s: %s; writing to %s without pre-clear", path,
+		warning("warning: cannot read run marker %s: %s; writing to %s without pre-clear", path,
 		     os_error(errno, e, sizeof(e)), run->dir);
 		run->failed = 1;
 		goto out;
@@ -348,7 +348,7 @@ decide(struct rundir_run *run)
 		goto out; /* join */
 	for (size_t i = 1; i < m.n; i++)
 		if (strcmp(m.lines[i], run->token) == 0) {
-			warn("warning: %s now belongs to a newer run; this process writes to it "
+			warning("warning: %s now belongs to a newer run; this process writes to it "
 			     "without pre-clear",
 			     run->dir);
 			goto out;
@@ -357,7 +357,7 @@ decide(struct rundir_run *run)
 	if (run->branch == RUNDIR_BRANCH_COMPUTED)
 		rundir_preclear(run->dir);
 	if (rundir_marker_replace(path, run->token, &m, &err) < 0) {
-		warn("warning: %s", err.s);
+		warning("warning: %s", err.s);
 		run->failed = 1;
 	}
 out:
@@ -450,7 +450,7 @@ rundir_begin(struct rundir_begin *b, unsigned timeout_ms, struct buf *err)
 	if ((sd = rundir_env("KTSTR_SIDECAR_DIR")) != NULL) {
 		dir = estrdup(sd);
 	} else {
-		char *root = runs_root(), *key = rundir_key(b->kernel_version, b->project_commit);
+		char *root = sidecar_runs_root(), *key = rundir_key(b->kernel_version, b->project_commit);
 		char *token = easprintf("id:%s", b->run_id);
 
 		dir = easprintf("%s/%s", root, key);

@@ -3,7 +3,7 @@
  * (spec/rundir.md).  The probes (kernel version §4, project commit §6,
  * kernel commit §7, run source §8), the run key (§5), the run-directory
  * lock (§11), pre-clear (§10), run identity across processes (§16) and
- * the run listing (§13.3).  The runs root itself is runs_root() of
+ * the run listing (§13.3).  The runs root itself is sidecar_runs_root() of
  * lib/sidecar.h (§2).
  *
  * A sidecar writer (ktstr-test) uses it like this:
@@ -16,14 +16,14 @@
  *	rundir_warn_unknown_commit(&run);          // §12, default branch only
  *	... for each test:
  *		if (rundir_run_write(&run, name, bytes, len, skip, &err) < 0)
- *			warn("%s", err.s), status = 2;  // §9 error chain
+ *			warning("%s", err.s), status = 2;  // §9 error chain
  *	if (run.failed)
  *		status = 2;                        // a marker problem was warned about
  *	rundir_run_free(&run);
  *
  * Messages left in a struct buf are one "context: cause" chain without
  * the program prefix; warnings the library prints itself go through
- * warn() and so carry it.
+ * warning() and so carry it.
  */
 #ifndef KTSTR_RUNDIR_H
 #define KTSTR_RUNDIR_H

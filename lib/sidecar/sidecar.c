@@ -26,7 +26,7 @@
 	"exists)"
 
 char *
-runs_root(void)
+sidecar_runs_root(void)
 {
 	const char *t = getenv("CARGO_TARGET_DIR");
 
@@ -148,9 +148,9 @@ add_error(struct sidecar_set *set, const char *path, const char *error, int io, 
 	if (flags & SIDECAR_QUIET)
 		return;
 	if (io)
-		warn("cannot read %s: %s", path, error);
+		warning("cannot read %s: %s", path, error);
 	else
-		warn("skipping %s: %s", path, e->enriched ? e->enriched : error);
+		warning("skipping %s: %s", path, e->enriched ? e->enriched : error);
 }
 
 static void
@@ -767,7 +767,7 @@ sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, un
 		sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out);
 		buf_puts(&src, "standard input");
 	} else {
-		char *root = runs_root();
+		char *root = sidecar_runs_root();
 
 		sidecar_walk_pool(root, 0, flags, out);
 		buf_puts(&src, root);

@@ -13,7 +13,7 @@
 #include "json/json.h"
 
 /* {CARGO_TARGET_DIR or target}/ktstr, as stats.md §1.1 builds it; caller frees. */
-char *runs_root(void);
+char *sidecar_runs_root(void);
 
 /* sidecar.md §8: the final path component is a sidecar candidate. */
 int sidecar_is_candidate(const char *name);
@@ -197,6 +197,6 @@ uint64_t sidecar_variant_hash(const char *topology, const char *scheduler, const
                               size_t nkargs);
 /* "{test_name}-{hash:016x}.ktstr.json"; caller frees. */
 char *sidecar_file_name(const char *test_name, uint64_t hash);
-uint64_t siphash13(uint64_t k0, uint64_t k1, const void *data, size_t len);
+uint64_t sidecar_siphash13(uint64_t k0, uint64_t k1, const void *data, size_t len);
 
 #endif

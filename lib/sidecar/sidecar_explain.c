@@ -88,7 +88,7 @@ check_run(const char *run)
 	int first = 1;
 
 	if (*run == '\0') {
-		warn("run argument must not be empty. " RUN_RULES,
+		warning("run argument must not be empty. " RUN_RULES,
 		     "at least one `Normal` path component — i.e. must not be empty, `.`, `..`, or "
 		     "absolute",
 		     "");
@@ -107,7 +107,7 @@ check_run(const char *run)
 			p++;
 		}
 	}
-	warn("run '%s' contains pool-root-aliasing or path-traversal components (`.`, `..`, or "
+	warning("run '%s' contains pool-root-aliasing or path-traversal components (`.`, `..`, or "
 	     "absolute path). " RUN_RULES,
 	     run, "only `Normal` path components — no `.`, `..`, or absolute prefix",
 	     "; multi-component paths like `gauntlet/job-1` are also accepted");
@@ -277,7 +277,7 @@ explain_run(const char *root, const char *run, int json, struct buf *out)
 	dir = path_join(root, run);
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		msg = sidecar_run_not_found(root, run);
-		warn("%s", msg);
+		warning("%s", msg);
 		free(msg);
 		free(dir);
 		return -1;
@@ -285,7 +285,7 @@ explain_run(const char *root, const char *run, int json, struct buf *out)
 	/* On-disk state: no archive override, even under --dir. */
 	sidecar_walk_run(dir, run, 0, 0, &set);
 	if (set.walked == 0) {
-		warn("run '%s' has no sidecar data (searched %s)", run, dir);
+		warning("run '%s' has no sidecar data (searched %s)", run, dir);
 		rc = -1;
 	} else {
 		if (set.n > 1)

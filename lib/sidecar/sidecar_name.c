@@ -49,7 +49,7 @@ sidecar_sort_flags(char **flags, size_t n)
 	} while (0)
 
 uint64_t
-siphash13(uint64_t k0, uint64_t k1, const void *data, size_t len)
+sidecar_siphash13(uint64_t k0, uint64_t k1, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL, v1 = k1 ^ 0x646f72616e646f6dULL;
@@ -120,7 +120,7 @@ sidecar_variant_hash(const char *topology, const char *scheduler, const char *pa
 	add_list(&m, sysctls, nsysctls, 1);
 	buf_putc(&m, 0xff);
 	add_list(&m, kargs, nkargs, 1);
-	h = siphash13(0, 0, m.s, m.len);
+	h = sidecar_siphash13(0, 0, m.s, m.len);
 	buf_free(&m);
 	return h;
 }

@@ -23,7 +23,7 @@ setprogname(const char *argv0)
 }
 
 void
-vwarn(const char *fmt, va_list ap)
+vwarning(const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t n = strlen(fmt);
@@ -38,12 +38,12 @@ vwarn(const char *fmt, va_list ap)
 }
 
 void
-warn(const char *fmt, ...)
+warning(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	vwarning(fmt, ap);
 	va_end(ap);
 }
 
@@ -53,7 +53,7 @@ die(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	vwarning(fmt, ap);
 	va_end(ap);
 	exit(EXIT_ERROR);
 }
@@ -467,7 +467,7 @@ int
 stdout_status(int status)
 {
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		warn("write error on standard output:");
+		warning("write error on standard output:");
 		return EXIT_ERROR;
 	}
 	return status;

@@ -19,8 +19,8 @@ void setprogname(const char *argv0);
  * "prog: message\n" on stderr.  A format ending in ':' appends
  * " strerror(errno)".  die() exits with EXIT_ERROR.
  */
-void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void vwarn(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vwarning(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Rust's io::Error rendering: "No such file or directory (os error 2)". */

@@ -150,7 +150,7 @@ remove_cgroup(const char *dir, const char *home)
 			break;
 		wl_sleep_ns(attempt < 2 ? 10000000 : 50000000);
 	}
-	warn("cannot remove cgroup '%s':", dir);
+	warning("cannot remove cgroup '%s':", dir);
 	return -1;
 }
 
@@ -370,7 +370,7 @@ wl_cg_setup(struct wl_cg *cg, enum wl_cgroup_mode m, pid_t owner, size_t n,
 	if (m == WL_CG_AUTO) {
 		m = probe_dir(mt.v2) ? WL_CG_V2 : probe_dir(mt.v1cpuset) ? WL_CG_V1 : WL_CG_NONE;
 		if (m == WL_CG_NONE && !quiet)
-			warn("no writable cgroup hierarchy: cgroup placement skipped");
+			warning("no writable cgroup hierarchy: cgroup placement skipped");
 	}
 	cg->mode = m;
 	/* a ktstr-<owner> left by an earlier process with this pid would make mkdir fail */
@@ -393,7 +393,7 @@ wl_cg_setup(struct wl_cg *cg, enum wl_cgroup_mode m, pid_t owner, size_t n,
 				if (write_str(cg->v2_child[i], "cpuset.cpus", b.s) == 0)
 					cg->cpuset_applied[i] = 1;
 				else if (!quiet)
-					warn("cannot write cpuset.cpus of '%s':", cg->v2_child[i]);
+					warning("cannot write cpuset.cpus of '%s':", cg->v2_child[i]);
 				buf_free(&b);
 			}
 		} else if (need_cpuset && probe_dir(mt.v1cpuset)) {
@@ -422,14 +422,14 @@ wl_cg_setup(struct wl_cg *cg, enum wl_cgroup_mode m, pid_t owner, size_t n,
 			if (write_str(cg->v1_child[i], "cpuset.cpus", b.s) == 0)
 				cg->cpuset_applied[i] = 1;
 			else if (!quiet)
-				warn("cannot write cpuset.cpus of '%s':", cg->v1_child[i]);
+				warning("cannot write cpuset.cpus of '%s':", cg->v1_child[i]);
 			buf_free(&b);
 		}
 	}
 	if (need_cpuset && !quiet) {
 		for (size_t i = 0; i < n; i++)
 			if (has_cpuset[i] && !cg->cpuset_applied[i]) {
-				warn("no kernel cpuset available: emulating cpusets with CPU affinity");
+				warning("no kernel cpuset available: emulating cpusets with CPU affinity");
 				break;
 			}
 	}
@@ -451,14 +451,14 @@ move_one(const char *dir, pid_t pid)
 		if (write_str(dir, "cgroup.procs", s) == 0)
 			return;
 		if (errno == ESRCH) {
-			warn("worker %ld vanished before joining '%s'", (long)pid, dir);
+			warning("worker %ld vanished before joining '%s'", (long)pid, dir);
 			return;
 		}
 		if (errno != EBUSY)
 			break;
 		wl_sleep_ns(100000000);
 	}
-	warn("cannot move worker %ld into '%s':", (long)pid, dir);
+	warning("cannot move worker %ld into '%s':", (long)pid, dir);
 }
 
 void

@@ -296,7 +296,7 @@ wl_topology_label(const char *sysfs, unsigned *cpus, int quiet)
 			maxcores = ncores;
 	}
 	if (!quiet && nllc * maxcores * maxthreads != t.ncpus)
-		warn("heterogeneous topology: %zun%zul%zuc%zut does not describe the %zu online CPUs",
+		warning("heterogeneous topology: %zun%zul%zuc%zut does not describe the %zu online CPUs",
 		     t.nnodes, nllc, maxcores, maxthreads, t.ncpus);
 	if (cpus)
 		*cpus = (unsigned)t.ncpus;
@@ -345,7 +345,7 @@ wl_scheduler_name(const char *scx_dir, int quiet)
 	free(p);
 	if (strcmp(sw, "0") == 0) {
 		if (!quiet)
-			warn("sched_ext scheduler '%s' runs in partial mode: SCHED_NORMAL workers stay on "
+			warning("sched_ext scheduler '%s' runs in partial mode: SCHED_NORMAL workers stay on "
 			     "EEVDF, recording 'eevdf'", id.ops);
 		return estrdup("eevdf");
 	}

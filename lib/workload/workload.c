@@ -667,7 +667,7 @@ plan_groups(const struct wl_scenario *sc, const struct wl_opts *o, struct wl_res
 	}
 	res->work_type = wl_work_name(&res->groups[0].work);
 	if (res->work_override_skipped && !o->quiet)
-		warn("--work-type %s not applied to every group: it replaces only CpuSpin groups whose "
+		warning("--work-type %s not applied to every group: it replaces only CpuSpin groups whose "
 		     "worker count its group size (%u) divides", wl_work_name(&o->work),
 		     wl_group_size(&o->work));
 	return 0;
@@ -686,7 +686,7 @@ progress(const struct run *r, uint64_t elapsed_ms, unsigned alive, unsigned tota
 }
 
 int
-scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t errlen)
+wl_scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t errlen)
 {
 	const struct wl_scenario *sc = wl_scenario_find(o->scenario);
 	struct wl_partition part;
@@ -744,7 +744,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 	}
 
 	if (!o->quiet && access("/proc/self/schedstat", R_OK) != 0)
-		warn("cannot read /proc/self/schedstat (CONFIG_SCHED_INFO): run delays will read 0");
+		warning("cannot read /proc/self/schedstat (CONFIG_SCHED_INFO): run delays will read 0");
 	signals_install(old);
 	wl_sched_snapshot(o->scx_dir, &s0);
 	if (o->cgroup_mode != WL_CG_NONE && guardian_start(&r, err, errlen) < 0)
@@ -797,7 +797,7 @@ scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t e
 		}
 
 	if (o->monitor && (mon = wl_mon_new(o->scx_dir, o->debugfs_dir)) == NULL && !o->quiet)
-		warn("monitor: neither sched_ext events nor debugfs sched/debug are readable; "
+		warning("monitor: neither sched_ext events nor debugfs sched/debug are readable; "
 		     "monitor is null");
 	t0 = wl_now_ns();
 	while (!interrupted) {

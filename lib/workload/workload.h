@@ -11,12 +11,12 @@
  *
  * The interface mirrors `ktstr-test --scenario` (§9.1): struct wl_opts
  * holds the option values, wl_opt_set() parses one option the way the
- * command line spells it, scenario_run() runs a scenario, and
+ * command line spells it, wl_scenario_run() runs a scenario, and
  * wl_write_stats() / wl_write_monitor() write the sidecar's `stats` and
  * `monitor` values with lib/json.h's writer.
  *
  * Workers die with the thread that forked them (PR_SET_PDEATHSIG), so
- * call scenario_run() from the main thread of a single-threaded program.
+ * call wl_scenario_run() from the main thread of a single-threaded program.
  *
  * ktstr-test --scenario, in outline:
  *
@@ -25,7 +25,7 @@
  *	wl_opt_set(&o, "scenario", NAME, err, sizeof err), then "duration",
  *	    "work-type", ... as given (-1: usage error with a suggestion, exit 2)
  *	o.isolation = 1 (--isolation); o.monitor = 1 (--monitor); o.quiet (--quiet)
- *	switch (scenario_run(&o, &res, err, sizeof err)) {
+ *	switch (wl_scenario_run(&o, &res, err, sizeof err)) {
  *	case -1: error, exit 2;
  *	case -2: interrupted: no sidecar, exit 128 + res.signal;
  *	case 0:  sidecar with test_name NAME, work_type res.work_type,
@@ -339,7 +339,7 @@ struct wl_cgroup_stats {
 	uint64_t total_iterations;
 	double mean_run_delay_us, worst_run_delay_us;
 	/*
-	 * 0.0 as upstream writes them, except that scenario_run fills them
+	 * 0.0 as upstream writes them, except that wl_scenario_run fills them
 	 * on a multi-node host for a group with a cpuset (§9.6 proposal).
 	 */
 	double page_locality, cross_node_migration_ratio;
@@ -499,7 +499,7 @@ void wl_write_result_monitor(struct json_writer *w, const void *result);
  * After 0 and -2 free res with wl_result_free(); after -1 it is empty
  * (freeing it is harmless).
  */
-int scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t errlen);
+int wl_scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t errlen);
 
 /* ---- host probes (§7.1, §9.3, §9.7) ---- */
 

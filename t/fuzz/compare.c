@@ -29,12 +29,12 @@ policy(const char *text, size_t len)
 	struct policy p;
 	struct buf err = BUF_INIT;
 
-	if (policy_parse(&p, text, len, &err) == 0) {
-		if (policy_validate(&p, &err) < 0 && err.len == 0)
+	if (compare_policy_parse(&p, text, len, &err) == 0) {
+		if (compare_policy_validate(&p, &err) < 0 && err.len == 0)
 			abort();
 		for (size_t i = 0; i < NMETRICS; i++)
-			(void)policy_threshold(&p, &metrics[i]);
-		policy_free(&p);
+			(void)compare_policy_threshold(&p, &compare_metrics[i]);
+		compare_policy_free(&p);
 	} else if (err.len == 0) {
 		abort();
 	}
@@ -60,31 +60,31 @@ sidecar(const char *text, size_t len)
 		json_doc_free(&doc);
 		return;
 	}
-	analysis_add(&an, doc.root);
-	analysis_add(&an, doc.root);
-	analysis_render(&out, &an);
-	analysis_free(&an);
-	row_from_json(&rows[0], doc.root, 0);
-	row_from_json(&rows[1], doc.root, 1);
-	row_detach(&rows[1]);
-	list_values(&out, rows, 2, 1);
+	compare_analysis_add(&an, doc.root);
+	compare_analysis_add(&an, doc.root);
+	compare_analysis_render(&out, &an);
+	compare_analysis_free(&an);
+	compare_row_from_json(&rows[0], doc.root, 0);
+	compare_row_from_json(&rows[1], doc.root, 1);
+	compare_row_detach(&rows[1]);
+	compare_list_values(&out, rows, 2, 1);
 	for (d = 0; d < NDIMS; d++)
 		f.dim[d] = &none[d];
 	sl.slice[0] = DIM_KERNEL;
 	for (d = 1; d < NDIMS; d++)
 		sl.pair[d - 1] = (enum dim)d;
-	side_select(&a, rows, 1, &f);
-	side_select(&b, rows, 1, &f);
-	side_group(&a, &sl, 1);
-	side_group(&b, &sl, 0);
+	compare_side_select(&a, rows, 1, &f);
+	compare_side_select(&b, rows, 1, &f);
+	compare_side_group(&a, &sl, 1);
+	compare_side_group(&b, &sl, 0);
 	compare_sides(&a, &b, "", &p, &res);
 	if (res.nf != 0)
 		abort();
-	result_free(&res);
-	side_free(&a);
-	side_free(&b);
-	row_free(&rows[0]);
-	row_free(&rows[1]);
+	compare_result_free(&res);
+	compare_side_free(&a);
+	compare_side_free(&b);
+	compare_row_free(&rows[0]);
+	compare_row_free(&rows[1]);
 	buf_free(&out);
 	json_doc_free(&doc);
 }

@@ -1,4 +1,4 @@
-/* Fuzz target: zinflate on arbitrary bytes (libFuzzer). */
+/* Fuzz target: git_inflate on arbitrary bytes (libFuzzer). */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -13,7 +13,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[200];
 	size_t used;
 
-	if (zinflate(data, size, &out, 1 << 24, &used, err, sizeof(err)) == 0 && used > size)
+	if (git_inflate(data, size, &out, 1 << 24, &used, err, sizeof(err)) == 0 && used > size)
 		abort();
 	buf_free(&out);
 	return 0;

@@ -84,7 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bar[i] = (struct svg_bar){str[1 + 3 * i], str[2 + 3 * i], number(x), number(y),
 		                          (enum svg_verdict)(x % SVG_NVERDICTS), str[3 + 3 * i]};
 	}
-	svg_render(&b, &c);
+	compare_chart_render(&b, &c);
 	if (!utf8_valid(b.s, b.len) || !entities_ok(b.s) || count(b.s, "<rect class=\"bar ") != c.n)
 		abort();
 	/* No coordinate is NaN or infinite (labels cannot hold a raw quote). */

@@ -12,7 +12,7 @@
 static const struct metric *
 M(const char *name)
 {
-	return metric_def(name);
+	return compare_metric_def(name);
 }
 
 static void
@@ -23,45 +23,45 @@ decision(void)
 	const struct metric *gap = M("worst_gap_ms");
 
 	/* Example 1 */
-	is_int(verdict_decide(spread, 10, 15, 0.25), VERDICT_REGRESSION, "lower-better up, on abs gate");
-	is_int(verdict_decide(spread, 10, 14.9, 0.25), VERDICT_UNCHANGED, "below the abs gate");
-	is_int(verdict_decide(spread, 15, 10, 0.25), VERDICT_IMPROVEMENT, "lower-better down");
-	is_int(verdict_decide(spread, 20, 25, 0.25), VERDICT_REGRESSION, "exactly on the rel gate");
-	is_int(verdict_decide(spread, 20.01, 25.01, 0.25), VERDICT_UNCHANGED, "just below the rel gate");
+	is_int(compare_verdict_decide(spread, 10, 15, 0.25), VERDICT_REGRESSION, "lower-better up, on abs gate");
+	is_int(compare_verdict_decide(spread, 10, 14.9, 0.25), VERDICT_UNCHANGED, "below the abs gate");
+	is_int(compare_verdict_decide(spread, 15, 10, 0.25), VERDICT_IMPROVEMENT, "lower-better down");
+	is_int(compare_verdict_decide(spread, 20, 25, 0.25), VERDICT_REGRESSION, "exactly on the rel gate");
+	is_int(compare_verdict_decide(spread, 20.01, 25.01, 0.25), VERDICT_UNCHANGED, "just below the rel gate");
 	/* Example 2 */
-	is_int(verdict_decide(iters, 1000, 1150, 0.10), VERDICT_IMPROVEMENT, "higher-better up");
-	is_int(verdict_decide(iters, 1000, 850, 0.10), VERDICT_REGRESSION, "higher-better down");
-	is_int(verdict_decide(iters, 1000, 1150, 0.20), VERDICT_UNCHANGED, "--threshold 20 holds it");
+	is_int(compare_verdict_decide(iters, 1000, 1150, 0.10), VERDICT_IMPROVEMENT, "higher-better up");
+	is_int(compare_verdict_decide(iters, 1000, 850, 0.10), VERDICT_REGRESSION, "higher-better down");
+	is_int(compare_verdict_decide(iters, 1000, 1150, 0.20), VERDICT_UNCHANGED, "--threshold 20 holds it");
 	/* Example 3 */
-	is_int(verdict_decide(gap, 1000, 1600, 0.50), VERDICT_REGRESSION, "gap +60%% at 50%%");
-	is_int(verdict_decide(gap, 1000, 1600, 0.70), VERDICT_UNCHANGED, "gap +60%% at 70%%");
-	is_int(verdict_decide(gap, 1000, 1600, 0.0), VERDICT_REGRESSION, "threshold 0");
+	is_int(compare_verdict_decide(gap, 1000, 1600, 0.50), VERDICT_REGRESSION, "gap +60%% at 50%%");
+	is_int(compare_verdict_decide(gap, 1000, 1600, 0.70), VERDICT_UNCHANGED, "gap +60%% at 70%%");
+	is_int(compare_verdict_decide(gap, 1000, 1600, 0.0), VERDICT_REGRESSION, "threshold 0");
 	/* Example 4 */
-	is_int(verdict_decide(p99, 100, 140, 0.25), VERDICT_UNCHANGED, "abs gate suppresses rel 40%%");
-	is_int(verdict_decide(p99, 0, 500, 0.25), VERDICT_REGRESSION, "zero baseline past abs gate");
-	is_int(verdict_decide(p99, 0, 40, 0.25), VERDICT_UNCHANGED, "zero baseline below abs gate");
-	is_int(verdict_decide(p99, 0, 0, 0.25), VERDICT_IGNORED, "both zero: ignored");
-	is_int(verdict_decide(p99, DBL_EPSILON / 2, -DBL_EPSILON / 2, 0), VERDICT_IGNORED,
+	is_int(compare_verdict_decide(p99, 100, 140, 0.25), VERDICT_UNCHANGED, "abs gate suppresses rel 40%%");
+	is_int(compare_verdict_decide(p99, 0, 500, 0.25), VERDICT_REGRESSION, "zero baseline past abs gate");
+	is_int(compare_verdict_decide(p99, 0, 40, 0.25), VERDICT_UNCHANGED, "zero baseline below abs gate");
+	is_int(compare_verdict_decide(p99, 0, 0, 0.25), VERDICT_IGNORED, "both zero: ignored");
+	is_int(compare_verdict_decide(p99, DBL_EPSILON / 2, -DBL_EPSILON / 2, 0), VERDICT_IGNORED,
 	       "both below epsilon: ignored");
 	/* Example 7 */
-	is_int(verdict_decide(stall, 0, 3, 0.5), VERDICT_REGRESSION, "stall_count 0 -> 3");
-	is_int(verdict_decide(stall, 0, 3, 10.0), VERDICT_REGRESSION, "--threshold 1000 cannot hold it");
-	is_int(verdict_decide(stall, 0, 3, 1e7), VERDICT_REGRESSION, "policy 1e9%% cannot hold it");
-	is_int(verdict_decide(stall, 0, 3, INFINITY), VERDICT_REGRESSION, "t = +inf: abs gate decides");
-	is_int(verdict_decide(stall, 0, 3, NAN), VERDICT_REGRESSION, "t = NaN: abs gate decides");
-	is_int(verdict_decide(stall, 3, 0, 0.5), VERDICT_IMPROVEMENT, "stall_count 3 -> 0");
-	is_int(verdict_decide(stall, 2, 5, INFINITY), VERDICT_UNCHANGED, "t = +inf: non-zero base unchanged");
-	is_int(verdict_decide(stall, 2, 5, NAN), VERDICT_REGRESSION, "t = NaN: rel < t never true");
-	is_int(verdict_decide(iters, 0, 500, 0.1), VERDICT_IMPROVEMENT, "higher-better from zero");
-	is_int(verdict_decide(iters, 500, 0, 0.1), VERDICT_REGRESSION, "higher-better to zero");
-	is_int(verdict_decide(spread, -10, -4, 0.25), VERDICT_REGRESSION, "negative baseline: |delta/a|");
+	is_int(compare_verdict_decide(stall, 0, 3, 0.5), VERDICT_REGRESSION, "stall_count 0 -> 3");
+	is_int(compare_verdict_decide(stall, 0, 3, 10.0), VERDICT_REGRESSION, "--threshold 1000 cannot hold it");
+	is_int(compare_verdict_decide(stall, 0, 3, 1e7), VERDICT_REGRESSION, "policy 1e9%% cannot hold it");
+	is_int(compare_verdict_decide(stall, 0, 3, INFINITY), VERDICT_REGRESSION, "t = +inf: abs gate decides");
+	is_int(compare_verdict_decide(stall, 0, 3, NAN), VERDICT_REGRESSION, "t = NaN: abs gate decides");
+	is_int(compare_verdict_decide(stall, 3, 0, 0.5), VERDICT_IMPROVEMENT, "stall_count 3 -> 0");
+	is_int(compare_verdict_decide(stall, 2, 5, INFINITY), VERDICT_UNCHANGED, "t = +inf: non-zero base unchanged");
+	is_int(compare_verdict_decide(stall, 2, 5, NAN), VERDICT_REGRESSION, "t = NaN: rel < t never true");
+	is_int(compare_verdict_decide(iters, 0, 500, 0.1), VERDICT_IMPROVEMENT, "higher-better from zero");
+	is_int(compare_verdict_decide(iters, 500, 0, 0.1), VERDICT_REGRESSION, "higher-better to zero");
+	is_int(compare_verdict_decide(spread, -10, -4, 0.25), VERDICT_REGRESSION, "negative baseline: |delta/a|");
 }
 
 static int
 parse_policy(const char *text, struct policy *p, struct buf *err)
 {
 	buf_reset(err);
-	return policy_parse(p, text, strlen(text), err);
+	return compare_policy_parse(p, text, strlen(text), err);
 }
 
 /* The text must fail to parse with a message containing want. */
@@ -84,37 +84,37 @@ policies(void)
 	const struct metric *gap = M("worst_gap_ms"), *spread = M("worst_spread");
 
 	memset(&p, 0, sizeof p);
-	ok(policy_threshold(&p, gap) == 0.50, "empty policy: registry rel");
+	ok(compare_policy_threshold(&p, gap) == 0.50, "empty policy: registry rel");
 	ok(parse_policy("{\"per_metric_percent\":{\"worst_gap_ms\":70}}", &p, &err) == 0 &&
-	       policy_threshold(&p, gap) == 0.70 && policy_threshold(&p, spread) == 0.25,
+	       compare_policy_threshold(&p, gap) == 0.70 && compare_policy_threshold(&p, spread) == 0.25,
 	   "per_metric overrides one metric only");
-	policy_free(&p);
-	ok(parse_policy("{\"default_percent\":70}", &p, &err) == 0 && policy_threshold(&p, gap) == 0.70 &&
-	       policy_threshold(&p, spread) == 0.70,
+	compare_policy_free(&p);
+	ok(parse_policy("{\"default_percent\":70}", &p, &err) == 0 && compare_policy_threshold(&p, gap) == 0.70 &&
+	       compare_policy_threshold(&p, spread) == 0.70,
 	   "default_percent applies to all");
-	policy_free(&p);
+	compare_policy_free(&p);
 	ok(parse_policy("{\"default_percent\":70,\"per_metric_percent\":{\"worst_gap_ms\":55}}", &p,
 	                &err) == 0 &&
-	       policy_threshold(&p, gap) == 0.55 && policy_threshold(&p, spread) == 0.70,
+	       compare_policy_threshold(&p, gap) == 0.55 && compare_policy_threshold(&p, spread) == 0.70,
 	   "per_metric beats default_percent");
-	policy_free(&p);
+	compare_policy_free(&p);
 	ok(parse_policy("{\"default_percent\":null}", &p, &err) == 0 && !p.has_default &&
-	       policy_threshold(&p, gap) == 0.5,
+	       compare_policy_threshold(&p, gap) == 0.5,
 	   "null default_percent is unset");
-	policy_free(&p);
+	compare_policy_free(&p);
 	ok(parse_policy("{}", &p, &err) == 0, "{} is valid");
-	policy_free(&p);
+	compare_policy_free(&p);
 	ok(parse_policy("[10, {\"worst_spread\": 5}]", &p, &err) == 0 &&
-	       policy_threshold(&p, spread) == 0.05 && policy_threshold(&p, gap) == 0.10,
+	       compare_policy_threshold(&p, spread) == 0.05 && compare_policy_threshold(&p, gap) == 0.10,
 	   "positional array form");
-	policy_free(&p);
+	compare_policy_free(&p);
 	ok(parse_policy("[]", &p, &err) == 0 && !p.has_default, "empty array form");
-	policy_free(&p);
+	compare_policy_free(&p);
 	ok(parse_policy("{\"per_metric_percent\":{\"worst_spread\":1,\"worst_spread\":9}}", &p,
 	                &err) == 0 &&
-	       policy_threshold(&p, spread) == 0.09,
+	       compare_policy_threshold(&p, spread) == 0.09,
 	   "repeated per-metric key keeps the last");
-	policy_free(&p);
+	compare_policy_free(&p);
 
 	rejects("{\"default_percent\":1,\n \"default_percent\":2}",
 	        "duplicate field `default_percent` at line 2 column 2");
@@ -130,34 +130,34 @@ policies(void)
 
 	parse_policy("{\"default_percent\":-5}", &p, &err);
 	buf_reset(&err);
-	ok(policy_validate(&p, &err) < 0 &&
+	ok(compare_policy_validate(&p, &err) < 0 &&
 	       strcmp(err.s, "ComparisonPolicy: default_percent must be non-negative; got -5. "
 	                     "Thresholds are absolute-value comparisons \xe2\x80\x94 a negative value "
 	                     "would invert the dual-gate logic and silently classify every delta as "
 	                     "significant.") == 0,
 	   "negative default_percent");
-	policy_free(&p);
+	compare_policy_free(&p);
 	parse_policy("{\"per_metric_percent\":{\"zzz\":-1,\"wrost_gap_ms\":70}}", &p, &err);
 	buf_reset(&err);
-	ok(policy_validate(&p, &err) < 0 &&
+	ok(compare_policy_validate(&p, &err) < 0 &&
 	       strncmp(err.s, "ComparisonPolicy: per_metric_percent contains unknown metric "
 	                      "`wrost_gap_ms`. A typo in the key would silently fall through to "
 	                      "default_percent. Registered metrics: worst_spread, worst_gap_ms, ",
 	               170) == 0 &&
 	       strstr(err.s, ", worst_cross_node_migration_ratio") + 34 == err.s + err.len,
 	   "unknown metric named, sorted keys first");
-	policy_free(&p);
+	compare_policy_free(&p);
 	parse_policy("{\"per_metric_percent\":{\"worst_spread\":-2.5}}", &p, &err);
 	buf_reset(&err);
-	ok(policy_validate(&p, &err) < 0 &&
+	ok(compare_policy_validate(&p, &err) < 0 &&
 	       strcmp(err.s, "ComparisonPolicy: per_metric_percent[\"worst_spread\"] must be "
 	                     "non-negative; got -2.5") == 0,
 	   "negative per-metric value");
-	policy_free(&p);
+	compare_policy_free(&p);
 	parse_policy("{\"default_percent\":-0.0,\"per_metric_percent\":{\"worst_spread\":0}}", &p, &err);
 	buf_reset(&err);
-	ok(policy_validate(&p, &err) == 0, "-0.0 and 0 pass validation");
-	policy_free(&p);
+	ok(compare_policy_validate(&p, &err) == 0, "-0.0 and 0 pass validation");
+	compare_policy_free(&p);
 	buf_free(&err);
 }
 
@@ -172,29 +172,29 @@ floats(void)
 	double d;
 
 	for (i = 0; i < LEN(good); i++)
-		ok(parse_rust_float(good[i], &d) == 0, "float '%s' accepted", good[i]);
+		ok(compare_parse_rust_float(good[i], &d) == 0, "float '%s' accepted", good[i]);
 	for (i = 0; i < LEN(bad); i++)
-		ok(parse_rust_float(bad[i], &d) < 0, "float '%s' rejected", bad[i]);
-	parse_rust_float("5.", &d);
+		ok(compare_parse_rust_float(bad[i], &d) < 0, "float '%s' rejected", bad[i]);
+	compare_parse_rust_float("5.", &d);
 	ok(d == 5.0, "5. reads 5");
-	parse_rust_float("-inf", &d);
+	compare_parse_rust_float("-inf", &d);
 	ok(isinf(d) && d < 0, "-inf reads -inf");
 }
 
 static void
 kernels(void)
 {
-	ok(kernel_match("6.14", "6.14.2"), "6.14 matches 6.14.2");
-	ok(kernel_match("6.14", "6.14"), "6.14 matches 6.14");
-	ok(!kernel_match("6.1", "6.10.0"), "6.1 does not match 6.10.0");
-	ok(!kernel_match("6.14", "6.14-rc3"), "6.14 does not match 6.14-rc3");
-	ok(kernel_match("6.14.2", "6.14.2"), "three segments: exact");
-	ok(!kernel_match("6.14.2", "6.14.2.1"), "three segments never prefix");
-	ok(!kernel_match("6", "6.14.2"), "one segment: exact only");
-	ok(!kernel_match("6.14.", "6.14.2"), "trailing dot: exact only");
-	ok(kernel_match("6.15-rc3", "6.15-rc3"), "rc: exact");
-	ok(!kernel_match("6.14", NULL), "None never matches");
-	ok(!kernel_match("a.b", "a.b.c"), "non-digit segments: exact only");
+	ok(compare_kernel_match("6.14", "6.14.2"), "6.14 matches 6.14.2");
+	ok(compare_kernel_match("6.14", "6.14"), "6.14 matches 6.14");
+	ok(!compare_kernel_match("6.1", "6.10.0"), "6.1 does not match 6.10.0");
+	ok(!compare_kernel_match("6.14", "6.14-rc3"), "6.14 does not match 6.14-rc3");
+	ok(compare_kernel_match("6.14.2", "6.14.2"), "three segments: exact");
+	ok(!compare_kernel_match("6.14.2", "6.14.2.1"), "three segments never prefix");
+	ok(!compare_kernel_match("6", "6.14.2"), "one segment: exact only");
+	ok(!compare_kernel_match("6.14.", "6.14.2"), "trailing dot: exact only");
+	ok(compare_kernel_match("6.15-rc3", "6.15-rc3"), "rc: exact");
+	ok(!compare_kernel_match("6.14", NULL), "None never matches");
+	ok(!compare_kernel_match("a.b", "a.b.c"), "non-digit segments: exact only");
 }
 
 /* Rows built in memory. */
@@ -241,20 +241,20 @@ slicing(void)
 	struct row r = mkrow("x", "6.14.2", "abc", "scx_rusty", 0);
 
 	reset_lists();
-	filters_build(L0, LA, LB, f);
-	slicing_find(f, &s);
+	compare_filters_build(L0, LA, LB, f);
+	compare_slicing_find(f, &s);
 	is_int(s.nslice, 0, "no flags: no slicing dimension");
 	is_int(s.npair, 8, "all eight pair");
 
 	strlist_add(&L0[DIM_KERNEL], "6.14");
 	strlist_add(&LA[DIM_KERNEL], "6.13");
-	filters_build(L0, LA, LB, f);
+	compare_filters_build(L0, LA, LB, f);
 	ok(f[0].dim[DIM_KERNEL] == &LA[DIM_KERNEL] && f[1].dim[DIM_KERNEL] == &L0[DIM_KERNEL],
 	   "more specific replaces");
-	slicing_find(f, &s);
+	compare_slicing_find(f, &s);
 	ok(s.nslice == 1 && s.slice[0] == DIM_KERNEL, "kernel slices");
-	la = side_label(&f[0], &s, 'A');
-	lb = side_label(&f[1], &s, 'B');
+	la = compare_side_label(&f[0], &s, 'A');
+	lb = compare_side_label(&f[1], &s, 'B');
 	is_str(la, "6.13", "label A");
 	is_str(lb, "6.14", "label B");
 	free(la), free(lb);
@@ -265,21 +265,21 @@ slicing(void)
 	strlist_add(&LB[DIM_KERNEL], "6.15");
 	strlist_add(&LB[DIM_KERNEL], "6.14");
 	strlist_add(&LB[DIM_KERNEL], "6.14");
-	filters_build(L0, LA, LB, f);
-	slicing_find(f, &s);
+	compare_filters_build(L0, LA, LB, f);
+	compare_slicing_find(f, &s);
 	is_int(s.nslice, 0, "same sets in another order and with duplicates: no slice");
 
 	strlist_add(&LB[DIM_SCHEDULER], "scx_rusty");
 	strlist_add(&LA[DIM_SCHEDULER], "scx_lavd");
 	strlist_add(&LB[DIM_FLAGS], "llc");
-	filters_build(L0, LA, LB, f);
-	slicing_find(f, &s);
+	compare_filters_build(L0, LA, LB, f);
+	compare_slicing_find(f, &s);
 	ok(s.nslice == 2 && s.slice[0] == DIM_SCHEDULER && s.slice[1] == DIM_FLAGS,
 	   "two slicing dimensions in canonical order");
 	ok(s.npair == 6 && s.pair[0] == DIM_KERNEL && s.pair[5] == DIM_RUN_SOURCE,
 	   "the rest pair, canonical order");
-	la = side_label(&f[0], &s, 'A');
-	lb = side_label(&f[1], &s, 'B');
+	la = compare_side_label(&f[0], &s, 'A');
+	lb = compare_side_label(&f[1], &s, 'B');
 	is_str(la, "scx_lavd:A", "empty list labels as the letter");
 	is_str(lb, "scx_rusty:llc", "parts joined by ':'");
 	free(la), free(lb);
@@ -292,10 +292,10 @@ slicing(void)
 	strlist_add(&LB[DIM_KERNEL], "2");
 	strlist_add(&LB[DIM_KERNEL], "3");
 	strlist_add(&LB[DIM_KERNEL], "4");
-	filters_build(L0, LA, LB, f);
-	slicing_find(f, &s);
-	la = side_label(&f[0], &s, 'A');
-	lb = side_label(&f[1], &s, 'B');
+	compare_filters_build(L0, LA, LB, f);
+	compare_slicing_find(f, &s);
+	la = compare_side_label(&f[0], &s, 'A');
+	lb = compare_side_label(&f[1], &s, 'B');
 	is_str(la, "6.12|6.14|6.14", "sorted, duplicates kept");
 	is_str(lb, "B", "more than three values: the letter");
 	free(la), free(lb);
@@ -303,21 +303,21 @@ slicing(void)
 	reset_lists();
 	strlist_add(&L0[DIM_FLAGS], "llc");
 	strlist_add(&L0[DIM_FLAGS], "steal");
-	filters_build(L0, LA, LB, f);
-	ok(!filter_match(&f[0], &r), "flags AND: row without flags fails");
+	compare_filters_build(L0, LA, LB, f);
+	ok(!compare_filter_match(&f[0], &r), "flags AND: row without flags fails");
 	r.flags = flags;
 	r.nflags = 2;
-	ok(filter_match(&f[0], &r), "row with both flags matches");
+	ok(compare_filter_match(&f[0], &r), "row with both flags matches");
 	r.nflags = 1;
-	ok(!filter_match(&f[0], &r), "row with one of two fails");
+	ok(!compare_filter_match(&f[0], &r), "row with one of two fails");
 	strlist_free(&L0[DIM_FLAGS]);
 	strlist_add(&L0[DIM_PROJECT_COMMIT], "abc");
 	strlist_add(&L0[DIM_PROJECT_COMMIT], "def");
-	ok(filter_match(&f[0], &r), "commit OR over values");
+	ok(compare_filter_match(&f[0], &r), "commit OR over values");
 	r.commit = "abc-dirty";
-	ok(!filter_match(&f[0], &r), "-dirty is part of the value");
+	ok(!compare_filter_match(&f[0], &r), "-dirty is part of the value");
 	r.commit = NULL;
-	ok(!filter_match(&f[0], &r), "None never matches a commit");
+	ok(!compare_filter_match(&f[0], &r), "None never matches a commit");
 	reset_lists();
 }
 
@@ -329,8 +329,8 @@ group_side(struct side *s, struct row *rows, size_t n, const struct slicing *sl,
 
 	for (d = 0; d < NDIMS; d++)
 		f.dim[d] = &L0[d];
-	side_select(s, rows, n, &f);
-	side_group(s, sl, average);
+	compare_side_select(s, rows, n, &f);
+	compare_side_group(s, sl, average);
 }
 
 static struct slicing
@@ -371,7 +371,7 @@ averaging(void)
 	is_str(s.g[0].row->commit, "aaaaaaa+mixed", "mixed commit marked");
 	ok(s.g[0].nmembers == 2 && s.g[0].passes == 2, "n per side kept");
 	ok(s.g[0].members[1]->f[M_SPREAD] == 12, "per-trial values kept");
-	side_free(&s);
+	compare_side_free(&s);
 
 	group_side(&s, rows, 4, &sl, 1);
 	is_int(s.n, 2, "groups in order of first appearance");
@@ -379,42 +379,42 @@ averaging(void)
 	ok(!s.g[0].row->passed, "a failed contributor fails the group");
 	ok(s.g[0].row->f[M_SPREAD] == 11.0, "failed contributor excluded from the sums");
 	ok(s.g[0].nmembers == 3 && s.g[0].passes == 2, "total 3, passes 2");
-	side_free(&s);
+	compare_side_free(&s);
 
 	group_side(&s, rows + 3, 2, &sl, 1);
 	ok(s.g[0].row->skipped && !s.g[0].row->passed, "skipped contributor: skipped, not passed");
 	ok(s.g[0].row->f[M_SPREAD] == 0, "no clean contributor: every metric 0");
-	side_free(&s);
+	compare_side_free(&s);
 
 	group_side(&s, rows, 3, &sl, 0);
 	is_int(s.n, 3, "--no-average keeps every row");
 	buf_reset(&err);
-	ok(side_check_unique(&s, 'A', &err) < 0 &&
+	ok(compare_side_check_unique(&s, 'A', &err) < 0 &&
 	       strcmp(err.s, "--no-average: side A has 2 sidecars with the same pairing key "
 	                     "[\"steady\", \"scx_rusty\", \"1n1l2c1t\", \"CpuSpin\", \"aaaaaaa\", \"\", "
 	                     "\"local\", \"\"]. Either drop --no-average to average them, or add "
 	                     "another --a-X filter to disambiguate.") == 0,
 	   "--no-average collision message");
-	side_free(&s);
+	compare_side_free(&s);
 
 	/* The smallest duplicated key is reported, with its count. */
 	rows[0].scenario = rows[1].scenario = rows[3].scenario = "zeta";
 	rows[2].scenario = rows[4].scenario = "alpha";
 	group_side(&s, rows, 5, &sl, 0);
 	buf_reset(&err);
-	ok(side_check_unique(&s, 'B', &err) < 0 && strstr(err.s, "side B has 2 sidecars") &&
+	ok(compare_side_check_unique(&s, 'B', &err) < 0 && strstr(err.s, "side B has 2 sidecars") &&
 	       strstr(err.s, "[\"alpha\"") && strstr(err.s, "--b-X"),
 	   "smallest duplicated key: %s", err.s);
-	side_free(&s);
+	compare_side_free(&s);
 	group_side(&s, rows, 3, &sl, 0);
 	buf_reset(&err);
-	ok(side_check_unique(&s, 'B', &err) < 0 && strstr(err.s, "side B has 2 sidecars") &&
+	ok(compare_side_check_unique(&s, 'B', &err) < 0 && strstr(err.s, "side B has 2 sidecars") &&
 	       strstr(err.s, "[\"zeta\""),
 	   "the only duplicate");
-	side_free(&s);
+	compare_side_free(&s);
 	group_side(&s, rows + 1, 2, &sl, 0);
-	ok(side_check_unique(&s, 'A', &err) == 0, "distinct keys pass");
-	side_free(&s);
+	ok(compare_side_check_unique(&s, 'A', &err) == 0, "distinct keys pass");
+	compare_side_free(&s);
 	buf_free(&err);
 }
 
@@ -438,13 +438,13 @@ ext_average(void)
 	rows[0].f[M_TAIL_RATIO] = 4;
 	rows[1].f[M_TAIL_RATIO] = 6;
 	group_side(&s, rows, 3, &sl, 1);
-	ok(row_ext(s.g[0].row, "x")->value == 15, "ext key averaged over rows that have it");
-	ok(row_ext(s.g[0].row, "worst_wake_latency_tail_ratio")->value == 2, "ext key in one row");
+	ok(compare_row_ext(s.g[0].row, "x")->value == 15, "ext key averaged over rows that have it");
+	ok(compare_row_ext(s.g[0].row, "worst_wake_latency_tail_ratio")->value == 2, "ext key in one row");
 	ok(s.g[0].row->f[M_ITERATIONS] == 100, "iterations: rounded mean of three");
-	ok(metric_read(M("worst_wake_latency_tail_ratio"), s.g[0].row, &v) &&
+	ok(compare_metric_read(M("worst_wake_latency_tail_ratio"), s.g[0].row, &v) &&
 	       fabs(v - 10.0 / 3) < 1e-12,
 	   "aggregate at 100 iterations reads the plain mean tail ratio");
-	side_free(&s);
+	compare_side_free(&s);
 }
 
 static void
@@ -470,10 +470,10 @@ passes(void)
 	b[3] = mkrow("bad", "6.15", "c", "scx_rusty", 10);
 	b[3].passed = 0;
 	b[0].f[M_STALLS] = 1;
-	side_select(&sa, a, 4, &f);
-	side_select(&sb, b, 4, &f);
-	side_group(&sa, &sl, 1);
-	side_group(&sb, &sl, 1);
+	compare_side_select(&sa, a, 4, &f);
+	compare_side_select(&sb, b, 4, &f);
+	compare_side_group(&sa, &sl, 1);
+	compare_side_group(&sb, &sl, 1);
 	compare_sides(&sa, &sb, NULL, &p, &res);
 	ok(res.nf == 2 && res.f[0].metric == M_SPREAD && res.f[1].metric == M_STALLS,
 	   "findings in registry order; dirty pairs with clean");
@@ -481,22 +481,22 @@ passes(void)
 	   "2 regressions, 1 unchanged");
 	ok(res.skipped_failed == 1, "failed pair skipped");
 	ok(res.new_in_b == 1 && res.removed_from_a == 1, "one new, one removed");
-	result_free(&res);
+	compare_result_free(&res);
 
 	compare_sides(&sa, &sb, "one", &p, &res);
 	ok(res.nf == 2 && res.new_in_b == 0 && res.removed_from_a == 0, "-E keeps matching pairs only");
-	result_free(&res);
+	compare_result_free(&res);
 	compare_sides(&sa, &sb, "fresh", &p, &res);
 	ok(res.nf == 0 && res.new_in_b == 1 && res.removed_from_a == 0, "-E on an unpaired B row");
-	result_free(&res);
+	compare_result_free(&res);
 	compare_sides(&sa, &sb, "lost", &p, &res);
 	ok(res.new_in_b == 0 && res.removed_from_a == 1, "-E on an unpaired A row");
-	result_free(&res);
+	compare_result_free(&res);
 	compare_sides(&sa, &sb, "", &p, &res);
 	ok(res.nf == 2 && res.new_in_b == 1 && res.removed_from_a == 1, "-E \"\" matches everything");
-	result_free(&res);
-	side_free(&sa);
-	side_free(&sb);
+	compare_result_free(&res);
+	compare_side_free(&sa);
+	compare_side_free(&sb);
 
 	/* §5.9: on a scheduler slice -E matches a pair through either side. */
 	sl = (struct slicing){.nslice = 1, .npair = 0};
@@ -508,20 +508,20 @@ passes(void)
 	a[1] = mkrow("lonely", "6.14", "c", "scx_rusty", 10);
 	b[0] = mkrow("one", "6.14", "c", "scx_lavd", 20);
 	b[1] = mkrow("fresh", "6.14", "c", "scx_lavd", 20);
-	side_select(&sa, a, 2, &f);
-	side_select(&sb, b, 2, &f);
-	side_group(&sa, &sl, 1);
-	side_group(&sb, &sl, 1);
+	compare_side_select(&sa, a, 2, &f);
+	compare_side_select(&sb, b, 2, &f);
+	compare_side_group(&sa, &sl, 1);
+	compare_side_group(&sb, &sl, 1);
 	compare_sides(&sa, &sb, "scx_rusty", &p, &res);
 	ok(res.nf == 1 && res.removed_from_a == 1 && res.new_in_b == 0,
 	   "-E scx_rusty compares the pair through its A side");
-	result_free(&res);
+	compare_result_free(&res);
 	compare_sides(&sa, &sb, "scx_lavd", &p, &res);
 	ok(res.nf == 1 && res.removed_from_a == 0 && res.new_in_b == 1,
 	   "-E scx_lavd compares the same pair");
-	result_free(&res);
-	side_free(&sa);
-	side_free(&sb);
+	compare_result_free(&res);
+	compare_side_free(&sa);
+	compare_side_free(&sb);
 }
 
 static void
@@ -545,13 +545,13 @@ render(void)
 	a[2] = mkrow("t", "6.14", "c2", "s", 10);
 	a[2].passed = 0;
 	b[0] = mkrow("t", "6.15", "c1", "s", 20);
-	side_select(&sa, a, 3, &f);
-	side_select(&sb, b, 1, &f);
-	side_group(&sa, &sl, 1);
-	side_group(&sb, &sl, 1);
+	compare_side_select(&sa, a, 3, &f);
+	compare_side_select(&sb, b, 1, &f);
+	compare_side_group(&sa, &sl, 1);
+	compare_side_group(&sb, &sl, 1);
 	compare_sides(&sa, &sb, NULL, &p, &res);
 	rep = (struct report){&sl, {"6.14", "6.15"}, 1, 0, {&sa, &sb}, &res, "", 0, 0};
-	report_render(&out, &rep);
+	compare_report_render(&out, &rep);
 	is_str(out.s,
 	       "slicing dimensions: kernel\n"
 	       "pairing on: scenario, scheduler, topology, work-type, project-commit, kernel-commit, "
@@ -566,9 +566,9 @@ render(void)
 	       "  t/1n1l2c1t/CpuSpin: 6.14=1/2 6.15=1/1\n"
 	       "  1 row(s) removed from '6.14' (no matching key in '6.15')\n",
 	       "report: the later group of a side replaces the earlier in the pass counts");
-	result_free(&res);
-	side_free(&sa);
-	side_free(&sb);
+	compare_result_free(&res);
+	compare_side_free(&sa);
+	compare_side_free(&sb);
 	buf_free(&out);
 }
 

@@ -467,17 +467,17 @@ revspecs(void)
 		return;
 	}
 	f = freopen("../stderr.txt", "w", stderr);
-	revspec_expand("a-project-commit", 0, "HEAD", &vals, &n);
-	revspec_expand("a-project-commit", 0, "side..main", &vals, &n);
-	revspec_expand("a-project-commit", 0, "main..main", &vals, &n);
-	revspec_expand("a-project-commit", 0, "nosuch", &vals, &n);
-	revspec_expand("a-project-commit", 0, "deadbeef00", &vals, &n);
-	revspec_expand("a-project-commit", 0, "abc1234-dirty", &vals, &n);
-	revspec_expand("a-project-commit", 0, "HEAD...side", &vals, &n);
-	revspec_expand("a-project-commit", 0, "^HEAD", &vals, &n);
-	revspec_expand("a-project-commit", 0, "HEAD^@", &vals, &n);
-	revspec_expand("a-project-commit", 0, "v2", &vals, &n);
-	revspec_expand("kernel-commit", 1, "HEAD~1", &vals, &n);
+	compare_commits_expand("a-project-commit", 0, "HEAD", &vals, &n);
+	compare_commits_expand("a-project-commit", 0, "side..main", &vals, &n);
+	compare_commits_expand("a-project-commit", 0, "main..main", &vals, &n);
+	compare_commits_expand("a-project-commit", 0, "nosuch", &vals, &n);
+	compare_commits_expand("a-project-commit", 0, "deadbeef00", &vals, &n);
+	compare_commits_expand("a-project-commit", 0, "abc1234-dirty", &vals, &n);
+	compare_commits_expand("a-project-commit", 0, "HEAD...side", &vals, &n);
+	compare_commits_expand("a-project-commit", 0, "^HEAD", &vals, &n);
+	compare_commits_expand("a-project-commit", 0, "HEAD^@", &vals, &n);
+	compare_commits_expand("a-project-commit", 0, "v2", &vals, &n);
+	compare_commits_expand("kernel-commit", 1, "HEAD~1", &vals, &n);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -513,7 +513,7 @@ revspecs(void)
 	       "revspec warnings are §5.3's lines");
 	free(err_text);
 	free(head);
-	revspec_free(vals, n);
+	compare_commits_free(vals, n);
 }
 
 int

@@ -52,7 +52,7 @@ static int
 try(const unsigned char *p, size_t n, struct buf *out, size_t *used, char *err)
 {
 	buf_reset(out);
-	return zinflate(p, n, out, 1 << 20, used, err, 200);
+	return git_inflate(p, n, out, 1 << 20, used, err, 200);
 }
 
 int
@@ -80,7 +80,7 @@ main(void)
 	           !memcmp(out.s, want.s, want.len) && used == z.len,
 	   "stored blocks inflate");
 	buf_reset(&out);
-	ok(zinflate(dyn, sizeof(dyn), &out, want.len - 1, &used, err, sizeof(err)) < 0 && out.len == 0,
+	ok(git_inflate(dyn, sizeof(dyn), &out, want.len - 1, &used, err, sizeof(err)) < 0 && out.len == 0,
 	   "output beyond max is an error: %s", err);
 	for (i = 0; i < sizeof(dyn); i++)
 		if (try(dyn, i, &out, &used, err) < 0 && out.len == 0)

@@ -1,4 +1,4 @@
-/* Unit tests for lib/metrics: the registry, sidecar -> row, metric_read. */
+/* Unit tests for lib/metrics: the registry, sidecar -> row, compare_metric_read. */
 #include <math.h>
 
 #include "compare/compare_metrics.h"
@@ -48,13 +48,13 @@ load(struct fixture *fx, const char *commit, const char *iters, const char *ext,
 		printf("# template does not parse: %s\n", err.msg);
 		exit(1);
 	}
-	row_from_json(&fx->row, fx->doc.root, archive);
+	compare_row_from_json(&fx->row, fx->doc.root, archive);
 }
 
 static void
 unload(struct fixture *fx)
 {
-	row_free(&fx->row);
+	compare_row_free(&fx->row);
 	json_doc_free(&fx->doc);
 	free(fx->text);
 }
@@ -73,15 +73,15 @@ registry(void)
 	size_t i;
 
 	for (i = 0; i < NMETRICS; i++)
-		is_str(metrics[i].name, names[i], "registry #%zu is %s", i + 1, names[i]);
-	ok(metric_def("worst_gap_ms") == &metrics[M_GAP_MS], "metric_def finds by name");
-	ok(metric_def("Worst_gap_ms") == NULL, "metric_def is case-sensitive");
-	ok(metric_def("worst_gap") == NULL, "metric_def is exact");
-	ok(metrics[M_ITERATIONS].polarity == HIGHER_BETTER &&
-	       metrics[M_ITER_PER_WORKER].polarity == HIGHER_BETTER &&
-	       metrics[M_PAGE_LOCALITY].polarity == HIGHER_BETTER,
+		is_str(compare_metrics[i].name, names[i], "registry #%zu is %s", i + 1, names[i]);
+	ok(compare_metric_def("worst_gap_ms") == &compare_metrics[M_GAP_MS], "compare_metric_def finds by name");
+	ok(compare_metric_def("Worst_gap_ms") == NULL, "compare_metric_def is case-sensitive");
+	ok(compare_metric_def("worst_gap") == NULL, "compare_metric_def is exact");
+	ok(compare_metrics[M_ITERATIONS].polarity == HIGHER_BETTER &&
+	       compare_metrics[M_ITER_PER_WORKER].polarity == HIGHER_BETTER &&
+	       compare_metrics[M_PAGE_LOCALITY].polarity == HIGHER_BETTER,
 	   "the three higher-is-better metrics");
-	is_str(metrics[M_P99_WAKE].unit, "\xc2\xb5s", "µs is U+00B5 + s");
+	is_str(compare_metrics[M_P99_WAKE].unit, "\xc2\xb5s", "µs is U+00B5 + s");
 }
 
 static void
@@ -116,7 +116,7 @@ derive(void)
 	ok(fx.row.f[M_ITER_PER_WORKER] == 475.5, "iterations per worker");
 	ok(fx.row.f[M_PAGE_LOCALITY] == 0.9, "page locality");
 	ok(fx.row.f[M_CROSS_NODE] == 0.125, "cross-node migration ratio");
-	ok(metric_read(&metrics[M_TAIL_RATIO], &fx.row, &v) && v == 5.85,
+	ok(compare_metric_read(&compare_metrics[M_TAIL_RATIO], &fx.row, &v) && v == 5.85,
 	   "tail ratio read at 1000 iterations");
 	unload(&fx);
 
@@ -143,23 +143,23 @@ tail_gate(void)
 	double v = -1;
 
 	load(&fx, "null", "100", "", "null", 0);
-	ok(metric_read(&metrics[M_TAIL_RATIO], &fx.row, &v) && v == 5.85,
+	ok(compare_metric_read(&compare_metrics[M_TAIL_RATIO], &fx.row, &v) && v == 5.85,
 	   "exactly 100 iterations: tail ratio read");
 	unload(&fx);
 
 	load(&fx, "null", "99", "", "null", 0);
-	ok(!metric_read(&metrics[M_TAIL_RATIO], &fx.row, &v), "99 iterations: tail ratio absent");
-	ok(metric_read(&metrics[M_SPREAD], &fx.row, &v) && v == 10.5, "other metrics still read");
+	ok(!compare_metric_read(&compare_metrics[M_TAIL_RATIO], &fx.row, &v), "99 iterations: tail ratio absent");
+	ok(compare_metric_read(&compare_metrics[M_SPREAD], &fx.row, &v) && v == 10.5, "other metrics still read");
 	unload(&fx);
 
 	load(&fx, "null", "50",
 	     ",\"ext_metrics\":{\"worst_wake_latency_tail_ratio\":3.5,\"other\":1e300,"
 	     "\"__walk_json_leaves_truncated\":1}",
 	     "null", 0);
-	ok(metric_read(&metrics[M_TAIL_RATIO], &fx.row, &v) && v == 3.5,
+	ok(compare_metric_read(&compare_metrics[M_TAIL_RATIO], &fx.row, &v) && v == 3.5,
 	   "below the gate: ext_metrics fallback");
 	is_int(fx.row.next, 2, "the truncation marker is dropped");
-	ok(row_ext(&fx.row, "__walk_json_leaves_truncated") == NULL, "marker not readable");
+	ok(compare_row_ext(&fx.row, "__walk_json_leaves_truncated") == NULL, "marker not readable");
 	unload(&fx);
 }
 
@@ -177,10 +177,10 @@ non_finite(void)
 	((struct json_value *)json_get(stats, "worst_spread"))->u.num.d = NAN;
 	((struct json_value *)json_get(stats, "worst_p99_wake_latency_us"))->u.num.d = INFINITY;
 	((struct json_value *)json_get(json_get(stats, "ext_metrics"), "a"))->u.num.d = -INFINITY;
-	row_from_json(&fx.row, fx.doc.root, 0);
+	compare_row_from_json(&fx.row, fx.doc.root, 0);
 	ok(fx.row.f[M_SPREAD] == 0, "NaN spread becomes 0");
 	ok(fx.row.f[M_P99_WAKE] == 0, "infinite latency becomes 0");
-	ok(row_ext(&fx.row, "a") == NULL && row_ext(&fx.row, "b") != NULL,
+	ok(compare_row_ext(&fx.row, "a") == NULL && compare_row_ext(&fx.row, "b") != NULL,
 	   "non-finite ext_metrics entry dropped");
 	unload(&fx);
 }

@@ -847,7 +847,7 @@ main(void)
 
 	char *cmd = easprintf("rm -rf '%s'", base);
 	if (tap_failed == 0 && system(cmd) != 0)
-		warn("cannot remove %s", base);
+		warning("cannot remove %s", base);
 	free(cmd);
 	return done_testing();
 }

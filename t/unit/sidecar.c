@@ -606,13 +606,13 @@ test_runs_root(void)
 	char *r;
 
 	unsetenv("CARGO_TARGET_DIR");
-	is_str((r = runs_root()), "target/ktstr", "default runs root");
+	is_str((r = sidecar_runs_root()), "target/ktstr", "default runs root");
 	free(r);
 	setenv("CARGO_TARGET_DIR", "", 1);
-	is_str((r = runs_root()), "target/ktstr", "empty CARGO_TARGET_DIR");
+	is_str((r = sidecar_runs_root()), "target/ktstr", "empty CARGO_TARGET_DIR");
 	free(r);
 	setenv("CARGO_TARGET_DIR", "/tmp/x/", 1);
-	is_str((r = runs_root()), "/tmp/x/ktstr", "no doubled slash");
+	is_str((r = sidecar_runs_root()), "/tmp/x/ktstr", "no doubled slash");
 	free(r);
 	unsetenv("CARGO_TARGET_DIR");
 }

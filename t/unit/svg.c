@@ -148,7 +148,7 @@ test_sample(void)
 	const char *why, *out = getenv("KTSTR_SVG_SAMPLE");
 	size_t i;
 
-	svg_render(&b, &c);
+	compare_chart_render(&b, &c);
 	why = xml_check(b.s);
 	is_str(why, NULL, "sample: well-formed XML");
 	ok(strncmp(b.s, "<svg xmlns=\"http://www.w3.org/2000/svg\" ", 40) == 0,
@@ -161,14 +161,14 @@ test_sample(void)
 	for (i = 0; i < SVG_NVERDICTS; i++) {
 		char want[96];
 
-		snprintf(want, sizeof(want), "<rect class=\"bar %s\"", svg_verdict_class[i]);
+		snprintf(want, sizeof(want), "<rect class=\"bar %s\"", compare_chart_verdict_class[i]);
 		/* Every bar of a verdict, and its legend key, carry its fill. */
 		{
 			const char *p = b.s;
 			int all = 1;
 			char fill[32];
 
-			snprintf(fill, sizeof(fill), "fill=\"%s\"", svg_verdict_fill[i]);
+			snprintf(fill, sizeof(fill), "fill=\"%s\"", compare_chart_verdict_fill[i]);
 			while ((p = strstr(p, want))) {
 				const char *end = strchr(p, '>');
 				const char *f = strstr(p, fill);
@@ -176,13 +176,13 @@ test_sample(void)
 				all &= f && f < end;
 				p = end;
 			}
-			ok(all, "sample: %s bars are %s", svg_verdict_class[i], svg_verdict_fill[i]);
+			ok(all, "sample: %s bars are %s", compare_chart_verdict_class[i], compare_chart_verdict_fill[i]);
 		}
 	}
-	ok(strcmp(svg_verdict_fill[SVG_REGRESSION], svg_verdict_fill[SVG_IMPROVEMENT]) &&
-	       strcmp(svg_verdict_fill[SVG_REGRESSION], svg_verdict_fill[SVG_UNCHANGED]) &&
-	       strcmp(svg_verdict_fill[SVG_IMPROVEMENT], svg_verdict_fill[SVG_UNCHANGED]) &&
-	       strcmp(svg_verdict_fill[SVG_NOT_SIGNIFICANT], svg_verdict_fill[SVG_REGRESSION]),
+	ok(strcmp(compare_chart_verdict_fill[SVG_REGRESSION], compare_chart_verdict_fill[SVG_IMPROVEMENT]) &&
+	       strcmp(compare_chart_verdict_fill[SVG_REGRESSION], compare_chart_verdict_fill[SVG_UNCHANGED]) &&
+	       strcmp(compare_chart_verdict_fill[SVG_IMPROVEMENT], compare_chart_verdict_fill[SVG_UNCHANGED]) &&
+	       strcmp(compare_chart_verdict_fill[SVG_NOT_SIGNIFICANT], compare_chart_verdict_fill[SVG_REGRESSION]),
 	   "verdict colours differ");
 	is_int(count(b.s, "<rect class=\"key "), SVG_NVERDICTS + 1, "sample: legend keys");
 	/* The NaN gate draws no band; the infinite one spans the axis. */
@@ -256,7 +256,7 @@ test_empty(void)
 	struct svg_chart c = {"nothing", NULL, 0};
 	struct buf b = BUF_INIT;
 
-	svg_render(&b, &c);
+	compare_chart_render(&b, &c);
 	is_str(xml_check(b.s), NULL, "empty: well-formed");
 	is_int(count(b.s, "<rect class=\"bar "), 0, "empty: no bars");
 	ok(strstr(b.s, ">no compared metrics</text>") != NULL, "empty: says so");

@@ -30,50 +30,50 @@ test_sample(void)
 	struct sample s;
 
 	/* Sum of squared deviations from the mean 5 is 32, so s^2 = 32/7. */
-	sample_stats(x, LEN(x), &s);
+	compare_sample_stats(x, LEN(x), &s);
 	is_int(s.n, 8, "sample: n");
 	near(s.mean, 5, 1e-15, "sample: mean");
 	near(s.sd, sqrt(32.0 / 7), 1e-15, "sample: sd uses n - 1");
-	near(cv_percent(&s), 100 * sqrt(32.0 / 7) / 5, 1e-12, "cv: 100 sd / |mean|");
+	near(compare_cv_percent(&s), 100 * sqrt(32.0 / 7) / 5, 1e-12, "cv: 100 sd / |mean|");
 
-	sample_stats(same, LEN(same), &s);
+	compare_sample_stats(same, LEN(same), &s);
 	ok(s.mean == 3.25 && s.sd == 0, "sample: identical values have sd exactly 0");
-	is_int(cv_percent(&s) == 0, 1, "cv: 0 for identical values");
+	is_int(compare_cv_percent(&s) == 0, 1, "cv: 0 for identical values");
 
-	sample_stats(x, 1, &s);
+	compare_sample_stats(x, 1, &s);
 	ok(s.mean == 2 && isnan(s.sd), "sample: one value has a mean but no sd");
-	ok(isnan(cv_percent(&s)), "cv: NaN without an sd");
+	ok(isnan(compare_cv_percent(&s)), "cv: NaN without an sd");
 
-	sample_stats(x, 0, &s);
+	compare_sample_stats(x, 0, &s);
 	ok(s.n == 0 && isnan(s.mean) && isnan(s.sd), "sample: empty has no mean");
 
-	sample_stats(bad, LEN(bad), &s);
+	compare_sample_stats(bad, LEN(bad), &s);
 	ok(isnan(s.mean) && isnan(s.sd), "sample: a NaN value poisons both");
 
 	/* Welford's update needs no sum, so 3e308 never appears. */
-	sample_stats(big, LEN(big), &s);
+	compare_sample_stats(big, LEN(big), &s);
 	ok(s.mean == 1e308 && s.sd == 0, "sample: values near DBL_MAX do not overflow");
 
 	s.mean = 0;
 	s.sd = 1;
-	ok(isnan(cv_percent(&s)), "cv: NaN for a zero mean");
+	ok(isnan(compare_cv_percent(&s)), "cv: NaN for a zero mean");
 	s.mean = -4;
-	near(cv_percent(&s), 25, 0, "cv: uses |mean|");
+	near(compare_cv_percent(&s), 25, 0, "cv: uses |mean|");
 }
 
 static void
 test_betainc(void)
 {
-	near(betainc(1, 1, 0.3), 0.3, 1e-15, "betainc: I_x(1,1) = x");
-	near(betainc(2.5, 1, 0.4), pow(0.4, 2.5), 1e-15, "betainc: I_x(a,1) = x^a");
-	near(betainc(1, 3, 0.2), 1 - pow(0.8, 3), 1e-15, "betainc: I_x(1,b) = 1-(1-x)^b");
-	near(betainc(7, 7, 0.5), 0.5, 4e-15, "betainc: I_1/2(a,a) = 1/2");
-	near(betainc(3, 4, 0.35) + betainc(4, 3, 0.65), 1, 1e-15, "betainc: symmetry");
-	ok(betainc(2, 3, 0) == 0 && betainc(2, 3, 1) == 1, "betainc: ends of [0,1]");
-	ok(isnan(betainc(0, 1, 0.5)) && isnan(betainc(1, -1, 0.5)) &&
-	       isnan(betainc(1, 1, 1.5)) && isnan(betainc(1, 1, NAN)) &&
-	       isnan(betainc(INFINITY, 1, 0.5)),
-	   "betainc: NaN outside the domain");
+	near(compare_betainc(1, 1, 0.3), 0.3, 1e-15, "compare_betainc: I_x(1,1) = x");
+	near(compare_betainc(2.5, 1, 0.4), pow(0.4, 2.5), 1e-15, "compare_betainc: I_x(a,1) = x^a");
+	near(compare_betainc(1, 3, 0.2), 1 - pow(0.8, 3), 1e-15, "compare_betainc: I_x(1,b) = 1-(1-x)^b");
+	near(compare_betainc(7, 7, 0.5), 0.5, 4e-15, "compare_betainc: I_1/2(a,a) = 1/2");
+	near(compare_betainc(3, 4, 0.35) + compare_betainc(4, 3, 0.65), 1, 1e-15, "compare_betainc: symmetry");
+	ok(compare_betainc(2, 3, 0) == 0 && compare_betainc(2, 3, 1) == 1, "compare_betainc: ends of [0,1]");
+	ok(isnan(compare_betainc(0, 1, 0.5)) && isnan(compare_betainc(1, -1, 0.5)) &&
+	       isnan(compare_betainc(1, 1, 1.5)) && isnan(compare_betainc(1, 1, NAN)) &&
+	       isnan(compare_betainc(INFINITY, 1, 0.5)),
+	   "compare_betainc: NaN outside the domain");
 }
 
 static void
@@ -84,16 +84,16 @@ test_t_tables(void)
 	 * decimals), then to nine decimals; the p-value moves by about
 	 * 2e-5 per 0.001 of t here.
 	 */
-	near(t_two_sided(2.228, 10), 0.05, 1e-4, "t table: 2.228, df 10 -> 0.05");
-	near(t_two_sided(2.086, 20), 0.05, 1e-4, "t table: 2.086, df 20 -> 0.05");
-	near(t_two_sided(3.169, 10), 0.01, 1e-4, "t table: 3.169, df 10 -> 0.01");
-	near(t_two_sided(1.812, 10), 0.10, 1e-4, "t table: 1.812, df 10 -> 0.10");
-	near(t_two_sided(2.228138852, 10), 0.05, 1e-9, "t: 2.228138852, df 10");
-	near(t_two_sided(2.085963447, 20), 0.05, 1e-9, "t: 2.085963447, df 20");
-	near(t_two_sided(3.169272673, 10), 0.01, 1e-9, "t: 3.169272673, df 10");
-	near(t_two_sided(1.812461123, 10), 0.10, 1e-9, "t: 1.812461123, df 10");
-	near(t_two_sided(12.706204736, 1), 0.05, 1e-9, "t: 12.706, df 1");
-	near(t_two_sided(-2.228138852, 10), 0.05, 1e-9, "t: sign does not matter");
+	near(compare_t_two_sided(2.228, 10), 0.05, 1e-4, "t table: 2.228, df 10 -> 0.05");
+	near(compare_t_two_sided(2.086, 20), 0.05, 1e-4, "t table: 2.086, df 20 -> 0.05");
+	near(compare_t_two_sided(3.169, 10), 0.01, 1e-4, "t table: 3.169, df 10 -> 0.01");
+	near(compare_t_two_sided(1.812, 10), 0.10, 1e-4, "t table: 1.812, df 10 -> 0.10");
+	near(compare_t_two_sided(2.228138852, 10), 0.05, 1e-9, "t: 2.228138852, df 10");
+	near(compare_t_two_sided(2.085963447, 20), 0.05, 1e-9, "t: 2.085963447, df 20");
+	near(compare_t_two_sided(3.169272673, 10), 0.01, 1e-9, "t: 3.169272673, df 10");
+	near(compare_t_two_sided(1.812461123, 10), 0.10, 1e-9, "t: 1.812461123, df 10");
+	near(compare_t_two_sided(12.706204736, 1), 0.05, 1e-9, "t: 12.706, df 1");
+	near(compare_t_two_sided(-2.228138852, 10), 0.05, 1e-9, "t: sign does not matter");
 }
 
 static void
@@ -108,9 +108,9 @@ test_t_closed_forms(void)
 		double t = ts[i];
 
 		snprintf(what, sizeof(what), "t: df 1 is Cauchy at t = %g", t);
-		near(t_two_sided(t, 1), 1 - 2 / M_PI * atan(t), 1e-13, what);
+		near(compare_t_two_sided(t, 1), 1 - 2 / M_PI * atan(t), 1e-13, what);
 		snprintf(what, sizeof(what), "t: df 2 closed form at t = %g", t);
-		near(t_two_sided(t, 2), 1 - t / sqrt(2 + t * t), 1e-13, what);
+		near(compare_t_two_sided(t, 2), 1 - t / sqrt(2 + t * t), 1e-13, what);
 	}
 }
 
@@ -124,27 +124,27 @@ test_t_normal(void)
 	 * For large df the tail exceeds the normal one by
 	 * phi(z) (z^3 + z) / (2 df) + O(1/df^2).
 	 */
-	near(t_two_sided(z, 1e5), 0.05 + phi * (z * z * z + z) / 2e5, 1e-9,
+	near(compare_t_two_sided(z, 1e5), 0.05 + phi * (z * z * z + z) / 2e5, 1e-9,
 	     "t: df 1e5 is normal plus the 1/df term");
-	near(t_two_sided(z, 5e6), 0.05, 1e-7, "t: df 5e6 from the fraction");
-	near(t_two_sided(z, 5e8), 0.05, 1e-9, "t: df 5e8 is normal");
-	near(t_two_sided(z, INFINITY), 0.05, 1e-12, "t: infinite df is normal");
-	near(t_two_sided(1.5, 0.99e7), t_two_sided(1.5, 1.01e7), 1e-7,
+	near(compare_t_two_sided(z, 5e6), 0.05, 1e-7, "t: df 5e6 from the fraction");
+	near(compare_t_two_sided(z, 5e8), 0.05, 1e-9, "t: df 5e8 is normal");
+	near(compare_t_two_sided(z, INFINITY), 0.05, 1e-12, "t: infinite df is normal");
+	near(compare_t_two_sided(1.5, 0.99e7), compare_t_two_sided(1.5, 1.01e7), 1e-7,
 	     "t: no step where the normal takes over");
-	near(t_two_sided(2.575829303548901, 1e12), 0.01, 1e-12, "t: normal 99.5 % quantile");
+	near(compare_t_two_sided(2.575829303548901, 1e12), 0.01, 1e-12, "t: normal 99.5 % quantile");
 }
 
 static void
 test_t_edges(void)
 {
-	ok(t_two_sided(0, 5) == 1, "t: p = 1 at t = 0");
-	ok(t_two_sided(INFINITY, 5) == 0 && t_two_sided(-INFINITY, 5) == 0, "t: p = 0 at +-inf");
-	ok(t_two_sided(1e-300, 3) == 1, "t: a vanishing t gives 1");
-	ok(t_two_sided(1e200, 3) == 0, "t: a huge t gives 0 without overflow");
-	ok(isnan(t_two_sided(NAN, 5)), "t: NaN t");
-	ok(isnan(t_two_sided(1, 0)) && isnan(t_two_sided(1, -3)) && isnan(t_two_sided(1, NAN)),
+	ok(compare_t_two_sided(0, 5) == 1, "t: p = 1 at t = 0");
+	ok(compare_t_two_sided(INFINITY, 5) == 0 && compare_t_two_sided(-INFINITY, 5) == 0, "t: p = 0 at +-inf");
+	ok(compare_t_two_sided(1e-300, 3) == 1, "t: a vanishing t gives 1");
+	ok(compare_t_two_sided(1e200, 3) == 0, "t: a huge t gives 0 without overflow");
+	ok(isnan(compare_t_two_sided(NAN, 5)), "t: NaN t");
+	ok(isnan(compare_t_two_sided(1, 0)) && isnan(compare_t_two_sided(1, -3)) && isnan(compare_t_two_sided(1, NAN)),
 	   "t: df must be positive");
-	ok(t_two_sided(1e-8, 4) <= 1 && t_two_sided(1e-8, 4) > 0.999999, "t: p never exceeds 1");
+	ok(compare_t_two_sided(1e-8, 4) <= 1 && compare_t_two_sided(1e-8, 4) > 0.999999, "t: p never exceeds 1");
 }
 
 static void
@@ -152,9 +152,9 @@ welch_of(const double *a, size_t na, const double *b, size_t nb, struct welch *w
 {
 	struct sample sa, sb;
 
-	sample_stats(a, na, &sa);
-	sample_stats(b, nb, &sb);
-	*rc = welch_test(&sa, &sb, w);
+	compare_sample_stats(a, na, &sa);
+	compare_sample_stats(b, nb, &sb);
+	*rc = compare_welch_test(&sa, &sb, w);
 }
 
 static void
@@ -227,7 +227,7 @@ test_welch_degenerate(void)
 	/* One constant side: the other side's variance alone decides. */
 	welch_of(five, LEN(five), x, LEN(x), &w, &rc);
 	ok(rc == 0 && fabs(w.t - (2 - 5) / sqrt(1.0 / 3)) < 1e-12 && fabs(w.df - 2) < 1e-12 &&
-	       fabs(w.p - t_two_sided(3 / sqrt(1.0 / 3), 2)) < 1e-15,
+	       fabs(w.p - compare_t_two_sided(3 / sqrt(1.0 / 3), 2)) < 1e-15,
 	   "welch: one zero-variance side");
 
 	welch_of(x, LEN(x), x, LEN(x), &w, &rc);
@@ -242,10 +242,10 @@ test_welch_degenerate(void)
 
 	welch_of(nan3, LEN(nan3), x, LEN(x), &w, &rc);
 	is_int(rc, -1, "welch: a NaN value is not tested");
-	sample_stats(x, LEN(x), &s1);
+	compare_sample_stats(x, LEN(x), &s1);
 	s2 = s1;
 	s2.sd = INFINITY;
-	is_int(welch_test(&s1, &s2, &w), -1, "welch: an infinite sd is not tested");
+	is_int(compare_welch_test(&s1, &s2, &w), -1, "welch: an infinite sd is not tested");
 }
 
 static void
@@ -255,38 +255,38 @@ test_format(void)
 	struct buf b = BUF_INIT;
 	struct sample s;
 
-	format_p(&b, 0.0123456);
-	is_str(b.s, "0.0123", "format_p: four decimals");
+	compare_format_p(&b, 0.0123456);
+	is_str(b.s, "0.0123", "compare_format_p: four decimals");
 	buf_reset(&b);
-	format_p(&b, 0.00009);
-	is_str(b.s, "<0.0001", "format_p: tiny p");
+	compare_format_p(&b, 0.00009);
+	is_str(b.s, "<0.0001", "compare_format_p: tiny p");
 	buf_reset(&b);
-	format_p(&b, 0);
-	is_str(b.s, "<0.0001", "format_p: p = 0");
+	compare_format_p(&b, 0);
+	is_str(b.s, "<0.0001", "compare_format_p: p = 0");
 	buf_reset(&b);
-	format_p(&b, 1);
-	is_str(b.s, "1.0000", "format_p: p = 1");
+	compare_format_p(&b, 1);
+	is_str(b.s, "1.0000", "compare_format_p: p = 1");
 	buf_reset(&b);
-	format_p(&b, NAN);
-	is_str(b.s, "-", "format_p: no p-value");
+	compare_format_p(&b, NAN);
+	is_str(b.s, "-", "compare_format_p: no p-value");
 
 	/* mean 11, sd sqrt(2): 12.856 % */
-	sample_stats(x, LEN(x), &s);
+	compare_sample_stats(x, LEN(x), &s);
 	buf_reset(&b);
-	format_cv(&b, &s);
-	is_str(b.s, "±12.9%", "format_cv: one decimal");
-	sample_stats(same, LEN(same), &s);
+	compare_format_cv(&b, &s);
+	is_str(b.s, "±12.9%", "compare_format_cv: one decimal");
+	compare_sample_stats(same, LEN(same), &s);
 	buf_reset(&b);
-	format_cv(&b, &s);
-	is_str(b.s, "±0.0%", "format_cv: equal runs");
-	sample_stats(zero, LEN(zero), &s);
+	compare_format_cv(&b, &s);
+	is_str(b.s, "±0.0%", "compare_format_cv: equal runs");
+	compare_sample_stats(zero, LEN(zero), &s);
 	buf_reset(&b);
-	format_cv(&b, &s);
-	is_str(b.s, "±inf%", "format_cv: spread around zero");
-	sample_stats(x, 1, &s);
+	compare_format_cv(&b, &s);
+	is_str(b.s, "±inf%", "compare_format_cv: spread around zero");
+	compare_sample_stats(x, 1, &s);
 	buf_reset(&b);
-	format_cv(&b, &s);
-	is_str(b.s, "-", "format_cv: one run");
+	compare_format_cv(&b, &s);
+	is_str(b.s, "-", "compare_format_cv: one run");
 	buf_free(&b);
 }
 

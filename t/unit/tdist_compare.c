@@ -42,8 +42,8 @@ side_of(struct side *s, struct row *rows, size_t n, const struct slicing *sl, in
 
 	for (d = 0; d < NDIMS; d++)
 		f.dim[d] = &none[d];
-	side_select(s, rows, n, &f);
-	side_group(s, sl, average);
+	compare_side_select(s, rows, n, &f);
+	compare_side_group(s, sl, average);
 }
 
 static struct slicing
@@ -99,9 +99,9 @@ compare(struct side s[2], struct result *res, int average)
 static void
 release(struct side s[2], struct result *res)
 {
-	result_free(res);
-	side_free(&s[0]);
-	side_free(&s[1]);
+	compare_result_free(res);
+	compare_side_free(&s[0]);
+	compare_side_free(&s[1]);
 }
 
 static void
@@ -117,9 +117,9 @@ test_attach(void)
 	ok(res.all[0].verdict == VERDICT_REGRESSION && res.all[1].verdict == VERDICT_UNCHANGED &&
 	       res.all[2].verdict == VERDICT_REGRESSION && res.all[3].verdict == VERDICT_REGRESSION,
 	   "all: verdicts in pair and registry order");
-	ok(isnan(res.all[0].p) && res.all[0].sa.n == 0, "before stats_attach: no runs, no p");
+	ok(isnan(res.all[0].p) && res.all[0].sa.n == 0, "before compare_stats_attach: no runs, no p");
 
-	is_int(stats_attach(&res, 0), 0, "no --significance: nothing untested to report");
+	is_int(compare_stats_attach(&res, 0), 0, "no --significance: nothing untested to report");
 	f = &res.all[0];
 	ok(f->sa.n == 3 && f->sa.mean == 12 && f->sa.sd == 2 && f->sb.mean == 22 && f->sb.sd == 2,
 	   "clear spread: n, mean and sd of each side's runs");
@@ -134,7 +134,7 @@ test_attach(void)
 	release(s, &res);
 
 	compare(s, &res, 1);
-	is_int(stats_attach(&res, 0.05), 0, "--significance with three runs: every change tested");
+	is_int(compare_stats_attach(&res, 0.05), 0, "--significance with three runs: every change tested");
 	is_int(res.regressions, 2, "--significance 0.05: two regressions left");
 	is_int(res.not_significant, 1, "--significance 0.05: one not significant");
 	is_int(res.unchanged, 1, "--significance leaves unchanged alone");
@@ -146,7 +146,7 @@ test_attach(void)
 	release(s, &res);
 
 	compare(s, &res, 1);
-	stats_attach(&res, 0.001);
+	compare_stats_attach(&res, 0.001);
 	ok(res.regressions == 1 && res.not_significant == 2 && res.f[0].verdict == VERDICT_NOT_SIGNIFICANT,
 	   "--significance 0.001: only the zero-baseline change is confirmed");
 	release(s, &res);
@@ -165,7 +165,7 @@ test_untested(void)
 	A[5].scenario = B[5].scenario = "v";
 	compare(s, &res, 0);
 	is_int(res.nf, 9, "one run per row: nine changes");
-	is_int(stats_attach(&res, 0.05), 9, "  none of them tested");
+	is_int(compare_stats_attach(&res, 0.05), 9, "  none of them tested");
 	ok(res.regressions == res.nf && res.not_significant == 0 && isnan(res.f[0].p) &&
 	       res.f[0].sa.n == 1 && isnan(res.f[0].sa.sd),
 	   "untested changes keep the gates' verdict");
@@ -188,17 +188,17 @@ test_tail_ratio(void)
 		r[i].f[M_ITERATIONS] = 99;
 	}
 	side_of(&s, r, LEN(r), &sl, 1);
-	is_int(group_sample(&s.g[0], M_TAIL_RATIO, &smp), -1,
+	is_int(compare_group_sample(&s.g[0], M_TAIL_RATIO, &smp), -1,
 	       "tail ratio below the iteration gate: the runs are not what was compared");
 	ok(smp.n == 3 && isnan(smp.sd), "  but n is still the number of runs");
-	is_int(group_sample(&s.g[0], M_SPREAD, &smp), 0, "other metrics: the runs' values");
-	side_free(&s);
+	is_int(compare_group_sample(&s.g[0], M_SPREAD, &smp), 0, "other metrics: the runs' values");
+	compare_side_free(&s);
 	for (i = 0; i < 3; i++)
 		r[i].f[M_ITERATIONS] = 100;
 	side_of(&s, r, LEN(r), &sl, 1);
-	ok(group_sample(&s.g[0], M_TAIL_RATIO, &smp) == 0 && smp.mean == 3 && smp.sd == 1,
+	ok(compare_group_sample(&s.g[0], M_TAIL_RATIO, &smp) == 0 && smp.mean == 3 && smp.sd == 1,
 	   "tail ratio at the gate: the runs' values");
-	side_free(&s);
+	compare_side_free(&s);
 }
 
 static void
@@ -210,17 +210,17 @@ test_percent(void)
 	f.va = 10;
 	f.vb = 15;
 	f.delta = 5;
-	ok(finding_percent(&f) == 50, "percent: 100 delta / |a|");
+	ok(compare_finding_percent(&f) == 50, "percent: 100 delta / |a|");
 	f.va = -10;
 	f.vb = -5;
-	ok(finding_percent(&f) == 50, "percent: of |a| for a negative baseline");
+	ok(compare_finding_percent(&f) == 50, "percent: of |a| for a negative baseline");
 	f.va = 0;
 	f.vb = 3;
 	f.delta = 3;
-	ok(finding_percent(&f) == INFINITY, "percent: +inf from a zero baseline");
+	ok(compare_finding_percent(&f) == INFINITY, "percent: +inf from a zero baseline");
 	f.vb = -3;
 	f.delta = -3;
-	ok(finding_percent(&f) == -INFINITY, "percent: -inf going down from zero");
+	ok(compare_finding_percent(&f) == -INFINITY, "percent: -inf going down from zero");
 }
 
 int

@@ -793,7 +793,7 @@ main(void)
 	{
 		char *cmd = easprintf("rm -rf '%s'", tmpdir);
 		if (system(cmd) != 0)
-			warn("cannot remove '%s'", tmpdir);
+			warning("cannot remove '%s'", tmpdir);
 		free(cmd);
 	}
 	return done_testing();

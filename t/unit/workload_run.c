@@ -47,10 +47,10 @@ static int
 run(const struct wl_opts *o, struct wl_result *r)
 {
 	char err[256];
-	int rc = scenario_run(o, r, err, sizeof err);
+	int rc = wl_scenario_run(o, r, err, sizeof err);
 
 	if (rc == -1)
-		printf("# scenario_run: %s\n", err);
+		printf("# wl_scenario_run: %s\n", err);
 	return rc;
 }
 
@@ -356,12 +356,12 @@ test_spawn_errors(void)
 	opts(&o, "custom", 100);
 	wl_opt_set(&o, "work-type", "PipeIo", err, sizeof err);
 	o.workers = 3;
-	ok(scenario_run(&o, &r, err, sizeof err) == -1, "PipeIo with 3 workers refused");
+	ok(wl_scenario_run(&o, &r, err, sizeof err) == -1, "PipeIo with 3 workers refused");
 	is_str(err, "PipeIo requires num_workers divisible by 2, got 3", "message");
 	wl_result_free(&r);
 	wl_opt_set(&o, "work-type", "FutexFanOut", err, sizeof err);
 	o.workers = 2;
-	ok(scenario_run(&o, &r, err, sizeof err) == -1, "FutexFanOut group of 5 with 2 refused");
+	ok(wl_scenario_run(&o, &r, err, sizeof err) == -1, "FutexFanOut group of 5 with 2 refused");
 	is_str(err, "FutexFanOut requires num_workers divisible by 5, got 2", "message");
 	wl_result_free(&r);
 
@@ -405,7 +405,7 @@ test_spawn_errors(void)
 	}
 
 	opts(&o, "no_such_scenario", 100);
-	ok(scenario_run(&o, &r, err, sizeof err) == -1, "unknown scenario is an error");
+	ok(wl_scenario_run(&o, &r, err, sizeof err) == -1, "unknown scenario is an error");
 	wl_result_free(&r);
 }
 
@@ -584,7 +584,7 @@ test_cgroup_modes(void)
 		char err[256];
 		opts(&o, "cgroup_steady", 100);
 		o.cgroup_mode = WL_CG_V1;
-		ok(scenario_run(&o, &r, err, sizeof err) == -1 && strstr(err, "v1") != NULL,
+		ok(wl_scenario_run(&o, &r, err, sizeof err) == -1 && strstr(err, "v1") != NULL,
 		   "an unavailable mode is an error (%s)", err);
 		wl_result_free(&r);
 	}
@@ -737,7 +737,7 @@ test_fake_scheduler(void)
 	{
 		char *cmd = easprintf("rm -rf '%s'", fake);
 		if (system(cmd) != 0)
-			warn("cannot remove '%s'", fake);
+			warning("cannot remove '%s'", fake);
 		free(cmd);
 	}
 }
@@ -762,7 +762,7 @@ test_killed(int sig, const char *scenario)
 		int rc;
 		opts(&o, scenario, 10000);
 		o.cgroup_mode = WL_CG_AUTO;
-		rc = scenario_run(&o, &r, err, sizeof err);
+		rc = wl_scenario_run(&o, &r, err, sizeof err);
 		_exit(rc == -2 && r.signal == sig ? 42 : 1);
 	}
 	/* wait until the workers run (their cgroup exists), at most 2 s */
@@ -804,7 +804,7 @@ test_killed(int sig, const char *scenario)
 		   "SIGKILL: the runner died (%d orphans reaped)", others);
 	else
 		ok(WIFEXITED(child_status) && WEXITSTATUS(child_status) == 42,
-		   "%s: scenario_run returned -2 with the signal", strsignal(sig));
+		   "%s: wl_scenario_run returned -2 with the signal", strsignal(sig));
 	ok(no_cgroups_of(child), "%s %s: no cgroup left behind", scenario, strsignal(sig));
 	free(probe);
 	free(m);
@@ -815,7 +815,7 @@ main(void)
 {
 	setprogname("workload_run.t");
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		warn("cannot become a subreaper:");
+		warning("cannot become a subreaper:");
 	test_all_types();
 	test_cpuspin_2x2();
 	test_run_delay();

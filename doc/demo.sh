@@ -1,0 +1,89 @@
+#!/bin/sh
+# make demo: run the programs that are built on the sample runs tree in
+# t/fixtures/sidecars, with a caption before each command.  Builds
+# nothing; a program that is not built is skipped.  To show a new
+# program, add a demo_NAME function and list it in the loop at the end.
+
+top=$(cd "${0%/*}/.." && pwd)
+PATH=$top/bin:$PATH
+export PATH
+unset CARGO_TARGET_DIR NO_COLOR
+# A scratch copy keeps the sample tree pristine and gives it the run
+# directory times that the "newest run" rules look at.
+work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-demo.XXXXXX") || exit 2
+trap 'rm -rf "$work"' EXIT INT TERM
+mkdir -p "$work/target" &&
+	cp -R "$top/t/fixtures/sidecars" "$work/target/ktstr" &&
+	touch -d '2025-03-14 09:30' "$work/target/ktstr/6.14-abc1234" &&
+	touch -d '2025-03-14 11:05' "$work/target/ktstr/6.14-abc1234-dirty" &&
+	touch -d '2025-04-02 03:20' "$work/target/ktstr/7.0-def5678" || exit 2
+cd "$work" || exit 2
+
+# show CAPTION COMMAND: print the caption and the command, then run it.
+show() {
+	printf '\n### %s\n$ %s\n' "$1" "$2"
+	sh -c "$2" 2>&1
+	printf '(exit status %d)\n' $?
+}
+
+demo_ktstr_scan() {
+	show 'Every sidecar of every run under target/ktstr, one line each (shortened here)' \
+		'ktstr-scan | cut -c 1-110'
+	show 'Which run and file each line came from' \
+		"ktstr-scan 2>/dev/null | sed 's/^{\"_path\":\\(\"[^\"]*\"\\),\"_run\":\\(\"[^\"]*\"\\).*/\\2 \\1/'"
+	show 'Only the newest run' 'ktstr-scan --newest | wc -l'
+	show 'A run that does not exist' 'ktstr-scan --run 6.14-abc123'
+	show 'Why are optional fields null in a run?' 'ktstr-scan --explain --run 6.14-abc1234-dirty 2>/dev/null | head -22'
+}
+
+demo_ktstr_rundir() {
+	show 'The runs under target/ktstr, newest first' 'ktstr-rundir --list 2>/dev/null'
+	show 'Where the next sidecar of this tree would go' 'ktstr-rundir'
+}
+
+demo_ktstr_compare() {
+	show 'The report of the newest run' 'ktstr-compare --analyze 2>/dev/null | head -16'
+	show 'The values each filter can take' 'ktstr-compare --list-values 2>/dev/null | head -12'
+	# A "6.15" run of the baseline's steady tests, slower in the tail:
+	# enough for a comparison with verdicts.
+	mkdir -p target/ktstr/6.15-abc1234 &&
+		for f in target/ktstr/6.14-abc1234/cgroup_steady-*.ktstr.json; do
+			sed -e 's/"kernel_version": "6.14"/"kernel_version": "6.15"/' \
+				-e 's/"worst_p99_wake_latency_us": [0-9.]*/"worst_p99_wake_latency_us": 131.0/' \
+				-e 's/"worst_spread": [0-9.]*/"worst_spread": 4.5/' \
+				"$f" >"target/ktstr/6.15-abc1234/${f##*/}"
+		done
+	show 'Kernel 6.14 against 6.15, from the scan stream; exit 1 means a regression' \
+		'ktstr-scan 2>/dev/null | ktstr-compare --a-kernel 6.14 --b-kernel 6.15 --project-commit abc1234'
+	rm -rf target/ktstr/6.15-abc1234
+}
+
+demo_ktstr_hostinfo() {
+	show 'The host a run was recorded on' 'ktstr-hostinfo --run 6.14-abc1234'
+	show 'What differs between the hosts of two runs; exit 1 when anything does' \
+		'ktstr-hostinfo --diff 6.14-abc1234 7.0-def5678'
+}
+
+demo_ktstr_test() {
+	# Its own directory, and KTSTR_SIDECAR_DIR so the sample runs stay as they are.
+	mkdir -p "$work/tests" && cd "$work/tests" || return
+	KTSTR_SIDECAR_DIR=sidecars
+	export KTSTR_SIDECAR_DIR
+	show 'Run a command as a test; it reports a metric through $KTSTR_METRICS' \
+		'ktstr-test -n smoke -- sh -c '"'"'echo "throughput 512.5 MB/s higher" >>"$KTSTR_METRICS"'"'"''
+	show 'A failing and a skipped test file, two at a time, as JSON lines' \
+		'mkdir -p t && printf "#!/bin/sh\nexit 1\n" >t/bad && printf "#!/bin/sh\nexit 77\n" >t/later && chmod +x t/* && ktstr-test -j 2 --json t/bad t/later'
+	show 'The metrics of the first sidecar: the reported one and the wall time' \
+		'sed -n "/^      \"metrics\": \[/,/^      \],/p" sidecars/smoke-*.ktstr.json'
+	show 'A real workload: 2 cgroups of 2 spinning workers for half a second, and what it measured' \
+		'ktstr-test --scenario cgroup_steady --duration 0.5 --settle-ms 0 --cgroup-mode none && grep "^    \"\(total_iterations\|worst_spread\|worst_run_delay_us\)\"" sidecars/cgroup_steady-*.ktstr.json'
+	unset KTSTR_SIDECAR_DIR
+	cd "$work" || return
+}
+
+for prog in ktstr-rundir ktstr-scan ktstr-compare ktstr-hostinfo ktstr-test; do
+	fn=demo_$(echo "$prog" | tr - _)
+	if [ -x "$top/bin/$prog" ] && command -v "$fn" >/dev/null 2>&1; then
+		"$fn"
+	fi
+done
