@@ -43,7 +43,8 @@ $(BIN): $(LIB) $(LIBHDR)
 
 $(UNIT): $(LIB) $(LIBHDR) t/unit/tap.h
 
-check: all $(UNIT)
+check:
+	$(MAKE) WERROR=-Werror all $(UNIT)
 	KTSTR_TOP="$$(pwd)" prove --exec '' -j2 $(UNIT) $(SHTESTS)
 
 # The sanitizer build replaces the normal objects; clean before and after
@@ -55,7 +56,7 @@ check-asan:
 	$(MAKE) clean
 
 demo: all
-	sh t/demo.sh
+	sh doc/demo.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \

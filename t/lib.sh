@@ -63,15 +63,44 @@ test_skip_() {
 	printf 'ok %d # skip %s (%s)\n' "$test_count_" "$1" "$2"
 }
 
-# Prerequisites: GIT (a git binary), ROOT (running as root),
-# NOTROOT (permissions are enforced), or any command name.
+# test_lazy_prereq NAME SCRIPT: NAME holds when SCRIPT succeeds; the
+# script runs on first use, in a subshell, and its answer is kept.
+test_lazy_prereq() {
+	eval "lazy_prereq_script_$(printf '%s' "$1" | tr -c 'A-Za-z0-9_' _)=\$2"
+}
+
+# test_have_prereq NAME: the built-in ones are GIT (a git binary), ROOT
+# (running as root), NOTROOT (permissions are enforced) and DEVFULL
+# (/dev/full refuses writes); then those of test_lazy_prereq; then any
+# command or shell function of that name.
 test_have_prereq() {
+	var_=$(printf '%s' "$1" | tr -c 'A-Za-z0-9_' _)
+	eval "known_=\${lazy_prereq_answer_$var_-}"
+	if [ -n "$known_" ]; then
+		[ "$known_" = yes ]
+		return
+	fi
 	case $1 in
 	GIT) command -v git >/dev/null 2>&1 ;;
 	ROOT) [ "$(id -u)" = 0 ] ;;
 	NOTROOT) [ "$(id -u)" != 0 ] ;;
-	*) command -v "$1" >/dev/null 2>&1 ;;
+	DEVFULL) test -c /dev/full && ! (printf x >/dev/full) 2>/dev/null ;;
+	*)
+		eval "script_=\${lazy_prereq_script_$var_-}"
+		if [ -n "$script_" ]; then
+			(eval "$script_") >/dev/null 2>&1
+		else
+			command -v "$1" >/dev/null 2>&1
+		fi
+		;;
 	esac
+	answer_=$?
+	if [ $answer_ = 0 ]; then
+		eval "lazy_prereq_answer_$var_=yes"
+	else
+		eval "lazy_prereq_answer_$var_=no"
+	fi
+	return $answer_
 }
 
 # test_cmp EXPECTED ACTUAL: whole-file comparison, diff shown on failure.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # ktstr-scan over a whole runs root: the default root, --dir, order, counts.
 . "${0%/*}/lib.sh"
-. "$TOP/t/scanlib.sh"
+. "$TOP/t/lib-scan.sh"
 
 test_expect_success 'setup: a copy of the fixture runs root' '
 	copy_runs tgt/ktstr &&
@@ -51,8 +51,7 @@ test_expect_success '--dir ignores CARGO_TARGET_DIR' '
 	test_cmp expect.archive actual
 '
 
-test_expect_success 'every line is valid JSON holding the file unchanged' '
-	test_have_prereq jq || exit 0
+test_expect_success jq 'every line is valid JSON holding the file unchanged' '
 	test_expect_code 1 ktstr-scan --dir tgt/ktstr 2>/dev/null >stream &&
 	while read -r l; do
 		p=$(printf "%s\n" "$l" | jq -r ._path) &&

@@ -1,7 +1,7 @@
 #!/bin/sh
 # ktstr-scan --run NAME and --newest.
 . "${0%/*}/lib.sh"
-. "$TOP/t/scanlib.sh"
+. "$TOP/t/lib-scan.sh"
 
 test_expect_success 'setup' '
 	copy_runs tgt/ktstr &&

@@ -1,7 +1,7 @@
 #!/bin/sh
 # ktstr-scan PATH...: run directories, runs roots, files; usage errors.
 . "${0%/*}/lib.sh"
-. "$TOP/t/scanlib.sh"
+. "$TOP/t/lib-scan.sh"
 
 FIO=6.14-abc1234/fio_randread-e9a8f9ab8d1ca062.ktstr.json
 

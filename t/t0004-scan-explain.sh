@@ -1,7 +1,7 @@
 #!/bin/sh
 # ktstr-scan --explain [--json]: the optional-field report of a run.
 . "${0%/*}/lib.sh"
-. "$TOP/t/scanlib.sh"
+. "$TOP/t/lib-scan.sh"
 
 SC='no SchedulerSpec variant currently exposes a reliable commit source — reserved on the schema for future enrichment (e.g. --version probe or ELF-note read on the resolved scheduler binary)'
 PL='test declared no binary payload (scheduler-only test or pure-scenario test that never invokes ctx.payload(...))'

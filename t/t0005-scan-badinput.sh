@@ -1,7 +1,7 @@
 #!/bin/sh
 # ktstr-scan on hostile input: every bad file is one stderr line, never a crash.
 . "${0%/*}/lib.sh"
-. "$TOP/t/scanlib.sh"
+. "$TOP/t/lib-scan.sh"
 
 # A valid sidecar: the required members, then $1 (more members, or empty).
 sidecar() {

@@ -22,7 +22,7 @@ test_expect_success 'ktstr(7): analyse the newest run' '
 '
 
 test_expect_success 'make demo runs every program and each command works' '
-	sh "$TOP/t/demo.sh" >demo.out 2>&1 &&
+	sh "$TOP/doc/demo.sh" >demo.out 2>&1 &&
 	for prog in ktstr-rundir ktstr-scan ktstr-compare ktstr-hostinfo ktstr-test; do
 		grep -q "^\\$ $prog" demo.out || { echo "no $prog in the demo"; exit 1; }
 	done &&
