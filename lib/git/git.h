@@ -92,6 +92,29 @@ int git_rev_walk(struct git_repo *repo, const struct git_oid *a, const struct gi
                  int (*fn)(const struct git_oid *id, void *arg), void *arg);
 
 /*
+ * The merge bases of a and b, as git merge-base --all finds them: the
+ * common ancestors of which none is an ancestor of another, newest
+ * committer date first (equal dates in the order the walk met them).
+ * *bases is malloc'd; *nbases is 0 for unrelated histories.  0, or -1
+ * when an object cannot be read or the walk would need history a
+ * shallow clone cut off (the reason then says "shallow").
+ */
+int git_merge_bases(struct git_repo *repo, const struct git_oid *a, const struct git_oid *b,
+                    struct git_oid **bases, size_t *nbases);
+
+/*
+ * First-parent history, as git log --first-parent [a..]b lists it: b,
+ * its first parent, and so on, newest first, ending at a root, at a
+ * commit reachable from a (a NULL: none), or at a shallow clone's
+ * boundary.  fn is called per commit; a nonzero return stops the walk
+ * and is returned.  Returns 0, 1 when a shallow boundary ended the
+ * history early (the boundary itself was listed), or -1 when an object
+ * cannot be read.
+ */
+int git_first_parents(struct git_repo *repo, const struct git_oid *a, const struct git_oid *b,
+                      int (*fn)(const struct git_oid *id, void *arg), void *arg);
+
+/*
  * Read an object, following delta chains.  *data is malloc'd (NUL
  * terminated for convenience, not counted in *len).  0, or -1.
  */

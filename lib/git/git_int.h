@@ -61,6 +61,7 @@ struct git_commit {
 	struct git_oid *parents;
 	size_t nparents;
 	int64_t time;
+	int shallow; /* a shallow clone's boundary: parents cut off, nparents 0 */
 };
 int git_read_commit(struct git_repo *repo, const struct git_oid *id, struct git_commit *c);
 void git_commit_free(struct git_commit *c);

@@ -861,6 +861,7 @@ git_read_commit(struct git_repo *repo, const struct git_oid *id, struct git_comm
 	if (repo->nshallow &&
 	    bsearch(id, repo->shallow, repo->nshallow, sizeof(*repo->shallow), oid_qcmp)) {
 		/* A shallow clone's boundary: its parents are not in the repository. */
+		c->shallow = 1;
 		while ((size_t)(end - s) >= 7 + hexsz + 1 && !memcmp(s, "parent ", 7))
 			s += 7 + hexsz + 1;
 	}

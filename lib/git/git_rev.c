@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "git_int.h"
+#include "git_walk.h"
 
 #define AMBIG_MAX 16
 
@@ -192,146 +192,22 @@ git_rev_parse(struct git_repo *repo, const char *expr, struct git_oid *out)
  * ancestor already seen, and the walk stops once every queued commit is
  * uninteresting (with git's slop of a few extra rounds for clock skew).
  */
-enum { SEEN = 1, UNINTERESTING = 2, PARSED = 4 };
-
-struct node {
-	struct git_oid id;
-	int flags;
-	int64_t time;
-	size_t *parents; /* indexes into the node table */
-	size_t nparents;
-};
-
-struct walker {
-	struct git_repo *repo;
-	struct node *nodes;
-	size_t n, cap;
-	size_t *hash; /* open addressing; index + 1, 0 = empty */
-	size_t hcap;
-	size_t *heap, nheap, heapcap;
-};
-
-static size_t
-hslot(const struct walker *w, const struct git_oid *id)
-{
-	size_t h;
-
-	memcpy(&h, id->id, sizeof(h));
-	return h & (w->hcap - 1);
-}
-
-static size_t
-node_get(struct walker *w, const struct git_oid *id)
-{
-	size_t i, k;
-
-	if (2 * (w->n + 1) > w->hcap) {
-		size_t ncap = w->hcap ? 2 * w->hcap : 1024;
-
-		free(w->hash);
-		w->hash = ecalloc(ncap, sizeof(*w->hash));
-		w->hcap = ncap;
-		for (k = 0; k < w->n; k++) {
-			for (i = hslot(w, &w->nodes[k].id); w->hash[i]; i = (i + 1) & (w->hcap - 1))
-				;
-			w->hash[i] = k + 1;
-		}
-	}
-	for (i = hslot(w, id); w->hash[i]; i = (i + 1) & (w->hcap - 1))
-		if (git_oid_eq(w->repo, &w->nodes[w->hash[i] - 1].id, id))
-			return w->hash[i] - 1;
-	if (w->n == w->cap) {
-		w->cap = w->cap ? 2 * w->cap : 256;
-		w->nodes = ereallocarray(w->nodes, w->cap, sizeof(*w->nodes));
-	}
-	memset(&w->nodes[w->n], 0, sizeof(w->nodes[w->n]));
-	w->nodes[w->n].id = *id;
-	w->hash[i] = w->n + 1;
-	return w->n++;
-}
-
-static int
-newer(const struct walker *w, size_t a, size_t b)
-{
-	return w->nodes[a].time > w->nodes[b].time;
-}
-
-static void
-heap_push(struct walker *w, size_t k)
-{
-	size_t i;
-
-	if (w->nheap == w->heapcap) {
-		w->heapcap = w->heapcap ? 2 * w->heapcap : 256;
-		w->heap = ereallocarray(w->heap, w->heapcap, sizeof(*w->heap));
-	}
-	i = w->nheap++;
-	while (i && newer(w, k, w->heap[(i - 1) / 2])) {
-		w->heap[i] = w->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	w->heap[i] = k;
-}
-
-static size_t
-heap_pop(struct walker *w)
-{
-	size_t top = w->heap[0], last = w->heap[--w->nheap], i = 0;
-
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= w->nheap)
-			break;
-		if (c + 1 < w->nheap && newer(w, w->heap[c + 1], w->heap[c]))
-			c++;
-		if (!newer(w, w->heap[c], last))
-			break;
-		w->heap[i] = w->heap[c];
-		i = c;
-	}
-	if (w->nheap)
-		w->heap[i] = last;
-	return top;
-}
-
-static int
-parse_node(struct walker *w, size_t k)
-{
-	struct git_commit c;
-	size_t i;
-
-	if (w->nodes[k].flags & PARSED)
-		return 0;
-	if (git_read_commit(w->repo, &w->nodes[k].id, &c) < 0)
-		return -1;
-	w->nodes[k].flags |= PARSED;
-	w->nodes[k].time = c.time;
-	w->nodes[k].parents = ereallocarray(NULL, c.nparents ? c.nparents : 1, sizeof(size_t));
-	w->nodes[k].nparents = c.nparents;
-	for (i = 0; i < c.nparents; i++) {
-		size_t p = node_get(w, &c.parents[i]); /* may move w->nodes */
-
-		w->nodes[k].parents[i] = p;
-	}
-	git_commit_free(&c);
-	return 0;
-}
+enum { SEEN = 1, UNINTERESTING = 2 };
 
 /* Mark k's known ancestors uninteresting (iteratively: histories are deep). */
 static void
-mark_uninteresting(struct walker *w, size_t k)
+mark_uninteresting(struct git_walk *w, size_t k)
 {
 	size_t cap = 64, n = 0, i, *stack = ereallocarray(NULL, cap, sizeof(*stack));
 
 	stack[n++] = k;
 	while (n) {
-		struct node *nd = &w->nodes[stack[--n]];
+		struct git_walk_node *nd = &w->nodes[stack[--n]];
 
-		if (!(nd->flags & PARSED))
+		if (!nd->parsed)
 			continue;
 		for (i = 0; i < nd->nparents; i++) {
-			struct node *p = &w->nodes[nd->parents[i]];
+			struct git_walk_node *p = &w->nodes[nd->parents[i]];
 
 			if (p->flags & UNINTERESTING)
 				continue;
@@ -346,55 +222,40 @@ mark_uninteresting(struct walker *w, size_t k)
 	free(stack);
 }
 
+/* Queue node k once, parsed. */
 static int
-all_uninteresting(const struct walker *w)
+enqueue(struct git_walk *w, size_t k, unsigned flags)
 {
-	size_t i;
-
-	for (i = 0; i < w->nheap; i++)
-		if (!(w->nodes[w->heap[i]].flags & UNINTERESTING))
-			return 0;
-	return 1;
+	if (w->nodes[k].flags & SEEN)
+		return 0;
+	w->nodes[k].flags |= SEEN | flags;
+	if (git_walk_parse(w, k) < 0)
+		return -1;
+	git_walk_push(w, k);
+	return 0;
 }
 
 int
 git_rev_walk(struct git_repo *repo, const struct git_oid *a, const struct git_oid *b,
              int (*fn)(const struct git_oid *id, void *arg), void *arg)
 {
-	struct walker w;
+	struct git_walk w;
 	size_t k, i;
 	int r = 0, slop = 5;
 
-	memset(&w, 0, sizeof(w));
-	w.repo = repo;
-	k = node_get(&w, a);
-	w.nodes[k].flags |= SEEN | UNINTERESTING;
-	if (parse_node(&w, k) < 0)
+	git_walk_init(&w, repo);
+	if (enqueue(&w, git_walk_node(&w, a), UNINTERESTING) < 0 ||
+	    enqueue(&w, git_walk_node(&w, b), 0) < 0)
 		goto fail;
-	heap_push(&w, k);
-	k = node_get(&w, b);
-	if (!(w.nodes[k].flags & SEEN)) {
-		w.nodes[k].flags |= SEEN;
-		if (parse_node(&w, k) < 0)
-			goto fail;
-		heap_push(&w, k);
-	}
 	while (w.nheap) {
-		size_t c = heap_pop(&w);
+		size_t c = git_walk_pop(&w);
 
 		if (w.nodes[c].flags & UNINTERESTING)
 			mark_uninteresting(&w, c);
-		for (i = 0; i < w.nodes[c].nparents; i++) {
-			size_t p = w.nodes[c].parents[i];
-
-			if (w.nodes[p].flags & SEEN)
-				continue;
-			w.nodes[p].flags |= SEEN;
-			if (parse_node(&w, p) < 0)
+		for (i = 0; i < w.nodes[c].nparents; i++)
+			if (enqueue(&w, w.nodes[c].parents[i], 0) < 0)
 				goto fail;
-			heap_push(&w, p);
-		}
-		if (!all_uninteresting(&w))
+		if (!git_walk_all_queued(&w, UNINTERESTING))
 			slop = 5;
 		else if (--slop <= 0)
 			break;
@@ -406,10 +267,6 @@ git_rev_walk(struct git_repo *repo, const struct git_oid *a, const struct git_oi
 fail:
 	r = -1;
 out:
-	for (k = 0; k < w.n; k++)
-		free(w.nodes[k].parents);
-	free(w.nodes);
-	free(w.hash);
-	free(w.heap);
+	git_walk_free(&w);
 	return r;
 }

@@ -10,64 +10,9 @@
 
 #include "compare/compare_commits.h"
 #include "git/git_int.h"
+#include "git_sh.h"
 #include "tap.h"
 #include "util/util.h"
-
-static char top[PATH_MAX];
-
-/* Fixed identities and dates; a helper c() commits with a fresh date. */
-static const char prelude[] =
-	"set -e; export GIT_AUTHOR_NAME=a GIT_AUTHOR_EMAIL=a@example.com GIT_COMMITTER_NAME=a "
-	"GIT_COMMITTER_EMAIL=a@example.com GIT_CONFIG_NOSYSTEM=1;"
-	"unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_CEILING_DIRECTORIES GIT_OBJECT_DIRECTORY;"
-	"n=$(cat \"$TOPDIR/.n\" 2>/dev/null || echo 0);"
-	"c() { n=$((n+1)); echo $n >\"$TOPDIR/.n\"; "
-	"GIT_AUTHOR_DATE=\"2020-01-01T00:00:00Z +$n minutes\" "
-	"GIT_COMMITTER_DATE=\"@$((1577836800 + n * 60)) +0000\" git commit -q --allow-empty -m \"$1\"; };";
-
-static int __attribute__((format(printf, 1, 2)))
-sh(const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-	int r;
-
-	buf_printf(&b, "cd '%s' && { %s ", top, prelude);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	buf_puts(&b, "; } >/dev/null 2>&1");
-	r = system(b.s);
-	buf_free(&b);
-	return r;
-}
-
-static char *__attribute__((format(printf, 1, 2)))
-capture(const char *fmt, ...)
-{
-	struct buf b = BUF_INIT, out = BUF_INIT;
-	va_list ap;
-	FILE *f;
-	char chunk[4096];
-	size_t n;
-
-	buf_printf(&b, "cd '%s' && { %s ", top, prelude);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	buf_puts(&b, "; } 2>/dev/null");
-	f = popen(b.s, "r");
-	while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&out, chunk, n);
-	if (f)
-		pclose(f);
-	buf_free(&b);
-	buf_grow(&out, 0);
-	out.s[out.len] = '\0';
-	while (out.len && out.s[out.len - 1] == '\n')
-		out.s[--out.len] = '\0';
-	return buf_detach(&out);
-}
 
 /* rundir.md §6.5's oracle for the commit string of dir ("" = none). */
 static char *
@@ -229,34 +174,6 @@ add_hex(const struct git_oid *id, void *arg)
 
 	buf_printf(c->b, "%s\n", git_oid_hex(c->repo, id, hex));
 	return 0;
-}
-
-static int
-line_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sort the lines of s in place. */
-static char *
-sorted(char *s)
-{
-	char **v = NULL, *p, *save = NULL;
-	size_t n = 0, i;
-	struct buf b = BUF_INIT;
-
-	for (p = strtok_r(s, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
-		v = ereallocarray(v, n + 1, sizeof(*v));
-		v[n++] = p;
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), line_cmp);
-	for (i = 0; i < n; i++)
-		buf_printf(&b, "%s\n", v[i]);
-	free(v);
-	buf_putc(&b, '\0');
-	free(s);
-	return buf_detach(&b);
 }
 
 /* A shallow clone: the walk and ~N stop at the boundary, as in git. */
@@ -519,30 +436,12 @@ revspecs(void)
 int
 main(int argc, char **argv)
 {
-	char tmpl[] = "/tmp/ktstr-git-oracle.XXXXXX";
-
 	setprogname(argv[0]);
 	(void)argc;
-	if (system("git --version >/dev/null 2>&1") != 0) {
-		printf("1..0 # skip git is not installed\n");
+	if (!git_sh_begin("git-oracle"))
 		return 0;
-	}
-	if (!mkdtemp(tmpl)) {
-		printf("1..0 # skip cannot create a scratch directory\n");
-		return 0;
-	}
-	snprintf(top, sizeof(top), "%s", tmpl);
-	setenv("TOPDIR", top, 1);
-	setenv("HOME", top, 1);
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
 	states();
 	revisions();
 	revspecs();
-	if (!tap_failed)
-		sh("cd / && rm -rf '%s'", top);
-	else
-		printf("# scratch kept in %s\n", top);
-	return done_testing();
+	return git_sh_end();
 }
