@@ -1,13 +1,10 @@
 /* ktstr-test: run tests and write one sidecar per test into the run directory. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,16 +14,10 @@
 #include "sidecar/metric_lines.h"
 #include "sidecar/sidecar.h"
 #include "sidecar/sidecar_write.h"
+#include "supervise/supervise.h"
 #include "util/utf8.h"
 #include "util/util.h"
 #include "workload/workload.h"
-
-/* The automake convention for "this test does not apply here". */
-#define EXIT_SKIP 77
-/* Between SIGTERM and SIGKILL when a test is stopped. */
-#define GRACE_MS 2000
-/* A metrics file larger than this is not a list of metrics. */
-#define METRICS_MAX (16u << 20)
 
 /* What the command line asks for. */
 struct opts {
@@ -49,6 +40,11 @@ struct opts {
 	struct wl_opts wl; /* --scenario and its options */
 	int scenario;      /* --scenario given */
 	const char *wl_opt; /* a workload option given (needs --scenario) */
+	int work_type_given;
+	int action;         /* --list-scenarios, --list-work-types or --cleanup; 0: none */
+	int command;        /* the operands are "-- COMMAND [ARG...]", not FILE... */
+	char **operands;
+	size_t noperands;
 };
 
 /* What is decided once per process, before the first test (rundir.md §16.6 step 1). */
@@ -63,22 +59,14 @@ struct env {
 	int status; /* EXIT_ERROR once a sidecar could not be written */
 	struct json_writer w;  /* pretty: the sidecars */
 	struct json_writer jw; /* compact: the --json lines */
+	struct supervise sv;   /* how the tests are run */
 };
-
-enum stop { STOP_NONE, STOP_TERM, STOP_KILL };
 
 struct test {
 	char *name;
 	char *const *argv; /* argv[0] is run as given (PATH search when it has no '/') */
 	char *path;        /* the sidecar's path */
 	char *payload;     /* basename of argv[0] */
-	pid_t pid;
-	int out_fd, err_fd; /* -1 when output passes through */
-	char *metrics_path; /* $KTSTR_METRICS */
-	struct timespec start;
-	long long stop_at_ms; /* 0: no deadline */
-	enum stop stop;
-	int timed_out;
 };
 
 /* -h asks for the synopsis on stdout; a usage error gets it on stderr. */
@@ -103,27 +91,6 @@ usage(int status)
 	        "       %s --list-scenarios | --list-work-types | --cleanup\n",
 	        progname, progname, progname, progname);
 	exit(stdout_status(status));
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Milliseconds since start, to the microsecond. */
-static double
-elapsed_ms(const struct timespec *start)
-{
-	struct timespec ts;
-	long long us;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	us = (ts.tv_sec - start->tv_sec) * 1000000LL + (ts.tv_nsec - start->tv_nsec) / 1000;
-	return us / 1e3;
 }
 
 /* Every string that ends up in a sidecar must be a JSON string. */
@@ -224,393 +191,113 @@ json_line(struct env *e, const char *name, const char *verdict, const char *path
 	printf("%s\n", w->s);
 }
 
-/* ---- Running one test ---------------------------------------------------- */
-
-/*
- * A temporary file: unlinked at once (captured output), or kept under
- * the name left in *keep_path (the metrics file).
- */
-static int
-temp_file(char **keep_path)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	path = easprintf("%s/ktstr-test.XXXXXX", dir);
-	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		warning("cannot create a temporary file in %s:", dir);
-		free(path);
-		return -1;
-	}
-	if (keep_path != NULL) {
-		*keep_path = path;
-	} else {
-		unlink(path);
-		free(path);
-	}
-	return fd;
-}
-
-/* In the child: become the test.  Never returns. */
-static _Noreturn void
-exec_test(const struct env *e, struct test *t, const sigset_t *mask)
-{
-	int null = open("/dev/null", O_RDONLY), status;
-
-	setpgid(0, 0);
-	sigprocmask(SIG_SETMASK, mask, NULL);
-	if (null > STDIN_FILENO) {
-		dup2(null, STDIN_FILENO);
-		close(null);
-	}
-	if (t->out_fd >= 0) {
-		dup2(t->out_fd, STDOUT_FILENO);
-		dup2(t->err_fd, STDERR_FILENO);
-	} else if (e->o->json) {
-		dup2(STDERR_FILENO, STDOUT_FILENO); /* stdout is ktstr-test's NDJSON */
-	}
-	setenv("KTSTR_METRICS", t->metrics_path, 1);
-	execvp(t->argv[0], t->argv);
-	/* As a shell says it: 127 not found, 126 found but not runnable. */
-	status = errno == ENOENT ? 127 : 126;
-	warning("cannot run '%s':", t->argv[0]);
-	_exit(status);
-}
-
-static int
-spawn(const struct env *e, struct test *t, int capture, const sigset_t *mask)
-{
-	int fd;
-
-	t->out_fd = t->err_fd = -1;
-	if ((fd = temp_file(&t->metrics_path)) < 0)
-		return -1;
-	close(fd);
-	if (capture && ((t->out_fd = temp_file(NULL)) < 0 || (t->err_fd = temp_file(NULL)) < 0))
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	if ((t->pid = fork()) < 0) {
-		warning("cannot fork:");
-		return -1;
-	}
-	if (t->pid == 0)
-		exec_test(e, t, mask);
-	/* Both sides set the group, so a kill right after fork cannot miss it. */
-	setpgid(t->pid, t->pid);
-	clock_gettime(CLOCK_MONOTONIC, &t->start);
-	t->stop_at_ms = e->o->timeout_s ? now_ms() + e->o->timeout_s * 1000LL : 0;
-	return 0;
-}
-
-/* Copy what a captured stream holds to out. */
-static void
-replay(int fd, FILE *out)
-{
-	char b[65536];
-	ssize_t n;
-	off_t off = 0;
-
-	while ((n = pread(fd, b, sizeof(b), off)) > 0) {
-		fwrite(b, 1, n, out);
-		off += n;
-	}
-	fflush(out);
-}
-
-static void
-close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-/* Drop a test's temporary files. */
-static void
-discard(struct test *t)
-{
-	if (t->metrics_path)
-		remove(t->metrics_path); /* the test may have put a directory there */
-	close_fd(&t->out_fd);
-	close_fd(&t->err_fd);
-}
-
-/*
- * The metrics file as the test left it, read by name, so a test may
- * also replace it (write elsewhere, then rename).  A file the test
- * removed holds no metrics.  0; -1 with errno set; -2 when it is not a
- * regular file (never waited on, thanks to O_NONBLOCK).
- */
-static int
-read_metrics_file(const char *path, struct buf *b)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc = -1, e;
-	struct stat st;
-
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (fstat(fd, &st) == 0)
-		rc = S_ISREG(st.st_mode) ? read_fd(fd, b, METRICS_MAX) : -2;
-	e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
+/* ---- Running tests ------------------------------------------------------ */
 
 /* The metrics the test reported; 0, or the number of malformed lines (reported). */
 static size_t
-read_metrics(const struct test *t, struct metric_lines *ml)
+read_metrics(const struct test *t, const char *path, struct metric_lines *ml)
 {
-	struct buf text = BUF_INIT, errs = BUF_INIT;
-	char ebuf[128];
-	size_t bad = 0;
-	int rc;
+	struct buf errs = BUF_INIT;
+	size_t bad = metric_lines_read(path, "$KTSTR_METRICS", ml, &errs);
 
-	if ((rc = read_metrics_file(t->metrics_path, &text)) == -2) {
-		warning("%s: $KTSTR_METRICS is not a regular file", t->name);
-		bad = 1;
-	} else if (rc < 0) {
-		warning("%s: cannot read $KTSTR_METRICS: %s", t->name, os_error(errno, ebuf, sizeof(ebuf)));
-		bad = 1;
-	} else if (text.len > 0) {
-		bad = metric_lines_parse(text.s, text.len, "$KTSTR_METRICS", ml, &errs);
-		for (char *line = errs.s, *nl; bad > 0 && (nl = strchr(line, '\n')) != NULL;
-		     line = nl + 1) {
-			*nl = '\0';
-			warning("%s: %s", t->name, line);
-		}
+	for (char *line = errs.s, *nl; bad > 0 && (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		warning("%s: %s", t->name, line);
 	}
-	buf_free(&text);
 	buf_free(&errs);
 	return bad;
 }
 
-/* The sidecar's exit_code: the status, or 128 + the signal, as a shell says. */
-static int
-exit_code(int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return 255;
-}
-
 /* The verdict line on stderr and the --json line on stdout. */
 static void
-report(struct env *e, const struct test *t, int passed, int skipped, const char *why, double wall)
+report(struct env *e, const struct test *t, const struct supervise_verdict *v, double wall)
 {
 	const struct opts *o = e->o;
 
-	if (!passed)
-		fprintf(stderr, "FAIL: %s (%s)\n", t->name, why);
+	if (!v->passed)
+		fprintf(stderr, "FAIL: %s (%s)\n", t->name, v->why);
 	else if (e->tty && !o->quiet)
-		fprintf(stderr, "%s: %s (%.0f ms)\n", skipped ? "SKIP" : "PASS", t->name, wall);
+		fprintf(stderr, "%s: %s (%.0f ms)\n", v->skipped ? "SKIP" : "PASS", t->name, wall);
 	if (o->json)
-		json_line(e, t->name, skipped ? "skipped" : passed ? "passed" : "failed", t->path);
+		json_line(e, t->name, v->skipped ? "skipped" : v->passed ? "passed" : "failed", t->path);
 	fflush(stdout);
 }
 
-/* The test's process has ended: verdict, sidecar, output, report. */
+/* A test's process has ended: verdict, sidecar, output, report. */
 static void
-finish(struct env *e, struct test *t, int wstatus)
+finish(struct supervise_job *j, void *arg)
 {
+	struct env *e = arg;
+	struct test *t = j->arg;
 	const struct opts *o = e->o;
-	double wall = elapsed_ms(&t->start);
-	int code = exit_code(wstatus), exited = WIFEXITED(wstatus);
 	struct metric_lines ml = {0};
 	struct sidecar_metric *all;
 	struct sidecar_payload_metrics pm;
 	struct sidecar_out s = {0};
-	char why[64] = "";
-	size_t bad;
-	int passed, skipped;
+	struct supervise_verdict v;
 
-	bad = read_metrics(t, &ml);
-	skipped = !t->timed_out && !bad && exited && code == EXIT_SKIP;
-	passed = skipped || (!t->timed_out && !bad && exited && code == 0);
-	if (t->timed_out)
-		snprintf(why, sizeof(why), "timed out after %u s", o->timeout_s);
-	else if (WIFSIGNALED(wstatus))
-		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(wstatus));
-	else if (code != 0 && code != EXIT_SKIP)
-		snprintf(why, sizeof(why), "exit status %d", code);
-	else if (bad)
-		snprintf(why, sizeof(why), "malformed metrics");
+	supervise_verdict(&e->sv, j, read_metrics(t, j->file, &ml) ? "malformed metrics" : NULL, &v);
 
 	/* The test's own measurements, then ktstr-test's: one payload invocation. */
 	all = ereallocarray(NULL, ml.n + 1, sizeof(*all));
 	if (ml.n)
 		memcpy(all, ml.v, ml.n * sizeof(*all));
 	all[ml.n] = (struct sidecar_metric){
-		METRIC_WALL_TIME, wall, POLARITY_LOWER, 0, "ms", SOURCE_JSON, STREAM_SYNTHESIZED,
+		METRIC_WALL_TIME, j->wall_ms, POLARITY_LOWER, 0, "ms", SOURCE_JSON, STREAM_SYNTHESIZED,
 	};
-	pm = (struct sidecar_payload_metrics){0, all, ml.n + 1, code};
+	pm = (struct sidecar_payload_metrics){0, all, ml.n + 1, v.code};
 
 	s.test_name = t->name;
 	s.payload = t->payload;
 	s.metrics = &pm;
 	s.nmetrics = 1;
-	s.passed = passed;
-	s.skipped = skipped;
+	s.passed = v.passed;
+	s.skipped = v.skipped;
 	s.work_type = o->work_type;
 	t->path = write_sidecar(e, &s);
 	free(all);
 	metric_lines_free(&ml);
 
-	if (t->out_fd >= 0) {
-		replay(t->out_fd, o->json ? stderr : stdout);
-		replay(t->err_fd, stderr);
-	}
-	discard(t);
+	supervise_replay(j->out_fd, o->json ? stderr : stdout);
+	supervise_replay(j->err_fd, stderr);
 
-	if (skipped)
+	if (v.skipped)
 		e->skipped++;
-	else if (passed)
+	else if (v.passed)
 		e->passed++;
 	else
 		e->failed++;
-	report(e, t, passed, skipped, why, wall);
+	report(e, t, &v, j->wall_ms);
 }
-
-/* ---- Running many tests -------------------------------------------------- */
-
-static struct test *
-find(struct test *v, size_t n, pid_t pid)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i].pid == pid)
-			return &v[i];
-	return NULL;
-}
-
-/* Stop a running test: sig to its group now, SIGKILL after GRACE_MS. */
-static void
-stop_test(struct test *t, int sig, long long now)
-{
-	kill(-t->pid, sig);
-	t->stop = STOP_TERM;
-	t->stop_at_ms = now + GRACE_MS;
-}
-
-/* The signals that stop a run: what is running gets no verdict. */
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
 /*
- * Run the tests, at most jobs at a time; output is captured per test
- * when more than one may run.  SIGCHLD and the terminating signals
- * are taken synchronously with sigtimedwait, so there is no handler
- * and no race.  Returns 0, or the signal that interrupted the run.
+ * Run the tests, at most -j at a time.  Returns 0, or the signal that
+ * interrupted the run.
  */
 static int
 run_tests(struct env *e, struct test *v, size_t n)
 {
-	unsigned jobs = e->o->jobs;
-	int capture = jobs > 1 && n > 1, interrupted = 0;
-	size_t next = 0, running = 0;
-	sigset_t set, old;
+	struct supervise_job *jobs = ecalloc(n, sizeof(*jobs));
+	int sig;
 
-	signal(SIGCHLD, SIG_DFL);
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	/*
-	 * A signal ignored by whoever started us (nohup, a background job)
-	 * stays ignored, for us and for the tests: a blocked signal would
-	 * be queued even though it is ignored.
-	 */
-	for (size_t i = 0; i < LEN(stop_signals); i++) {
-		struct sigaction sa;
-
-		if (sigaction(stop_signals[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
-			sigaddset(&set, stop_signals[i]);
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].argv = v[i].argv;
+		jobs[i].arg = &v[i];
 	}
-	sigprocmask(SIG_BLOCK, &set, &old);
-
-	while (running > 0 || (next < n && !interrupted)) {
-		long long now, wait_ms = -1;
-		struct timespec ts;
-		siginfo_t si;
-		int st, sig;
-
-		while (!interrupted && running < jobs && next < n) {
-			struct test *t = &v[next++];
-
-			if (spawn(e, t, capture, &old) < 0) {
-				/* Cannot start it: no verdict, so no sidecar; the run fails. */
-				discard(t);
-				t->pid = 0;
-				e->status = EXIT_ERROR;
-				continue;
-			}
-			running++;
-		}
-		if (running == 0)
-			break;
-
-		now = now_ms();
-		for (size_t i = 0; i < n; i++) {
-			struct test *t = &v[i];
-
-			if (t->pid <= 0 || t->stop_at_ms == 0)
-				continue;
-			if (t->stop_at_ms <= now) {
-				if (t->stop == STOP_NONE) {
-					t->timed_out = 1;
-					stop_test(t, SIGTERM, now);
-				} else if (t->stop == STOP_TERM) {
-					kill(-t->pid, SIGKILL);
-					t->stop = STOP_KILL;
-					t->stop_at_ms = 0;
-					continue;
-				}
-			}
-			if (t->stop_at_ms && (wait_ms < 0 || t->stop_at_ms - now < wait_ms))
-				wait_ms = t->stop_at_ms - now;
-		}
-
-		if (wait_ms >= 0) {
-			ts.tv_sec = wait_ms / 1000;
-			ts.tv_nsec = wait_ms % 1000 * 1000000;
-			sig = sigtimedwait(&set, &si, &ts);
-		} else {
-			sig = sigwaitinfo(&set, &si);
-		}
-		if (sig > 0 && sig != SIGCHLD) {
-			/* No verdict for what is running: stop it, write nothing for it. */
-			interrupted = sig;
-			for (size_t i = 0; i < n; i++)
-				if (v[i].pid > 0 && v[i].stop != STOP_KILL)
-					stop_test(&v[i], sig, now_ms());
-		}
-		for (;;) {
-			siginfo_t ci = {0};
-			struct test *t;
-
-			/*
-			 * Peek first: while the test is an unreaped zombie its
-			 * group id cannot be reused, so killing what it left
-			 * running in its group cannot hit anyone else.
-			 */
-			if (waitid(P_ALL, 0, &ci, WEXITED | WNOHANG | WNOWAIT) < 0 || ci.si_pid == 0)
-				break;
-			if ((t = find(v, n, ci.si_pid)) != NULL)
-				kill(-t->pid, SIGKILL);
-			if (waitpid(ci.si_pid, &st, 0) < 0 || t == NULL)
-				continue;
-			running--;
-			if (interrupted)
-				discard(t);
-			else
-				finish(e, t, st);
-			t->pid = -1;
-		}
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return interrupted;
+	e->sv = (struct supervise){
+		.jobs = e->o->jobs,
+		.timeout_ms = e->o->timeout_s * 1000ULL,
+		.env = "KTSTR_METRICS",
+		.stdout_to_stderr = e->o->json, /* stdout is ktstr-test's NDJSON */
+		.finish = finish,
+		.arg = e,
+	};
+	sig = supervise_run(&e->sv, jobs, n);
+	/* A test that could not start has no verdict, so no sidecar; the run fails. */
+	if (e->sv.failed)
+		e->status = EXIT_ERROR;
+	free(jobs);
+	return sig;
 }
 
 /* ---- Modes --------------------------------------------------------------- */
@@ -729,7 +416,6 @@ tests_free(struct test *v, size_t n, int files)
 		free(v[i].name);
 		free(v[i].path);
 		free(v[i].payload);
-		free(v[i].metrics_path);
 		if (files) {
 			free(v[i].argv[0]);
 			free((void *)v[i].argv);
@@ -859,45 +545,212 @@ env_free(struct env *e)
 	rundir_run_free(&e->run);
 }
 
+enum {
+	O_KERNEL = 256, O_SCHEDULER, O_TOPOLOGY, O_WORK_TYPE, O_FLAG, O_SYSCTL, O_KARG, O_TIMEOUT,
+	O_LOCK_TIMEOUT, O_JSON, O_SCENARIO, O_WL, O_ISOLATION, O_MONITOR, O_LIST_SCENARIOS,
+	O_LIST_WORK_TYPES, O_CLEANUP,
+};
+
+static const struct option longopts[] = {
+	{"name", required_argument, NULL, 'n'},
+	{"kernel", required_argument, NULL, O_KERNEL},
+	{"scheduler", required_argument, NULL, O_SCHEDULER},
+	{"topology", required_argument, NULL, O_TOPOLOGY},
+	{"work-type", required_argument, NULL, O_WORK_TYPE},
+	{"flag", required_argument, NULL, O_FLAG},
+	{"sysctl", required_argument, NULL, O_SYSCTL},
+	{"karg", required_argument, NULL, O_KARG},
+	{"timeout", required_argument, NULL, O_TIMEOUT},
+	{"lock-timeout", required_argument, NULL, O_LOCK_TIMEOUT},
+	{"jobs", required_argument, NULL, 'j'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"json", no_argument, NULL, O_JSON},
+	{"scenario", required_argument, NULL, O_SCENARIO},
+	/* Parsed by wl_opt_set under their own names. */
+	{"duration", required_argument, NULL, O_WL},
+	{"workers", required_argument, NULL, O_WL},
+	{"cgroups", required_argument, NULL, O_WL},
+	{"settle-ms", required_argument, NULL, O_WL},
+	{"partition", required_argument, NULL, O_WL},
+	{"policy", required_argument, NULL, O_WL},
+	{"max-gap-ms", required_argument, NULL, O_WL},
+	{"max-spread-pct", required_argument, NULL, O_WL},
+	{"cgroup-mode", required_argument, NULL, O_WL},
+	{"isolation", no_argument, NULL, O_ISOLATION},
+	{"monitor", no_argument, NULL, O_MONITOR},
+	{"list-scenarios", no_argument, NULL, O_LIST_SCENARIOS},
+	{"list-work-types", no_argument, NULL, O_LIST_WORK_TYPES},
+	{"cleanup", no_argument, NULL, O_CLEANUP},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* The workload's options, parsed by the library under their own names. */
+static void
+wl_option(struct opts *o, const char *name, const char *arg)
+{
+	char err[512];
+
+	if (wl_opt_set(&o->wl, name, arg, err, sizeof err) < 0)
+		die("%s", err);
+}
+
+/* One option: c as getopt_long returned it, name its long name. */
+static void
+parse_option(struct opts *o, int c, const char *name, char *arg)
+{
+	switch (c) {
+	case 'n':
+		o->name = test_name_arg(arg);
+		break;
+	case O_KERNEL:
+		o->kernel = arg;
+		break;
+	case O_SCHEDULER:
+		o->scheduler = utf8_arg("scheduler", arg);
+		break;
+	case O_TOPOLOGY:
+		o->topology = utf8_arg("topology", arg);
+		break;
+	case O_WORK_TYPE:
+		o->work_type = utf8_arg("work type", arg);
+		o->work_type_given = 1;
+		break;
+	case O_FLAG:
+		push(&o->flags, &o->nflags, (char *)utf8_arg("flag", arg));
+		break;
+	case O_SYSCTL: {
+		const char *eq = strchr(utf8_arg("sysctl", arg), '=');
+
+		if (eq == NULL || eq == arg)
+			die("invalid sysctl '%s': expected KEY=VALUE", arg);
+		push(&o->sysctls, &o->nsysctls, easprintf("sysctl.%s", arg));
+		break;
+	}
+	case O_KARG:
+		push(&o->kargs, &o->nkargs, (char *)utf8_arg("kernel argument", arg));
+		break;
+	case O_TIMEOUT:
+		o->timeout_s = num_arg("timeout", arg, 0, 7 * 86400);
+		break;
+	case O_LOCK_TIMEOUT:
+		o->lock_timeout_s = num_arg("lock timeout", arg, 0, 3600);
+		break;
+	case 'j':
+		o->jobs = num_arg("job count", arg, 1, 1024);
+		break;
+	case 'q':
+		o->quiet = 1;
+		break;
+	case O_JSON:
+		o->json = 1;
+		break;
+	case O_SCENARIO:
+		wl_option(o, "scenario", arg);
+		o->scenario = 1;
+		break;
+	case O_WL:
+		wl_option(o, name, arg);
+		o->wl_opt = name;
+		break;
+	case O_ISOLATION:
+		o->wl.isolation = 1;
+		o->wl_opt = "isolation";
+		break;
+	case O_MONITOR:
+		o->wl.monitor = 1;
+		o->wl_opt = "monitor";
+		break;
+	case 'h':
+		usage(EXIT_OK);
+	case O_LIST_SCENARIOS:
+	case O_LIST_WORK_TYPES:
+	case O_CLEANUP:
+		if (o->action && o->action != c)
+			usage(EXIT_ERROR);
+		o->action = c;
+		break;
+	default:
+		usage(EXIT_ERROR);
+	}
+}
+
+/* The options that exclude or need each other. */
+static void
+check_options(struct opts *o)
+{
+	if (o->action) {
+		if (o->noperands || o->scenario || o->wl_opt)
+			usage(EXIT_ERROR);
+		return;
+	}
+	if (o->wl_opt && !o->scenario)
+		die("--%s needs --scenario", o->wl_opt);
+	if (o->scenario) {
+		if (o->noperands)
+			die("--scenario runs no command or file: unexpected operand '%s'", o->operands[0]);
+		if (o->name)
+			die("-n cannot rename a scenario: its test name is the scenario's");
+		if (o->timeout_s || o->jobs > 1)
+			die("--timeout and -j apply to commands and files, not to --scenario");
+		/* Here the work type is run, not only recorded. */
+		if (o->work_type_given)
+			wl_option(o, "work-type", o->work_type);
+	} else if (o->noperands == 0) {
+		usage(EXIT_ERROR);
+	}
+}
+
+static void
+parse_args(struct opts *o, int argc, char **argv)
+{
+	const char *lastarg = NULL;
+	int c, li;
+
+	/* '+': the first operand ends the options, as the COMMAND form needs. */
+	while ((c = getopt_long(argc, argv, "+n:j:qh", longopts, &li)) != -1) {
+		lastarg = optarg;
+		parse_option(o, c, c == O_WL ? longopts[li].name : NULL, optarg);
+	}
+	o->operands = argv + optind;
+	o->noperands = (size_t)(argc - optind);
+	check_options(o);
+	/* "--" ends the options (not when it was an option's argument). */
+	o->command = optind > 1 && strcmp(argv[optind - 1], "--") == 0 && lastarg != argv[optind - 1];
+	sidecar_sort_flags(o->flags, o->nflags);
+}
+
+/* --list-scenarios, --list-work-types, --cleanup. */
+static int
+run_action(const struct opts *o)
+{
+	int n;
+
+	if (o->action == O_LIST_SCENARIOS)
+		return list_names(wl_list_scenario);
+	if (o->action == O_LIST_WORK_TYPES)
+		return list_names(wl_list_work_type);
+	if ((n = wl_cleanup()) < 0)
+		return EXIT_ERROR;
+	if (!o->quiet)
+		fprintf(stderr, "%s: removed %d stale cgroup director%s\n", progname, n,
+		        n == 1 ? "y" : "ies");
+	return EXIT_OK;
+}
+
+static void
+opts_free(struct opts *o)
+{
+	free(o->flags);
+	for (size_t i = 0; i < o->nsysctls; i++)
+		free(o->sysctls[i]);
+	free(o->sysctls);
+	free(o->kargs);
+}
+
 int
 main(int argc, char **argv)
 {
-	enum { O_KERNEL = 256, O_SCHEDULER, O_TOPOLOGY, O_WORK_TYPE, O_FLAG, O_SYSCTL, O_KARG,
-	       O_TIMEOUT, O_LOCK_TIMEOUT, O_JSON, O_SCENARIO, O_WL, O_ISOLATION, O_MONITOR,
-	       O_LIST_SCENARIOS, O_LIST_WORK_TYPES, O_CLEANUP };
-	static const struct option longopts[] = {
-		{"name", required_argument, NULL, 'n'},
-		{"kernel", required_argument, NULL, O_KERNEL},
-		{"scheduler", required_argument, NULL, O_SCHEDULER},
-		{"topology", required_argument, NULL, O_TOPOLOGY},
-		{"work-type", required_argument, NULL, O_WORK_TYPE},
-		{"flag", required_argument, NULL, O_FLAG},
-		{"sysctl", required_argument, NULL, O_SYSCTL},
-		{"karg", required_argument, NULL, O_KARG},
-		{"timeout", required_argument, NULL, O_TIMEOUT},
-		{"lock-timeout", required_argument, NULL, O_LOCK_TIMEOUT},
-		{"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"json", no_argument, NULL, O_JSON},
-		{"scenario", required_argument, NULL, O_SCENARIO},
-		/* Parsed by wl_opt_set under their own names. */
-		{"duration", required_argument, NULL, O_WL},
-		{"workers", required_argument, NULL, O_WL},
-		{"cgroups", required_argument, NULL, O_WL},
-		{"settle-ms", required_argument, NULL, O_WL},
-		{"partition", required_argument, NULL, O_WL},
-		{"policy", required_argument, NULL, O_WL},
-		{"max-gap-ms", required_argument, NULL, O_WL},
-		{"max-spread-pct", required_argument, NULL, O_WL},
-		{"cgroup-mode", required_argument, NULL, O_WL},
-		{"isolation", no_argument, NULL, O_ISOLATION},
-		{"monitor", no_argument, NULL, O_MONITOR},
-		{"list-scenarios", no_argument, NULL, O_LIST_SCENARIOS},
-		{"list-work-types", no_argument, NULL, O_LIST_WORK_TYPES},
-		{"cleanup", no_argument, NULL, O_CLEANUP},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	/*
 	 * Static: what a usage error's die() leaves allocated stays
 	 * reachable, so leak checkers report only real leaks.
@@ -905,136 +758,23 @@ main(int argc, char **argv)
 	static struct opts o = {.work_type = "CpuSpin", .lock_timeout_s = -1, .jobs = 1};
 	static struct env e;
 	static struct test *tests;
-	size_t ntests;
-	const char *lastarg = NULL;
-	char err[512];
-	int c, li, command, sig, status, action = 0, work_type_given = 0;
+	size_t ntests = 0;
+	int sig, status;
 
 	setprogname(argv[0]);
 	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
 	wl_opts_init(&o.wl);
 	sidecar_run_id_start();
-	/* '+': the first operand ends the options, as the COMMAND form needs. */
-	while ((c = getopt_long(argc, argv, "+n:j:qh", longopts, &li)) != -1) {
-		lastarg = optarg;
-		switch (c) {
-		case 'n':
-			o.name = test_name_arg(optarg);
-			break;
-		case O_KERNEL:
-			o.kernel = optarg;
-			break;
-		case O_SCHEDULER:
-			o.scheduler = utf8_arg("scheduler", optarg);
-			break;
-		case O_TOPOLOGY:
-			o.topology = utf8_arg("topology", optarg);
-			break;
-		case O_WORK_TYPE:
-			o.work_type = utf8_arg("work type", optarg);
-			work_type_given = 1;
-			break;
-		case O_FLAG:
-			push(&o.flags, &o.nflags, (char *)utf8_arg("flag", optarg));
-			break;
-		case O_SYSCTL: {
-			const char *eq = strchr(utf8_arg("sysctl", optarg), '=');
-
-			if (eq == NULL || eq == optarg)
-				die("invalid sysctl '%s': expected KEY=VALUE", optarg);
-			push(&o.sysctls, &o.nsysctls, easprintf("sysctl.%s", optarg));
-			break;
-		}
-		case O_KARG:
-			push(&o.kargs, &o.nkargs, (char *)utf8_arg("kernel argument", optarg));
-			break;
-		case O_TIMEOUT:
-			o.timeout_s = num_arg("timeout", optarg, 0, 7 * 86400);
-			break;
-		case O_LOCK_TIMEOUT:
-			o.lock_timeout_s = num_arg("lock timeout", optarg, 0, 3600);
-			break;
-		case 'j':
-			o.jobs = num_arg("job count", optarg, 1, 1024);
-			break;
-		case 'q':
-			o.quiet = 1;
-			break;
-		case O_JSON:
-			o.json = 1;
-			break;
-		case O_SCENARIO:
-			if (wl_opt_set(&o.wl, "scenario", optarg, err, sizeof err) < 0)
-				die("%s", err);
-			o.scenario = 1;
-			break;
-		case O_WL:
-			if (wl_opt_set(&o.wl, longopts[li].name, optarg, err, sizeof err) < 0)
-				die("%s", err);
-			o.wl_opt = longopts[li].name;
-			break;
-		case O_ISOLATION:
-			o.wl.isolation = 1;
-			o.wl_opt = "isolation";
-			break;
-		case O_MONITOR:
-			o.wl.monitor = 1;
-			o.wl_opt = "monitor";
-			break;
-		case 'h':
-			usage(EXIT_OK);
-		case O_LIST_SCENARIOS:
-		case O_LIST_WORK_TYPES:
-		case O_CLEANUP:
-			if (action && action != c)
-				usage(EXIT_ERROR);
-			action = c;
-			break;
-		default:
-			usage(EXIT_ERROR);
-		}
-	}
-	if (action) {
-		if (optind != argc || o.scenario || o.wl_opt)
-			usage(EXIT_ERROR);
-		if (action == O_LIST_SCENARIOS)
-			return stdout_status(list_names(wl_list_scenario));
-		if (action == O_LIST_WORK_TYPES)
-			return stdout_status(list_names(wl_list_work_type));
-		if ((c = wl_cleanup()) < 0)
-			return stdout_status(EXIT_ERROR);
-		if (!o.quiet)
-			fprintf(stderr, "%s: removed %d stale cgroup director%s\n", progname, c,
-			        c == 1 ? "y" : "ies");
-		return stdout_status(EXIT_OK);
-	}
-	if (o.wl_opt && !o.scenario)
-		die("--%s needs --scenario", o.wl_opt);
-	if (o.scenario) {
-		if (optind != argc)
-			die("--scenario runs no command or file: unexpected operand '%s'", argv[optind]);
-		if (o.name)
-			die("-n cannot rename a scenario: its test name is the scenario's");
-		if (o.timeout_s || o.jobs > 1)
-			die("--timeout and -j apply to commands and files, not to --scenario");
-		/* Here the work type is run, not only recorded. */
-		if (work_type_given && wl_opt_set(&o.wl, "work-type", o.work_type, err, sizeof err) < 0)
-			die("%s", err);
-	}
-	/* "--" ends the options (not when it was an option's argument). */
-	command = optind > 1 && strcmp(argv[optind - 1], "--") == 0 && lastarg != argv[optind - 1];
-	if (optind == argc && !o.scenario)
-		usage(EXIT_ERROR);
-	sidecar_sort_flags(o.flags, o.nflags);
+	parse_args(&o, argc, argv);
+	if (o.action)
+		return stdout_status(run_action(&o));
 
 	if (o.scenario) {
-		tests = NULL;
-		ntests = 0;
 		env_init(&e, &o);
 		sig = run_scenario(&e, &o.wl);
 	} else {
-		tests = command ? tests_command(&o, argv + optind, &ntests)
-		                : tests_files(&o, argv + optind, argc - optind, &ntests);
+		tests = o.command ? tests_command(&o, o.operands, &ntests)
+		                  : tests_files(&o, o.operands, o.noperands, &ntests);
 		env_init(&e, &o);
 		sig = run_tests(&e, tests, ntests);
 	}
@@ -1050,11 +790,7 @@ main(int argc, char **argv)
 	if (e.status || e.run.failed)
 		status = EXIT_ERROR;
 	env_free(&e);
-	tests_free(tests, ntests, !command);
-	free(o.flags);
-	for (size_t i = 0; i < o.nsysctls; i++)
-		free(o.sysctls[i]);
-	free(o.sysctls);
-	free(o.kargs);
+	tests_free(tests, ntests, !o.command);
+	opts_free(&o);
 	return stdout_status(status);
 }

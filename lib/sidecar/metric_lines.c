@@ -1,6 +1,10 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "metric_lines.h"
 #include "util/utf8.h"
@@ -148,4 +152,46 @@ metric_lines_free(struct metric_lines *ml)
 	free(ml->v);
 	ml->v = NULL;
 	ml->n = 0;
+}
+
+/*
+ * Read by name, so a test may also replace the file (write elsewhere,
+ * then rename).  O_NONBLOCK: a FIFO put there is never waited on.
+ * 0; -1 with errno set; -2 when it is not a regular file.
+ */
+static int
+read_regular(const char *path, struct buf *b)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc = -1, e;
+	struct stat st;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &st) == 0)
+		rc = S_ISREG(st.st_mode) ? read_fd(fd, b, METRIC_LINES_MAX) : -2;
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+size_t
+metric_lines_read(const char *path, const char *file, struct metric_lines *out, struct buf *errs)
+{
+	struct buf text = BUF_INIT;
+	char ebuf[128];
+	size_t bad = 0;
+	int rc;
+
+	if ((rc = read_regular(path, &text)) == -2) {
+		buf_printf(errs, "%s is not a regular file\n", file);
+		bad = 1;
+	} else if (rc < 0) {
+		buf_printf(errs, "cannot read %s: %s\n", file, os_error(errno, ebuf, sizeof(ebuf)));
+		bad = 1;
+	} else if (text.len > 0) {
+		bad = metric_lines_parse(text.s, text.len, file, out, errs);
+	}
+	buf_free(&text);
+	return bad;
 }

@@ -21,6 +21,9 @@
 #include "sidecar_write.h"
 #include "util/util.h"
 
+/* A metrics file larger than this is not a list of metrics. */
+#define METRIC_LINES_MAX (16u << 20)
+
 /* The name ktstr-test gives its own measurement; a test may not use it. */
 #define METRIC_WALL_TIME "wall_time_ms"
 
@@ -36,6 +39,15 @@ struct metric_lines {
  */
 size_t metric_lines_parse(const char *text, size_t len, const char *file,
                           struct metric_lines *out, struct buf *errs);
+/*
+ * metric_lines_parse of the file at path as the test left it: a file
+ * the test removed holds no metrics; one that is not a regular file,
+ * cannot be read or is larger than METRIC_LINES_MAX counts as one
+ * malformed line, described in errs as "{file} is not a regular
+ * file\n" or "cannot read {file}: {reason}\n".
+ */
+size_t metric_lines_read(const char *path, const char *file, struct metric_lines *out,
+                         struct buf *errs);
 void metric_lines_free(struct metric_lines *ml);
 
 #endif

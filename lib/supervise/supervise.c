@@ -1,0 +1,358 @@
+/* supervise: test processes with deadlines, captured output and N at a time. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "supervise.h"
+#include "util/util.h"
+
+/* The signals that stop a run: what is running gets no verdict. */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds since start, to the microsecond. */
+static double
+elapsed_ms(const struct timespec *start)
+{
+	struct timespec ts;
+	long long us;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	us = (ts.tv_sec - start->tv_sec) * 1000000LL + (ts.tv_nsec - start->tv_nsec) / 1000;
+	return us / 1e3;
+}
+
+/*
+ * A temporary file: unlinked at once (captured output), or kept under
+ * the name left in *keep_path (the job's file).
+ */
+static int
+temp_file(char **keep_path)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	path = easprintf("%s/%s.XXXXXX", dir, progname);
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
+		warning("cannot create a temporary file in %s:", dir);
+		free(path);
+		return -1;
+	}
+	if (keep_path != NULL) {
+		*keep_path = path;
+	} else {
+		unlink(path);
+		free(path);
+	}
+	return fd;
+}
+
+static void
+close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Drop a job's temporary files. */
+static void
+discard(struct supervise_job *j)
+{
+	if (j->file) {
+		remove(j->file); /* the test may have put a directory there */
+		free(j->file);
+		j->file = NULL;
+	}
+	close_fd(&j->out_fd);
+	close_fd(&j->err_fd);
+}
+
+/* In the child: become the test.  Never returns. */
+static _Noreturn void
+exec_job(const struct supervise *s, const struct supervise_job *j, const sigset_t *mask)
+{
+	int null = open("/dev/null", O_RDONLY), status;
+
+	setpgid(0, 0);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (null > STDIN_FILENO) {
+		dup2(null, STDIN_FILENO);
+		close(null);
+	}
+	if (j->out_fd >= 0) {
+		dup2(j->out_fd, STDOUT_FILENO);
+		dup2(j->err_fd, STDERR_FILENO);
+	} else if (s->stdout_to_stderr) {
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+	}
+	if (j->file)
+		setenv(s->env, j->file, 1);
+	execvp(j->argv[0], j->argv);
+	/* As a shell says it: 127 not found, 126 found but not runnable. */
+	status = errno == ENOENT ? 127 : 126;
+	warning("cannot run '%s':", j->argv[0]);
+	_exit(status);
+}
+
+static int
+spawn(const struct supervise *s, struct supervise_job *j, int capture, const sigset_t *mask)
+{
+	int fd;
+
+	j->out_fd = j->err_fd = -1;
+	j->file = NULL;
+	if (s->env) {
+		if ((fd = temp_file(&j->file)) < 0)
+			return -1;
+		close(fd);
+	}
+	if (capture && ((j->out_fd = temp_file(NULL)) < 0 || (j->err_fd = temp_file(NULL)) < 0))
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	if ((j->pid = fork()) < 0) {
+		warning("cannot fork:");
+		return -1;
+	}
+	if (j->pid == 0)
+		exec_job(s, j, mask);
+	/* Both sides set the group, so a kill right after fork cannot miss it. */
+	setpgid(j->pid, j->pid);
+	clock_gettime(CLOCK_MONOTONIC, &j->start);
+	j->stop = SUPERVISE_RUNNING;
+	j->timed_out = 0;
+	j->stop_at_ms = s->timeout_ms ? now_ms() + (long long)s->timeout_ms : 0;
+	return 0;
+}
+
+/* Stop a running job: sig to its group now, SIGKILL after the grace time. */
+static void
+stop_job(const struct supervise *s, struct supervise_job *j, int sig, long long now)
+{
+	kill(-j->pid, sig);
+	j->stop = SUPERVISE_TERM;
+	j->stop_at_ms = now + (s->grace_ms ? s->grace_ms : SUPERVISE_GRACE_MS);
+}
+
+/*
+ * Block SIGCHLD and the stop signals, to be taken with sigtimedwait.
+ * A signal ignored by whoever started us (nohup, a background job)
+ * stays ignored, for us and for the tests: a blocked signal would be
+ * queued even though it is ignored.
+ */
+static void
+block_signals(sigset_t *set, sigset_t *old)
+{
+	signal(SIGCHLD, SIG_DFL);
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	for (size_t i = 0; i < LEN(stop_signals); i++) {
+		struct sigaction sa;
+
+		if (sigaction(stop_signals[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+			sigaddset(set, stop_signals[i]);
+	}
+	sigprocmask(SIG_BLOCK, set, old);
+}
+
+/*
+ * Act on the deadlines that have passed (SIGTERM, then SIGKILL) and
+ * return the milliseconds until the next one, or -1 when none is due.
+ */
+static long long
+enforce_deadlines(const struct supervise *s, struct supervise_job *v, size_t n)
+{
+	long long now = now_ms(), wait_ms = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		struct supervise_job *j = &v[i];
+
+		if (j->pid <= 0 || j->stop_at_ms == 0)
+			continue;
+		if (j->stop_at_ms <= now) {
+			if (j->stop == SUPERVISE_RUNNING) {
+				j->timed_out = 1;
+				stop_job(s, j, SIGTERM, now);
+			} else if (j->stop == SUPERVISE_TERM) {
+				kill(-j->pid, SIGKILL);
+				j->stop = SUPERVISE_KILL;
+				j->stop_at_ms = 0;
+				continue;
+			}
+		}
+		if (j->stop_at_ms && (wait_ms < 0 || j->stop_at_ms - now < wait_ms))
+			wait_ms = j->stop_at_ms - now;
+	}
+	return wait_ms;
+}
+
+/* The next signal of set, waiting at most wait_ms (-1: for ever); 0 on timeout. */
+static int
+next_signal(const sigset_t *set, long long wait_ms)
+{
+	struct timespec ts;
+	siginfo_t si;
+	int sig;
+
+	if (wait_ms < 0)
+		return sigwaitinfo(set, &si);
+	ts.tv_sec = wait_ms / 1000;
+	ts.tv_nsec = wait_ms % 1000 * 1000000;
+	sig = sigtimedwait(set, &si, &ts);
+	return sig < 0 ? 0 : sig;
+}
+
+static struct supervise_job *
+find(struct supervise_job *v, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].pid == pid)
+			return &v[i];
+	return NULL;
+}
+
+/*
+ * Reap every child that has ended: what it left in its group is
+ * killed, then the job is finished, or only dropped once the run was
+ * interrupted.  Returns the number of jobs reaped.
+ */
+static size_t
+reap(struct supervise *s, struct supervise_job *v, size_t n, int interrupted)
+{
+	size_t reaped = 0;
+
+	for (;;) {
+		siginfo_t ci = {0};
+		struct supervise_job *j;
+		int st;
+
+		/*
+		 * Peek first: while the test is an unreaped zombie its group
+		 * id cannot be reused, so killing what it left running in its
+		 * group cannot hit anyone else.
+		 */
+		if (waitid(P_ALL, 0, &ci, WEXITED | WNOHANG | WNOWAIT) < 0 || ci.si_pid == 0)
+			break;
+		if ((j = find(v, n, ci.si_pid)) != NULL)
+			kill(-j->pid, SIGKILL);
+		if (waitpid(ci.si_pid, &st, 0) < 0 || j == NULL)
+			continue;
+		reaped++;
+		j->wstatus = st;
+		j->wall_ms = elapsed_ms(&j->start);
+		if (!interrupted && s->finish)
+			s->finish(j, s->arg);
+		discard(j);
+		j->pid = -1;
+	}
+	return reaped;
+}
+
+int
+supervise_run(struct supervise *s, struct supervise_job *v, size_t n)
+{
+	unsigned jobs = s->jobs ? s->jobs : 1;
+	int capture = jobs > 1 && n > 1, interrupted = 0;
+	size_t next = 0, running = 0;
+	sigset_t set, old;
+
+	block_signals(&set, &old);
+	while (running > 0 || (next < n && !interrupted)) {
+		int sig;
+
+		while (!interrupted && running < jobs && next < n) {
+			struct supervise_job *j = &v[next++];
+
+			if (spawn(s, j, capture, &old) < 0) {
+				/* Cannot start it: no verdict. */
+				discard(j);
+				j->pid = 0;
+				s->failed++;
+				continue;
+			}
+			running++;
+		}
+		if (running == 0)
+			break;
+		sig = next_signal(&set, enforce_deadlines(s, v, n));
+		if (sig > 0 && sig != SIGCHLD) {
+			/* No verdict for what is running: stop it, finish nothing of it. */
+			interrupted = sig;
+			for (size_t i = 0; i < n; i++)
+				if (v[i].pid > 0 && v[i].stop != SUPERVISE_KILL)
+					stop_job(s, &v[i], sig, now_ms());
+		}
+		running -= reap(s, v, n, interrupted);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return interrupted;
+}
+
+void
+supervise_replay(int fd, FILE *out)
+{
+	char b[65536];
+	ssize_t n;
+	off_t off = 0;
+
+	if (fd < 0)
+		return;
+	while ((n = pread(fd, b, sizeof(b), off)) > 0) {
+		fwrite(b, 1, n, out);
+		off += n;
+	}
+	fflush(out);
+}
+
+int
+supervise_exit_code(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 255;
+}
+
+void
+supervise_verdict(const struct supervise *s, const struct supervise_job *j, const char *bad,
+                  struct supervise_verdict *v)
+{
+	int st = j->wstatus, exited = WIFEXITED(st), ok;
+
+	v->code = supervise_exit_code(st);
+	ok = !j->timed_out && !bad && exited;
+	v->skipped = ok && v->code == SUPERVISE_EXIT_SKIP;
+	v->passed = v->skipped || (ok && v->code == 0);
+	v->why[0] = '\0';
+	if (j->timed_out) {
+		if (s->timeout_ms % 1000 == 0)
+			snprintf(v->why, sizeof v->why, "timed out after %llu s", s->timeout_ms / 1000);
+		else
+			snprintf(v->why, sizeof v->why, "timed out after %llu ms", s->timeout_ms);
+	} else if (WIFSIGNALED(st)) {
+		snprintf(v->why, sizeof v->why, "killed by signal %d", WTERMSIG(st));
+	} else if (v->code != 0 && v->code != SUPERVISE_EXIT_SKIP) {
+		snprintf(v->why, sizeof v->why, "exit status %d", v->code);
+	} else if (bad) {
+		snprintf(v->why, sizeof v->why, "%s", bad);
+	}
+}
