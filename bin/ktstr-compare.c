@@ -4,6 +4,7 @@
  * filter values (--list-values) and the run analysis (--analyze).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,27 +24,26 @@
 
 enum mode { MODE_COMPARE, MODE_LIST_METRICS, MODE_LIST_VALUES, MODE_ANALYZE };
 
-enum {
-	OPT_THRESHOLD = 256,
-	OPT_POLICY,
-	OPT_DIR,
-	OPT_NO_AVERAGE,
-	OPT_COLOR,
-	OPT_LIST_METRICS,
-	OPT_LIST_VALUES,
-	OPT_ANALYZE,
-	OPT_JSON,
-	OPT_SPREAD,
-	OPT_SIGNIFICANCE,
-	OPT_TSV,
-	OPT_SVG,
-	OPT_DIM, /* + side * NDIMS + dimension; side 0 shared, 1 A, 2 B */
+/* What ktstr-compare(1) adds to the comparison beyond upstream. */
+struct extras {
+	int spread;
+	double significance; /* P, or 0 */
+	int json, tsv;
+	const char *svg;     /* chart file, or NULL */
 };
 
-/* Options that may be given once; indexed by option code. */
-static int seen[OPT_DIM];
-
-static struct strlist lists[3][NDIMS];
+/* What the command line asks for. */
+struct cmdline {
+	enum mode mode;
+	const char *substr, *threshold, *policy_file, *dir;
+	enum colour_when when;
+	int json, average;
+	struct extras x;
+	struct strlist lists[3][NDIMS]; /* the dimension filters: shared, --a-X, --b-X */
+	int compare_only;               /* an option only a comparison takes was given */
+	char **operands;
+	size_t noperands;
+};
 
 /* -h asks for the synopsis on stdout; a usage error gets it on stderr. */
 static _Noreturn void
@@ -58,15 +58,6 @@ usage(int status)
 	        "       %s --analyze [--dir ROOT] [PATH...]\n",
 	        progname, progname, progname, progname);
 	exit(stdout_status(status));
-}
-
-static void
-once(int code, const char *name)
-{
-	if (seen[code]++) {
-		warning("option --%s given more than once", name);
-		usage(EXIT_ERROR);
-	}
 }
 
 /*
@@ -167,9 +158,9 @@ load_analysis(const char *dir, char **operands, size_t noperands, struct analysi
 	sidecar_set_free(&set);
 }
 
-/* §5.3 for the six commit lists, in place. */
+/* The commit expressions of the commit filters, expanded in place. */
 static void
-expand_commits(void)
+expand_commits(struct strlist lists[3][NDIMS])
 {
 	static const char *const prefix[3] = {"", "a-", "b-"};
 	static const enum dim dims[2] = {DIM_PROJECT_COMMIT, DIM_KERNEL_COMMIT};
@@ -217,27 +208,6 @@ build_policy(struct policy *p, const char *threshold, const char *file)
 	buf_free(&err);
 }
 
-/* What ktstr-compare(1) adds to the comparison beyond upstream. */
-struct extras {
-	int spread;
-	double significance; /* P, or 0 */
-	int json, tsv;
-	const char *svg;     /* chart file, or NULL */
-};
-
-/* --significance P: a probability in (0, 1]. */
-static double
-significance_arg(const char *s)
-{
-	double p;
-
-	if (compare_parse_rust_float(s, &p) < 0 || !(p > 0 && p <= 1)) {
-		warning("invalid value '%s' for '--significance': expected a p-value threshold in (0, 1]", s);
-		usage(EXIT_ERROR);
-	}
-	return p;
-}
-
 static void
 write_svg(const char *path, const struct report *rep)
 {
@@ -259,57 +229,131 @@ write_svg(const char *path, const struct report *rep)
 	buf_free(&svg);
 }
 
-static int
-compare(const char *dir, char **operands, size_t noperands, const char *substr,
-        const struct policy *policy, int average, int colour, const struct extras *x)
-{
+/* The two sides of a comparison, read, selected and grouped. */
+struct sides {
 	struct filter f[2];
 	struct slicing sl;
-	struct pool pool = {.archive = 1, .side = f};
+	struct pool pool;
 	struct side side[2];
-	struct result res;
-	struct buf msg = BUF_INIT, out = BUF_INIT, host = BUF_INIT;
-	struct report rep;
-	char *source = NULL, *label[2];
-	size_t i, untested;
-	int status;
+	char *source; /* what the pool was read from */
+};
 
-	expand_commits();
-	compare_filters_build(lists[0], lists[1], lists[2], f);
-	compare_slicing_find(f, &sl);
-	if (sl.nslice == 0)
+/* The dimensions that separate A from B; more than one is warned about. */
+static void
+find_slicing(struct sides *sd, struct strlist lists[3][NDIMS])
+{
+	struct buf msg = BUF_INIT;
+
+	expand_commits(lists);
+	compare_filters_build(lists[0], lists[1], lists[2], sd->f);
+	compare_slicing_find(sd->f, &sd->sl);
+	if (sd->sl.nslice == 0)
 		die("A and B select identical rows. Specify at least one per-side filter (e.g. "
 		    "--a-kernel 6.14 --b-kernel 6.15) to define what dimension separates the two sides.");
-	if (sl.nslice > 1) {
-		for (i = 0; i < sl.nslice; i++)
-			buf_printf(&msg, "%s%s", i ? ", " : "", compare_dim_name[sl.slice[i]]);
+	if (sd->sl.nslice > 1) {
+		for (size_t i = 0; i < sd->sl.nslice; i++)
+			buf_printf(&msg, "%s%s", i ? ", " : "", compare_dim_name[sd->sl.slice[i]]);
 		warning("warning: slicing on %zu dimensions [%s]; results compress multiple axes into a "
 		     "single A/B contrast.",
-		     sl.nslice, msg.s);
-		buf_reset(&msg);
+		     sd->sl.nslice, msg.s);
 	}
-	pool_load(&pool, dir, operands, noperands, &source);
-	if (pool.n == 0)
+	buf_free(&msg);
+}
+
+/* Read the pool and sort its rows into the sides; every failure dies. */
+static void
+load_sides(struct sides *sd, const struct cmdline *cl)
+{
+	struct buf msg = BUF_INIT;
+	size_t i;
+
+	sd->pool = (struct pool){.archive = 1, .side = sd->f};
+	pool_load(&sd->pool, cl->dir, cl->operands, cl->noperands, &sd->source);
+	if (sd->pool.n == 0)
 		die("no sidecar data found in %s. Run `ktstr-test` to generate runs, or pass --dir to "
 		    "point at an archived sidecar tree.",
-		    source);
+		    sd->source);
 	for (i = 0; i < 2; i++)
-		compare_side_select(&side[i], pool.rows, pool.n, &f[i]);
+		compare_side_select(&sd->side[i], sd->pool.rows, sd->pool.n, &sd->f[i]);
 	for (i = 0; i < 2; i++)
-		if (side[i].nrows == 0) {
-			compare_zero_match_message(&msg, (char)('A' + i), &f[i], pool.rows, pool.n, source);
+		if (sd->side[i].nrows == 0) {
+			compare_zero_match_message(&msg, (char)('A' + i), &sd->f[i], sd->pool.rows,
+			                           sd->pool.n, sd->source);
 			die("%s", msg.s);
 		}
-	compare_dirty_warning(&msg, &side[0], &side[1]);
+	compare_dirty_warning(&msg, &sd->side[0], &sd->side[1]);
 	if (msg.len)
 		warning("%s", msg.s);
 	buf_reset(&msg);
 	for (i = 0; i < 2; i++)
-		compare_side_group(&side[i], &sl, average);
-	for (i = 0; i < 2 && !average; i++)
-		if (compare_side_check_unique(&side[i], (char)('A' + i), &msg) < 0)
+		compare_side_group(&sd->side[i], &sd->sl, cl->average);
+	for (i = 0; i < 2 && !cl->average; i++)
+		if (compare_side_check_unique(&sd->side[i], (char)('A' + i), &msg) < 0)
 			die("%s", msg.s);
-	compare_sides(&side[0], &side[1], substr, policy, &res);
+	buf_free(&msg);
+}
+
+static void
+sides_free(struct sides *sd)
+{
+	for (size_t i = 0; i < 2; i++)
+		compare_side_free(&sd->side[i]);
+	pool_free(&sd->pool);
+	free(sd->source);
+}
+
+/*
+ * The section on the two sides' hosts, after a warning when they
+ * differ in a way that makes the comparison doubtful.
+ */
+static void
+host_section(struct buf *host, const struct pool *pool, char *const label[2])
+{
+	struct buf msg = BUF_INIT;
+
+	if (pool->have_host[0] && pool->have_host[1] &&
+	    host_preflight(&msg, &pool->host[0], &pool->host[1]))
+		warning("warning: '%s' and '%s' ran on different hosts (%s differ); the comparison may "
+		     "measure the hosts, not the change",
+		     label[0], label[1], msg.s);
+	buf_free(&msg);
+	host_format_delta(host, pool->have_host[0] ? &pool->host[0] : NULL,
+	                  pool->have_host[1] ? &pool->host[1] : NULL, label[0], label[1]);
+}
+
+/* The comparison as the options ask for it: chart, JSON, TSV or the report. */
+static void
+render(struct buf *out, const struct report *rep, const struct extras *x)
+{
+	/* The chart first: a file that cannot be written leaves stdout empty. */
+	if (x->svg)
+		write_svg(x->svg, rep);
+	if (x->json)
+		compare_json(out, rep, x->significance);
+	else if (x->tsv)
+		compare_tsv(out, rep);
+	else
+		compare_report_render(out, rep);
+}
+
+/* ktstr-compare [filters] ...: the A/B comparison; EXIT_FOUND on a regression. */
+static int
+mode_compare(struct buf *out, struct cmdline *cl)
+{
+	const struct extras *x = &cl->x;
+	struct policy policy;
+	struct sides sd;
+	struct result res;
+	struct buf host = BUF_INIT;
+	struct report rep;
+	char *label[2];
+	size_t untested;
+	int status;
+
+	build_policy(&policy, cl->threshold, cl->policy_file);
+	find_slicing(&sd, cl->lists);
+	load_sides(&sd, cl);
+	compare_sides(&sd.side[0], &sd.side[1], cl->substr, &policy, &res);
 	/* The runs behind each value matter only to what goes beyond upstream. */
 	untested = x->spread || x->significance > 0 || x->json || x->tsv || x->svg
 	                   ? compare_stats_attach(&res, x->significance)
@@ -319,219 +363,259 @@ compare(const char *dir, char **operands, size_t noperands, const char *substr,
 		     "judged by the gates alone",
 		     untested, WELCH_MIN_N);
 
-	label[0] = compare_side_label(&f[0], &sl, 'A');
-	label[1] = compare_side_label(&f[1], &sl, 'B');
-	if (pool.have_host[0] && pool.have_host[1] &&
-	    host_preflight(&msg, &pool.host[0], &pool.host[1]))
-		warning("warning: '%s' and '%s' ran on different hosts (%s differ); the comparison may "
-		     "measure the hosts, not the change",
-		     label[0], label[1], msg.s);
-	buf_reset(&msg);
-	host_format_delta(&host, pool.have_host[0] ? &pool.host[0] : NULL,
-	                  pool.have_host[1] ? &pool.host[1] : NULL, label[0], label[1]);
-	rep = (struct report){&sl, {label[0], label[1]}, average, colour, {&side[0], &side[1]},
-	                      &res, host.len ? host.s : "", x->spread, x->significance > 0};
-	/* The chart first: a file that cannot be written leaves stdout empty. */
-	if (x->svg)
-		write_svg(x->svg, &rep);
-	if (x->json)
-		compare_json(&out, &rep, x->significance);
-	else if (x->tsv)
-		compare_tsv(&out, &rep);
-	else
-		compare_report_render(&out, &rep);
-	fwrite(out.s, 1, out.len, stdout);
+	label[0] = compare_side_label(&sd.f[0], &sd.sl, 'A');
+	label[1] = compare_side_label(&sd.f[1], &sd.sl, 'B');
+	host_section(&host, &sd.pool, label);
+	rep = (struct report){&sd.sl, {label[0], label[1]}, cl->average,
+	                      colour_enabled(cl->when, 1), {&sd.side[0], &sd.side[1]}, &res,
+	                      host.len ? host.s : "", x->spread, x->significance > 0};
+	render(out, &rep, x);
 	status = res.regressions > 0 ? EXIT_FOUND : EXIT_OK;
 
 	compare_result_free(&res);
-	for (i = 0; i < 2; i++) {
-		compare_side_free(&side[i]);
-		free(label[i]);
-	}
-	pool_free(&pool);
-	free(source);
-	buf_free(&msg);
-	buf_free(&out);
+	free(label[0]);
+	free(label[1]);
+	sides_free(&sd);
 	buf_free(&host);
+	compare_policy_free(&policy);
 	return status;
+}
+
+/* --list-values: every value of every dimension in the pool. */
+static int
+mode_list_values(struct buf *out, const struct cmdline *cl)
+{
+	struct pool p = {.archive = 1};
+	char *source = NULL;
+
+	pool_load(&p, cl->dir, cl->operands, cl->noperands, &source);
+	compare_list_values(out, p.rows, p.n, cl->json);
+	pool_free(&p);
+	free(source);
+	return EXIT_OK;
+}
+
+/* --analyze: the report of one run. */
+static int
+mode_analyze(struct buf *out, const struct cmdline *cl)
+{
+	struct analysis a = ANALYSIS_INIT;
+
+	load_analysis(cl->dir, cl->operands, cl->noperands, &a);
+	if (a.n == 0)
+		warning("no sidecar data found (skipped)");
+	else
+		compare_analysis_render(out, &a);
+	compare_analysis_free(&a);
+	return EXIT_OK;
+}
+
+/* ---- Options --------------------------------------------------------------- */
+
+static void
+parse_color(struct cmdline *cl, const char *arg)
+{
+	if (colour_parse(arg, &cl->when) < 0) {
+		warning("invalid value '%s' for '--color': expected auto, always or never", arg);
+		usage(EXIT_ERROR);
+	}
+}
+
+/* --significance P: a probability in (0, 1]. */
+static void
+parse_significance(struct cmdline *cl, const char *arg)
+{
+	double p;
+
+	if (compare_parse_rust_float(arg, &p) < 0 || !(p > 0 && p <= 1)) {
+		warning("invalid value '%s' for '--significance': expected a p-value threshold in (0, 1]",
+		        arg);
+		usage(EXIT_ERROR);
+	}
+	cl->x.significance = p;
+}
+
+/* How an option's value is kept. */
+enum opt_kind {
+	OPT_STRING, /* the argument, in the const char * at off */
+	OPT_SET,    /* 1 in the int at off */
+	OPT_CLEAR,  /* 0 in the int at off */
+	OPT_PARSE,  /* parse(cl, argument) */
+	OPT_MODE,   /* the mode at off: one mode at most */
+	OPT_HELP,
+};
+
+#define AT(member) offsetof(struct cmdline, member)
+
+/*
+ * The options besides the dimension filters, one line each.  Every
+ * option but a mode and --help may be given once; compare_only: only
+ * a comparison takes it.
+ */
+static const struct opt {
+	const char *name;
+	int has_arg;
+	int short_name; /* 0: none */
+	enum opt_kind kind;
+	size_t off;
+	void (*parse)(struct cmdline *cl, const char *arg);
+	int compare_only;
+} opts[] = {
+	{"filter", required_argument, 'E', OPT_STRING, AT(substr), NULL, 1},
+	{"threshold", required_argument, 0, OPT_STRING, AT(threshold), NULL, 1},
+	{"policy", required_argument, 0, OPT_STRING, AT(policy_file), NULL, 1},
+	{"dir", required_argument, 0, OPT_STRING, AT(dir), NULL, 0},
+	{"no-average", no_argument, 0, OPT_CLEAR, AT(average), NULL, 1},
+	{"color", required_argument, 0, OPT_PARSE, 0, parse_color, 1},
+	{"list-metrics", no_argument, 0, OPT_MODE, MODE_LIST_METRICS, NULL, 0},
+	{"list-values", no_argument, 0, OPT_MODE, MODE_LIST_VALUES, NULL, 0},
+	{"analyze", no_argument, 0, OPT_MODE, MODE_ANALYZE, NULL, 0},
+	{"json", no_argument, 0, OPT_SET, AT(json), NULL, 0},
+	{"spread", no_argument, 0, OPT_SET, AT(x.spread), NULL, 1},
+	{"significance", required_argument, 0, OPT_PARSE, 0, parse_significance, 1},
+	{"tsv", no_argument, 0, OPT_SET, AT(x.tsv), NULL, 1},
+	{"svg", required_argument, 0, OPT_STRING, AT(x.svg), NULL, 1},
+	{"help", no_argument, 'h', OPT_HELP, 0, NULL, 0},
+};
+
+/* getopt_long's value for opts[i]; a dimension filter k is OPT_BASE + LEN(opts) + k. */
+#define OPT_BASE 256
+
+static void
+apply_option(struct cmdline *cl, const struct opt *o, const char *arg, unsigned char *seen)
+{
+	char *p = (char *)cl + o->off;
+
+	if (o->kind != OPT_MODE && o->kind != OPT_HELP && seen[o - opts]++) {
+		warning("option --%s given more than once", o->name);
+		usage(EXIT_ERROR);
+	}
+	cl->compare_only |= o->compare_only;
+	switch (o->kind) {
+	case OPT_STRING:
+		*(const char **)(void *)p = arg;
+		break;
+	case OPT_SET:
+	case OPT_CLEAR:
+		*(int *)(void *)p = o->kind == OPT_SET;
+		break;
+	case OPT_PARSE:
+		o->parse(cl, arg);
+		break;
+	case OPT_MODE:
+		if (cl->mode != MODE_COMPARE) {
+			warning("--list-metrics, --list-values and --analyze exclude each other");
+			usage(EXIT_ERROR);
+		}
+		cl->mode = (enum mode)o->off;
+		break;
+	case OPT_HELP:
+		usage(EXIT_OK);
+	}
+}
+
+/* The options that exclude or need each other. */
+static void
+check_options(struct cmdline *cl)
+{
+	if (cl->threshold && cl->policy_file) {
+		warning("the argument '--threshold <THRESHOLD>' cannot be used with '--policy <POLICY>'");
+		usage(EXIT_ERROR);
+	}
+	if (cl->mode != MODE_COMPARE && cl->compare_only) {
+		warning("filter, threshold and output options only apply to a comparison");
+		usage(EXIT_ERROR);
+	}
+	if (cl->json && cl->x.tsv) {
+		warning("--json and --tsv exclude each other");
+		usage(EXIT_ERROR);
+	}
+	if (cl->json && cl->mode == MODE_ANALYZE) {
+		warning("--json does not apply to --analyze");
+		usage(EXIT_ERROR);
+	}
+	cl->x.json = cl->json && cl->mode == MODE_COMPARE;
+	if (cl->mode == MODE_LIST_METRICS && (cl->noperands > 0 || cl->dir)) {
+		warning("--list-metrics takes no inputs");
+		usage(EXIT_ERROR);
+	}
+}
+
+/*
+ * The command line into cl.  The long options are opts[] and, for each
+ * dimension, its shared, --a- and --b- filter; names[] keeps the
+ * filters' option names.
+ */
+static void
+parse_args(struct cmdline *cl, int argc, char **argv, char *names[3 * NDIMS])
+{
+	static const char *const prefix[3] = {"", "a-", "b-"};
+	struct option longopts[LEN(opts) + 3 * NDIMS + 1];
+	unsigned char seen[LEN(opts)] = {0};
+	size_t i, k;
+	int c;
+
+	for (i = 0; i < LEN(opts); i++)
+		longopts[i] = (struct option){opts[i].name, opts[i].has_arg, NULL,
+		                              opts[i].short_name ? opts[i].short_name : OPT_BASE + (int)i};
+	for (k = 0; k < 3 * NDIMS; k++) {
+		names[k] = easprintf("%s%s", prefix[k / NDIMS], compare_dim_option[k % NDIMS]);
+		longopts[LEN(opts) + k] =
+			(struct option){names[k], required_argument, NULL, OPT_BASE + (int)(LEN(opts) + k)};
+	}
+	longopts[LEN(opts) + 3 * NDIMS] = (struct option){NULL, 0, NULL, 0};
+	while ((c = getopt_long(argc, argv, "E:h", longopts, NULL)) != -1) {
+		if (c == 'E' || c == 'h') {
+			for (i = 0; opts[i].short_name != c; i++)
+				;
+		} else if (c >= OPT_BASE && c < OPT_BASE + (int)LEN(opts)) {
+			i = (size_t)(c - OPT_BASE);
+		} else if (c >= OPT_BASE + (int)LEN(opts) && c < OPT_BASE + (int)(LEN(opts) + 3 * NDIMS)) {
+			k = (size_t)c - OPT_BASE - LEN(opts);
+			strlist_add(&cl->lists[k / NDIMS][k % NDIMS], optarg);
+			cl->compare_only = 1;
+			continue;
+		} else {
+			usage(EXIT_ERROR);
+		}
+		apply_option(cl, &opts[i], optarg, seen);
+	}
+	cl->operands = argv + optind;
+	cl->noperands = (size_t)(argc - optind);
+	check_options(cl);
 }
 
 int
 main(int argc, char *argv[])
 {
-	static const char *const prefix[3] = {"", "a-", "b-"};
-	struct option longopts[15 + 3 * NDIMS + 1] = {
-		{"filter", required_argument, NULL, 'E'},
-		{"threshold", required_argument, NULL, OPT_THRESHOLD},
-		{"policy", required_argument, NULL, OPT_POLICY},
-		{"dir", required_argument, NULL, OPT_DIR},
-		{"no-average", no_argument, NULL, OPT_NO_AVERAGE},
-		{"color", required_argument, NULL, OPT_COLOR},
-		{"list-metrics", no_argument, NULL, OPT_LIST_METRICS},
-		{"list-values", no_argument, NULL, OPT_LIST_VALUES},
-		{"analyze", no_argument, NULL, OPT_ANALYZE},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"spread", no_argument, NULL, OPT_SPREAD},
-		{"significance", required_argument, NULL, OPT_SIGNIFICANCE},
-		{"tsv", no_argument, NULL, OPT_TSV},
-		{"svg", required_argument, NULL, OPT_SVG},
-		{"help", no_argument, NULL, 'h'},
-	};
+	static struct cmdline cl = {.mode = MODE_COMPARE, .when = COLOUR_AUTO, .average = 1};
 	char *names[3 * NDIMS];
-	const char *substr = NULL, *threshold = NULL, *policy_file = NULL, *dir = NULL;
-	enum colour_when when = COLOUR_AUTO;
-	enum mode mode = MODE_COMPARE;
-	struct policy policy;
-	struct extras x = {0};
 	struct buf out = BUF_INIT;
-	int c, json = 0, average = 1, filters = 0, status = EXIT_OK;
+	int status = EXIT_OK;
 	size_t s, d;
 
 	setprogname(argv[0]);
 	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
-	for (s = 0; s < 3; s++)
-		for (d = 0; d < NDIMS; d++) {
-			size_t k = s * NDIMS + d;
-
-			names[k] = easprintf("%s%s", prefix[s], compare_dim_option[d]);
-			longopts[15 + k] = (struct option){names[k], required_argument, NULL, OPT_DIM + (int)k};
-		}
-	while ((c = getopt_long(argc, argv, "E:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'E':
-			once('E', "filter");
-			substr = optarg;
-			break;
-		case OPT_THRESHOLD:
-			once(c, "threshold");
-			threshold = optarg;
-			break;
-		case OPT_POLICY:
-			once(c, "policy");
-			policy_file = optarg;
-			break;
-		case OPT_DIR:
-			once(c, "dir");
-			dir = optarg;
-			break;
-		case OPT_NO_AVERAGE:
-			once(c, "no-average");
-			average = 0;
-			break;
-		case OPT_COLOR:
-			once(c, "color");
-			if (colour_parse(optarg, &when) < 0) {
-				warning("invalid value '%s' for '--color': expected auto, always or never", optarg);
-				usage(EXIT_ERROR);
-			}
-			break;
-		case OPT_JSON:
-			once(c, "json");
-			json = 1;
-			break;
-		case OPT_SPREAD:
-			once(c, "spread");
-			x.spread = 1;
-			break;
-		case OPT_SIGNIFICANCE:
-			once(c, "significance");
-			x.significance = significance_arg(optarg);
-			break;
-		case OPT_TSV:
-			once(c, "tsv");
-			x.tsv = 1;
-			break;
-		case OPT_SVG:
-			once(c, "svg");
-			x.svg = optarg;
-			break;
-		case 'h':
-			usage(EXIT_OK);
-		case OPT_LIST_METRICS:
-		case OPT_LIST_VALUES:
-		case OPT_ANALYZE:
-			if (mode != MODE_COMPARE) {
-				warning("--list-metrics, --list-values and --analyze exclude each other");
-				usage(EXIT_ERROR);
-			}
-			mode = c == OPT_LIST_METRICS ? MODE_LIST_METRICS
-			       : c == OPT_LIST_VALUES ? MODE_LIST_VALUES
-			                              : MODE_ANALYZE;
-			break;
-		default:
-			if (c < OPT_DIM || c >= OPT_DIM + 3 * NDIMS)
-				usage(EXIT_ERROR);
-			c -= OPT_DIM;
-			strlist_add(&lists[c / NDIMS][c % NDIMS], optarg);
-			filters = 1;
-			break;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-
-	if (threshold && policy_file) {
-		warning("the argument '--threshold <THRESHOLD>' cannot be used with '--policy <POLICY>'");
-		usage(EXIT_ERROR);
-	}
-	/* Every option that only the comparison takes. */
-	if (mode != MODE_COMPARE &&
-	    (filters || substr || threshold || policy_file || !average || seen[OPT_COLOR] ||
-	     x.spread || x.significance > 0 || x.tsv || x.svg)) {
-		warning("filter, threshold and output options only apply to a comparison");
-		usage(EXIT_ERROR);
-	}
-	if (json && x.tsv) {
-		warning("--json and --tsv exclude each other");
-		usage(EXIT_ERROR);
-	}
-	if (json && mode == MODE_ANALYZE) {
-		warning("--json does not apply to --analyze");
-		usage(EXIT_ERROR);
-	}
-	x.json = json && mode == MODE_COMPARE;
-	if (mode == MODE_LIST_METRICS && (argc > 0 || dir)) {
-		warning("--list-metrics takes no inputs");
-		usage(EXIT_ERROR);
-	}
-
-	switch (mode) {
+	parse_args(&cl, argc, argv, names);
+	switch (cl.mode) {
 	case MODE_LIST_METRICS:
-		compare_list_metrics(&out, json);
+		compare_list_metrics(&out, cl.json);
 		break;
-	case MODE_LIST_VALUES: {
-		struct pool p = {.archive = 1};
-		char *source = NULL;
-
-		pool_load(&p, dir, argv, (size_t)argc, &source);
-		compare_list_values(&out, p.rows, p.n, json);
-		pool_free(&p);
-		free(source);
+	case MODE_LIST_VALUES:
+		status = mode_list_values(&out, &cl);
 		break;
-	}
-	case MODE_ANALYZE: {
-		struct analysis a = ANALYSIS_INIT;
-
-		load_analysis(dir, argv, (size_t)argc, &a);
-		if (a.n == 0)
-			warning("no sidecar data found (skipped)");
-		else
-			compare_analysis_render(&out, &a);
-		compare_analysis_free(&a);
+	case MODE_ANALYZE:
+		status = mode_analyze(&out, &cl);
 		break;
-	}
 	case MODE_COMPARE:
-		build_policy(&policy, threshold, policy_file);
-		status = compare(dir, argv, (size_t)argc, substr, &policy, average,
-		                 colour_enabled(when, 1), &x);
-		compare_policy_free(&policy);
+		status = mode_compare(&out, &cl);
 		break;
 	}
 	fwrite(out.s ? out.s : "", 1, out.len, stdout);
 	buf_free(&out);
 	for (s = 0; s < 3; s++)
 		for (d = 0; d < NDIMS; d++)
-			strlist_free(&lists[s][d]);
+			strlist_free(&cl.lists[s][d]);
 	for (s = 0; s < 3 * NDIMS; s++)
 		free(names[s]);
 	return stdout_status(status);
