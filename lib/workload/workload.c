@@ -48,7 +48,12 @@ struct handle {
 
 struct run {
 	const struct wl_opts *o;
+	const struct wl_scenario *sc;
 	struct wl_result *res;
+	struct wl_topo topo;
+	cpu_set_t *sets;  /* one cpuset per group, or none (nsets 0) */
+	int *has_cpuset;
+	size_t nsets;
 	struct handle *h;
 	size_t nh;
 	volatile uint64_t *slots;
@@ -58,6 +63,11 @@ struct run {
 	pid_t guardian;
 	int guardian_fd;
 	pid_t self;
+	struct wl_mon *mon;
+	struct wl_sched_id s0; /* the scheduler when the run began */
+	uint64_t t0;           /* when the workers were let go */
+	int died;              /* it died or was replaced, died_at ns into the run */
+	uint64_t died_at;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -330,17 +340,11 @@ kill_all(struct run *r)
 		}
 }
 
+/* A group's shared memory (16 bytes per member group) and, for pair I/O, its pipes. */
 static int
-spawn_group(struct run *r, size_t gi, const struct wl_topo *t, uint64_t *rng, size_t *slot,
-            char *err, size_t errlen)
+group_channels(struct handle *h, unsigned gs, int pair_io, char *err, size_t errlen)
 {
-	struct handle *h = &r->h[gi];
-	struct wl_group *g = h->g;
-	unsigned gs = wl_group_size(&g->work);
-	int pair_io = g->work.type == WL_PIPE_IO || g->work.type == WL_CACHE_PIPE;
-	size_t ngroups = h->n / gs;
-
-	h->shared_len = ngroups * 16;
+	h->shared_len = h->n / gs * 16;
 	h->shared = mmap(NULL, h->shared_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 	                 -1, 0);
 	if (h->shared == MAP_FAILED) {
@@ -359,77 +363,108 @@ spawn_group(struct run *r, size_t gi, const struct wl_topo *t, uint64_t *rng, si
 				return -1;
 			}
 	}
-	for (size_t i = 0; i < h->n; i++) {
-		struct worker *w = &h->w[i];
-		struct wl_worker_ctx *c = &w->ctx;
-		int sp[2], rp[2];
-		cpu_set_t pool, aff;
-		int has;
+	return 0;
+}
 
-		c->work = &g->work;
-		c->policy = g->policy;
-		c->first_in_group = i % gs == 0;
-		c->is_messenger = c->first_in_group && (g->work.type == WL_FUTEX_FAN_OUT ||
-		                                        g->work.type == WL_FAN_OUT_COMPUTE);
-		c->shared = (char *)h->shared + (i / gs) * 16;
-		c->pipe_rd = c->pipe_wr = -1;
-		if (pair_io) {
-			int *pp = &h->pipes[(i / 2) * 4]; /* ab[0], ab[1], ba[0], ba[1] */
-			c->pipe_wr = i % 2 == 0 ? pp[1] : pp[3];
-			c->pipe_rd = i % 2 == 0 ? pp[2] : pp[0];
-		}
-		c->progress = &r->slots[(*slot)++];
-		if (g->has_cpuset) {
-			pool = g->cpuset;
-		} else {
-			CPU_ZERO(&pool);
-			for (size_t k = 0; k < t->ncpus; k++)
-				CPU_SET(t->cpu[k], &pool);
-		}
-		has = resolve_affinity(h->aff, &pool, t, rng, &aff);
-		if (h->emulate && g->has_cpuset) {
-			/* no kernel cpuset: the affinity mask stands in for it (§9.3) */
-			if (has)
-				CPU_AND(&aff, &aff, &g->cpuset);
-			if (!has || CPU_COUNT(&aff) == 0)
-				aff = g->cpuset;
-			has = 1;
-		}
-		c->has_affinity = has;
-		c->affinity = aff;
+/* What worker i of the group is given: its work, partners, progress slot and affinity. */
+static void
+worker_ctx(struct run *r, struct handle *h, size_t i, const struct wl_topo *t, uint64_t *rng,
+           size_t slot)
+{
+	struct wl_group *g = h->g;
+	struct wl_worker_ctx *c = &h->w[i].ctx;
+	unsigned gs = wl_group_size(&g->work);
+	cpu_set_t pool, aff;
+	int has;
 
-		if (pipe2(sp, O_CLOEXEC) < 0) {
-			wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
-			return -1;
-		}
-		if (pipe2(rp, O_CLOEXEC) < 0) {
-			close(sp[0]);
-			close(sp[1]);
-			wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
-			return -1;
-		}
-		fflush(NULL);
-		w->pid = fork();
-		if (w->pid < 0) {
-			w->pid = 0;
-			wl_errf(err, errlen, "cannot fork: %s", strerror(errno));
-			close(sp[0]);
-			close(sp[1]);
-			close(rp[0]);
-			close(rp[1]);
-			return -1;
-		}
-		if (w->pid == 0) {
-			close(sp[1]);
-			close(rp[0]);
-			worker_child(r, w, sp[0], rp[1]);
-		}
-		setpgid(w->pid, w->pid);
+	c->work = &g->work;
+	c->policy = g->policy;
+	c->first_in_group = i % gs == 0;
+	c->is_messenger = c->first_in_group && (g->work.type == WL_FUTEX_FAN_OUT ||
+	                                        g->work.type == WL_FAN_OUT_COMPUTE);
+	c->shared = (char *)h->shared + (i / gs) * 16;
+	c->pipe_rd = c->pipe_wr = -1;
+	if (h->pipes) {
+		int *pp = &h->pipes[(i / 2) * 4]; /* ab[0], ab[1], ba[0], ba[1] */
+		c->pipe_wr = i % 2 == 0 ? pp[1] : pp[3];
+		c->pipe_rd = i % 2 == 0 ? pp[2] : pp[0];
+	}
+	c->progress = &r->slots[slot];
+	if (g->has_cpuset) {
+		pool = g->cpuset;
+	} else {
+		CPU_ZERO(&pool);
+		for (size_t k = 0; k < t->ncpus; k++)
+			CPU_SET(t->cpu[k], &pool);
+	}
+	has = resolve_affinity(h->aff, &pool, t, rng, &aff);
+	if (h->emulate && g->has_cpuset) {
+		/* no kernel cpuset: the affinity mask stands in for it (§9.3) */
+		if (has)
+			CPU_AND(&aff, &aff, &g->cpuset);
+		if (!has || CPU_COUNT(&aff) == 0)
+			aff = g->cpuset;
+		has = 1;
+	}
+	c->has_affinity = has;
+	c->affinity = aff;
+}
+
+/* Fork a worker that waits for its start byte; 0, or -1 with err set. */
+static int
+fork_worker(struct run *r, struct worker *w, char *err, size_t errlen)
+{
+	int sp[2], rp[2];
+
+	if (pipe2(sp, O_CLOEXEC) < 0) {
+		wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe2(rp, O_CLOEXEC) < 0) {
 		close(sp[0]);
+		close(sp[1]);
+		wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	w->pid = fork();
+	if (w->pid < 0) {
+		w->pid = 0;
+		wl_errf(err, errlen, "cannot fork: %s", strerror(errno));
+		close(sp[0]);
+		close(sp[1]);
+		close(rp[0]);
 		close(rp[1]);
-		w->start_fd = sp[1];
-		w->report_fd = rp[0];
-		guardian_tell(r, (int32_t)w->pid);
+		return -1;
+	}
+	if (w->pid == 0) {
+		close(sp[1]);
+		close(rp[0]);
+		worker_child(r, w, sp[0], rp[1]);
+	}
+	setpgid(w->pid, w->pid);
+	close(sp[0]);
+	close(rp[1]);
+	w->start_fd = sp[1];
+	w->report_fd = rp[0];
+	guardian_tell(r, (int32_t)w->pid);
+	return 0;
+}
+
+static int
+spawn_group(struct run *r, size_t gi, const struct wl_topo *t, uint64_t *rng, size_t *slot,
+            char *err, size_t errlen)
+{
+	struct handle *h = &r->h[gi];
+	struct wl_group *g = h->g;
+	int pair_io = g->work.type == WL_PIPE_IO || g->work.type == WL_CACHE_PIPE;
+
+	if (group_channels(h, wl_group_size(&g->work), pair_io, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < h->n; i++) {
+		worker_ctx(r, h, i, t, rng, (*slot)++);
+		if (fork_worker(r, &h->w[i], err, errlen) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -685,121 +720,164 @@ progress(const struct run *r, uint64_t elapsed_ms, unsigned alive, unsigned tota
 	r->o->progress(r->o->progress_arg, &p);
 }
 
-int
-wl_scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t errlen)
+/* The scenario, or the "unknown scenario" error with a suggestion. */
+static const struct wl_scenario *
+find_scenario(const char *name, char *err, size_t errlen)
 {
-	const struct wl_scenario *sc = wl_scenario_find(o->scenario);
-	struct wl_partition part;
-	struct wl_topo topo;
-	struct run r;
-	struct sigaction old[LEN(handled_signals)];
-	struct wl_sched_id s0, s1;
-	struct wl_mon *mon = NULL;
-	cpu_set_t *sets = NULL;
-	int *has_cpuset = NULL, rc = -1, died = 0;
-	uint64_t t0, elapsed = 0, last_sched = 0, died_at = 0, rng;
-	size_t nsets = 0, slot = 0, total = 0;
+	const struct wl_scenario *sc = wl_scenario_find(name);
+	const char *sug;
 
-	memset(res, 0, sizeof *res);
-	memset(&r, 0, sizeof r);
-	memset(&topo, 0, sizeof topo);
-	r.o = o;
-	r.res = res;
-	r.guardian_fd = -1;
-	r.self = getpid();
-	res->passed = 1;
-	res->cgroup_mode = WL_CG_NONE;
 	if (sc == NULL) {
-		const char *sug = wl_suggest_scenario(o->scenario);
-		wl_errf(err, errlen, "unknown scenario '%s'%s%s%s", o->scenario, sug ? " (did you mean '" : "",
-		     sug ? sug : "", sug ? "'?)" : "");
+		sug = wl_suggest_scenario(name);
+		wl_errf(err, errlen, "unknown scenario '%s'%s%s%s", name, sug ? " (did you mean '" : "",
+		        sug ? sug : "", sug ? "'?)" : "");
+	}
+	return sc;
+}
+
+/*
+ * The groups, the scheduler, the topology and one cpuset per cgroup
+ * (§6.3), or none.  0; 1 when the topology cannot hold the scenario
+ * (res is a skip); -1 on error.
+ */
+static int
+plan_run(struct run *r, char *err, size_t errlen)
+{
+	const struct wl_opts *o = r->o;
+	struct wl_result *res = r->res;
+	struct wl_partition part;
+
+	if (plan_groups(r->sc, o, res, err, errlen) < 0)
+		return -1;
+	res->scheduler = wl_scheduler_name(o->scx_dir, o->quiet);
+	if (wl_topo_read(NULL, &r->topo) < 0) {
+		wl_errf(err, errlen, "cannot read the CPU topology from /sys/devices/system/cpu");
 		return -1;
 	}
-	if (plan_groups(sc, o, res, err, errlen) < 0)
-		goto out_early;
-	res->scheduler = wl_scheduler_name(o->scx_dir, o->quiet);
-	if (wl_topo_read(NULL, &topo) < 0) {
-		wl_errf(err, errlen, "cannot read the CPU topology from /sys/devices/system/cpu");
-		goto out_early;
-	}
-
-	/* §6.3: one cpuset per cgroup, or none */
-	part = o->have_partition ? o->partition : sc->part;
-	sets = ecalloc(res->ngroups + 1, sizeof *sets);
-	has_cpuset = ecalloc(res->ngroups, sizeof *has_cpuset);
-	nsets = wl_partition_sets(&part, &topo, res->ngroups, sets);
-	for (size_t i = 0; i < nsets; i++)
-		if (CPU_COUNT(&sets[i]) == 0) {
+	part = o->have_partition ? o->partition : r->sc->part;
+	r->sets = ecalloc(res->ngroups + 1, sizeof *r->sets);
+	r->has_cpuset = ecalloc(res->ngroups, sizeof *r->has_cpuset);
+	r->nsets = wl_partition_sets(&part, &r->topo, res->ngroups, r->sets);
+	for (size_t i = 0; i < r->nsets; i++)
+		if (CPU_COUNT(&r->sets[i]) == 0) {
 			skip_result(res, "not enough CPUs/LLCs");
-			rc = 0;
-			goto out_early;
+			return 1;
 		}
-	if (nsets > 0 && nsets != res->ngroups) {
-		wl_errf(err, errlen, "the partition makes %zu cpusets for %zu cgroups", nsets, res->ngroups);
-		goto out_early;
+	if (r->nsets > 0 && r->nsets != res->ngroups) {
+		wl_errf(err, errlen, "the partition makes %zu cpusets for %zu cgroups", r->nsets,
+		        res->ngroups);
+		return -1;
 	}
-	for (size_t i = 0; i < nsets; i++) {
-		res->groups[i].has_cpuset = has_cpuset[i] = 1;
-		res->groups[i].cpuset = sets[i];
+	for (size_t i = 0; i < r->nsets; i++) {
+		res->groups[i].has_cpuset = r->has_cpuset[i] = 1;
+		res->groups[i].cpuset = r->sets[i];
 	}
+	return 0;
+}
 
-	if (!o->quiet && access("/proc/self/schedstat", R_OK) != 0)
-		warning("cannot read /proc/self/schedstat (CONFIG_SCHED_INFO): run delays will read 0");
-	signals_install(old);
-	wl_sched_snapshot(o->scx_dir, &s0);
-	if (o->cgroup_mode != WL_CG_NONE && guardian_start(&r, err, errlen) < 0)
-		goto out;
-	if (wl_cg_setup(&r.cg, o->cgroup_mode, r.self, res->ngroups, sets, has_cpuset, o->quiet,
-	                err, errlen) < 0)
-		goto out;
-	r.have_cg = 1;
-	res->cgroup_mode = r.cg.mode;
-	if (!sc->ops)
+/* The guardian and the cgroups, then the settle time.  0, or -1. */
+static int
+setup_cgroups(struct run *r, char *err, size_t errlen)
+{
+	const struct wl_opts *o = r->o;
+
+	if (o->cgroup_mode != WL_CG_NONE && guardian_start(r, err, errlen) < 0)
+		return -1;
+	if (wl_cg_setup(&r->cg, o->cgroup_mode, r->self, r->res->ngroups, r->sets, r->has_cpuset,
+	                o->quiet, err, errlen) < 0)
+		return -1;
+	r->have_cg = 1;
+	r->res->cgroup_mode = r->cg.mode;
+	if (!r->sc->ops)
 		pause_ns(o->settle_ms * 1000000);
-	if (interrupted)
-		goto out;
+	return 0;
+}
 
-	r.nh = res->ngroups;
-	r.h = ecalloc(r.nh, sizeof *r.h);
-	for (size_t i = 0; i < r.nh; i++) {
-		r.h[i].g = &res->groups[i];
-		r.h[i].n = res->groups[i].nreports;
-		r.h[i].w = ecalloc(r.h[i].n, sizeof *r.h[i].w);
-		r.h[i].aff = sc->aff;
-		r.h[i].emulate = has_cpuset[i] && !r.cg.cpuset_applied[i];
-		for (size_t j = 0; j < r.h[i].n; j++)
-			r.h[i].w[j].report_fd = r.h[i].w[j].start_fd = -1;
-		total += r.h[i].n;
+/*
+ * Fork every group's workers, move them into their cgroups, then let
+ * them start (two-phase: every worker is in its cgroup before it
+ * runs).  0, or -1.
+ */
+static int
+start_workers(struct run *r, char *err, size_t errlen)
+{
+	struct wl_result *res = r->res;
+	size_t slot = 0, total = 0;
+	uint64_t rng;
+
+	r->nh = res->ngroups;
+	r->h = ecalloc(r->nh, sizeof *r->h);
+	for (size_t i = 0; i < r->nh; i++) {
+		r->h[i].g = &res->groups[i];
+		r->h[i].n = res->groups[i].nreports;
+		r->h[i].w = ecalloc(r->h[i].n, sizeof *r->h[i].w);
+		r->h[i].aff = r->sc->aff;
+		r->h[i].emulate = r->has_cpuset[i] && !r->cg.cpuset_applied[i];
+		for (size_t j = 0; j < r->h[i].n; j++)
+			r->h[i].w[j].report_fd = r->h[i].w[j].start_fd = -1;
+		total += r->h[i].n;
 	}
-	r.nslots = total;
-	r.slots = mmap(NULL, total * sizeof *r.slots, PROT_READ | PROT_WRITE,
-	               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (r.slots == MAP_FAILED) {
-		r.slots = NULL;
+	r->nslots = total;
+	r->slots = mmap(NULL, total * sizeof *r->slots, PROT_READ | PROT_WRITE,
+	                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (r->slots == MAP_FAILED) {
+		r->slots = NULL;
 		wl_errf(err, errlen, "cannot map shared memory: %s", strerror(errno));
-		goto out;
+		return -1;
 	}
-	rng = (uint64_t)r.self * 0x9e3779b97f4a7c15ull ^ wl_now_ns();
+	rng = (uint64_t)r->self * 0x9e3779b97f4a7c15ull ^ wl_now_ns();
 	rng |= 1;
-	for (size_t i = 0; i < r.nh; i++)
-		if (spawn_group(&r, i, &topo, &rng, &slot, err, errlen) < 0)
-			goto out;
-	/* two-phase start: every worker is in its cgroup before it runs */
-	for (size_t i = 0; i < r.nh; i++)
-		for (size_t j = 0; j < r.h[i].n; j++)
-			wl_cg_move(&r.cg, i, r.h[i].w[j].pid);
-	for (size_t i = 0; i < r.nh; i++)
-		for (size_t j = 0; j < r.h[i].n; j++) {
-			struct worker *w = &r.h[i].w[j];
+	for (size_t i = 0; i < r->nh; i++)
+		if (spawn_group(r, i, &r->topo, &rng, &slot, err, errlen) < 0)
+			return -1;
+	for (size_t i = 0; i < r->nh; i++)
+		for (size_t j = 0; j < r->h[i].n; j++)
+			wl_cg_move(&r->cg, i, r->h[i].w[j].pid);
+	for (size_t i = 0; i < r->nh; i++)
+		for (size_t j = 0; j < r->h[i].n; j++) {
+			struct worker *w = &r->h[i].w[j];
 			while (write(w->start_fd, "s", 1) < 0 && errno == EINTR)
 				;
 			close_fd(&w->start_fd);
 		}
+	return 0;
+}
 
-	if (o->monitor && (mon = wl_mon_new(o->scx_dir, o->debugfs_dir)) == NULL && !o->quiet)
+/*
+ * Has the scheduler under test died or been replaced?  With last, at
+ * most every 500 ms.
+ */
+static void
+watch_scheduler(struct run *r, uint64_t now, uint64_t *last)
+{
+	struct wl_sched_id s1;
+
+	if (!r->s0.present || strcmp(r->s0.state, "enabled") != 0 || r->died)
+		return;
+	if (last != NULL) {
+		if (now - *last < 500000000)
+			return;
+		*last = now;
+	}
+	wl_sched_snapshot(r->o->scx_dir, &s1);
+	if (sched_changed(&r->s0, &s1)) {
+		r->died = 1;
+		r->died_at = now - r->t0;
+	}
+}
+
+/* Hold for the duration, sampling the monitor and watching the scheduler. */
+static void
+hold(struct run *r)
+{
+	const struct wl_opts *o = r->o;
+	uint64_t t0, last_sched = 0, elapsed;
+	unsigned total = (unsigned)r->nslots;
+
+	if (o->monitor && (r->mon = wl_mon_new(o->scx_dir, o->debugfs_dir)) == NULL && !o->quiet)
 		warning("monitor: neither sched_ext events nor debugfs sched/debug are readable; "
 		     "monitor is null");
-	t0 = wl_now_ns();
+	t0 = r->t0 = wl_now_ns();
 	while (!interrupted) {
 		uint64_t now = wl_now_ns(), left;
 		elapsed = now - t0;
@@ -808,79 +886,121 @@ wl_scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_
 		left = o->duration_ms * 1000000 - elapsed;
 		wl_sleep_ns(left < 100000000 ? left : 100000000);
 		now = wl_now_ns();
-		if (mon)
-			wl_mon_sample(mon, now);
-		if (s0.present && strcmp(s0.state, "enabled") == 0 && !died &&
-		    now - last_sched >= 500000000) {
-			last_sched = now;
-			wl_sched_snapshot(o->scx_dir, &s1);
-			if (sched_changed(&s0, &s1)) {
-				died = 1;
-				died_at = now - t0;
-			}
-		}
-		progress(&r, (now - t0) / 1000000, count_alive(&r), (unsigned)total, 0);
+		if (r->mon)
+			wl_mon_sample(r->mon, now);
+		watch_scheduler(r, now, &last_sched);
+		progress(r, (now - t0) / 1000000, count_alive(r), total, 0);
 	}
-	res->elapsed_ms = (wl_now_ns() - t0) / 1000000;
-	progress(&r, res->elapsed_ms, count_alive(&r), (unsigned)total, 1);
-	if (interrupted)
-		goto out;
+	r->res->elapsed_ms = (wl_now_ns() - t0) / 1000000;
+	progress(r, r->res->elapsed_ms, count_alive(r), total, 1);
+}
 
-	collect(&r);
-	for (size_t i = 0; i < res->ngroups; i++) {
-		struct wl_group *g = &res->groups[i];
-		struct wl_cgroup_stats cg;
-		struct wl_checks ck = {o->max_gap_ms, o->max_spread_pct,
-		                       o->isolation && g->has_cpuset ? &g->cpuset : NULL};
-		wl_cgroup_stats(g->reports, g->nreports, &cg);
-		if (topo.nnodes > 1 && g->has_cpuset) {
-			/* §9.6: real NUMA values only where they mean something (no upstream counterpart) */
-			unsigned char expected[1024] = {0};
-			for (size_t k = 0; k < topo.ncpus; k++)
-				if (CPU_ISSET(topo.cpu[k], &g->cpuset) && topo.node[k] >= 0 &&
-				    topo.node[k] < (int)sizeof expected)
-					expected[topo.node[k]] = 1;
-			wl_numa_stats(g->reports, g->nreports, expected, sizeof expected, &cg);
-		}
-		if (!wl_check_group(g->reports, g->nreports, &cg, &ck, &res->details, &res->ndetails))
+/* One group's statistics and checks; 0 when a check failed. */
+static int
+judge_group(struct run *r, struct wl_group *g)
+{
+	const struct wl_opts *o = r->o;
+	const struct wl_topo *topo = &r->topo;
+	struct wl_cgroup_stats cg;
+	struct wl_checks ck = {o->max_gap_ms, o->max_spread_pct,
+	                       o->isolation && g->has_cpuset ? &g->cpuset : NULL};
+	int passed;
+
+	wl_cgroup_stats(g->reports, g->nreports, &cg);
+	if (topo->nnodes > 1 && g->has_cpuset) {
+		/* §9.6: real NUMA values only where they mean something (no upstream counterpart) */
+		unsigned char expected[1024] = {0};
+		for (size_t k = 0; k < topo->ncpus; k++)
+			if (CPU_ISSET(topo->cpu[k], &g->cpuset) && topo->node[k] >= 0 &&
+			    topo->node[k] < (int)sizeof expected)
+				expected[topo->node[k]] = 1;
+		wl_numa_stats(g->reports, g->nreports, expected, sizeof expected, &cg);
+	}
+	passed = wl_check_group(g->reports, g->nreports, &cg, &ck, &r->res->details,
+	                        &r->res->ndetails);
+	wl_stats_add(&r->res->stats, &cg);
+	wl_cgroup_stats_free(&cg);
+	return passed;
+}
+
+/* Collect the reports, check every group, the scheduler and the monitor. */
+static void
+judge(struct run *r)
+{
+	struct wl_result *res = r->res;
+
+	collect(r);
+	for (size_t i = 0; i < res->ngroups; i++)
+		if (!judge_group(r, &res->groups[i]))
 			res->passed = 0;
-		wl_stats_add(&res->stats, &cg);
-		wl_cgroup_stats_free(&cg);
+	/* Once more at the end: the scheduler may have died while the workers stopped. */
+	watch_scheduler(r, wl_now_ns(), NULL);
+	if (r->died) {
+		res->passed = 0;
+		wl_detail_add(&res->details, &res->ndetails, WL_D_SCHEDULER_DIED,
+		              "scheduler process died unexpectedly during workload (%.1fs into test)",
+		              (double)r->died_at / 1e9);
 	}
-	/* §9.2 step 8: the scheduler under test died or was replaced */
-	if (s0.present && strcmp(s0.state, "enabled") == 0) {
-		if (!died) {
-			wl_sched_snapshot(o->scx_dir, &s1);
-			if (sched_changed(&s0, &s1)) {
-				died = 1;
-				died_at = wl_now_ns() - t0;
-			}
+	if (r->mon) {
+		res->monitor = wl_mon_finish(r->mon, &res->monitor_failed, &res->details,
+		                             &res->ndetails);
+		r->mon = NULL;
+	}
+}
+
+/* Set up, run and judge; 0, or -1 with err set.  Teardown is the caller's. */
+static int
+run_workers(struct run *r, char *err, size_t errlen)
+{
+	if (!r->o->quiet && access("/proc/self/schedstat", R_OK) != 0)
+		warning("cannot read /proc/self/schedstat (CONFIG_SCHED_INFO): run delays will read 0");
+	wl_sched_snapshot(r->o->scx_dir, &r->s0);
+	if (setup_cgroups(r, err, errlen) < 0)
+		return -1;
+	if (interrupted)
+		return 0;
+	if (start_workers(r, err, errlen) < 0)
+		return -1;
+	hold(r);
+	if (!interrupted)
+		judge(r);
+	return 0;
+}
+
+int
+wl_scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t errlen)
+{
+	struct sigaction old[LEN(handled_signals)];
+	struct run r;
+	int rc = -1;
+
+	memset(res, 0, sizeof *res);
+	memset(&r, 0, sizeof r);
+	r.o = o;
+	r.res = res;
+	r.guardian_fd = -1;
+	r.self = getpid();
+	res->passed = 1;
+	res->cgroup_mode = WL_CG_NONE;
+	if ((r.sc = find_scenario(o->scenario, err, errlen)) == NULL)
+		return -1;
+	if ((rc = plan_run(&r, err, errlen)) == 0) {
+		signals_install(old);
+		rc = run_workers(&r, err, errlen);
+		wl_mon_free(r.mon);
+		run_end(&r);
+		signals_restore(old);
+		if (interrupted) {
+			res->signal = interrupted;
+			interrupted = 0;
+			rc = -2;
 		}
-		if (died) {
-			res->passed = 0;
-			wl_detail_add(&res->details, &res->ndetails, WL_D_SCHEDULER_DIED,
-			              "scheduler process died unexpectedly during workload (%.1fs into test)",
-			              (double)died_at / 1e9);
-		}
+	} else if (rc > 0) {
+		rc = 0; /* a skip */
 	}
-	if (mon) {
-		res->monitor = wl_mon_finish(mon, &res->monitor_failed, &res->details, &res->ndetails);
-		mon = NULL;
-	}
-	rc = 0;
-out:
-	wl_mon_free(mon);
-	run_end(&r);
-	signals_restore(old);
-	if (interrupted) {
-		res->signal = interrupted;
-		interrupted = 0;
-		rc = -2;
-	}
-out_early:
-	free(sets);
-	free(has_cpuset);
-	wl_topo_free(&topo);
+	free(r.sets);
+	free(r.has_cpuset);
+	wl_topo_free(&r.topo);
 	if (rc == -1)
 		wl_result_free(res);
 	return rc;
