@@ -354,6 +354,24 @@ setup_v1(struct wl_cg *cg, const char *mnt, pid_t owner, char *err, size_t errle
 	return 0;
 }
 
+/* Write each group's cpuset into its cgroup's cpuset.cpus; cpuset_applied says which took. */
+static void
+apply_cpusets(struct wl_cg *cg, char *const *child, const cpu_set_t *cpusets,
+              const int *has_cpuset, int quiet)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		struct buf b = BUF_INIT;
+		if (!has_cpuset[i])
+			continue;
+		wl_cpulist_format(&cpusets[i], &b);
+		if (write_str(child[i], "cpuset.cpus", b.s) == 0)
+			cg->cpuset_applied[i] = 1;
+		else if (!quiet)
+			warning("cannot write cpuset.cpus of '%s':", child[i]);
+		buf_free(&b);
+	}
+}
+
 int
 wl_cg_setup(struct wl_cg *cg, enum wl_cgroup_mode m, pid_t owner, size_t n,
             const cpu_set_t *cpusets, const int *has_cpuset, int quiet, char *err, size_t errlen)
@@ -385,17 +403,7 @@ wl_cg_setup(struct wl_cg *cg, enum wl_cgroup_mode m, pid_t owner, size_t n,
 		if (setup_v2(cg, mt.v2, owner, err, errlen) < 0)
 			goto fail;
 		if (need_cpuset && has_controller(cg->v2_child[0], "cpuset")) {
-			for (size_t i = 0; i < n; i++) {
-				struct buf b = BUF_INIT;
-				if (!has_cpuset[i])
-					continue;
-				wl_cpulist_format(&cpusets[i], &b);
-				if (write_str(cg->v2_child[i], "cpuset.cpus", b.s) == 0)
-					cg->cpuset_applied[i] = 1;
-				else if (!quiet)
-					warning("cannot write cpuset.cpus of '%s':", cg->v2_child[i]);
-				buf_free(&b);
-			}
+			apply_cpusets(cg, cg->v2_child, cpusets, has_cpuset, quiet);
 		} else if (need_cpuset && probe_dir(mt.v1cpuset)) {
 			/* hybrid host: the cpuset controller is bound to v1 */
 			if (setup_v1(cg, mt.v1cpuset, owner, err, errlen) < 0)
@@ -413,19 +421,8 @@ wl_cg_setup(struct wl_cg *cg, enum wl_cgroup_mode m, pid_t owner, size_t n,
 	default:
 		break;
 	}
-	if (cg->v1_child) {
-		for (size_t i = 0; i < n; i++) {
-			struct buf b = BUF_INIT;
-			if (!has_cpuset[i])
-				continue;
-			wl_cpulist_format(&cpusets[i], &b);
-			if (write_str(cg->v1_child[i], "cpuset.cpus", b.s) == 0)
-				cg->cpuset_applied[i] = 1;
-			else if (!quiet)
-				warning("cannot write cpuset.cpus of '%s':", cg->v1_child[i]);
-			buf_free(&b);
-		}
-	}
+	if (cg->v1_child)
+		apply_cpusets(cg, cg->v1_child, cpusets, has_cpuset, quiet);
 	if (need_cpuset && !quiet) {
 		for (size_t i = 0; i < n; i++)
 			if (has_cpuset[i] && !cg->cpuset_applied[i]) {

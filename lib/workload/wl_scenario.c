@@ -216,106 +216,163 @@ parse_policy(const char *s, struct wl_policy *p)
 	return 0;
 }
 
+static int
+set_scenario(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen)
+{
+	const struct wl_scenario *sc = wl_scenario_find(arg);
+	const char *sug;
+
+	if (sc) {
+		o->scenario = sc->name; /* an alias becomes the catalog's name */
+		return 0;
+	}
+	sug = wl_suggest_scenario(arg);
+	if (sug)
+		wl_errf(err, errlen, "unknown scenario '%s' (did you mean '%s'?)", arg, sug);
+	else
+		wl_errf(err, errlen, "unknown scenario '%s' (see --list-scenarios)", arg);
+	return -1;
+}
+
+static int
+set_work_type(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen)
+{
+	struct wl_work w;
+
+	if (wl_parse_work(arg, &w, err, errlen) < 0)
+		return -1;
+	o->work = w;
+	o->have_work = 1;
+	return 0;
+}
+
+static int
+set_duration(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (parse_fixed(arg, 3, 86400000, &v) < 0 || v == 0) {
+		wl_errf(err, errlen, "invalid duration '%s': want seconds between 0.001 and 86400", arg);
+		return -1;
+	}
+	o->duration_ms = v;
+	return 0;
+}
+
+/* --workers, --cgroups, --settle-ms, --max-gap-ms: an integer in a range. */
+static int
+set_count(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		int64_t min, max;
+	} range[] = {
+		{"workers", 1, 4096},
+		{"cgroups", 1, 64},
+		{"settle-ms", 0, 60000},
+		{"max-gap-ms", 0, 86400000},
+	};
+	size_t k = 0;
+	int64_t i;
+
+	while (strcmp(range[k].name, name) != 0)
+		k++;
+	if (parse_i64(arg, range[k].min, range[k].max, &i) < 0) {
+		wl_errf(err, errlen, "invalid %s '%s': want an integer between %lld and %lld", name, arg,
+		        (long long)range[k].min, (long long)range[k].max);
+		return -1;
+	}
+	switch (k) {
+	case 0:
+		o->workers = (unsigned)i;
+		break;
+	case 1:
+		o->cgroups = (unsigned)i;
+		break;
+	case 2:
+		o->settle_ms = (uint64_t)i;
+		break;
+	default:
+		o->max_gap_ms = i;
+	}
+	return 0;
+}
+
+static int
+set_max_spread(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (parse_fixed(arg, 6, 100000000, &v) < 0) {
+		wl_errf(err, errlen, "invalid max-spread-pct '%s': want a number between 0 and 100", arg);
+		return -1;
+	}
+	o->max_spread_pct = (double)v / 1e6;
+	return 0;
+}
+
+static int
+set_partition(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen)
+{
+	if (parse_partition(arg, &o->partition) < 0) {
+		wl_errf(err, errlen, "invalid partition '%s': want none, split-half, "
+		     "split-misaligned, uneven:F, holdback:F, overlap:F or llc (0 < F < 1)", arg);
+		return -1;
+	}
+	o->have_partition = 1;
+	return 0;
+}
+
+static int
+set_policy(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen)
+{
+	if (parse_policy(arg, &o->policy) < 0) {
+		wl_errf(err, errlen, "invalid policy '%s': want normal, batch, idle, fifo:P or rr:P "
+		     "(P 1..99)", arg);
+		return -1;
+	}
+	o->have_policy = 1;
+	return 0;
+}
+
+static int
+set_cgroup_mode(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen)
+{
+	static const char *const modes[] = {"auto", "v2", "v1", "none"};
+
+	for (size_t k = 0; k < LEN(modes); k++)
+		if (strcmp(modes[k], arg) == 0) {
+			o->cgroup_mode = (enum wl_cgroup_mode)k;
+			return 0;
+		}
+	wl_errf(err, errlen, "invalid cgroup-mode '%s': want auto, v2, v1 or none", arg);
+	return -1;
+}
+
+/* The options, as the command line names them. */
+static const struct {
+	const char *name;
+	int (*set)(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen);
+} wl_options[] = {
+	{"scenario", set_scenario},
+	{"work-type", set_work_type},
+	{"duration", set_duration},
+	{"workers", set_count},
+	{"cgroups", set_count},
+	{"settle-ms", set_count},
+	{"max-gap-ms", set_count},
+	{"max-spread-pct", set_max_spread},
+	{"partition", set_partition},
+	{"policy", set_policy},
+	{"cgroup-mode", set_cgroup_mode},
+};
+
 int
 wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, size_t errlen)
 {
-	uint64_t v;
-	int64_t i;
-
-	if (strcmp(name, "scenario") == 0) {
-		const struct wl_scenario *sc = wl_scenario_find(arg);
-		const char *sug;
-		if (sc) {
-			o->scenario = sc->name; /* an alias becomes the catalog's name */
-			return 0;
-		}
-		sug = wl_suggest_scenario(arg);
-		if (sug)
-			wl_errf(err, errlen, "unknown scenario '%s' (did you mean '%s'?)", arg, sug);
-		else
-			wl_errf(err, errlen, "unknown scenario '%s' (see --list-scenarios)", arg);
-		return -1;
-	}
-	if (strcmp(name, "work-type") == 0) {
-		struct wl_work w;
-		if (wl_parse_work(arg, &w, err, errlen) < 0)
-			return -1;
-		o->work = w;
-		o->have_work = 1;
-		return 0;
-	}
-	if (strcmp(name, "duration") == 0) {
-		if (parse_fixed(arg, 3, 86400000, &v) < 0 || v == 0) {
-			wl_errf(err, errlen, "invalid duration '%s': want seconds between 0.001 and 86400",
-			     arg);
-			return -1;
-		}
-		o->duration_ms = v;
-		return 0;
-	}
-	if (strcmp(name, "workers") == 0 || strcmp(name, "cgroups") == 0) {
-		int64_t max = name[0] == 'w' ? 4096 : 64;
-		if (parse_i64(arg, 1, max, &i) < 0) {
-			wl_errf(err, errlen, "invalid %s '%s': want an integer between 1 and %lld", name,
-			     arg, (long long)max);
-			return -1;
-		}
-		if (name[0] == 'w')
-			o->workers = (unsigned)i;
-		else
-			o->cgroups = (unsigned)i;
-		return 0;
-	}
-	if (strcmp(name, "settle-ms") == 0 || strcmp(name, "max-gap-ms") == 0) {
-		int64_t max = name[0] == 's' ? 60000 : 86400000;
-		if (parse_i64(arg, 0, max, &i) < 0) {
-			wl_errf(err, errlen, "invalid %s '%s': want an integer between 0 and %lld", name,
-			     arg, (long long)max);
-			return -1;
-		}
-		if (name[0] == 's')
-			o->settle_ms = (uint64_t)i;
-		else
-			o->max_gap_ms = i;
-		return 0;
-	}
-	if (strcmp(name, "max-spread-pct") == 0) {
-		if (parse_fixed(arg, 6, 100000000, &v) < 0) {
-			wl_errf(err, errlen, "invalid max-spread-pct '%s': want a number between 0 and 100",
-			     arg);
-			return -1;
-		}
-		o->max_spread_pct = (double)v / 1e6;
-		return 0;
-	}
-	if (strcmp(name, "partition") == 0) {
-		if (parse_partition(arg, &o->partition) < 0) {
-			wl_errf(err, errlen, "invalid partition '%s': want none, split-half, "
-			     "split-misaligned, uneven:F, holdback:F, overlap:F or llc (0 < F < 1)", arg);
-			return -1;
-		}
-		o->have_partition = 1;
-		return 0;
-	}
-	if (strcmp(name, "policy") == 0) {
-		if (parse_policy(arg, &o->policy) < 0) {
-			wl_errf(err, errlen, "invalid policy '%s': want normal, batch, idle, fifo:P or rr:P "
-			     "(P 1..99)", arg);
-			return -1;
-		}
-		o->have_policy = 1;
-		return 0;
-	}
-	if (strcmp(name, "cgroup-mode") == 0) {
-		static const char *const modes[] = {"auto", "v2", "v1", "none"};
-		for (size_t k = 0; k < LEN(modes); k++)
-			if (strcmp(modes[k], arg) == 0) {
-				o->cgroup_mode = (enum wl_cgroup_mode)k;
-				return 0;
-			}
-		wl_errf(err, errlen, "invalid cgroup-mode '%s': want auto, v2, v1 or none", arg);
-		return -1;
-	}
+	for (size_t k = 0; k < LEN(wl_options); k++)
+		if (strcmp(wl_options[k].name, name) == 0)
+			return wl_options[k].set(o, name, arg, err, errlen);
 	wl_errf(err, errlen, "unknown workload option '%s'", name);
 	return -1;
 }

@@ -595,6 +595,58 @@ fork_exit(struct ws *s)
 	s->work_units++;
 }
 
+/* Spin for burst_ms, then sleep sleep_ms. */
+static void
+bursty(struct ws *s)
+{
+	const struct wl_work *w = s->c->work;
+	uint64_t t0 = wl_now_ns(), burst = w->burst_ms * 1000000;
+
+	do
+		spin_burst(s, 1024);
+	while (!wl_stop && wl_now_ns() - t0 < burst);
+	if (!wl_stop) {
+		t0 = wl_now_ns();
+		wl_sleep_ns(w->sleep_ms * 1000000);
+		record(s, wl_now_ns() - t0);
+	}
+}
+
+/* Spin, step the nice value through [nice_min, 19], yield. */
+static void
+nice_sweep(struct ws *s, struct loop *l)
+{
+	spin_burst(s, 512);
+	setpriority(PRIO_PROCESS, 0, l->nice_min + (int)(s->iterations % (uint64_t)(20 - l->nice_min)));
+	record(s, timed_yield());
+}
+
+/* Spin, move to one random allowed CPU, yield. */
+static void
+affinity_churn(struct ws *s, struct loop *l)
+{
+	spin_burst(s, s->c->work->spin_iters);
+	if (l->nallowed > 0) {
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(l->allowed[rng_next(&s->rng) % l->nallowed], &one);
+		sched_setaffinity(0, sizeof one, &one);
+	}
+	record(s, timed_yield());
+}
+
+/* Spin, switch to the next scheduling policy, yield. */
+static void
+policy_churn(struct ws *s, struct loop *l)
+{
+	int pol = churn_policies[s->iterations % l->npolicies];
+	struct sched_param sp = {.sched_priority = pol == SCHED_FIFO || pol == SCHED_RR};
+
+	spin_burst(s, s->c->work->spin_iters);
+	sched_setscheduler(0, pol, &sp);
+	record(s, timed_yield());
+}
+
 /* §2.2: one outer iteration; -1 ends the loop without counting it. */
 static int
 iterate(struct ws *s, struct loop *l)
@@ -617,18 +669,9 @@ iterate(struct ws *s, struct loop *l)
 		io_round(s, l->fd);
 		reset_gap(s);
 		break;
-	case WL_BURSTY: {
-		uint64_t t0 = wl_now_ns(), burst = w->burst_ms * 1000000;
-		do
-			spin_burst(s, 1024);
-		while (!wl_stop && wl_now_ns() - t0 < burst);
-		if (!wl_stop) {
-			t0 = wl_now_ns();
-			wl_sleep_ns(w->sleep_ms * 1000000);
-			record(s, wl_now_ns() - t0);
-		}
+	case WL_BURSTY:
+		bursty(s);
 		break;
-	}
 	case WL_PIPE_IO:
 		spin_burst(s, w->burst_iters);
 		pipe_exchange(s);
@@ -654,29 +697,14 @@ iterate(struct ws *s, struct loop *l)
 		fork_exit(s);
 		break;
 	case WL_NICE_SWEEP:
-		spin_burst(s, 512);
-		setpriority(PRIO_PROCESS, 0,
-		            l->nice_min + (int)(s->iterations % (uint64_t)(20 - l->nice_min)));
-		record(s, timed_yield());
+		nice_sweep(s, l);
 		break;
 	case WL_AFFINITY_CHURN:
-		spin_burst(s, w->spin_iters);
-		if (l->nallowed > 0) {
-			cpu_set_t one;
-			CPU_ZERO(&one);
-			CPU_SET(l->allowed[rng_next(&s->rng) % l->nallowed], &one);
-			sched_setaffinity(0, sizeof one, &one);
-		}
-		record(s, timed_yield());
+		affinity_churn(s, l);
 		break;
-	case WL_POLICY_CHURN: {
-		int pol = churn_policies[s->iterations % l->npolicies];
-		struct sched_param sp = {.sched_priority = pol == SCHED_FIFO || pol == SCHED_RR};
-		spin_burst(s, w->spin_iters);
-		sched_setscheduler(0, pol, &sp);
-		record(s, timed_yield());
+	case WL_POLICY_CHURN:
+		policy_churn(s, l);
 		break;
-	}
 	case WL_FAN_OUT_COMPUTE:
 		fan_out_compute(s, l);
 		break;
