@@ -101,6 +101,9 @@ compare_group_path(struct buf *b, const struct group *g)
 		b->s[--b->len] = '\0';
 }
 
+/* TEST, METRIC, two sides of value, ±% and n, DELTA, P, VERDICT. */
+#define REPORT_MAX_COLUMNS 11
+
 static const char *const verdict_cell[] = {
 	[VERDICT_REGRESSION] = "REGRESSION",
 	[VERDICT_IMPROVEMENT] = "improvement",
@@ -116,15 +119,12 @@ spread_cells(struct buf *cv, char *n, size_t size, const struct sample *s)
 	snprintf(n, size, "%zu", s->n);
 }
 
-void
-compare_report_render(struct buf *out, const struct report *r)
+/* The lines before the table: what slices, what pairs, what was averaged. */
+static void
+render_heading(struct buf *out, const struct report *r)
 {
 	const struct slicing *sl = r->slicing;
-	const struct result *res = r->res;
-	const char *header[11];
-	struct table t;
-	struct buf test = BUF_INIT, cv[2] = {BUF_INIT, BUF_INIT}, pv = BUF_INIT;
-	size_t i, nc = 0;
+	size_t i;
 
 	buf_puts(out, "slicing dimensions: ");
 	for (i = 0; i < sl->nslice; i++)
@@ -136,11 +136,17 @@ compare_report_render(struct buf *out, const struct report *r)
 	if (r->average)
 		buf_printf(out, "averaged across %zu runs (%s) and %zu runs (%s)\n", r->side[0]->nrows,
 		           r->label[0], r->side[1]->nrows, r->label[1]);
+}
 
-	/* The extra columns of ktstr-compare(1) only when asked for. */
+/* The table's columns; the extra ones of ktstr-compare(1) only when asked for. */
+static size_t
+table_header(const struct report *r, const char *header[REPORT_MAX_COLUMNS])
+{
+	size_t nc = 0;
+
 	header[nc++] = "TEST";
 	header[nc++] = "METRIC";
-	for (i = 0; i < 2; i++) {
+	for (size_t i = 0; i < 2; i++) {
 		header[nc++] = r->label[i];
 		if (r->spread) {
 			header[nc++] = "±%";
@@ -151,48 +157,60 @@ compare_report_render(struct buf *out, const struct report *r)
 	if (r->pvalues)
 		header[nc++] = "P";
 	header[nc++] = "VERDICT";
-	table_init(&t, nc, header);
-	for (i = 0; i < res->nf; i++) {
-		const struct finding *f = &res->f[i];
-		const struct metric *m = &compare_metrics[f->metric];
-		char v[2][64], n[2][24], *delta;
-		const char *cells[11];
-		size_t row, k, c = 0;
+	return nc;
+}
 
-		buf_reset(&test);
-		compare_group_path(&test, f->b);
-		snprintf(v[0], sizeof v[0], "%.2f", f->va);
-		snprintf(v[1], sizeof v[1], "%.2f", f->vb);
-		delta = easprintf("%+.2f%s", f->delta, m->unit);
-		cells[c++] = test.s;
-		cells[c++] = m->name;
-		for (k = 0; k < 2; k++) {
-			cells[c++] = v[k];
-			if (r->spread) {
-				spread_cells(&cv[k], n[k], sizeof n[k], k ? &f->sb : &f->sa);
-				cells[c++] = cv[k].s;
-				cells[c++] = n[k];
-			}
+/* Scratch space for one row's cells. */
+struct row_cells {
+	struct buf test, cv[2], pv;
+	char v[2][64], n[2][24];
+};
+
+/* One finding's row, its verdict coloured. */
+static void
+table_finding(struct table *t, const struct report *r, const struct finding *f,
+              struct row_cells *rc)
+{
+	const struct metric *m = &compare_metrics[f->metric];
+	const char *cells[REPORT_MAX_COLUMNS];
+	char *delta;
+	size_t row, k, c = 0;
+
+	buf_reset(&rc->test);
+	compare_group_path(&rc->test, f->b);
+	snprintf(rc->v[0], sizeof rc->v[0], "%.2f", f->va);
+	snprintf(rc->v[1], sizeof rc->v[1], "%.2f", f->vb);
+	delta = easprintf("%+.2f%s", f->delta, m->unit);
+	cells[c++] = rc->test.s;
+	cells[c++] = m->name;
+	for (k = 0; k < 2; k++) {
+		cells[c++] = rc->v[k];
+		if (r->spread) {
+			spread_cells(&rc->cv[k], rc->n[k], sizeof rc->n[k], k ? &f->sb : &f->sa);
+			cells[c++] = rc->cv[k].s;
+			cells[c++] = rc->n[k];
 		}
-		cells[c++] = delta;
-		if (r->pvalues) {
-			buf_reset(&pv);
-			compare_format_p(&pv, f->p);
-			cells[c++] = pv.s;
-		}
-		cells[c++] = verdict_cell[f->verdict];
-		row = table_add(&t, cells);
-		if (f->verdict != VERDICT_NOT_SIGNIFICANT)
-			table_set_colour(&t, row, c - 1,
-			                 f->verdict == VERDICT_REGRESSION ? COLOUR_RED : COLOUR_GREEN);
-		free(delta);
 	}
-	table_render(&t, r->colour, out);
-	table_free(&t);
-	buf_free(&test);
-	buf_free(&cv[0]);
-	buf_free(&cv[1]);
-	buf_free(&pv);
+	cells[c++] = delta;
+	if (r->pvalues) {
+		buf_reset(&rc->pv);
+		compare_format_p(&rc->pv, f->p);
+		cells[c++] = rc->pv.s;
+	}
+	cells[c++] = verdict_cell[f->verdict];
+	row = table_add(t, cells);
+	if (f->verdict != VERDICT_NOT_SIGNIFICANT)
+		table_set_colour(t, row, c - 1,
+		                 f->verdict == VERDICT_REGRESSION ? COLOUR_RED : COLOUR_GREEN);
+	free(delta);
+}
+
+/* The lines after the table: the counts, the unpaired rows, the hosts. */
+static void
+render_summary(struct buf *out, const struct report *r)
+{
+	const struct result *res = r->res;
+
 	buf_printf(out, "\n\nsummary: %zu regressions, %zu improvements, %zu unchanged",
 	           res->regressions, res->improvements, res->unchanged);
 	if (r->pvalues)
@@ -212,4 +230,24 @@ compare_report_render(struct buf *out, const struct report *r)
 		           res->removed_from_a, r->label[0], r->label[1]);
 	if (r->host_section)
 		buf_puts(out, r->host_section);
+}
+
+void
+compare_report_render(struct buf *out, const struct report *r)
+{
+	const char *header[REPORT_MAX_COLUMNS];
+	struct row_cells rc = {BUF_INIT, {BUF_INIT, BUF_INIT}, BUF_INIT, {""}, {""}};
+	struct table t;
+
+	render_heading(out, r);
+	table_init(&t, table_header(r, header), header);
+	for (size_t i = 0; i < r->res->nf; i++)
+		table_finding(&t, r, &r->res->f[i], &rc);
+	table_render(&t, r->colour, out);
+	table_free(&t);
+	buf_free(&rc.test);
+	buf_free(&rc.cv[0]);
+	buf_free(&rc.cv[1]);
+	buf_free(&rc.pv);
+	render_summary(out, r);
 }
