@@ -12,19 +12,6 @@
 #include "util/table.h"
 #include "util/util.h"
 
-enum mode {
-	M_DIR,
-	M_KEY,
-	M_COMMIT,
-	M_CHECK_DIRTY,
-	M_KERNEL,
-	M_KERNEL_COMMIT,
-	M_ROOT,
-	M_NEWEST,
-	M_LIST,
-	M_BEGIN,
-};
-
 enum { OPT_JSON = 256, OPT_DIR };
 
 static int json;
@@ -71,7 +58,7 @@ jw_string_or_null(const char *s)
 }
 
 static int
-mode_dir(void)
+mode_dir(const char *dir)
 {
 	struct rundir_run run;
 	struct buf err = BUF_INIT;
@@ -95,7 +82,7 @@ mode_dir(void)
 }
 
 static int
-mode_check_dirty(void)
+mode_check_dirty(const char *dir)
 {
 	struct rundir_commit c;
 	char *cwd = getcwd(NULL, 0);
@@ -118,24 +105,24 @@ mode_check_dirty(void)
 }
 
 static int
-mode_newest(void)
+mode_newest(const char *dir)
 {
-	char *root = sidecar_runs_root(), *name = sidecar_newest_run(root), *dir;
+	char *root = sidecar_runs_root(), *name = sidecar_newest_run(root), *path;
 
 	if (name == NULL)
 		die("no runs found at %s", root);
-	dir = easprintf("%s/%s", root, name);
+	path = easprintf("%s/%s", root, name);
 	if (json) {
 		jw_object_begin(&w);
 		jw_key(&w, "dir");
-		jw_string(&w, dir);
+		jw_string(&w, path);
 		jw_key(&w, "run");
 		jw_string(&w, name);
 		jw_object_end(&w);
 	} else {
-		printf("%s\n", dir);
+		printf("%s\n", path);
 	}
-	free(dir);
+	free(path);
 	free(name);
 	free(root);
 	return EXIT_OK;
@@ -215,7 +202,7 @@ put_export(const char *name, const char *value)
 }
 
 static int
-mode_begin(void)
+mode_begin(const char *dir)
 {
 	struct rundir_begin b;
 	struct buf err = BUF_INIT;
@@ -243,8 +230,63 @@ mode_begin(void)
 	return EXIT_OK;
 }
 
-int
-main(int argc, char *argv[])
+static int
+mode_key(const char *dir)
+{
+	char *kv = rundir_kernel_version(), *key = rundir_key(kv, rundir_project_commit());
+
+	put_value("key", key);
+	free(key);
+	free(kv);
+	return EXIT_OK;
+}
+
+static int
+mode_commit(const char *dir)
+{
+	put_value("project_commit", rundir_project_commit());
+	return EXIT_OK;
+}
+
+static int
+mode_kernel(const char *dir)
+{
+	char *kv = rundir_kernel_version();
+
+	put_value("kernel_version", kv);
+	free(kv);
+	return EXIT_OK;
+}
+
+static int
+mode_kernel_commit(const char *dir)
+{
+	put_value("kernel_commit", rundir_kernel_commit());
+	return EXIT_OK;
+}
+
+static int
+mode_root(const char *dir)
+{
+	char *root = sidecar_runs_root();
+
+	put_value("root", root);
+	free(root);
+	return EXIT_OK;
+}
+
+/*
+ * What the command line asks for.  Every mode is given --dir's value;
+ * only --list takes one.
+ */
+struct args {
+	int (*mode)(const char *dir); /* one of the mode_* functions */
+	const char *chdir_to; /* -C */
+	const char *dir;      /* --dir, for --list */
+};
+
+static void
+parse_args(struct args *a, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, OPT_JSON},
@@ -263,37 +305,34 @@ main(int argc, char *argv[])
 	};
 	static const struct {
 		int opt;
-		enum mode mode;
+		int (*mode)(const char *dir);
 	} modes[] = {
-		{'k', M_KEY},    {'c', M_COMMIT}, {'d', M_CHECK_DIRTY}, {'K', M_KERNEL}, {'m', M_KERNEL_COMMIT},
-		{'r', M_ROOT},   {'n', M_NEWEST}, {'l', M_LIST},        {'b', M_BEGIN},
+		{'k', mode_key},    {'c', mode_commit}, {'d', mode_check_dirty},
+		{'K', mode_kernel}, {'m', mode_kernel_commit}, {'r', mode_root},
+		{'n', mode_newest}, {'l', mode_list},   {'b', mode_begin},
 	};
-	enum mode mode = M_DIR;
-	const char *chdir_to = NULL, *dir = NULL;
-	int c, nmodes = 0, status = EXIT_OK;
+	int c, nmodes = 0;
 
-	setprogname(argv[0]);
-	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
 	/* the short letters other than -C and -l exist only to name long options */
 	while ((c = getopt_long(argc, argv, "C:lh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
-			chdir_to = optarg;
+			a->chdir_to = optarg;
 			break;
 		case OPT_JSON:
 			json = 1;
 			break;
 		case OPT_DIR:
-			dir = optarg;
+			a->dir = optarg;
 			break;
 		case 'h':
 			usage(EXIT_OK);
 		default:
 			for (size_t i = 0; i < LEN(modes); i++)
 				if (modes[i].opt == c) {
-					if (nmodes++ > 0 && mode != modes[i].mode)
+					if (nmodes++ > 0 && a->mode != modes[i].mode)
 						die("only one mode option may be given");
-					mode = modes[i].mode;
+					a->mode = modes[i].mode;
 					goto next;
 				}
 			usage(EXIT_ERROR);
@@ -305,57 +344,24 @@ main(int argc, char *argv[])
 		warning("unexpected operand '%s'", argv[optind]);
 		usage(EXIT_ERROR);
 	}
-	if (dir != NULL && mode != M_LIST)
+	if (a->dir != NULL && a->mode != mode_list)
 		die("--dir is accepted only with --list");
-	if (chdir_to != NULL && chdir(chdir_to) < 0)
-		die("cannot change to directory '%s':", chdir_to);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct args a = {mode_dir, NULL, NULL};
+	int status;
+
+	setprogname(argv[0]);
+	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
+	parse_args(&a, argc, argv);
+	if (a.chdir_to != NULL && chdir(a.chdir_to) < 0)
+		die("cannot change to directory '%s':", a.chdir_to);
 
 	jw_init(&w, 0);
-	switch (mode) {
-	case M_DIR:
-		status = mode_dir();
-		break;
-	case M_KEY: {
-		char *kv = rundir_kernel_version(), *key = rundir_key(kv, rundir_project_commit());
-
-		put_value("key", key);
-		free(key);
-		free(kv);
-		break;
-	}
-	case M_COMMIT:
-		put_value("project_commit", rundir_project_commit());
-		break;
-	case M_CHECK_DIRTY:
-		status = mode_check_dirty();
-		break;
-	case M_KERNEL: {
-		char *kv = rundir_kernel_version();
-
-		put_value("kernel_version", kv);
-		free(kv);
-		break;
-	}
-	case M_KERNEL_COMMIT:
-		put_value("kernel_commit", rundir_kernel_commit());
-		break;
-	case M_ROOT: {
-		char *root = sidecar_runs_root();
-
-		put_value("root", root);
-		free(root);
-		break;
-	}
-	case M_NEWEST:
-		status = mode_newest();
-		break;
-	case M_LIST:
-		status = mode_list(dir);
-		break;
-	case M_BEGIN:
-		status = mode_begin();
-		break;
-	}
+	status = a.mode(a.dir);
 	if (json && w.len > 0) {
 		fwrite(w.s, 1, w.len, stdout);
 		putchar('\n');

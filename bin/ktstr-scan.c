@@ -118,10 +118,18 @@ seen_before(char **names, size_t i)
 	return 0;
 }
 
-static char outbuf[1 << 17];
+/* What the command line asks for. */
+struct args {
+	const char *dir;
+	char **runs; /* --run NAME..., then --newest's run first */
+	size_t nruns;
+	int want_newest, explain, json;
+	char **operands;
+	size_t noperands;
+};
 
-int
-main(int argc, char *argv[])
+static void
+parse_args(struct args *a, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{"dir", required_argument, NULL, 'd'},
@@ -132,36 +140,29 @@ main(int argc, char *argv[])
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct scan s = {.status = EXIT_OK};
-	struct sidecar_set set = {.each = emit, .arg = &s};
-	const char *dir = NULL;
-	char **runs = NULL, *root, *newest = NULL;
-	size_t nruns = 0, failed;
-	int c, want_newest = 0, explain = 0, json = 0;
+	int c;
 
-	setprogname(argv[0]);
-	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			if (dir != NULL) {
+			if (a->dir != NULL) {
 				warning("--dir given twice");
 				usage(EXIT_ERROR);
 			}
-			dir = optarg;
+			a->dir = optarg;
 			break;
 		case 'r':
-			runs = ereallocarray(runs, nruns + 1, sizeof *runs);
-			runs[nruns++] = optarg;
+			a->runs = ereallocarray(a->runs, a->nruns + 1, sizeof *a->runs);
+			a->runs[a->nruns++] = optarg;
 			break;
 		case 'n':
-			want_newest = 1;
+			a->want_newest = 1;
 			break;
 		case 'e':
-			explain = 1;
+			a->explain = 1;
 			break;
 		case 'j':
-			json = 1;
+			a->json = 1;
 			break;
 		case 'h':
 			usage(EXIT_OK);
@@ -169,53 +170,53 @@ main(int argc, char *argv[])
 			usage(EXIT_ERROR);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 0 && (dir || nruns || want_newest)) {
+	a->operands = argv + optind;
+	a->noperands = (size_t)(argc - optind);
+	if (a->noperands > 0 && (a->dir || a->nruns || a->want_newest)) {
 		warning("PATH operands cannot be combined with --dir, --run or --newest");
 		usage(EXIT_ERROR);
 	}
-	if (json && !explain) {
+	if (a->json && !a->explain) {
 		warning("--json needs --explain");
 		usage(EXIT_ERROR);
 	}
-	if (explain && (argc > 0 || (nruns == 0 && !want_newest))) {
+	if (a->explain && (a->noperands > 0 || (a->nruns == 0 && !a->want_newest))) {
 		warning("--explain needs --run NAME or --newest, and no PATH");
 		usage(EXIT_ERROR);
 	}
+}
 
-	root = dir ? estrdup(dir) : sidecar_runs_root();
-	if (want_newest && (newest = sidecar_newest_run(root)) == NULL) {
-		warning("no runs found at %s", root);
-		s.status = EXIT_ERROR;
-	}
-	if (newest) {
-		runs = ereallocarray(runs, nruns + 1, sizeof *runs);
-		memmove(runs + 1, runs, nruns * sizeof *runs);
-		runs[0] = newest;
-		nruns++;
-	}
+/* --explain: each named run's report, once. */
+static void
+explain_runs(struct scan *s, const char *root, const struct args *a)
+{
+	struct buf out = BUF_INIT;
+	size_t printed = 0;
 
-	if (explain) {
-		struct buf out = BUF_INIT;
-		size_t printed = 0;
-
-		for (size_t i = 0; i < nruns; i++) {
-			if (seen_before(runs, i))
-				continue;
-			buf_reset(&out);
-			if (explain_run(root, runs[i], json, &out) < 0) {
-				s.status = EXIT_ERROR;
-				continue;
-			}
-			/* JSON reports are separated, not terminated, by a newline. */
-			if (json && printed++ > 0)
-				fputc('\n', stdout);
-			fwrite(out.s, 1, out.len, stdout);
+	for (size_t i = 0; i < a->nruns; i++) {
+		if (seen_before(a->runs, i))
+			continue;
+		buf_reset(&out);
+		if (explain_run(root, a->runs[i], a->json, &out) < 0) {
+			s->status = EXIT_ERROR;
+			continue;
 		}
-		buf_free(&out);
-		goto done;
+		/* JSON reports are separated, not terminated, by a newline. */
+		if (a->json && printed++ > 0)
+			fputc('\n', stdout);
+		fwrite(out.s, 1, out.len, stdout);
 	}
+	buf_free(&out);
+}
+
+static char outbuf[1 << 17];
+
+/* The stream of the operands, the named runs or the whole pool. */
+static void
+stream(struct scan *s, const char *root, const struct args *a)
+{
+	struct sidecar_set set = {.each = emit, .arg = s};
+	size_t failed;
 
 	/*
 	 * Lines are about 10 kB: a larger buffer saves most write(2) calls.
@@ -223,31 +224,57 @@ main(int argc, char *argv[])
 	 */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	jw_init(&s.w, 0);
-	if (argc > 0) {
-		for (int i = 0; i < argc; i++)
-			scan_operand(&s, argv[i], &set);
-	} else if (nruns > 0 || want_newest) {
-		for (size_t i = 0; i < nruns; i++)
-			if (!seen_before(runs, i))
-				scan_run(&s, root, runs[i], dir != NULL, &set);
-	} else if (sidecar_walk_pool(root, dir != NULL, 0, &set) < 0) {
-		cannot_open(&s, root);
+	jw_init(&s->w, 0);
+	if (a->noperands > 0) {
+		for (size_t i = 0; i < a->noperands; i++)
+			scan_operand(s, a->operands[i], &set);
+	} else if (a->nruns > 0 || a->want_newest) {
+		for (size_t i = 0; i < a->nruns; i++)
+			if (!seen_before(a->runs, i))
+				scan_run(s, root, a->runs[i], a->dir != NULL, &set);
+	} else if (sidecar_walk_pool(root, a->dir != NULL, 0, &set) < 0) {
+		cannot_open(s, root);
 	}
-	jw_free(&s.w);
+	jw_free(&s->w);
 
-	failed = set.nerrs + s.skipped;
+	failed = set.nerrs + s->skipped;
 	if (failed > 0) {
 		warning("%zu of %zu sidecar files skipped", failed, set.walked);
-		if (s.status == EXIT_OK)
-			s.status = EXIT_FOUND;
-	} else if (set.walked == 0 && s.status == EXIT_OK) {
+		if (s->status == EXIT_OK)
+			s->status = EXIT_FOUND;
+	} else if (set.walked == 0 && s->status == EXIT_OK) {
 		warning("no sidecar files found");
-		s.status = EXIT_ERROR;
+		s->status = EXIT_ERROR;
 	}
 	sidecar_set_free(&set);
-done:
-	free(runs);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct scan s = {.status = EXIT_OK};
+	struct args a = {0};
+	char *root, *newest = NULL;
+
+	setprogname(argv[0]);
+	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
+	parse_args(&a, argc, argv);
+	root = a.dir ? estrdup(a.dir) : sidecar_runs_root();
+	if (a.want_newest && (newest = sidecar_newest_run(root)) == NULL) {
+		warning("no runs found at %s", root);
+		s.status = EXIT_ERROR;
+	}
+	if (newest) {
+		a.runs = ereallocarray(a.runs, a.nruns + 1, sizeof *a.runs);
+		memmove(a.runs + 1, a.runs, a.nruns * sizeof *a.runs);
+		a.runs[0] = newest;
+		a.nruns++;
+	}
+	if (a.explain)
+		explain_runs(&s, root, &a);
+	else
+		stream(&s, root, &a);
+	free(a.runs);
 	free(newest);
 	free(root);
 	return stdout_status(s.status);
