@@ -1,5 +1,10 @@
 /* Unit tests for lib/metric_lines: the $KTSTR_METRICS line format. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sidecar/metric_lines.h"
 #include "tap.h"
@@ -107,11 +112,64 @@ appends(void)
 	buf_free(&errs);
 }
 
+/* metric_lines_read on what a test may leave at the path. */
+static void
+reads(void)
+{
+	char dir[] = "/tmp/metric_lines.XXXXXX", *path;
+	struct metric_lines ml = {0};
+	struct buf errs = BUF_INIT;
+	FILE *f;
+
+	if (mkdtemp(dir) == NULL)
+		die("cannot create a directory:");
+	path = easprintf("%s/m", dir);
+	is_int(metric_lines_read(path, "$M", &ml, &errs), 0, "a removed file holds no metrics");
+	ok(ml.n == 0 && errs.len == 0, "and says nothing");
+
+	if ((f = fopen(path, "w")) == NULL)
+		die("cannot create '%s':", path);
+	fputs("a 1\nb x\n", f);
+	fclose(f);
+	is_int(metric_lines_read(path, "$M", &ml, &errs), 1, "a file is parsed");
+	ok(ml.n == 1 && strcmp(ml.v[0].name, "a") == 0, "its good lines kept");
+	is_str(errs.s, "$M:2: value is not a finite decimal number\n", "its bad ones named by file");
+	metric_lines_free(&ml);
+	buf_reset(&errs);
+
+	remove(path);
+	if (mkfifo(path, 0600) < 0)
+		die("cannot create a FIFO:");
+	is_int(metric_lines_read(path, "$M", &ml, &errs), 1, "a FIFO is not waited on");
+	is_str(errs.s, "$M is not a regular file\n", "it is one bad line");
+	buf_reset(&errs);
+	remove(path);
+
+	if (mkdir(path, 0700) < 0)
+		die("cannot create a directory:");
+	is_int(metric_lines_read(path, "$M", &ml, &errs), 1, "a directory is one bad line");
+	is_str(errs.s, "$M is not a regular file\n", "and says so");
+	rmdir(path);
+	buf_reset(&errs);
+
+	/* A link to itself: open fails with ELOOP. */
+	if (symlink(path, path) < 0)
+		die("cannot create a link:");
+	is_int(metric_lines_read(path, "$M", &ml, &errs), 1, "an unreadable path is one bad line");
+	is_str(errs.s, "cannot read $M: Too many levels of symbolic links (os error 40)\n",
+	       "with the reason");
+	remove(path);
+	rmdir(dir);
+	free(path);
+	buf_free(&errs);
+}
+
 int
 main(void)
 {
 	fields();
 	malformed();
 	appends();
+	reads();
 	return done_testing();
 }
