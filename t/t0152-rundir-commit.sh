@@ -1,6 +1,6 @@
 #!/bin/sh
 # ktstr-rundir --commit and --check-dirty on real repositories, checked
-# against the git CLI as rundir.md §6.5 describes (§6, §17).
+# against the git CLI: `git diff-index --cached HEAD` and `git diff`.
 . "${0%/*}/lib.sh"
 
 GIT_AUTHOR_NAME=A GIT_AUTHOR_EMAIL=a@example.com GIT_AUTHOR_DATE='2025-01-01T00:00:00Z'

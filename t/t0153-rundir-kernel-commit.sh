@@ -1,6 +1,6 @@
 #!/bin/sh
 # ktstr-rundir --kernel-commit: the kernel source tree KTSTR_KERNEL
-# leads to, probed without walking up (rundir.md §7).
+# leads to, probed without walking up (a kernel tree is its own repository).
 . "${0%/*}/lib.sh"
 
 GIT_AUTHOR_NAME=A GIT_AUTHOR_EMAIL=a@example.com GIT_AUTHOR_DATE='2025-01-01T00:00:00Z'

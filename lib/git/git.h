@@ -1,11 +1,13 @@
 /*
- * git: a libc-only reader of git repositories (DESIGN.md difference 1).
+ * git: a libc-only reader of git repositories, so that the tools need
+ * no git executable.
  *
- * Discovery (rundir.md §6.1, §7.2), refs and packed-refs, the object
- * database (loose objects, packs with idx v1/v2 and delta chains,
- * alternates), the index (v2/v3/v4, split index), revision expressions
- * (stats.md §5.3) and the dirty probe (rundir.md §6.3).  Object ids are
- * SHA-1 or SHA-256, as the repository's extensions.objectFormat says.
+ * Discovery, refs and packed-refs, the object database (loose objects,
+ * packs with idx v1/v2 and delta chains, alternates), the index
+ * (v2/v3/v4, split index), revision expressions and the dirty probe,
+ * each answering as git does (ktstr-rundir(1) says what that means for
+ * the project commit).  Object ids are SHA-1 or SHA-256, as the
+ * repository's extensions.objectFormat says.
  *
  * Every function that can fail leaves a one-line reason (naming the file
  * and, for binary formats, the byte offset) in git_error(repo).  Nothing
@@ -35,11 +37,12 @@ enum git_obj_type {
 struct git_repo;
 
 /*
- * Open a repository.  walk_up = 1: discover from dir upwards as
- * rundir.md §6.1 says (never across a mount boundary); walk_up = 0:
- * dir itself must hold .git (a directory or a "gitdir:" file) or be a
- * git directory (§7.2).  NULL when none is found or it cannot be read
- * (unsupported object format, reftable), with the reason in err.
+ * Open a repository.  walk_up = 1: discover from dir upwards, as git
+ * does, but never across a mount boundary; walk_up = 0: dir itself must
+ * hold .git (a directory or a "gitdir:" file) or be a git directory.
+ * NULL when none is found or it cannot be read (unsupported object
+ * format, reftable, a configuration file git would refuse), with the
+ * reason in err.
  */
 struct git_repo *git_open(const char *dir, int walk_up, char *err, size_t errlen);
 void git_close(struct git_repo *repo);
@@ -62,22 +65,25 @@ int git_head(struct git_repo *repo, char hex[GIT_MAX_HEXSZ + 1]);
 int git_head_oid(struct git_repo *repo, struct git_oid *out);
 
 /*
- * The dirty probe of rundir.md §6.3: 1 dirty, 0 clean (including every
- * case the spec says counts as clean: no HEAD tree, no index, bare).
- * An error during the worktree scan counts as dirty, as upstream does.
+ * The dirty probe: whether HEAD's tree, the index and the work tree
+ * differ as `git diff-index --cached HEAD` and `git diff` would say
+ * (untracked files and submodule work trees do not count).  1 dirty,
+ * 0 clean (also when there is no HEAD tree or no index, and for a bare
+ * repository's missing work tree).  An error during the work tree scan
+ * counts as dirty, as upstream does.
  */
 int git_dirty(struct git_repo *repo);
 
 /*
- * The project commit string of rundir.md §6.2/§6.3: "abc1234" or
- * "abc1234-dirty" into out; -1 when there is none (no repository, or
- * HEAD does not resolve).
+ * The project commit string: HEAD's first seven hex digits, with
+ * "-dirty" when git_dirty says so ("abc1234", "abc1234-dirty") into
+ * out; -1 when there is none (no repository, or HEAD does not resolve).
  */
 int git_commit_string(const char *dir, int walk_up, char out[32]);
 
 /*
- * Resolve a revision expression to a commit (stats.md §5.3): HEAD, ref
- * names in rev-parse order, full or abbreviated (>= 4 hex) ids, ~N, ^N,
+ * Resolve a revision expression to a commit: HEAD, ref names in
+ * rev-parse order, full or abbreviated (>= 4 hex) ids, ~N, ^N,
  * ^{commit}, X^! (= X); tags are peeled.  0, or -1 (does not resolve:
  * unknown, ambiguous, not a commit, unsupported syntax).
  */

@@ -1,5 +1,6 @@
 /*
- * git_dirty: the dirty probe of rundir.md §6.3.
+ * git_dirty: the dirty probe, and the project commit string built on it
+ * ("abc1234" or "abc1234-dirty", as ktstr-rundir(1) describes).
  *
  * Leg 1 compares HEAD's tree with the index, skipping every subtree
  * whose cache-tree entry is valid and names the same tree (so a clean
@@ -21,7 +22,6 @@
 #include <unistd.h>
 
 #include "git_int.h"
-#include "sha.h"
 
 #define TREE_MAXDEPTH 4096
 /*
@@ -80,12 +80,86 @@ has_prefix(const struct git_ientry *e, const char *pre, size_t n)
 	return e->pathlen > n && !memcmp(e->path, pre, n);
 }
 
-/* 1 dirty, 0 same, -1 error.  path holds the tree's prefix ("" or "dir/"). */
+/* One tree entry: "mode name\0" and the raw id. */
+struct tentry {
+	uint32_t mode; /* canonical */
+	const char *name;
+	size_t namelen;
+	struct git_oid oid;
+};
+
+/* The entry at *pp of the tree data[0..end); *pp moves past it. */
+static int
+tree_entry(struct git_repo *repo, const unsigned char *data, const unsigned char **pp,
+           const unsigned char *end, struct tentry *te)
+{
+	const unsigned char *p = *pp, *sp = memchr(p, ' ', (size_t)(end - p)), *nul, *q;
+	uint32_t mode = 0;
+
+	nul = sp ? memchr(sp, '\0', (size_t)(end - sp)) : NULL;
+	if (!nul || sp == p || nul == sp + 1 || (size_t)(end - nul - 1) < repo->rawsz)
+		return git_fail(repo, "malformed tree at offset %zu", (size_t)(p - data));
+	for (q = p; q < sp; q++) {
+		if (*q < '0' || *q > '7' || mode > 0177777)
+			return git_fail(repo, "bad tree entry mode at offset %zu", (size_t)(q - data));
+		mode = mode << 3 | (uint32_t)(*q - '0');
+	}
+	te->mode = canon_mode(mode);
+	te->name = (const char *)sp + 1;
+	te->namelen = (size_t)(nul - sp - 1);
+	memset(&te->oid, 0, sizeof(te->oid));
+	memcpy(te->oid.id, nul + 1, repo->rawsz);
+	*pp = nul + 1 + repo->rawsz;
+	return 0;
+}
+
+static int walk(struct leg1 *w, const struct git_oid *tree, const struct git_ctree *ct, int depth);
+
+/*
+ * A subtree (w->path is "dir/"): a sparse-index directory entry stands
+ * for all of it; a valid cache-tree entry naming the same tree covers
+ * its entries without reading it; otherwise it is walked.
+ */
+static int
+subtree_dirty(struct leg1 *w, const struct tentry *te, const struct git_ctree *ct, int depth)
+{
+	const struct git_index *ix = w->ix;
+	const struct git_ctree *sub = ctree_child(ct, te->name, te->namelen);
+	const struct git_ientry *e = w->pos < ix->n ? &ix->e[w->pos] : NULL;
+	size_t plen = w->path.len, count;
+
+	if (e && e->pathlen == plen && !memcmp(e->path, w->path.s, plen)) {
+		w->pos++;
+		return (e->mode & M_TYPE) != M_DIR || !git_oid_eq(w->repo, &e->oid, &te->oid);
+	}
+	if (sub && sub->count > 0 && git_oid_eq(w->repo, &sub->oid, &te->oid) &&
+	    (count = (size_t)sub->count) <= ix->n - w->pos &&
+	    has_prefix(&ix->e[w->pos], w->path.s, plen) &&
+	    has_prefix(&ix->e[w->pos + count - 1], w->path.s, plen) &&
+	    (w->pos + count == ix->n || !has_prefix(&ix->e[w->pos + count], w->path.s, plen))) {
+		w->pos += count;
+		return 0;
+	}
+	return walk(w, &te->oid, sub, depth + 1);
+}
+
+/* A blob, symlink or gitlink: the index's next entry, at stage 0, the same. */
+static int
+leaf_dirty(struct leg1 *w, const struct tentry *te)
+{
+	const struct git_index *ix = w->ix;
+	const struct git_ientry *e = w->pos < ix->n ? &ix->e[w->pos++] : NULL;
+
+	return !e || e->pathlen != w->path.len || memcmp(e->path, w->path.s, e->pathlen) ||
+	       GIT_IE_STAGE(e) || (e->xflags & GIT_IE_INTENT_TO_ADD) || canon_mode(e->mode) != te->mode ||
+	       !git_oid_eq(w->repo, &e->oid, &te->oid);
+}
+
+/* 1 dirty, 0 same, -1 error.  w->path holds the tree's prefix ("" or "dir/"). */
 static int
 walk(struct leg1 *w, const struct git_oid *tree, const struct git_ctree *ct, int depth)
 {
 	struct git_repo *repo = w->repo;
-	const struct git_index *ix = w->ix;
 	unsigned char *data;
 	size_t len, plen = w->path.len;
 	enum git_obj_type t;
@@ -100,62 +174,21 @@ walk(struct leg1 *w, const struct git_oid *tree, const struct git_ctree *ct, int
 		free(data);
 		return git_fail(repo, "tree entry of '%s' is not a tree", w->path.s ? w->path.s : "");
 	}
-	p = data;
-	end = data + len;
-	while (p < end && r == 0) {
-		const unsigned char *sp = memchr(p, ' ', (size_t)(end - p)), *nul;
-		uint32_t mode = 0;
-		struct git_oid oid;
-		const unsigned char *q;
+	for (p = data, end = data + len; p < end && r == 0;) {
+		struct tentry te;
 
-		nul = sp ? memchr(sp, '\0', (size_t)(end - sp)) : NULL;
-		if (!nul || sp == p || nul == sp + 1 || (size_t)(end - nul - 1) < repo->rawsz) {
-			r = git_fail(repo, "malformed tree at offset %zu", (size_t)(p - data));
+		if (tree_entry(repo, data, &p, end, &te) < 0) {
+			r = -1;
 			break;
 		}
-		for (q = p; q < sp; q++) {
-			if (*q < '0' || *q > '7' || mode > 0177777) {
-				r = git_fail(repo, "bad tree entry mode at offset %zu", (size_t)(q - data));
-				break;
-			}
-			mode = mode << 3 | (uint32_t)(*q - '0');
-		}
-		if (r)
-			break;
-		memset(&oid, 0, sizeof(oid));
-		memcpy(oid.id, nul + 1, repo->rawsz);
 		w->path.len = plen;
-		buf_add(&w->path, sp + 1, (size_t)(nul - sp - 1));
-		mode = canon_mode(mode);
-		if (mode == M_DIR) {
-			const struct git_ctree *sub = ctree_child(ct, (const char *)sp + 1, (size_t)(nul - sp - 1));
-			const struct git_ientry *e = w->pos < ix->n ? &ix->e[w->pos] : NULL;
-
+		buf_add(&w->path, te.name, te.namelen);
+		if (te.mode == M_DIR) {
 			buf_putc(&w->path, '/');
-			if (e && e->pathlen == w->path.len && !memcmp(e->path, w->path.s, e->pathlen)) {
-				/* A sparse-index directory entry stands for the whole tree. */
-				r = (e->mode & M_TYPE) != M_DIR || !git_oid_eq(repo, &e->oid, &oid);
-				w->pos++;
-			} else if (sub && sub->count > 0 && git_oid_eq(repo, &sub->oid, &oid) &&
-			           (size_t)sub->count <= ix->n - w->pos &&
-			           has_prefix(&ix->e[w->pos], w->path.s, w->path.len) &&
-			           has_prefix(&ix->e[w->pos + (size_t)sub->count - 1], w->path.s, w->path.len) &&
-			           (w->pos + (size_t)sub->count == ix->n ||
-			            !has_prefix(&ix->e[w->pos + (size_t)sub->count], w->path.s, w->path.len))) {
-				w->pos += (size_t)sub->count;
-			} else {
-				r = walk(w, &oid, sub, depth + 1);
-			}
+			r = subtree_dirty(w, &te, ct, depth);
 		} else {
-			const struct git_ientry *e = w->pos < ix->n ? &ix->e[w->pos] : NULL;
-
-			if (!e || e->pathlen != w->path.len || memcmp(e->path, w->path.s, e->pathlen) ||
-			    GIT_IE_STAGE(e) || (e->xflags & GIT_IE_INTENT_TO_ADD) || canon_mode(e->mode) != mode ||
-			    !git_oid_eq(repo, &e->oid, &oid))
-				r = 1;
-			w->pos++;
+			r = leaf_dirty(w, &te);
 		}
-		p = nul + 1 + repo->rawsz;
 	}
 	w->path.len = plen;
 	free(data);
@@ -212,49 +245,14 @@ locate(const struct leg2 *l, struct dircache *dc, const char *path, struct where
 	}
 }
 
-struct hasher {
-	size_t rawsz;
-	union {
-		struct sha1_ctx s1;
-		struct sha256_ctx s256;
-	} u;
-};
-
-static void
-h_init(struct hasher *h, size_t rawsz, size_t len)
-{
-	char hdr[32];
-	int n = snprintf(hdr, sizeof(hdr), "blob %zu", len) + 1;
-
-	h->rawsz = rawsz;
-	if (rawsz == 32) {
-		sha256_init(&h->u.s256);
-		sha256_update(&h->u.s256, hdr, (size_t)n);
-	} else {
-		sha1_init(&h->u.s1);
-		sha1_update(&h->u.s1, hdr, (size_t)n);
-	}
-}
-
-static void
-h_update(struct hasher *h, const void *p, size_t n)
-{
-	if (h->rawsz == 32)
-		sha256_update(&h->u.s256, p, n);
-	else
-		sha1_update(&h->u.s1, p, n);
-}
-
+/* Whether the hash of an object, fed since git_hash_object_init, is want. */
 static int
-h_same(struct hasher *h, const struct git_oid *want)
+hash_is(struct git_hash_ctx *c, const struct git_oid *want)
 {
-	unsigned char out[GIT_MAX_RAWSZ];
+	unsigned char out[GIT_HASH_MAX_SIZE];
 
-	if (h->rawsz == 32)
-		sha256_final(&h->u.s256, out);
-	else
-		sha1_final(&h->u.s1, out);
-	return memcmp(out, want->id, h->rawsz) == 0;
+	git_hash_final(c, out);
+	return memcmp(out, want->id, git_hash_size(c->algo)) == 0;
 }
 
 /*
@@ -267,7 +265,7 @@ crlf_same(const struct leg2 *l, const struct where *at, const struct git_ientry 
           const struct stat *st)
 {
 	struct buf b = BUF_INIT;
-	struct hasher h;
+	struct git_hash_ctx h;
 	size_t i, crlf = 0, printable = 0, other = 0, from = 0;
 	int fd = openat(at->fd, at->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), same = 0;
 
@@ -297,14 +295,14 @@ crlf_same(const struct leg2 *l, const struct where *at, const struct git_ientry 
 	}
 	if (!crlf || (printable >> 7) < other)
 		goto out;
-	h_init(&h, l->repo->rawsz, b.len - crlf);
+	git_hash_object_init(l->repo, &h, "blob", b.len - crlf);
 	for (i = 0; i < b.len; i++)
 		if (b.s[i] == '\r') {
-			h_update(&h, b.s + from, i - from);
+			git_hash_update(&h, b.s + from, i - from);
 			from = i + 1;
 		}
-	h_update(&h, b.s + from, b.len - from);
-	same = h_same(&h, &e->oid);
+	git_hash_update(&h, b.s + from, b.len - from);
+	same = hash_is(&h, &e->oid);
 out:
 	buf_free(&b);
 	return same;
@@ -315,7 +313,7 @@ static int
 content_same(const struct leg2 *l, const struct where *at, const struct git_ientry *e,
              const struct stat *st)
 {
-	struct hasher h;
+	struct git_hash_ctx h;
 
 	if (S_ISLNK(st->st_mode)) {
 		char target[PATH_MAX];
@@ -323,9 +321,9 @@ content_same(const struct leg2 *l, const struct where *at, const struct git_ient
 
 		if (n < 0 || (size_t)n >= sizeof(target))
 			return 0;
-		h_init(&h, l->repo->rawsz, (size_t)n);
-		h_update(&h, target, (size_t)n);
-		return h_same(&h, &e->oid);
+		git_hash_object_init(l->repo, &h, "blob", (size_t)n);
+		git_hash_update(&h, target, (size_t)n);
+		return hash_is(&h, &e->oid);
 	} else {
 		unsigned char buf[65536];
 		size_t total = 0;
@@ -334,7 +332,7 @@ content_same(const struct leg2 *l, const struct where *at, const struct git_ient
 
 		if (fd < 0)
 			return 0;
-		h_init(&h, l->repo->rawsz, (size_t)st->st_size);
+		git_hash_object_init(l->repo, &h, "blob", (size_t)st->st_size);
 		while ((n = read(fd, buf, sizeof(buf))) != 0) {
 			if (n < 0) {
 				if (errno == EINTR)
@@ -343,10 +341,10 @@ content_same(const struct leg2 *l, const struct where *at, const struct git_ient
 				return 0;
 			}
 			total += (size_t)n;
-			h_update(&h, buf, (size_t)n);
+			git_hash_update(&h, buf, (size_t)n);
 		}
 		close(fd);
-		if (total == (size_t)st->st_size && h_same(&h, &e->oid))
+		if (total == (size_t)st->st_size && hash_is(&h, &e->oid))
 			return 1;
 		return l->repo->autocrlf && crlf_same(l, at, e, st);
 	}
@@ -448,7 +446,7 @@ worktree_dirty(struct git_repo *repo, const struct git_index *ix)
 	l.ix = ix;
 	l.wtfd = open(repo->worktree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (l.wtfd < 0)
-		return 0; /* the scan cannot be set up: clean, as §6.3 says */
+		return 0; /* no work tree to compare: only the index leg counts */
 	atomic_init(&l.next, 0);
 	atomic_init(&l.dirty, 0);
 	if (nthreads > MAX_THREADS)
@@ -492,4 +490,23 @@ git_dirty(struct git_repo *repo)
 		r = worktree_dirty(repo, &ix);
 	git_index_free(&ix);
 	return r;
+}
+
+int
+git_commit_string(const char *dir, int walk_up, char out[32])
+{
+	char err[256], hex[GIT_MAX_HEXSZ + 1];
+	struct git_repo *repo = git_open(dir, walk_up, err, sizeof(err));
+	int dirty;
+
+	if (!repo)
+		return -1;
+	if (git_head(repo, hex) < 0) {
+		git_close(repo);
+		return -1;
+	}
+	dirty = git_dirty(repo);
+	snprintf(out, 32, "%.7s%s", hex, dirty ? "-dirty" : "");
+	git_close(repo);
+	return 0;
 }

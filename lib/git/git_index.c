@@ -13,23 +13,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "git_bytes.h"
 #include "git_int.h"
-#include "sha.h"
 
 #define CTREE_MAXDEPTH 4096
 
+/* The index being read: its bytes up to the trailer, its name and version. */
 struct rd {
 	struct git_repo *repo;
-	const unsigned char *base;
-	size_t len;
+	const unsigned char *base, *end;
 	const char *fname;
+	uint32_t version;
 };
-
-static uint32_t
-be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static int
 bad(const struct rd *r, const unsigned char *at, const char *what)
@@ -133,14 +128,14 @@ ewah_read(const struct rd *r, const unsigned char **pp, const unsigned char *end
 
 	if ((size_t)(end - p) < 8)
 		return bad(r, p, "truncated ewah bitmap");
-	nwords = be32(p + 4);
+	nwords = git_be32(p + 4);
 	p += 8;
 	if ((size_t)(end - p) / 8 < nwords || (size_t)(end - p) - 8 * (size_t)nwords < 4)
 		return bad(r, p, "truncated ewah bitmap");
 	words = p;
 	for (i = 0; i < nwords;) {
 		const unsigned char *w = words + 8 * (size_t)i;
-		uint64_t rlw = (uint64_t)be32(w) << 32 | be32(w + 4), run = (rlw >> 1) & 0xffffffffu;
+		uint64_t rlw = git_be64(w), run = (rlw >> 1) & 0xffffffffu;
 		uint64_t lit = rlw >> 33, k;
 
 		i++;
@@ -155,7 +150,7 @@ ewah_read(const struct rd *r, const unsigned char **pp, const unsigned char *end
 			return bad(r, w, "ewah literal words beyond the bitmap");
 		for (k = 0; k < lit; k++, i++) {
 			const unsigned char *lw = words + 8 * (size_t)i;
-			uint64_t word = (uint64_t)be32(lw) << 32 | be32(lw + 4);
+			uint64_t word = git_be64(lw);
 			int b;
 
 			for (b = 0; b < 64; b++)
@@ -267,237 +262,281 @@ read_shared(struct git_repo *repo, const char *gitdir, const struct git_oid *id,
 	return r;
 }
 
+/* "DIRC", a version from 2 to 4, the entry count, which bounds the file. */
+static int
+read_header(const struct rd *r, size_t len, uint32_t *version, uint32_t *n)
+{
+	size_t fixed = 40 + r->repo->rawsz + 2;
+
+	if (len < 12 + r->repo->rawsz)
+		return git_fail(r->repo, "%s: truncated header at offset 0", r->fname);
+	if (memcmp(r->base, "DIRC", 4) != 0)
+		return git_fail(r->repo, "%s: bad signature at offset 0", r->fname);
+	*version = git_be32(r->base + 4);
+	if (*version < 2 || *version > 4)
+		return git_fail(r->repo, "%s: unsupported index version %u at offset 4", r->fname, *version);
+	*n = git_be32(r->base + 8);
+	/* Every entry takes at least fixed + 1 bytes. */
+	if (*n > (size_t)(r->end - r->base - 12) / (fixed + 1))
+		return git_fail(r->repo, "%s: entry count %u does not fit the file at offset 8", r->fname,
+		                *n);
+	return 0;
+}
+
+/* The trailer hashes everything before it; index.skipHash writes zeros. */
+static int
+check_trailer(const struct rd *r)
+{
+	size_t rawsz = r->repo->rawsz, body = (size_t)(r->end - r->base);
+	unsigned char sum[GIT_HASH_MAX_SIZE], zero[GIT_HASH_MAX_SIZE] = {0};
+	struct git_hash_ctx c;
+
+	if (!memcmp(r->end, zero, rawsz))
+		return 0;
+	git_hash_init(&c, r->repo->algo);
+	git_hash_update(&c, r->base, body);
+	git_hash_final(&c, sum);
+	if (memcmp(sum, r->end, rawsz) != 0)
+		return git_fail(r->repo, "%s: checksum mismatch at offset %zu", r->fname, body);
+	return 0;
+}
+
+/* Version 4: strip that many bytes of the previous name, then a NUL-terminated suffix. */
+static int
+read_path_v4(const struct rd *r, const unsigned char **qp, struct buf *names, size_t prevlen,
+             size_t *namelen)
+{
+	const unsigned char *q = *qp, *nul;
+	uint64_t strip = 0;
+	size_t keep;
+
+	if (varint(&q, r->end, &strip) < 0 || strip > prevlen)
+		return bad(r, q, "bad path prefix length");
+	nul = memchr(q, '\0', (size_t)(r->end - q));
+	if (!nul)
+		return bad(r, q, "unterminated path");
+	keep = prevlen - (size_t)strip;
+	/* The previous name is the last one in the arena. */
+	buf_grow(names, keep + (size_t)(nul - q) + 1);
+	memmove(names->s + names->len, names->s + names->len - prevlen - 1, keep);
+	names->len += keep;
+	buf_add(names, q, (size_t)(nul - q));
+	buf_putc(names, '\0');
+	*namelen = keep + (size_t)(nul - q);
+	*qp = nul + 1;
+	return 0;
+}
+
+/* Versions 2 and 3: the name, then 1 to 8 NULs padding the entry to 8 bytes. */
+static int
+read_path_padded(const struct rd *r, const unsigned char **qp, const unsigned char *start,
+                 size_t hdr, struct buf *names, size_t *namelen)
+{
+	const unsigned char *q = *qp, *nul = memchr(q, '\0', (size_t)(r->end - q)), *padded;
+
+	if (!nul)
+		return bad(r, q, "unterminated path");
+	*namelen = (size_t)(nul - q);
+	buf_add(names, q, *namelen);
+	buf_putc(names, '\0');
+	if ((size_t)(r->end - start) < ((hdr + *namelen + 8) & ~(size_t)7))
+		return bad(r, q, "truncated entry padding");
+	padded = start + ((hdr + *namelen + 8) & ~(size_t)7);
+	for (q = nul; q < padded; q++)
+		if (*q)
+			return bad(r, q, "bad entry padding");
+	*qp = padded;
+	return 0;
+}
+
+/* One entry: stat data, id, flags, extended flags (v3+), path. */
+static int
+read_entry(const struct rd *r, const unsigned char **qp, struct git_ientry *e, struct buf *names,
+           size_t *prevlen)
+{
+	const unsigned char *q = *qp, *start = q;
+	size_t rawsz = r->repo->rawsz, hdr = 40 + rawsz + 2, namelen = 0;
+	int rc;
+
+	if ((size_t)(r->end - q) < hdr)
+		return bad(r, q, "truncated entry");
+	e->ctime_s = git_be32(q), e->ctime_ns = git_be32(q + 4);
+	e->mtime_s = git_be32(q + 8), e->mtime_ns = git_be32(q + 12);
+	e->dev = git_be32(q + 16), e->ino = git_be32(q + 20), e->mode = git_be32(q + 24);
+	e->uid = git_be32(q + 28), e->gid = git_be32(q + 32), e->size = git_be32(q + 36);
+	memset(&e->oid, 0, sizeof(e->oid));
+	memcpy(e->oid.id, q + 40, rawsz);
+	e->flags = (uint16_t)(q[40 + rawsz] << 8 | q[41 + rawsz]);
+	e->xflags = 0;
+	e->path = NULL;
+	q += hdr;
+	if (e->flags & 0x4000) {
+		if (r->version < 3)
+			return bad(r, start, "extended flags in a version 2 index");
+		if ((size_t)(r->end - q) < 2)
+			return bad(r, q, "truncated entry");
+		e->xflags = (uint16_t)(q[0] << 8 | q[1]);
+		if (e->xflags & ~(GIT_IE_SKIP_WORKTREE | GIT_IE_INTENT_TO_ADD))
+			return bad(r, q, "unknown extended flags");
+		q += 2;
+		hdr += 2;
+	}
+	rc = r->version == 4 ? read_path_v4(r, &q, names, *prevlen, &namelen)
+	                     : read_path_padded(r, &q, start, hdr, names, &namelen);
+	if (rc < 0)
+		return -1;
+	if ((e->flags & 0xfff) != (namelen < 0xfff ? namelen : 0xfff))
+		return bad(r, start, "path length does not match the entry flags");
+	e->pathlen = *prevlen = namelen;
+	*qp = q;
+	return 0;
+}
+
+/* The entries, their names into one arena; offs[i] is entry i's name. */
+static int
+read_entries(const struct rd *r, const unsigned char **qp, struct git_index *ix, size_t *offs,
+             struct buf *names)
+{
+	size_t i, prevlen = 0;
+
+	for (i = 0; i < ix->n; i++) {
+		offs[i] = names->len;
+		if (read_entry(r, qp, &ix->e[i], names, &prevlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A split index's link: the shared index's id and two bitmaps. */
+struct link {
+	int present;
+	struct git_oid id;
+	const unsigned char *bits, *end;
+};
+
+/*
+ * One extension: TREE (the cache tree), link (split index), sdir
+ * (sparse directories carry skip-worktree already); other optional ones
+ * (upper-case signature) are skipped, unknown required ones refused.
+ */
+static int
+read_extension(const struct rd *r, const unsigned char **qp, struct git_index *ix, struct link *lk)
+{
+	const unsigned char *sig = *qp, *data = sig + 8;
+	uint32_t sz = git_be32(sig + 4);
+
+	if (sz > (size_t)(r->end - data))
+		return bad(r, sig, "truncated extension");
+	if (!memcmp(sig, "TREE", 4)) {
+		const unsigned char *t = data;
+
+		if (ix->tree)
+			return bad(r, sig, "second TREE extension");
+		if (sz) {
+			ix->tree = ecalloc(1, sizeof(*ix->tree));
+			if (ctree_parse(r, &t, data + sz, ix->tree, 0) < 0)
+				return -1;
+		}
+	} else if (!memcmp(sig, "link", 4)) {
+		if (sz < r->repo->rawsz)
+			return bad(r, data, "truncated link extension");
+		lk->present = 1;
+		memset(&lk->id, 0, sizeof(lk->id));
+		memcpy(lk->id.id, data, r->repo->rawsz);
+		lk->bits = data + r->repo->rawsz;
+		lk->end = data + sz;
+	} else if (memcmp(sig, "sdir", 4) != 0 && (sig[0] < 'A' || sig[0] > 'Z')) {
+		return git_fail(r->repo, "%s: unsupported required extension '%.4s' at offset %zu",
+		                r->fname, (const char *)sig, (size_t)(sig - r->base));
+	}
+	*qp = data + sz;
+	return 0;
+}
+
+static int
+read_extensions(const struct rd *r, const unsigned char **qp, struct git_index *ix, struct link *lk)
+{
+	while ((size_t)(r->end - *qp) >= 8)
+		if (read_extension(r, qp, ix, lk) < 0)
+			return -1;
+	if (*qp != r->end)
+		return bad(r, *qp, "trailing garbage");
+	return 0;
+}
+
+/* Read the shared index the link names and merge ix's entries into it. */
+static int
+apply_link(const struct rd *r, const char *gitdir, const struct link *lk, struct git_index *ix)
+{
+	const unsigned char *bits = lk->bits;
+	struct git_index *base;
+	unsigned char *del = NULL, *rep = NULL;
+	int rc = -1;
+
+	if (!gitdir)
+		return git_fail(r->repo, "%s: a shared index cannot link to another", r->fname);
+	base = ecalloc(1, sizeof(*base));
+	ix->shared = base;
+	if (read_shared(r->repo, gitdir, &lk->id, base) < 0)
+		return -1;
+	del = ecalloc(base->n ? base->n : 1, 1);
+	rep = ecalloc(base->n ? base->n : 1, 1);
+	if (bits < lk->end && (ewah_read(r, &bits, lk->end, del, base->n) < 0 ||
+	                       ewah_read(r, &bits, lk->end, rep, base->n) < 0))
+		goto out;
+	rc = merge_split(r, ix, base, del, rep);
+out:
+	free(del);
+	free(rep);
+	return rc;
+}
+
+/* Names are non-empty, sorted and unique per stage, as git requires. */
+static int
+check_order(const struct rd *r, const struct git_index *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->n; i++) {
+		if (!ix->e[i].pathlen)
+			return git_fail(r->repo, "%s: entry %zu has an empty path", r->fname, i);
+		if (i && entry_cmp(&ix->e[i - 1], &ix->e[i]) >= 0)
+			return git_fail(r->repo, "%s: entries out of order at '%s'", r->fname, ix->e[i].path);
+	}
+	return 0;
+}
+
 int
 git_index_parse(struct git_repo *repo, const unsigned char *p, size_t len, const char *fname,
                 const char *gitdir, int verify, struct git_index *ix)
 {
-	struct rd r = {repo, p, len, fname};
-	const unsigned char *q, *end;
-	size_t rawsz = repo->rawsz, fixed = 40 + rawsz + 2, i, *offs = NULL, prevlen = 0;
-	uint32_t version, n;
+	struct rd r = {repo, p, p + (len > repo->rawsz ? len - repo->rawsz : 0), fname, 0};
+	const unsigned char *q = p + 12;
 	struct buf names = BUF_INIT;
-	int have_link = 0;
-	struct git_oid shared_id;
-	unsigned char *del = NULL, *rep = NULL;
-	const unsigned char *link_bits = NULL, *link_end = NULL;
+	struct link lk = {0};
+	size_t *offs = NULL, i;
+	uint32_t n = 0;
 
 	memset(ix, 0, sizeof(*ix));
-	if (len < 12 + rawsz)
-		return git_fail(repo, "%s: truncated header at offset 0", fname);
-	if (memcmp(p, "DIRC", 4) != 0)
-		return git_fail(repo, "%s: bad signature at offset 0", fname);
-	version = be32(p + 4);
-	if (version < 2 || version > 4)
-		return git_fail(repo, "%s: unsupported index version %u at offset 4", fname, version);
-	n = be32(p + 8);
-	end = p + len - rawsz;
-	if (verify) {
-		unsigned char sum[GIT_MAX_RAWSZ], zero[GIT_MAX_RAWSZ] = {0};
-
-		/* index.skipHash writes a zero trailer. */
-		if (memcmp(end, zero, rawsz) != 0) {
-			if (rawsz == 32) {
-				struct sha256_ctx c;
-
-				sha256_init(&c);
-				sha256_update(&c, p, len - rawsz);
-				sha256_final(&c, sum);
-			} else {
-				struct sha1_ctx c;
-
-				sha1_init(&c);
-				sha1_update(&c, p, len - rawsz);
-				sha1_final(&c, sum);
-			}
-			if (memcmp(sum, end, rawsz) != 0)
-				return git_fail(repo, "%s: checksum mismatch at offset %zu", fname, len - rawsz);
-		}
-	}
-	/* Every entry takes at least fixed + 1 bytes, which bounds n. */
-	if (n > (size_t)(end - p - 12) / (fixed + 1))
-		return git_fail(repo, "%s: entry count %u does not fit the file at offset 8", fname, n);
-	/* Not zeroed: every field is set below, and a large index pays for zeroing. */
+	if (read_header(&r, len, &r.version, &n) < 0 || (verify && check_trailer(&r) < 0))
+		return -1;
+	/* Not zeroed: read_entry sets every field, and a large index pays for zeroing. */
 	ix->e = ereallocarray(NULL, n ? n : 1, sizeof(*ix->e));
+	ix->n = n;
 	offs = ereallocarray(NULL, n ? n : 1, sizeof(*offs));
 	buf_grow(&names, len);
-	q = p + 12;
-	for (i = 0; i < n; i++) {
-		struct git_ientry *e = &ix->e[i];
-		const unsigned char *start = q, *nul;
-		uint32_t f[10];
-		size_t namelen, k, hdr;
-
-		if ((size_t)(end - q) < fixed) {
-			bad(&r, q, "truncated entry");
-			goto fail;
-		}
-		for (k = 0; k < 10; k++)
-			f[k] = be32(q + 4 * k);
-		e->ctime_s = f[0], e->ctime_ns = f[1], e->mtime_s = f[2], e->mtime_ns = f[3];
-		e->dev = f[4], e->ino = f[5], e->mode = f[6], e->uid = f[7], e->gid = f[8], e->size = f[9];
-		memset(&e->oid, 0, sizeof(e->oid));
-		memcpy(e->oid.id, q + 40, rawsz);
-		e->flags = (uint16_t)(q[40 + rawsz] << 8 | q[41 + rawsz]);
-		e->xflags = 0;
-		e->path = NULL;
-		e->pathlen = 0;
-		q += fixed;
-		hdr = fixed;
-		if (e->flags & 0x4000) {
-			if (version < 3) {
-				bad(&r, start, "extended flags in a version 2 index");
-				goto fail;
-			}
-			if ((size_t)(end - q) < 2) {
-				bad(&r, q, "truncated entry");
-				goto fail;
-			}
-			e->xflags = (uint16_t)(q[0] << 8 | q[1]);
-			if (e->xflags & ~(GIT_IE_SKIP_WORKTREE | GIT_IE_INTENT_TO_ADD)) {
-				bad(&r, q, "unknown extended flags");
-				goto fail;
-			}
-			q += 2;
-			hdr += 2;
-		}
-		offs[i] = names.len;
-		if (version == 4) {
-			uint64_t strip = 0;
-
-			if (varint(&q, end, &strip) < 0 || strip > prevlen) {
-				bad(&r, q, "bad path prefix length");
-				goto fail;
-			}
-			nul = memchr(q, '\0', (size_t)(end - q));
-			if (!nul) {
-				bad(&r, q, "unterminated path");
-				goto fail;
-			}
-			/* The previous name is the last one in the arena. */
-			buf_grow(&names, prevlen - strip + (size_t)(nul - q) + 1);
-			if (prevlen > strip) {
-				memmove(names.s + names.len, names.s + names.len - prevlen - 1, prevlen - strip);
-				names.len += prevlen - (size_t)strip;
-			}
-			buf_add(&names, q, (size_t)(nul - q));
-			buf_putc(&names, '\0');
-			namelen = prevlen - (size_t)strip + (size_t)(nul - q);
-			q = nul + 1;
-		} else {
-			nul = memchr(q, '\0', (size_t)(end - q));
-			if (!nul) {
-				bad(&r, q, "unterminated path");
-				goto fail;
-			}
-			namelen = (size_t)(nul - q);
-			buf_add(&names, q, namelen);
-			buf_putc(&names, '\0');
-			/* 1 to 8 NULs pad the entry to a multiple of 8 bytes. */
-			k = (hdr + namelen + 8) & ~(size_t)7;
-			if ((size_t)(end - start) < k) {
-				bad(&r, q, "truncated entry padding");
-				goto fail;
-			}
-			for (q = nul; q < start + k; q++)
-				if (*q) {
-					bad(&r, q, "bad entry padding");
-					goto fail;
-				}
-		}
-		if ((e->flags & 0xfff) != (namelen < 0xfff ? namelen : 0xfff)) {
-			bad(&r, start, "path length does not match the entry flags");
-			goto fail;
-		}
-		e->pathlen = namelen;
-		prevlen = namelen;
-	}
-	while ((size_t)(end - q) >= 8) {
-		const unsigned char *sig = q, *data = q + 8;
-		uint32_t sz = be32(q + 4);
-
-		if (sz > (size_t)(end - data)) {
-			bad(&r, q, "truncated extension");
-			goto fail;
-		}
-		if (!memcmp(sig, "TREE", 4)) {
-			const unsigned char *t = data;
-
-			if (ix->tree) {
-				bad(&r, sig, "second TREE extension");
-				goto fail;
-			}
-			if (sz) {
-				ix->tree = ecalloc(1, sizeof(*ix->tree));
-				if (ctree_parse(&r, &t, data + sz, ix->tree, 0) < 0)
-					goto fail;
-			}
-		} else if (!memcmp(sig, "link", 4)) {
-			if (sz < rawsz) {
-				bad(&r, data, "truncated link extension");
-				goto fail;
-			}
-			have_link = 1;
-			memset(&shared_id, 0, sizeof(shared_id));
-			memcpy(shared_id.id, data, rawsz);
-			link_bits = data + rawsz;
-			link_end = data + sz;
-		} else if (!memcmp(sig, "sdir", 4)) {
-			/* Sparse directory entries carry skip-worktree; nothing to record. */
-		} else if (sig[0] < 'A' || sig[0] > 'Z') {
-			git_fail(repo, "%s: unsupported required extension '%.4s' at offset %zu", fname,
-			         (const char *)sig, (size_t)(sig - p));
-			goto fail;
-		}
-		q = data + sz;
-	}
-	if (q != end) {
-		bad(&r, q, "trailing garbage");
+	if (read_entries(&r, &q, ix, offs, &names) < 0 || read_extensions(&r, &q, ix, &lk) < 0)
 		goto fail;
-	}
 	ix->names = buf_detach(&names);
 	for (i = 0; i < n; i++)
 		ix->e[i].path = ix->names + offs[i];
-	ix->n = n;
 	free(offs);
 	offs = NULL;
-	if (have_link) {
-		struct git_index *base;
-
-		if (!gitdir) {
-			git_fail(repo, "%s: a shared index cannot link to another", fname);
-			goto fail;
-		}
-		base = ecalloc(1, sizeof(*base));
-		ix->shared = base;
-		if (read_shared(repo, gitdir, &shared_id, base) < 0)
-			goto fail;
-		del = ecalloc(base->n ? base->n : 1, 1);
-		rep = ecalloc(base->n ? base->n : 1, 1);
-		if (link_bits < link_end &&
-		    (ewah_read(&r, &link_bits, link_end, del, base->n) < 0 ||
-		     ewah_read(&r, &link_bits, link_end, rep, base->n) < 0))
-			goto fail;
-		if (merge_split(&r, ix, base, del, rep) < 0)
-			goto fail;
-		free(del);
-		free(rep);
-		del = rep = NULL;
-	}
-	for (i = 0; i < ix->n; i++) {
-		if (!ix->e[i].pathlen) {
-			git_fail(repo, "%s: entry %zu has an empty path", fname, i);
-			goto fail;
-		}
-		if (i && entry_cmp(&ix->e[i - 1], &ix->e[i]) >= 0) {
-			git_fail(repo, "%s: entries out of order at '%s'", fname, ix->e[i].path);
-			goto fail;
-		}
-	}
+	if ((lk.present && apply_link(&r, gitdir, &lk, ix) < 0) || check_order(&r, ix) < 0)
+		goto fail;
 	return 0;
 fail:
 	free(offs);
-	free(del);
-	free(rep);
 	buf_free(&names);
 	git_index_free(ix);
 	return -1;

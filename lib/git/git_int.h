@@ -1,4 +1,14 @@
-/* git_int: the repository state shared by the lib/git*.c files (not an API). */
+/*
+ * git_int: the repository state shared by the files of lib/git (not an
+ * API).  The files call one another in one direction only, each using
+ * only those before it:
+ *
+ *   sha1, sha256 <- git_hash <- git_oid (errors, ids, object hashing)
+ *   <- git_config, git_refs, inflate <- git_odb, git_index
+ *   <- git (open, close), git_walk (the commit graph)
+ *   <- git_rev (HEAD, expressions, A..B), git_merge_base
+ *   <- git_first_parents, git_dirty
+ */
 #ifndef KTSTR_GIT_INT_H
 #define KTSTR_GIT_INT_H
 
@@ -6,6 +16,7 @@
 #include <stdint.h>
 
 #include "git.h"
+#include "git_hash.h"
 #include "util/util.h"
 
 struct git_pack;
@@ -13,7 +24,8 @@ struct git_cache_ent;
 
 struct git_repo {
 	char *gitdir, *commondir, *worktree; /* absolute; worktree NULL if bare */
-	size_t rawsz;
+	enum git_hash_algo algo;
+	size_t rawsz; /* git_hash_size(algo) */
 	int filemode, trustctime, checkstat, symlinks; /* checkstat: 1 default, 0 minimal */
 	int autocrlf;                                  /* core.autocrlf true or input */
 	char err[512];
@@ -35,20 +47,30 @@ struct git_repo {
 	int shallow_loaded;
 };
 
-/* Record the reason for a failure in repo->err; returns -1. */
+/* git_oid.c: record the reason for a failure in repo->err; returns -1. */
 int git_fail(struct git_repo *repo, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The object format: sets algo and rawsz together. */
+void git_set_format(struct git_repo *repo, enum git_hash_algo algo);
 
 /* Hex helpers: 0 when exactly rawsz*2 hex digits were parsed. */
 int git_hex_to_oid(const struct git_repo *repo, const char *hex, struct git_oid *out);
 int git_hexval(int c);
 int git_oid_eq(const struct git_repo *repo, const struct git_oid *a, const struct git_oid *b);
 
+/* Start hashing an object of len bytes: the "type len\0" header fed to c. */
+void git_hash_object_init(const struct git_repo *repo, struct git_hash_ctx *c, const char *type,
+                          size_t len);
 /* Hash "type len\0" + data into out. */
 void git_hash_object(const struct git_repo *repo, const char *type, const void *data, size_t len,
                      struct git_oid *out);
 
-/* Refs (git.c): resolve a full ref name ("HEAD", "refs/heads/x") to an id. */
+/* git_config.c: the configuration keys the reader uses, from path into repo. */
+int git_config_read(struct git_repo *repo, const char *path);
+
+/* git_refs.c: resolve a full ref name ("HEAD", "refs/heads/x") to an id. */
 int git_resolve_ref(struct git_repo *repo, const char *name, struct git_oid *out);
+void git_refs_free(struct git_repo *repo);
 
 /* Object database (git_odb.c). */
 int git_odb_has_prefix(struct git_repo *repo, const char *hex, size_t hexlen, struct git_oid *found,
@@ -104,18 +126,13 @@ struct git_index {
  */
 int git_index_parse(struct git_repo *repo, const unsigned char *p, size_t len, const char *fname,
                     const char *gitdir, int verify, struct git_index *ix);
+/* The repository's index: 0, 1 when there is none, -1 when it cannot be read. */
 int git_index_read(struct git_repo *repo, struct git_index *ix);
 void git_index_free(struct git_index *ix);
 
 /* Delta application (git_odb.c): 0 or -1 with a reason in err. */
 int git_delta_apply(const unsigned char *base, size_t baselen, const unsigned char *delta,
                     size_t deltalen, struct buf *out, char *err, size_t errlen);
-
-/* Pack parsing for the fuzzers and tests: validate idx bytes. */
-int git_idx_check(struct git_repo *repo, const unsigned char *p, size_t len, const char *fname,
-                  uint32_t *nobjects);
-
-#endif
 
 /* A pack and its index, mapped (or, for tests and fuzzers, borrowed). */
 struct git_pack {
@@ -129,8 +146,13 @@ struct git_pack {
 	size_t n64;  /* 64-bit offsets in an idx v2 */
 };
 
+/* Validate idx bytes: the idx version (1 or 2) with *nobjects set, or -1. */
+int git_idx_check(struct git_repo *repo, const unsigned char *p, size_t len, const char *fname,
+                  uint32_t *nobjects);
 /* Validate pack bytes against the pack's idx (count, header). */
 int git_pack_check(struct git_repo *repo, struct git_pack *pk);
 /* The object at offset off of pk, deltas applied; appended to out. */
 int git_pack_read_at(struct git_repo *repo, struct git_pack *pk, uint64_t off, enum git_obj_type *type,
                      struct buf *out);
+
+#endif

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "git_bytes.h"
 #include "git_int.h"
 #include "inflate.h"
 
@@ -33,12 +34,6 @@ struct git_cache_ent {
 };
 
 static const char *type_names[] = {"", "commit", "tree", "blob", "tag"};
-
-static uint32_t
-be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static void
 add_objdir(struct git_repo *repo, const char *dir, int depth)
@@ -124,8 +119,8 @@ git_idx_check(struct git_repo *repo, const unsigned char *p, size_t len, const c
 	uint32_t i, prev = 0, n;
 	int version = 1;
 
-	if (len >= 8 && be32(p) == 0xff744f63) {
-		version = (int)be32(p + 4);
+	if (len >= 8 && git_be32(p) == 0xff744f63) {
+		version = (int)git_be32(p + 4);
 		if (version != 2)
 			return git_fail(repo, "%s: unsupported idx version %d", fname, version);
 		fan = p + 8;
@@ -135,7 +130,7 @@ git_idx_check(struct git_repo *repo, const unsigned char *p, size_t len, const c
 	if (len < (size_t)(fan - p) + 1024)
 		return git_fail(repo, "%s: truncated fan-out table at offset %zu", fname, (size_t)(fan - p));
 	for (i = 0; i < 256; i++) {
-		uint32_t v = be32(fan + 4 * i);
+		uint32_t v = git_be32(fan + 4 * i);
 
 		if (v < prev)
 			return git_fail(repo, "%s: fan-out not monotonic at offset %zu", fname,
@@ -221,7 +216,7 @@ idx_lower(const struct git_repo *repo, const struct git_pack *pk, const unsigned
           size_t keylen)
 {
 	const unsigned char *fan = idx_fan(pk);
-	uint32_t lo = key[0] ? be32(fan + 4 * (key[0] - 1)) : 0, hi = be32(fan + 4 * key[0]);
+	uint32_t lo = key[0] ? git_be32(fan + 4 * (key[0] - 1)) : 0, hi = git_be32(fan + 4 * key[0]);
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -240,10 +235,10 @@ idx_offset(struct git_repo *repo, const struct git_pack *pk, uint32_t i, uint64_
 	uint32_t v;
 
 	if (pk->version == 1) {
-		*off = be32(pk->idx + 1024 + (size_t)i * (repo->rawsz + 4));
+		*off = git_be32(pk->idx + 1024 + (size_t)i * (repo->rawsz + 4));
 		return 0;
 	}
-	v = be32(pk->idx + 8 + 1024 + (size_t)pk->n * (repo->rawsz + 4) + 4 * (size_t)i);
+	v = git_be32(pk->idx + 8 + 1024 + (size_t)pk->n * (repo->rawsz + 4) + 4 * (size_t)i);
 	if (!(v & 0x80000000u)) {
 		*off = v;
 		return 0;
@@ -254,7 +249,7 @@ idx_offset(struct git_repo *repo, const struct git_pack *pk, uint32_t i, uint64_
 	{
 		const unsigned char *q = pk->idx + 8 + 1024 + (size_t)pk->n * (repo->rawsz + 8) + 8 * (size_t)v;
 
-		*off = (uint64_t)be32(q) << 32 | be32(q + 4);
+		*off = git_be64(q);
 	}
 	return 0;
 }
@@ -270,11 +265,56 @@ git_pack_check(struct git_repo *repo, struct git_pack *pk)
 	if (!pk->pack)
 		return git_fail(repo, "cannot map '%s'", pk->packpath ? pk->packpath : "pack");
 	if (pk->packlen < 12 + repo->rawsz || memcmp(pk->pack, "PACK", 4) != 0 ||
-	    (be32(pk->pack + 4) != 2 && be32(pk->pack + 4) != 3))
+	    (git_be32(pk->pack + 4) != 2 && git_be32(pk->pack + 4) != 3))
 		return git_fail(repo, "%s: bad pack header at offset 0", pk->packpath);
-	if (pk->idx && be32(pk->pack + 8) != pk->n)
+	if (pk->idx && git_be32(pk->pack + 8) != pk->n)
 		return git_fail(repo, "%s: object count %u does not match its idx (%u)", pk->packpath,
-		                be32(pk->pack + 8), pk->n);
+		                git_be32(pk->pack + 8), pk->n);
+	return 0;
+}
+
+/* A delta header size: little-endian base-128. */
+static int
+delta_size(const unsigned char **pp, const unsigned char *end, uint64_t *out)
+{
+	const unsigned char *p = *pp;
+	unsigned shift = 0;
+
+	*out = 0;
+	do {
+		if (p == end || shift > 63) {
+			*pp = p;
+			return -1;
+		}
+		*out |= (uint64_t)(*p & 0x7f) << shift;
+		shift += 7;
+	} while (*p++ & 0x80);
+	*pp = p;
+	return 0;
+}
+
+/* A copy instruction's offset and size: the bytes its bits 0-3 and 4-6 say are present. */
+static int
+delta_copy(const unsigned char **pp, const unsigned char *end, unsigned cmd, uint64_t *off,
+           uint64_t *n)
+{
+	const unsigned char *p = *pp;
+	int i;
+
+	*off = *n = 0;
+	for (i = 0; i < 7; i++) {
+		if (!(cmd & (1u << i)))
+			continue;
+		if (p == end)
+			return -1;
+		if (i < 4)
+			*off |= (uint64_t)*p++ << (8 * i);
+		else
+			*n |= (uint64_t)*p++ << (8 * (i - 4));
+	}
+	if (*n == 0)
+		*n = 0x10000;
+	*pp = p;
 	return 0;
 }
 
@@ -283,57 +323,33 @@ git_delta_apply(const unsigned char *base, size_t baselen, const unsigned char *
                 size_t deltalen, struct buf *out, char *err, size_t errlen)
 {
 	const unsigned char *p = delta, *end = delta + deltalen;
-	uint64_t sz[2];
+	uint64_t basesz, resultsz;
 	size_t start = out->len, want;
-	int k;
 
-	for (k = 0; k < 2; k++) {
-		unsigned shift = 0;
-
-		sz[k] = 0;
-		do {
-			if (p == end || shift > 63) {
-				snprintf(err, errlen, "bad delta header at offset %zu", (size_t)(p - delta));
-				return -1;
-			}
-			sz[k] |= (uint64_t)(*p & 0x7f) << shift;
-			shift += 7;
-		} while (*p++ & 0x80);
+	if (delta_size(&p, end, &basesz) < 0 || delta_size(&p, end, &resultsz) < 0) {
+		snprintf(err, errlen, "bad delta header at offset %zu", (size_t)(p - delta));
+		return -1;
 	}
-	if (sz[0] != baselen) {
+	if (basesz != baselen) {
 		snprintf(err, errlen, "delta base size %llu does not match the base (%zu)",
-		         (unsigned long long)sz[0], baselen);
+		         (unsigned long long)basesz, baselen);
 		return -1;
 	}
-	if (sz[1] > SIZE_MAX / 2) {
-		snprintf(err, errlen, "delta result size %llu too large", (unsigned long long)sz[1]);
+	if (resultsz > SIZE_MAX / 2) {
+		snprintf(err, errlen, "delta result size %llu too large", (unsigned long long)resultsz);
 		return -1;
 	}
-	want = (size_t)sz[1];
+	want = (size_t)resultsz;
 	/* Every output byte costs at least 1/0x10000 of an instruction byte. */
 	buf_grow(out, want < deltalen * 0x10000 ? want : deltalen);
 	while (p < end) {
 		unsigned cmd = *p++;
 		size_t have = out->len - start;
+		uint64_t off, n;
 
 		if (cmd & 0x80) {
-			uint64_t off = 0, n = 0;
-			int i;
-
-			for (i = 0; i < 4; i++)
-				if (cmd & (1u << i)) {
-					if (p == end)
-						goto trunc;
-					off |= (uint64_t)*p++ << (8 * i);
-				}
-			for (i = 0; i < 3; i++)
-				if (cmd & (0x10u << i)) {
-					if (p == end)
-						goto trunc;
-					n |= (uint64_t)*p++ << (8 * i);
-				}
-			if (n == 0)
-				n = 0x10000;
+			if (delta_copy(&p, end, cmd, &off, &n) < 0)
+				goto trunc;
 			if (off > baselen || n > baselen - off || n > want - have) {
 				snprintf(err, errlen, "delta copy out of range at offset %zu",
 				         (size_t)(p - delta));
@@ -485,96 +501,117 @@ cache_put(struct git_repo *repo, const struct git_pack *pk, uint64_t off, enum g
 static int read_object(struct git_repo *repo, const struct git_oid *id, enum git_obj_type *type,
                        struct buf *out);
 
-int
-git_pack_read_at(struct git_repo *repo, struct git_pack *pk, uint64_t off, enum git_obj_type *type,
-                 struct buf *out)
-{
-	uint64_t *chain = NULL, cur = off;
-	size_t n = 0, cap = 0;
-	struct buf base = BUF_INIT, next = BUF_INIT, delta = BUF_INIT;
-	struct objhdr h;
-	enum git_obj_type t = GIT_OBJ_NONE;
-	int r = -1, cacheable = 0;
+/* A delta chain from the requested object down to its base. */
+struct chain {
+	uint64_t *off; /* the deltas, outermost first */
+	size_t n, cap;
+	struct buf base; /* the base, then each delta's result in turn */
+	enum git_obj_type type;
+	int cacheable;     /* the base is a pack object, not a cached or REF_DELTA one */
+	uint64_t base_off; /* where, when cacheable */
+};
 
-	if (git_pack_check(repo, pk) < 0)
-		return -1;
+/* Follow off's deltas down to a cached object, a whole one, or a REF_DELTA base. */
+static int
+chain_down(struct git_repo *repo, struct git_pack *pk, uint64_t off, struct chain *c)
+{
+	uint64_t cur = off;
+	struct objhdr h;
+	int r;
+
 	for (;;) {
 		struct git_cache_ent *e = cache_slot(repo, pk, cur);
 
 		if (e->data && e->pk == pk && e->off == cur) {
-			t = e->type;
-			buf_add(&base, e->data, e->len);
-			break;
+			c->type = e->type;
+			buf_add(&c->base, e->data, e->len);
+			return 0;
 		}
 		if (parse_hdr(repo, pk, cur, &h) < 0)
-			goto out;
+			return -1;
 		if (h.type <= 4) {
-			t = (enum git_obj_type)h.type;
-			if (unpack_data(repo, pk, &h, cur, &base) < 0)
-				goto out;
-			cacheable = 1;
-			break;
+			c->type = (enum git_obj_type)h.type;
+			c->cacheable = 1;
+			c->base_off = cur;
+			return unpack_data(repo, pk, &h, cur, &c->base);
 		}
-		if (n == DELTA_MAXDEPTH) {
-			git_fail(repo, "%s: delta chain longer than %d at offset %llu", pk->packpath,
-			         DELTA_MAXDEPTH, (unsigned long long)off);
-			goto out;
+		if (c->n == DELTA_MAXDEPTH)
+			return git_fail(repo, "%s: delta chain longer than %d at offset %llu", pk->packpath,
+			                DELTA_MAXDEPTH, (unsigned long long)off);
+		if (c->n == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 16;
+			c->off = ereallocarray(c->off, c->cap, sizeof(*c->off));
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			chain = ereallocarray(chain, cap, sizeof(*chain));
-		}
-		chain[n++] = cur;
+		c->off[c->n++] = cur;
 		if (h.type == 6) {
 			cur = h.base_off;
 			continue;
 		}
-		if (repo->ref_delta_depth >= REF_DELTA_MAXDEPTH) {
-			git_fail(repo, "%s: REF_DELTA bases nested too deep at offset %llu", pk->packpath,
-			         (unsigned long long)cur);
-			goto out;
-		}
+		if (repo->ref_delta_depth >= REF_DELTA_MAXDEPTH)
+			return git_fail(repo, "%s: REF_DELTA bases nested too deep at offset %llu",
+			                pk->packpath, (unsigned long long)cur);
 		repo->ref_delta_depth++;
-		r = read_object(repo, &h.base, &t, &base);
+		r = read_object(repo, &h.base, &c->type, &c->base);
 		repo->ref_delta_depth--;
-		if (r < 0)
-			goto out;
-		r = -1;
-		break;
+		return r;
 	}
-	/* Bases are shared by many deltas; a plain object read once is not. */
-	if (n && cacheable)
-		cache_put(repo, pk, cur, t, base.s, base.len);
-	while (n--) {
-		char err[200];
+}
 
-		if (parse_hdr(repo, pk, chain[n], &h) < 0)
+/* Apply the chain's deltas, innermost first, to its base. */
+static int
+chain_up(struct git_repo *repo, struct git_pack *pk, struct chain *c)
+{
+	struct buf next = BUF_INIT, delta = BUF_INIT;
+	struct objhdr h;
+	int r = -1;
+
+	while (c->n--) {
+		char err[200];
+		struct buf tmp;
+
+		if (parse_hdr(repo, pk, c->off[c->n], &h) < 0)
 			goto out;
 		buf_reset(&delta);
-		if (unpack_data(repo, pk, &h, chain[n], &delta) < 0)
+		if (unpack_data(repo, pk, &h, c->off[c->n], &delta) < 0)
 			goto out;
 		buf_reset(&next);
-		if (git_delta_apply((unsigned char *)base.s, base.len, (unsigned char *)delta.s, delta.len,
-		                    &next, err, sizeof(err)) < 0) {
+		if (git_delta_apply((unsigned char *)c->base.s, c->base.len, (unsigned char *)delta.s,
+		                    delta.len, &next, err, sizeof(err)) < 0) {
 			git_fail(repo, "%s: delta at offset %llu: %s", pk->packpath,
-			         (unsigned long long)chain[n], err);
+			         (unsigned long long)c->off[c->n], err);
 			goto out;
 		}
-		{
-			struct buf tmp = base;
-
-			base = next;
-			next = tmp;
-		}
+		tmp = c->base;
+		c->base = next;
+		next = tmp;
 	}
-	buf_add(out, base.s, base.len);
-	*type = t;
 	r = 0;
 out:
-	free(chain);
-	buf_free(&base);
 	buf_free(&next);
 	buf_free(&delta);
+	return r;
+}
+
+int
+git_pack_read_at(struct git_repo *repo, struct git_pack *pk, uint64_t off, enum git_obj_type *type,
+                 struct buf *out)
+{
+	struct chain c = {NULL, 0, 0, BUF_INIT, GIT_OBJ_NONE, 0, 0};
+	int r = -1;
+
+	if (git_pack_check(repo, pk) < 0 || chain_down(repo, pk, off, &c) < 0)
+		goto out;
+	/* Bases are shared by many deltas; a plain object read once is not. */
+	if (c.n && c.cacheable)
+		cache_put(repo, pk, c.base_off, c.type, c.base.s, c.base.len);
+	if (chain_up(repo, pk, &c) < 0)
+		goto out;
+	buf_add(out, c.base.s, c.base.len);
+	*type = c.type;
+	r = 0;
+out:
+	free(c.off);
+	buf_free(&c.base);
 	return r;
 }
 

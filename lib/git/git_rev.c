@@ -1,5 +1,6 @@
 /*
- * git_rev: revision expressions (stats.md §5.3) and the A..B walk.
+ * git_rev: HEAD, revision expressions (the forms ktstr-compare(1) lists
+ * for its commit options) and the A..B walk.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -9,6 +10,27 @@
 #include "git_walk.h"
 
 #define AMBIG_MAX 16
+
+int
+git_head_oid(struct git_repo *repo, struct git_oid *out)
+{
+	struct git_oid id;
+
+	if (git_resolve_ref(repo, "HEAD", &id) < 0)
+		return -1;
+	return git_peel(repo, &id, GIT_OBJ_COMMIT, out);
+}
+
+int
+git_head(struct git_repo *repo, char hex[GIT_MAX_HEXSZ + 1])
+{
+	struct git_oid id;
+
+	if (git_head_oid(repo, &id) < 0)
+		return -1;
+	git_oid_hex(repo, &id, hex);
+	return 0;
+}
 
 static int
 all_hex(const char *s, size_t n)
@@ -144,7 +166,7 @@ git_rev_parse(struct git_repo *repo, const char *expr, struct git_oid *out)
 		struct git_commit c;
 
 		if (!strcmp(s, "^!") && s[2] == '\0')
-			break; /* X^! names X itself here (stats.md §5.3) */
+			break; /* X^! names X itself: the commit, without its parents */
 		if (!strncmp(s, "^{commit}", 9) || !strncmp(s, "^{}", 3)) {
 			if (git_peel(repo, &cur, GIT_OBJ_COMMIT, &cur) < 0)
 				return -1;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "git_bytes.h"
 #include "inflate.h"
 
 #define MAXBITS 15
@@ -309,9 +310,74 @@ dynamic(struct inf *s)
 	return codes(s, &lh, &dh);
 }
 
+/* RFC 1950 §2.2: CM 8 (deflate), a window of at most 32 KiB, FCHECK, no dictionary. */
+static int
+zlib_header(struct inf *s)
+{
+	const unsigned char *p = s->in;
+
+	if (s->inlen < 2)
+		return fail(s, "truncated zlib header");
+	if ((p[0] & 15) != 8 || p[0] >> 4 > 7 || ((unsigned)p[0] << 8 | p[1]) % 31)
+		return fail(s, "bad zlib header");
+	if (p[1] & 0x20)
+		return fail(s, "zlib preset dictionary not supported");
+	s->pos = 2;
+	return 0;
+}
+
+static int
+blocks(struct inf *s)
+{
+	unsigned last, type;
+	int r;
+
+	do {
+		if (getbits(s, 1, &last) < 0 || getbits(s, 2, &type) < 0)
+			return -1;
+		if (type == 0)
+			r = stored(s);
+		else if (type == 1)
+			r = fixed(s);
+		else if (type == 2)
+			r = dynamic(s);
+		else
+			r = fail(s, "invalid block type");
+	} while (r == 0 && !last);
+	return r;
+}
+
+/* The Adler-32 of the output after the deflate data, big-endian. */
+static int
+adler_trailer(struct inf *s)
+{
+	uint32_t a = 1, b = 0;
+	size_t i;
+
+	/* Whole bytes still buffered were read ahead; give them back. */
+	s->pos -= s->nbits / 8;
+	if (s->inlen - s->pos < 4)
+		return fail(s, "truncated zlib trailer");
+	for (i = s->start; i < s->out->len; i++) {
+		a += (unsigned char)s->out->s[i];
+		b += a;
+		/* 5552 bytes is the most that cannot overflow b before the reduction. */
+		if ((i - s->start) % 5552 == 5551) {
+			a %= 65521;
+			b %= 65521;
+		}
+	}
+	a %= 65521;
+	b %= 65521;
+	if (git_be32(s->in + s->pos) != (b << 16 | a))
+		return fail(s, "adler32 mismatch");
+	s->pos += 4;
+	return 0;
+}
+
 int
 git_inflate(const unsigned char *src, size_t srclen, struct buf *out, size_t max, size_t *used,
-         char *err, size_t errlen)
+            char *err, size_t errlen)
 {
 	/*
 	 * The tables take 128 KiB: allocated once per thread that inflates,
@@ -319,10 +385,6 @@ git_inflate(const unsigned char *src, size_t srclen, struct buf *out, size_t max
 	 */
 	static _Thread_local struct inf *st;
 	struct inf *s = st ? st : (st = emalloc(sizeof(*st)));
-	unsigned last, type;
-	uint32_t a = 1, b = 0, want;
-	size_t i;
-	int r = 0;
 
 	s->in = src;
 	s->inlen = srclen;
@@ -333,64 +395,13 @@ git_inflate(const unsigned char *src, size_t srclen, struct buf *out, size_t max
 	s->start = out->len;
 	s->max = max;
 	s->why = NULL;
-	if (srclen < 2) {
-		r = fail(s, "truncated zlib header");
-		goto out;
-	}
-	if ((src[0] & 15) != 8 || src[0] >> 4 > 7 || ((unsigned)src[0] << 8 | src[1]) % 31) {
-		r = fail(s, "bad zlib header");
-		goto out;
-	}
-	if (src[1] & 0x20) {
-		r = fail(s, "zlib preset dictionary not supported");
-		goto out;
-	}
-	s->pos = 2;
-	do {
-		if (getbits(s, 1, &last) < 0 || getbits(s, 2, &type) < 0) {
-			r = -1;
-			break;
-		}
-		if (type == 0)
-			r = stored(s);
-		else if (type == 1)
-			r = fixed(s);
-		else if (type == 2)
-			r = dynamic(s);
-		else
-			r = fail(s, "invalid block type");
-	} while (r == 0 && !last);
-	if (r < 0)
-		goto out;
-	/* Whole bytes still buffered were read ahead; give them back. */
-	s->pos -= s->nbits / 8;
-	if (srclen - s->pos < 4) {
-		r = fail(s, "truncated zlib trailer");
-		goto out;
-	}
-	for (i = s->start; i < out->len; i++) {
-		a += (unsigned char)out->s[i];
-		b += a;
-		if ((i - s->start) % 5552 == 5551) {
-			a %= 65521;
-			b %= 65521;
-		}
-	}
-	a %= 65521;
-	b %= 65521;
-	want = (uint32_t)src[s->pos] << 24 | (uint32_t)src[s->pos + 1] << 16 |
-	       (uint32_t)src[s->pos + 2] << 8 | src[s->pos + 3];
-	if (want != (b << 16 | a)) {
-		r = fail(s, "adler32 mismatch");
-		goto out;
-	}
-	*used = s->pos + 4;
-out:
-	if (r < 0) {
+	if (zlib_header(s) < 0 || blocks(s) < 0 || adler_trailer(s) < 0) {
 		out->len = s->start;
 		if (out->s)
 			out->s[out->len] = '\0';
 		snprintf(err, errlen, "%s at byte %zu", s->why, s->whyoff);
+		return -1;
 	}
-	return r;
+	*used = s->pos;
+	return 0;
 }

@@ -15,6 +15,6 @@
  * writes a reason with the byte offset into src to err.
  */
 int git_inflate(const unsigned char *src, size_t srclen, struct buf *out, size_t max, size_t *used,
-             char *err, size_t errlen);
+            char *err, size_t errlen);
 
 #endif

@@ -1,8 +1,11 @@
-/* sha256: SHA-256 (FIPS 180-4 §6.2), for extensions.objectFormat=sha256. */
+/* sha256: the SHA-256 compression function (FIPS 180-4 §6.2), for extensions.objectFormat=sha256. */
 #include <string.h>
 
-#include "sha.h"
-#include "sha_md.h"
+#include "git_bytes.h"
+#include "git_hash.h"
+
+const uint32_t git_sha256_iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -21,15 +24,14 @@ ror(uint32_t x, int n)
 	return x >> n | x << (32 - n);
 }
 
-static void
-sha256_block(uint32_t h[8], const unsigned char *p)
+void
+git_sha256_block(uint32_t h[8], const unsigned char *p)
 {
 	uint32_t w[64], s[8], t1, t2;
 	int i;
 
 	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+		w[i] = git_be32(p + 4 * i);
 	for (; i < 64; i++)
 		w[i] = w[i - 16] + (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ w[i - 15] >> 3) + w[i - 7] +
 		       (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ w[i - 2] >> 10);
@@ -47,24 +49,3 @@ sha256_block(uint32_t h[8], const unsigned char *p)
 		h[i] += s[i];
 }
 
-void
-sha256_init(struct sha256_ctx *c)
-{
-	static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-
-	memcpy(c->h, iv, sizeof(iv));
-	c->len = 0;
-}
-
-void
-sha256_update(struct sha256_ctx *c, const void *data, size_t n)
-{
-	sha_md_update(c->h, &c->len, c->buf, sha256_block, data, n);
-}
-
-void
-sha256_final(struct sha256_ctx *c, unsigned char out[32])
-{
-	sha_md_final(c->h, &c->len, c->buf, sha256_block, out, 8);
-}

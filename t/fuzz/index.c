@@ -16,7 +16,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!repo)
 		repo = ecalloc(1, sizeof(*repo));
 	/* The first byte picks the hash size, so both layouts are explored. */
-	repo->rawsz = size && data[0] & 1 ? 32 : 20;
+	git_set_format(repo, size && data[0] & 1 ? GIT_HASH_SHA256 : GIT_HASH_SHA1);
 	if (git_index_parse(repo, data, size, "fuzz", NULL, 0, &ix) == 0) {
 		for (i = 0; i < ix.n; i++)
 			if (!ix.e[i].path || ix.e[i].path[ix.e[i].pathlen] != '\0')

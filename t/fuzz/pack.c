@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "git/git_int.h"
 
@@ -23,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		repo = ecalloc(1, sizeof(*repo));
 		repo->commondir = estrdup("/nonexistent/fuzz"); /* REF_DELTA bases: none */
 	}
-	repo->rawsz = 20;
+	git_set_format(repo, GIT_HASH_SHA1);
 	git_idx_check(repo, data, size, "fuzz.idx", &n);
 	memset(&pk, 0, sizeof(pk));
 	pk.pack = data;

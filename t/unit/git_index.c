@@ -4,7 +4,6 @@
  * every truncation and garbage must give an error naming file and offset.
  */
 #include "git/git_int.h"
-#include "git/sha.h"
 #include "tap.h"
 
 static void
@@ -52,12 +51,12 @@ entry(struct buf *b, int version, const char *path, const char *prev, uint16_t x
 static void
 finish(struct buf *b)
 {
-	struct sha1_ctx c;
+	struct git_hash_ctx c;
 	unsigned char sum[20];
 
-	sha1_init(&c);
-	sha1_update(&c, b->s, b->len);
-	sha1_final(&c, sum);
+	git_hash_init(&c, GIT_HASH_SHA1);
+	git_hash_update(&c, b->s, b->len);
+	git_hash_final(&c, sum);
 	buf_add(b, sum, 20);
 }
 
@@ -113,7 +112,7 @@ main(int argc, char **argv)
 
 	setprogname(argv[0]);
 	(void)argc;
-	repo->rawsz = 20;
+	git_set_format(repo, GIT_HASH_SHA1);
 	for (v = 2; v <= 4; v++) {
 		build(&b, v, 1 | 2);
 		if (!ok(parse(repo, &b, b.len, 1, &ix) == 0, "version %d parses: %s", v, git_error(repo)))

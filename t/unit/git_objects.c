@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "git/git_int.h"
-#include "git/sha.h"
 #include "tap.h"
 
 static char top[] = "/tmp/ktstr-git-objects.XXXXXX";
@@ -320,7 +319,7 @@ main(int argc, char **argv)
 
 	setprogname(argv[0]);
 	(void)argc;
-	repo->rawsz = 20;
+	git_set_format(repo, GIT_HASH_SHA1);
 	repo->commondir = estrdup("/nonexistent/ktstr-git-objects");
 	deltas();
 	packs(repo);

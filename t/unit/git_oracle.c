@@ -1,7 +1,9 @@
 /*
- * git_oracle: lib/git against the real git (rundir.md §6.5) in every
- * repository state of DESIGN.md "Tests", and the revision expressions
- * against git rev-parse / rev-list.  Skips when git is not on PATH.
+ * git_oracle: lib/git against the real git in every repository state a
+ * project tree can be in (index versions, split and sparse indexes,
+ * packs, worktrees, submodules, sha256, line-ending conversion, ...),
+ * and the revision expressions against git rev-parse / rev-list.
+ * Skips when git is not on PATH.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -14,7 +16,11 @@
 #include "tap.h"
 #include "util/util.h"
 
-/* rundir.md §6.5's oracle for the commit string of dir ("" = none). */
+/*
+ * What git says the commit string of dir is ("" = none): HEAD's first
+ * seven digits, "-dirty" when `git diff-index --cached HEAD` or (with a
+ * work tree) `git diff` finds a change, ignoring submodule work trees.
+ */
 static char *
 oracle(const char *dir)
 {
@@ -311,7 +317,7 @@ revisions(void)
 		char *want = capture("cd rv && git rev-parse --verify --quiet '%s^{commit}'", exprs[i]);
 		const char *got = git_rev_parse(repo, exprs[i], &id) == 0 ? git_oid_hex(repo, &id, hex) : "";
 
-		/* Not single commits to git; stats.md §5.3 reads X^! as X. */
+		/* Not single commits to git; the reader takes X^! as X, and no ranges. */
 		if (!strcmp(exprs[i], "HEAD^!") || !strcmp(exprs[i], "main..side")) {
 			free(want);
 			want = strcmp(exprs[i], "HEAD^!") ? estrdup("") : capture("cd rv && git rev-parse HEAD");
@@ -322,7 +328,7 @@ revisions(void)
 	{
 		struct git_oid id;
 
-		ok(git_rev_parse(repo, "HEAD@{1}", &id) < 0, "reflog forms do not resolve (stats.md §5.3)");
+		ok(git_rev_parse(repo, "HEAD@{1}", &id) < 0, "reflog forms do not resolve");
 	}
 	full = capture("cd rv && git rev-parse HEAD~1");
 	abbrev4 = estrndup(full, 7);
@@ -427,7 +433,7 @@ revspecs(void)
 	       "(Exclude/Merge/IncludeOnlyParents); using as literal filter\n"
 	       "git_oracle.t: --a-project-commit 'HEAD^@' uses an unsupported revspec form "
 	       "(Exclude/Merge/IncludeOnlyParents); using as literal filter",
-	       "revspec warnings are §5.3's lines");
+	       "revspec warnings are one line each, naming the form");
 	free(err_text);
 	free(head);
 	compare_commits_free(vals, n);

@@ -1,6 +1,5 @@
 /* inflate: stored, fixed and dynamic blocks, and damaged streams rejected cleanly. */
 #include "git/inflate.h"
-#include "git/sha.h"
 #include "tap.h"
 
 /* zlib.compress(text, 9): one dynamic block. */

@@ -1,5 +1,5 @@
-/* sha: FIPS 180-4 test vectors for SHA-1 and SHA-256, whole and in pieces. */
-#include "git/sha.h"
+/* sha: FIPS 180-4 test vectors through git_hash for SHA-1 and SHA-256, whole and in pieces. */
+#include "git/git_hash.h"
 #include "tap.h"
 
 static void
@@ -14,20 +14,19 @@ hex(const unsigned char *p, size_t n, char *out)
 static void
 check(const char *msg, size_t repeat, const char *want1, const char *want256, const char *name)
 {
-	struct sha1_ctx c1;
-	struct sha256_ctx c2;
+	struct git_hash_ctx c1, c2;
 	unsigned char d1[20], d2[32];
 	char h[65];
 	size_t i, n = strlen(msg);
 
-	sha1_init(&c1);
-	sha256_init(&c2);
+	git_hash_init(&c1, GIT_HASH_SHA1);
+	git_hash_init(&c2, GIT_HASH_SHA256);
 	for (i = 0; i < repeat; i++) {
-		sha1_update(&c1, msg, n);
-		sha256_update(&c2, msg, n);
+		git_hash_update(&c1, msg, n);
+		git_hash_update(&c2, msg, n);
 	}
-	sha1_final(&c1, d1);
-	sha256_final(&c2, d2);
+	git_hash_final(&c1, d1);
+	git_hash_final(&c2, d2);
 	hex(d1, 20, h);
 	is_str(h, want1, "sha1 %s", name);
 	hex(d2, 32, h);
@@ -56,25 +55,24 @@ main(void)
 	for (i = 0; i < sizeof(buf); i++)
 		buf[i] = (unsigned char)(i * 7 + 3);
 	for (step = 1; step <= 130; step += 3) {
-		struct sha1_ctx a, b;
-		struct sha256_ctx c, d;
+		struct git_hash_ctx a, b, c, d;
 
-		sha1_init(&a);
-		sha1_init(&b);
-		sha256_init(&c);
-		sha256_init(&d);
-		sha1_update(&a, buf, sizeof(buf));
-		sha256_update(&c, buf, sizeof(buf));
+		git_hash_init(&a, GIT_HASH_SHA1);
+		git_hash_init(&b, GIT_HASH_SHA1);
+		git_hash_init(&c, GIT_HASH_SHA256);
+		git_hash_init(&d, GIT_HASH_SHA256);
+		git_hash_update(&a, buf, sizeof(buf));
+		git_hash_update(&c, buf, sizeof(buf));
 		for (i = 0; i < sizeof(buf); i += step) {
 			size_t n = sizeof(buf) - i < step ? sizeof(buf) - i : step;
 
-			sha1_update(&b, buf + i, n);
-			sha256_update(&d, buf + i, n);
+			git_hash_update(&b, buf + i, n);
+			git_hash_update(&d, buf + i, n);
 		}
-		sha1_final(&a, whole);
-		sha1_final(&b, pieces);
-		sha256_final(&c, w2);
-		sha256_final(&d, p2);
+		git_hash_final(&a, whole);
+		git_hash_final(&b, pieces);
+		git_hash_final(&c, w2);
+		git_hash_final(&d, p2);
 		if (!ok(!memcmp(whole, pieces, 20) && !memcmp(w2, p2, 32), "pieces of %zu bytes", step))
 			break;
 	}

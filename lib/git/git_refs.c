@@ -1,0 +1,161 @@
+/*
+ * git_refs: loose refs, packed-refs and symbolic refs, resolved as
+ * git's files backend does.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "git_int.h"
+
+/* Symbolic refs followed before giving up (git's SYMREF_MAXDEPTH). */
+#define SYMREF_MAXDEPTH 5
+/* Size bound for a loose ref. */
+#define SMALL_FILE_MAX (1 << 20)
+
+/*
+ * A ref name safe to turn into a path: git-check-ref-format's rules that
+ * matter here (no "..", no component starting with '.', no control or
+ * special characters, no "@{", no ".lock" or '/' at the end).
+ */
+static int
+refname_ok(const char *name)
+{
+	const char *s;
+
+	if (!*name || *name == '/' || strstr(name, "..") || strstr(name, "//") || strstr(name, "@{") ||
+	    strstr(name, "/."))
+		return 0;
+	for (s = name; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f || strchr(" ~^:?*[\\", *s))
+			return 0;
+	s--;
+	if (*s == '/' || *s == '.' || (strlen(name) >= 5 && !strcmp(s - 4, ".lock")) || *name == '.')
+		return 0;
+	return 1;
+}
+
+/* Per-worktree refs live in the git directory, the rest in the common one. */
+static const char *
+ref_base(const struct git_repo *repo, const char *name)
+{
+	if (strncmp(name, "refs/", 5) != 0 || !strncmp(name, "refs/worktree/", 14) ||
+	    !strncmp(name, "refs/bisect/", 12) || !strncmp(name, "refs/rewritten/", 15))
+		return repo->gitdir;
+	return repo->commondir;
+}
+
+static int
+load_packed(struct git_repo *repo)
+{
+	char *p;
+
+	if (repo->packed_loaded)
+		return repo->packed_ok ? 0 : -1;
+	repo->packed_loaded = 1;
+	p = path_join(repo->commondir, "packed-refs");
+	if (read_file(p, &repo->packed_refs, 0) < 0) {
+		int e = errno;
+
+		free(p);
+		if (e == ENOENT) {
+			repo->packed_ok = 1;
+			return 0;
+		}
+		return git_fail(repo, "cannot read packed-refs: %s", strerror(e));
+	}
+	free(p);
+	repo->packed_ok = 1;
+	return 0;
+}
+
+/*
+ * Look name up in packed-refs: "<hex> <name>" lines, "^<hex>" peeled
+ * lines (skipped: the ref's own id is wanted), "#" header.
+ */
+static int
+packed_lookup(struct git_repo *repo, const char *name, struct git_oid *out)
+{
+	const char *s, *end;
+	size_t hexsz = repo->rawsz * 2, nlen = strlen(name);
+
+	if (load_packed(repo) < 0)
+		return -1;
+	s = repo->packed_refs.s;
+	end = s + repo->packed_refs.len;
+	while (s && s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
+
+		if (len == hexsz + 1 + nlen && s[hexsz] == ' ' && !memcmp(s + hexsz + 1, name, nlen))
+			return git_hex_to_oid(repo, s, out) < 0
+			               ? git_fail(repo, "packed-refs: bad id for '%s'", name)
+			               : 0;
+		s = nl ? nl + 1 : NULL;
+	}
+	return 1;
+}
+
+/*
+ * Resolve a full ref name through symbolic refs.  0 found, 1 absent (or
+ * unborn), -1 error.
+ */
+static int
+resolve(struct git_repo *repo, const char *name, struct git_oid *out)
+{
+	char cur[PATH_MAX];
+	int depth;
+
+	snprintf(cur, sizeof(cur), "%s", name);
+	for (depth = 0; depth <= SYMREF_MAXDEPTH; depth++) {
+		char *p, *s, *t;
+		int r;
+
+		if (!refname_ok(cur))
+			return git_fail(repo, "bad ref name '%s'", cur);
+		p = path_join(ref_base(repo, cur), cur);
+		s = read_value(p, SMALL_FILE_MAX);
+		free(p);
+		if (!s) {
+			if (errno != ENOENT && errno != ENOTDIR && errno != EISDIR)
+				return git_fail(repo, "cannot read ref '%s': %s", cur, strerror(errno));
+			if (strncmp(cur, "refs/", 5) != 0)
+				return git_fail(repo, "ref '%s' not found", cur);
+			r = packed_lookup(repo, cur, out);
+			if (r > 0)
+				return git_fail(repo, "ref '%s' not found", cur), 1;
+			return r;
+		}
+		if (strncmp(s, "ref:", 4) == 0) {
+			t = s + 4;
+			while (*t == ' ' || *t == '\t')
+				t++;
+			snprintf(cur, sizeof(cur), "%s", t);
+			free(s);
+			continue;
+		}
+		r = git_hex_to_oid(repo, s, out);
+		t = s + repo->rawsz * 2;
+		if (r == 0 && *t && !isspace((unsigned char)*t))
+			r = -1;
+		free(s);
+		return r < 0 ? git_fail(repo, "ref '%s' holds no object id", cur) : 0;
+	}
+	return git_fail(repo, "ref '%s': symbolic refs nested too deep", name);
+}
+
+int
+git_resolve_ref(struct git_repo *repo, const char *name, struct git_oid *out)
+{
+	return resolve(repo, name, out) == 0 ? 0 : -1;
+}
+
+void
+git_refs_free(struct git_repo *repo)
+{
+	buf_free(&repo->packed_refs);
+	repo->packed_loaded = repo->packed_ok = 0;
+}
