@@ -28,7 +28,7 @@ enum mode { MODE_COMPARE, MODE_LIST_METRICS, MODE_LIST_VALUES, MODE_ANALYZE };
 struct extras {
 	int spread;
 	double significance; /* P, or 0 */
-	int json, tsv;
+	int json, tsv, markdown;
 	const char *svg;     /* chart file, or NULL */
 };
 
@@ -52,7 +52,7 @@ usage(int status)
 	fprintf(status == EXIT_OK ? stdout : stderr,
 	        "usage: %s [filters] [--threshold PCT | --policy FILE] [--no-average] [-E SUBSTR]\n"
 	        "           [--color=WHEN] [--spread] [--significance P]\n"
-	        "           [--json | --tsv] [--svg FILE] [--dir ROOT] [PATH...]\n"
+	        "           [--json | --tsv | --markdown] [--svg FILE] [--dir ROOT] [PATH...]\n"
 	        "       %s --list-metrics [--json]\n"
 	        "       %s --list-values [--json] [--dir ROOT] [PATH...]\n"
 	        "       %s --analyze [--dir ROOT] [PATH...]\n",
@@ -332,6 +332,8 @@ render(struct buf *out, const struct report *rep, const struct extras *x)
 		compare_json(out, rep, x->significance);
 	else if (x->tsv)
 		compare_tsv(out, rep);
+	else if (x->markdown)
+		compare_markdown(out, rep);
 	else
 		compare_report_render(out, rep);
 }
@@ -474,6 +476,7 @@ static const struct opt {
 	{"spread", no_argument, 0, OPT_SET, AT(x.spread), NULL, 1},
 	{"significance", required_argument, 0, OPT_PARSE, 0, parse_significance, 1},
 	{"tsv", no_argument, 0, OPT_SET, AT(x.tsv), NULL, 1},
+	{"markdown", no_argument, 0, OPT_SET, AT(x.markdown), NULL, 1},
 	{"svg", required_argument, 0, OPT_STRING, AT(x.svg), NULL, 1},
 	{"help", no_argument, 'h', OPT_HELP, 0, NULL, 0},
 };
@@ -526,8 +529,8 @@ check_options(struct cmdline *cl)
 		warning("filter, threshold and output options only apply to a comparison");
 		usage(EXIT_ERROR);
 	}
-	if (cl->json && cl->x.tsv) {
-		warning("--json and --tsv exclude each other");
+	if (cl->json + cl->x.tsv + cl->x.markdown > 1) {
+		warning("--json, --tsv and --markdown exclude each other");
 		usage(EXIT_ERROR);
 	}
 	if (cl->json && cl->mode == MODE_ANALYZE) {

@@ -197,6 +197,23 @@ void compare_group_path(struct buf *b, const struct group *g);
 /* §5.11 stdout. */
 void compare_report_render(struct buf *out, const struct report *r);
 
+/* The VERDICT cell of the table: "REGRESSION", "improvement", "unchanged", ... */
+const char *compare_verdict_cell(enum verdict v);
+
+/*
+ * The table of findings f[0..n) with the report's columns (TEST, METRIC,
+ * the sides, --spread's, DELTA, --significance's P, VERDICT), verdicts
+ * coloured; t is initialised here, the caller frees it.
+ */
+struct table;
+void compare_findings_table(struct table *t, const struct report *r, const struct finding *f, size_t n);
+
+/*
+ * --markdown: a summary line, the table of the changes, the unchanged
+ * metrics collapsed in <details>, the notes and the host section.
+ */
+void compare_markdown(struct buf *out, const struct report *r);
+
 /* §8 --list-metrics: the registry table, or pretty JSON without a final newline. */
 void compare_list_metrics(struct buf *out, int json);
 

@@ -104,11 +104,19 @@ compare_group_path(struct buf *b, const struct group *g)
 /* TEST, METRIC, two sides of value, ±% and n, DELTA, P, VERDICT. */
 #define REPORT_MAX_COLUMNS 11
 
-static const char *const verdict_cell[] = {
-	[VERDICT_REGRESSION] = "REGRESSION",
-	[VERDICT_IMPROVEMENT] = "improvement",
-	[VERDICT_NOT_SIGNIFICANT] = "not significant",
-};
+const char *
+compare_verdict_cell(enum verdict v)
+{
+	static const char *const cell[] = {
+		[VERDICT_IGNORED] = "",
+		[VERDICT_UNCHANGED] = "unchanged",
+		[VERDICT_REGRESSION] = "REGRESSION",
+		[VERDICT_IMPROVEMENT] = "improvement",
+		[VERDICT_NOT_SIGNIFICANT] = "not significant",
+	};
+
+	return cell[v];
+}
 
 /* --spread's two cells for one side: "±12.9%" and the number of runs. */
 static void
@@ -197,9 +205,9 @@ table_finding(struct table *t, const struct report *r, const struct finding *f,
 		compare_format_p(&rc->pv, f->p);
 		cells[c++] = rc->pv.s;
 	}
-	cells[c++] = verdict_cell[f->verdict];
+	cells[c++] = compare_verdict_cell(f->verdict);
 	row = table_add(t, cells);
-	if (f->verdict != VERDICT_NOT_SIGNIFICANT)
+	if (f->verdict == VERDICT_REGRESSION || f->verdict == VERDICT_IMPROVEMENT)
 		table_set_colour(t, row, c - 1,
 		                 f->verdict == VERDICT_REGRESSION ? COLOUR_RED : COLOUR_GREEN);
 	free(delta);
@@ -233,21 +241,28 @@ render_summary(struct buf *out, const struct report *r)
 }
 
 void
-compare_report_render(struct buf *out, const struct report *r)
+compare_findings_table(struct table *t, const struct report *r, const struct finding *f, size_t n)
 {
 	const char *header[REPORT_MAX_COLUMNS];
 	struct row_cells rc = {BUF_INIT, {BUF_INIT, BUF_INIT}, BUF_INIT, {""}, {""}};
-	struct table t;
 
-	render_heading(out, r);
-	table_init(&t, table_header(r, header), header);
-	for (size_t i = 0; i < r->res->nf; i++)
-		table_finding(&t, r, &r->res->f[i], &rc);
-	table_render(&t, r->colour, out);
-	table_free(&t);
+	table_init(t, table_header(r, header), header);
+	for (size_t i = 0; i < n; i++)
+		table_finding(t, r, &f[i], &rc);
 	buf_free(&rc.test);
 	buf_free(&rc.cv[0]);
 	buf_free(&rc.cv[1]);
 	buf_free(&rc.pv);
+}
+
+void
+compare_report_render(struct buf *out, const struct report *r)
+{
+	struct table t;
+
+	render_heading(out, r);
+	compare_findings_table(&t, r, r->res->f, r->res->nf);
+	table_render(&t, r->colour, out);
+	table_free(&t);
 	render_summary(out, r);
 }
