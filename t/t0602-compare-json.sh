@@ -66,7 +66,7 @@ test_expect_success jq 'jq reads every line' '
 test_expect_success '--json excludes --tsv and --analyze' '
 	test_must_fail cmp_ab ex --json --tsv >out 2>err &&
 	test_cmp /dev/null out &&
-	grep "^ktstr-compare: --json and --tsv exclude each other\$" err &&
+	grep "^ktstr-compare: --json, --tsv and --markdown exclude each other\$" err &&
 	test_must_fail cmp_ab ex --tsv --json >out 2>err &&
 	test_cmp /dev/null out &&
 	test_must_fail ktstr-compare --analyze --json ex >out 2>err &&
