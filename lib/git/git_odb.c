@@ -615,44 +615,50 @@ out:
 	return r;
 }
 
+/* "type size\0" at the start of an inflated loose object: the data's offset, or 0. */
+static size_t
+loose_header(const struct buf *obj, enum git_obj_type *type)
+{
+	char *nul = obj->len ? memchr(obj->s, '\0', obj->len < 32 ? obj->len : 32) : NULL;
+	char *sp = nul ? memchr(obj->s, ' ', (size_t)(nul - obj->s)) : NULL;
+	uint64_t size;
+	int t;
+
+	if (!sp)
+		return 0;
+	*sp = '\0';
+	for (t = 1; t <= 4 && strcmp(obj->s, type_names[t]) != 0; t++)
+		;
+	if (t > 4 || parse_u64(sp + 1, UINT64_MAX, &size) < 0 ||
+	    size != obj->len - (size_t)(nul + 1 - obj->s))
+		return 0;
+	*type = (enum git_obj_type)t;
+	return (size_t)(nul + 1 - obj->s);
+}
+
+/* 0, 1 when path does not exist, -1 for an unreadable or damaged object. */
 static int
 read_loose(struct git_repo *repo, const char *path, enum git_obj_type *type, struct buf *out)
 {
 	struct buf raw = BUF_INIT, obj = BUF_INIT;
-	char err[200], *sp, *nul;
+	char err[200];
 	size_t used, start;
-	int t;
-	uint64_t size;
+	int r = -1;
 
 	if (read_file(path, &raw, 0) < 0) {
-		buf_free(&raw);
-		return errno == ENOENT ? 1 : git_fail(repo, "cannot read '%s': %s", path, strerror(errno));
-	}
-	if (git_inflate((unsigned char *)raw.s, raw.len, &obj, SIZE_MAX / 2, &used, err, sizeof(err)) < 0) {
-		buf_free(&raw);
-		return git_fail(repo, "%s: %s", path, err);
+		r = errno == ENOENT ? 1 : git_fail(repo, "cannot read '%s': %s", path, strerror(errno));
+	} else if (git_inflate((unsigned char *)raw.s, raw.len, &obj, SIZE_MAX / 2, &used, err,
+	                       sizeof(err)) < 0) {
+		git_fail(repo, "%s: %s", path, err);
+	} else if ((start = loose_header(&obj, type)) == 0) {
+		git_fail(repo, "%s: bad object header at offset 0", path);
+	} else {
+		buf_add(out, obj.s + start, obj.len - start);
+		r = 0;
 	}
 	buf_free(&raw);
-	nul = obj.len ? memchr(obj.s, '\0', obj.len < 32 ? obj.len : 32) : NULL;
-	sp = nul ? memchr(obj.s, ' ', (size_t)(nul - obj.s)) : NULL;
-	if (!sp) {
-		buf_free(&obj);
-		return git_fail(repo, "%s: bad object header at offset 0", path);
-	}
-	*sp = '\0';
-	for (t = 1; t <= 4; t++)
-		if (!strcmp(obj.s, type_names[t]))
-			break;
-	if (t > 4 || parse_u64(sp + 1, UINT64_MAX, &size) < 0 ||
-	    size != obj.len - (size_t)(nul + 1 - obj.s)) {
-		buf_free(&obj);
-		return git_fail(repo, "%s: bad object header at offset 0", path);
-	}
-	start = (size_t)(nul + 1 - obj.s);
-	buf_add(out, obj.s + start, obj.len - start);
 	buf_free(&obj);
-	*type = (enum git_obj_type)t;
-	return 0;
+	return r;
 }
 
 static int

@@ -3,6 +3,7 @@
  * and a repository written by hand (loose objects, refs) with damaged
  * variants; every damage must give a clean error, never a crash.
  */
+#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -240,6 +241,50 @@ loose(struct git_repo *repo, const char *type, const void *data, size_t n, char 
 	buf_free(&z);
 }
 
+/*
+ * A loose object whose deflate stream breaks after 60000 bytes of
+ * output: every read fails, and none may keep the output it grew.
+ */
+static void
+broken_stream(struct git_repo *repo)
+{
+	static const char hex[] = "abababababababababababababababababababab";
+	unsigned char hdr[7] = {0x78, 0x01, 0, 0x60, 0xea, 0x9f, 0x15}; /* stored, not last, 60000 */
+	struct buf z = BUF_INIT;
+	struct git_oid id;
+	enum git_obj_type t;
+	unsigned char *data = NULL;
+	size_t len, i, fails = 0;
+	char *dir = path_join(top, "r/.git/objects/ab"), rel[128];
+
+	mkdir(dir, 0777);
+	free(dir);
+	buf_add(&z, hdr, sizeof(hdr));
+	for (i = 0; i < 60000; i++)
+		buf_putc(&z, i < 8 ? "blob 1\0x"[i] : 'x');
+	snprintf(rel, sizeof(rel), "r/.git/objects/ab/%s", hex + 2);
+	write_file(rel, z.s, z.len);
+	buf_free(&z);
+	git_hex_to_oid(repo, hex, &id);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+	{
+		struct mallinfo2 before = mallinfo2(), after;
+
+		for (i = 0; i < 100; i++)
+			fails += git_read_object(repo, &id, &t, &data, &len) < 0;
+		after = mallinfo2();
+		ok(after.uordblks < before.uordblks + (1 << 20),
+		   "a broken stream keeps none of its output: %zu bytes more in use after 100 reads",
+		   after.uordblks > before.uordblks ? after.uordblks - before.uordblks : 0);
+	}
+#else
+	for (i = 0; i < 100; i++)
+		fails += git_read_object(repo, &id, &t, &data, &len) < 0;
+	printf("ok %d # skip mallinfo2 is glibc's (the sanitizer build checks leaks)\n", ++tap_n);
+#endif
+	is_int(fails, 100, "a broken stream fails every read: %s", git_error(repo));
+}
+
 static void
 handmade(struct git_repo *scratch)
 {
@@ -280,6 +325,7 @@ handmade(struct git_repo *scratch)
 	   git_error(repo));
 	write_file("r/f", "x\n", 2);
 	is_int(git_dirty(repo), 0, "no index: clean");
+	broken_stream(repo);
 	/* A corrupt commit object: HEAD no longer resolves, with a reason. */
 	rel = easprintf("r/.git/objects/%.2s/%s", commit, commit + 2);
 	write_file(rel, "garbage", 7);
