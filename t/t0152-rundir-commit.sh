@@ -146,6 +146,22 @@ test_expect_success GIT 'a missing index counts as clean' '
 	test_cmp expect actual
 '
 
+# git refuses such an index (its commands fail), so the tree cannot be
+# shown clean: it counts as dirty, with one line saying why.
+test_expect_success GIT 'a corrupt index (entry count 0x80000000) counts as dirty, with a warning' '
+	repo corrupt &&
+	printf "\200\000\000\000" | dd of=corrupt/.git/index bs=1 seek=8 conv=notrunc 2>/dev/null &&
+	! git -C corrupt diff --quiet 2>/dev/null &&
+	printf "%s-dirty\n" "$(short corrupt)" >expect &&
+	ktstr-rundir -C corrupt --commit >actual 2>err &&
+	test_cmp expect actual &&
+	printf "ktstr-rundir: cannot read the index: %s/.git/index: entry count 2147483648 does not fit the file at offset 8; the tree counts as dirty\n" \
+		"$(cd corrupt && pwd -P)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 1 ktstr-rundir -C corrupt --check-dirty 2>err &&
+	test "$(wc -l <err)" -eq 1
+'
+
 test_expect_success '--commit ignores a begun run' '
 	mkdir -p empty/.git/objects empty/.git/refs &&
 	echo "ref: refs/heads/main" >empty/.git/HEAD &&

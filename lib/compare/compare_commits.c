@@ -221,8 +221,10 @@ compare_commits_expand(const char *flag, int kernel, const char *value, char ***
 	if (git_rev_parse(repo, value, &id) < 0)
 		goto unresolved;
 	if (sd->head_ok && !memcmp(id.id, sd->head.id, git_rawsz(repo))) {
-		if (sd->dirty < 0)
-			sd->dirty = git_dirty(repo);
+		if (sd->dirty < 0 && (sd->dirty = git_dirty(repo)) < 0) {
+			warning("%s; the tree counts as dirty", git_error(repo));
+			sd->dirty = 1;
+		}
 		push(vals, n, short_hex(repo, &id, sd->dirty ? "-dirty" : ""));
 	} else {
 		push(vals, n, short_hex(repo, &id, ""));

@@ -70,13 +70,16 @@ int git_head_oid(struct git_repo *repo, struct git_oid *out);
  * (untracked files and submodule work trees do not count).  1 dirty,
  * 0 clean (also when there is no HEAD tree or no index, and for a bare
  * repository's missing work tree).  An error during the work tree scan
- * counts as dirty, as upstream does.
+ * counts as dirty, as upstream does.  -1 when the index exists but
+ * cannot be read (damaged, unsupported), with the reason in
+ * git_error(): git's own commands fail then, so callers count the
+ * tree as dirty and say why.
  */
 int git_dirty(struct git_repo *repo);
 
 /*
  * The project commit string: HEAD's first seven hex digits, with
- * "-dirty" when git_dirty says so ("abc1234", "abc1234-dirty") into
+ * "-dirty" when git_dirty says so or cannot tell ("abc1234", "abc1234-dirty") into
  * out; -1 when there is none (no repository, or HEAD does not resolve).
  */
 int git_commit_string(const char *dir, int walk_up, char out[32]);

@@ -470,8 +470,16 @@ git_dirty(struct git_repo *repo)
 
 	if (git_head_oid(repo, &head) < 0 || git_peel(repo, &head, GIT_OBJ_TREE, &tree) < 0)
 		return 0;
-	if (git_index_read(repo, &ix) != 0)
-		return 0; /* missing or unreadable: neither leg has an index */
+	r = git_index_read(repo, &ix);
+	if (r > 0)
+		return 0; /* no index: neither leg has anything to compare */
+	if (r < 0) {
+		char why[sizeof(repo->err)];
+
+		/* git refuses to work with such an index; nothing shows the tree clean. */
+		snprintf(why, sizeof(why), "%s", repo->err);
+		return git_fail(repo, "cannot read the index: %s", why);
+	}
 	if (ix.tree && ix.tree->count >= 0 && git_oid_eq(repo, &ix.tree->oid, &tree) &&
 	    (size_t)ix.tree->count == ix.n) {
 		r = 0;

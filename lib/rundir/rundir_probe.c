@@ -44,9 +44,13 @@ rundir_probe_commit(const char *dir, int walk_up, struct rundir_commit *out)
 		snprintf(out->why, sizeof(out->why), "HEAD does not resolve to a commit: %s",
 		         git_error(repo)[0] ? git_error(repo) : "unborn branch");
 	} else {
+		int dirty = git_dirty(repo);
+
 		out->status = RUNDIR_COMMIT_FOUND;
-		/* an error during the scan counts as dirty, as upstream */
-		out->dirty = git_dirty(repo) != 0;
+		/* an error during the scan counts as dirty, as upstream; an unreadable index too */
+		if (dirty < 0)
+			warning("%s; the tree counts as dirty", git_error(repo));
+		out->dirty = dirty != 0;
 		snprintf(out->str, sizeof(out->str), "%.7s%s", hex, out->dirty ? "-dirty" : "");
 	}
 	git_close(repo);
