@@ -9,20 +9,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compare/compare.h"
 #include "compare/compare_analyze.h"
 #include "compare/compare_metrics.h"
 #include "compare/compare_output.h"
+#include "compare/compare_perfdelta.h"
 #include "compare/compare_stats.h"
 #include "host/host.h"
 #include "host/host_preflight.h"
 #include "json/json.h"
+#include "rundir/rundir.h"
 #include "sidecar/sidecar.h"
 #include "util/table.h"
 #include "util/util.h"
 
-enum mode { MODE_COMPARE, MODE_LIST_METRICS, MODE_LIST_VALUES, MODE_ANALYZE };
+enum mode { MODE_COMPARE, MODE_LIST_METRICS, MODE_LIST_VALUES, MODE_ANALYZE, MODE_PERF_DELTA };
+
+/* The modes an option applies to, as a bit set. */
+#define IN(m) (1u << (m))
+#define COMPARING (IN(MODE_COMPARE) | IN(MODE_PERF_DELTA))
 
 /* What ktstr-compare(1) adds to the comparison beyond upstream. */
 struct extras {
@@ -40,7 +47,10 @@ struct cmdline {
 	int json, average;
 	struct extras x;
 	struct strlist lists[3][NDIMS]; /* the dimension filters: shared, --a-X, --b-X */
-	int compare_only;               /* an option only a comparison takes was given */
+	struct perf_base_spec base;     /* --perf-delta's base */
+	struct perf_gate gate;
+	struct strlist must_fail;
+	int filters;                    /* a dimension filter was given */
 	char **operands;
 	size_t noperands;
 };
@@ -53,10 +63,14 @@ usage(int status)
 	        "usage: %s [filters] [--threshold PCT | --policy FILE] [--no-average] [-E SUBSTR]\n"
 	        "           [--color=WHEN] [--spread] [--significance P]\n"
 	        "           [--json | --tsv | --markdown] [--svg FILE] [--dir ROOT] [PATH...]\n"
+	        "       %s --perf-delta [--base REV | --base-ref REF] [--default-branch BRANCH]\n"
+	        "           [--fail-threshold N] [--must-fail METRIC[,METRIC...]] [filters]\n"
+	        "           [--threshold PCT | --policy FILE] [-E SUBSTR] [--significance P]\n"
+	        "           [--json | --tsv | --markdown] [--dir ROOT] [PATH...]\n"
 	        "       %s --list-metrics [--json]\n"
 	        "       %s --list-values [--json] [--dir ROOT] [PATH...]\n"
 	        "       %s --analyze [--dir ROOT] [PATH...]\n",
-	        progname, progname, progname, progname);
+	        progname, progname, progname, progname, progname);
 	exit(stdout_status(status));
 }
 
@@ -238,13 +252,19 @@ struct sides {
 	char *source; /* what the pool was read from */
 };
 
-/* The dimensions that separate A from B; more than one is warned about. */
+/*
+ * The dimensions that separate A from B; more than one is warned about.
+ * commits, when not NULL, are the project commits of A and B, taken
+ * as they are (no revision to expand).
+ */
 static void
-find_slicing(struct sides *sd, struct strlist lists[3][NDIMS])
+find_slicing(struct sides *sd, struct strlist lists[3][NDIMS], const char *const commits[2])
 {
 	struct buf msg = BUF_INIT;
 
 	expand_commits(lists);
+	for (size_t i = 0; commits && i < 2; i++)
+		strlist_add(&lists[1 + i][DIM_PROJECT_COMMIT], commits[i]);
 	compare_filters_build(lists[0], lists[1], lists[2], sd->f);
 	compare_slicing_find(sd->f, &sd->sl);
 	if (sd->sl.nslice == 0)
@@ -260,9 +280,12 @@ find_slicing(struct sides *sd, struct strlist lists[3][NDIMS])
 	buf_free(&msg);
 }
 
-/* Read the pool and sort its rows into the sides; every failure dies. */
-static void
-load_sides(struct sides *sd, const struct cmdline *cl)
+/*
+ * Read the pool and sort its rows into the sides; every failure dies,
+ * but an empty side A when base_may_be_empty: then 1.
+ */
+static int
+load_sides(struct sides *sd, const struct cmdline *cl, int base_may_be_empty)
 {
 	struct buf msg = BUF_INIT;
 	size_t i;
@@ -276,11 +299,15 @@ load_sides(struct sides *sd, const struct cmdline *cl)
 	for (i = 0; i < 2; i++)
 		compare_side_select(&sd->side[i], sd->pool.rows, sd->pool.n, &sd->f[i]);
 	for (i = 0; i < 2; i++)
-		if (sd->side[i].nrows == 0) {
+		if (sd->side[i].nrows == 0 && !(i == 0 && base_may_be_empty)) {
 			compare_zero_match_message(&msg, (char)('A' + i), &sd->f[i], sd->pool.rows,
 			                           sd->pool.n, sd->source);
 			die("%s", msg.s);
 		}
+	if (sd->side[0].nrows == 0) {
+		buf_free(&msg);
+		return 1;
+	}
 	compare_dirty_warning(&msg, &sd->side[0], &sd->side[1]);
 	if (msg.len)
 		warning("%s", msg.s);
@@ -291,6 +318,7 @@ load_sides(struct sides *sd, const struct cmdline *cl)
 		if (compare_side_check_unique(&sd->side[i], (char)('A' + i), &msg) < 0)
 			die("%s", msg.s);
 	buf_free(&msg);
+	return 0;
 }
 
 static void
@@ -338,48 +366,135 @@ render(struct buf *out, const struct report *rep, const struct extras *x)
 		compare_report_render(out, rep);
 }
 
-/* ktstr-compare [filters] ...: the A/B comparison; EXIT_FOUND on a regression. */
-static int
-mode_compare(struct buf *out, struct cmdline *cl)
-{
-	const struct extras *x = &cl->x;
+/* A comparison, from the options to the report. */
+struct comparison {
 	struct policy policy;
 	struct sides sd;
 	struct result res;
-	struct buf host = BUF_INIT;
-	struct report rep;
+	struct buf host;
 	char *label[2];
-	size_t untested;
-	int status;
+	struct report rep;
+};
 
-	build_policy(&policy, cl->threshold, cl->policy_file);
-	find_slicing(&sd, cl->lists);
-	load_sides(&sd, cl);
-	compare_sides(&sd.side[0], &sd.side[1], cl->substr, &policy, &res);
+/*
+ * Read, pair and judge; commits as find_slicing takes them.  Returns 1,
+ * with nothing compared, when side A selects no run and base_may_be_empty.
+ */
+static int
+comparison_run(struct comparison *c, struct cmdline *cl, const char *const commits[2],
+               int base_may_be_empty)
+{
+	const struct extras *x = &cl->x;
+	size_t untested;
+
+	memset(c, 0, sizeof *c);
+	build_policy(&c->policy, cl->threshold, cl->policy_file);
+	find_slicing(&c->sd, cl->lists, commits);
+	if (load_sides(&c->sd, cl, base_may_be_empty))
+		return 1;
+	compare_sides(&c->sd.side[0], &c->sd.side[1], cl->substr, &c->policy, &c->res);
 	/* The runs behind each value matter only to what goes beyond upstream. */
 	untested = x->spread || x->significance > 0 || x->json || x->tsv || x->svg
-	                   ? compare_stats_attach(&res, x->significance)
+	                   ? compare_stats_attach(&c->res, x->significance)
 	                   : 0;
 	if (untested)
 		warning("warning: --significance: %zu change(s) with fewer than %d runs on a side are "
 		     "judged by the gates alone",
 		     untested, WELCH_MIN_N);
 
-	label[0] = compare_side_label(&sd.f[0], &sd.sl, 'A');
-	label[1] = compare_side_label(&sd.f[1], &sd.sl, 'B');
-	host_section(&host, &sd.pool, label);
-	rep = (struct report){&sd.sl, {label[0], label[1]}, cl->average,
-	                      colour_enabled(cl->when, 1), {&sd.side[0], &sd.side[1]}, &res,
-	                      host.len ? host.s : "", x->spread, x->significance > 0};
-	render(out, &rep, x);
-	status = res.regressions > 0 ? EXIT_FOUND : EXIT_OK;
+	c->label[0] = compare_side_label(&c->sd.f[0], &c->sd.sl, 'A');
+	c->label[1] = compare_side_label(&c->sd.f[1], &c->sd.sl, 'B');
+	host_section(&c->host, &c->sd.pool, c->label);
+	c->rep = (struct report){&c->sd.sl, {c->label[0], c->label[1]}, cl->average,
+	                         colour_enabled(cl->when, 1), {&c->sd.side[0], &c->sd.side[1]},
+	                         &c->res, c->host.len ? c->host.s : "", x->spread,
+	                         x->significance > 0};
+	return 0;
+}
 
-	compare_result_free(&res);
-	free(label[0]);
-	free(label[1]);
-	sides_free(&sd);
-	buf_free(&host);
-	compare_policy_free(&policy);
+static void
+comparison_free(struct comparison *c)
+{
+	compare_result_free(&c->res);
+	free(c->label[0]);
+	free(c->label[1]);
+	sides_free(&c->sd);
+	buf_free(&c->host);
+	compare_policy_free(&c->policy);
+}
+
+/* ktstr-compare [filters] ...: the A/B comparison; EXIT_FOUND on a regression. */
+static int
+mode_compare(struct buf *out, struct cmdline *cl)
+{
+	struct comparison c;
+	int status;
+
+	comparison_run(&c, cl, NULL, 0);
+	render(out, &c.rep, &cl->x);
+	status = c.res.regressions > 0 ? EXIT_FOUND : EXIT_OK;
+	comparison_free(&c);
+	return status;
+}
+
+/* HEAD's project commit, as ktstr-rundir --commit says it, and the base. */
+static void
+perf_sides(const struct cmdline *cl, struct perf_base *pb)
+{
+	struct rundir_commit head;
+	struct buf err = BUF_INIT;
+	char *cwd = getcwd(NULL, 0);
+
+	if (cwd == NULL)
+		die("cannot find the current directory:");
+	rundir_probe_commit(cwd, 1, &head);
+	if (head.status != RUNDIR_COMMIT_FOUND)
+		die("--perf-delta: no project commit for HEAD: %s", head.why);
+	if (compare_perf_base(cwd, head.str, &cl->base, pb, &err) < 0)
+		die("--perf-delta: %s", err.s);
+	free(cwd);
+	buf_free(&err);
+}
+
+/* --perf-delta: HEAD's runs against the base's; EXIT_FOUND when the gate fails. */
+static int
+mode_perf_delta(struct buf *out, struct cmdline *cl)
+{
+	const struct extras *x = &cl->x;
+	struct perf_base pb;
+	struct perf_verdict v;
+	struct comparison c;
+	struct buf err = BUF_INIT;
+	const char *commits[2];
+	int status;
+
+	cl->base.github_base_ref = getenv("GITHUB_BASE_REF");
+	cl->gate.must_fail = &cl->must_fail;
+	if (!cl->gate.fail_threshold)
+		cl->gate.fail_threshold = PERF_FAIL_THRESHOLD;
+	if (compare_perf_check_metrics(&cl->must_fail, &err) < 0)
+		die("%s", err.s);
+	perf_sides(cl, &pb);
+	commits[0] = pb.base;
+	commits[1] = pb.head;
+	if (!x->json && !x->tsv)
+		compare_perf_header(out, &pb, x->markdown);
+	if (comparison_run(&c, cl, commits, 1)) {
+		compare_perf_no_base(out, &pb, x->json, x->markdown);
+		comparison_free(&c);
+		buf_free(&err);
+		return EXIT_OK;
+	}
+	render(out, &c.rep, x);
+	compare_perf_judge(&c.res, &cl->gate, &v);
+	if (x->json)
+		compare_perf_json(out, &pb, &cl->gate, &v);
+	else if (!x->tsv)
+		compare_perf_footer(out, &cl->gate, &v, x->markdown);
+	status = v.fail ? EXIT_FOUND : EXIT_OK;
+	compare_perf_verdict_free(&v);
+	comparison_free(&c);
+	buf_free(&err);
 	return status;
 }
 
@@ -437,6 +552,35 @@ parse_significance(struct cmdline *cl, const char *arg)
 	cl->x.significance = p;
 }
 
+/* --fail-threshold N: regressions that fail the gate, at least 1. */
+static void
+parse_fail_threshold(struct cmdline *cl, const char *arg)
+{
+	cl->gate.fail_threshold = (size_t)num_arg("--fail-threshold", arg, 1, 1000000000);
+}
+
+/* --must-fail M[,M...]: empty names are a usage error. */
+static void
+parse_must_fail(struct cmdline *cl, const char *arg)
+{
+	const char *p = arg, *comma;
+
+	do {
+		comma = strchr(p, ',');
+		if ((comma ? (size_t)(comma - p) : strlen(p)) == 0) {
+			warning("invalid value '%s' for '--must-fail': an empty metric name", arg);
+			usage(EXIT_ERROR);
+		}
+		{
+			char *name = comma ? estrndup(p, (size_t)(comma - p)) : estrdup(p);
+
+			strlist_add(&cl->must_fail, name);
+			free(name);
+		}
+		p = comma + 1;
+	} while (comma);
+}
+
 /* How an option's value is kept. */
 enum opt_kind {
 	OPT_STRING, /* the argument, in the const char * at off */
@@ -450,9 +594,9 @@ enum opt_kind {
 #define AT(member) offsetof(struct cmdline, member)
 
 /*
- * The options besides the dimension filters, one line each.  Every
- * option but a mode and --help may be given once; compare_only: only
- * a comparison takes it.
+ * The options besides the dimension filters, one line each, with the
+ * modes that take them.  Every option but a mode and --help may be
+ * given once.
  */
 static const struct opt {
 	const char *name;
@@ -461,24 +605,31 @@ static const struct opt {
 	enum opt_kind kind;
 	size_t off;
 	void (*parse)(struct cmdline *cl, const char *arg);
-	int compare_only;
+	unsigned modes;
 } opts[] = {
-	{"filter", required_argument, 'E', OPT_STRING, AT(substr), NULL, 1},
-	{"threshold", required_argument, 0, OPT_STRING, AT(threshold), NULL, 1},
-	{"policy", required_argument, 0, OPT_STRING, AT(policy_file), NULL, 1},
-	{"dir", required_argument, 0, OPT_STRING, AT(dir), NULL, 0},
-	{"no-average", no_argument, 0, OPT_CLEAR, AT(average), NULL, 1},
-	{"color", required_argument, 0, OPT_PARSE, 0, parse_color, 1},
-	{"list-metrics", no_argument, 0, OPT_MODE, MODE_LIST_METRICS, NULL, 0},
-	{"list-values", no_argument, 0, OPT_MODE, MODE_LIST_VALUES, NULL, 0},
-	{"analyze", no_argument, 0, OPT_MODE, MODE_ANALYZE, NULL, 0},
-	{"json", no_argument, 0, OPT_SET, AT(json), NULL, 0},
-	{"spread", no_argument, 0, OPT_SET, AT(x.spread), NULL, 1},
-	{"significance", required_argument, 0, OPT_PARSE, 0, parse_significance, 1},
-	{"tsv", no_argument, 0, OPT_SET, AT(x.tsv), NULL, 1},
-	{"markdown", no_argument, 0, OPT_SET, AT(x.markdown), NULL, 1},
-	{"svg", required_argument, 0, OPT_STRING, AT(x.svg), NULL, 1},
-	{"help", no_argument, 'h', OPT_HELP, 0, NULL, 0},
+	{"filter", required_argument, 'E', OPT_STRING, AT(substr), NULL, COMPARING},
+	{"threshold", required_argument, 0, OPT_STRING, AT(threshold), NULL, COMPARING},
+	{"policy", required_argument, 0, OPT_STRING, AT(policy_file), NULL, COMPARING},
+	{"dir", required_argument, 0, OPT_STRING, AT(dir), NULL, ~0u},
+	{"no-average", no_argument, 0, OPT_CLEAR, AT(average), NULL, COMPARING},
+	{"color", required_argument, 0, OPT_PARSE, 0, parse_color, COMPARING},
+	{"list-metrics", no_argument, 0, OPT_MODE, MODE_LIST_METRICS, NULL, ~0u},
+	{"list-values", no_argument, 0, OPT_MODE, MODE_LIST_VALUES, NULL, ~0u},
+	{"analyze", no_argument, 0, OPT_MODE, MODE_ANALYZE, NULL, ~0u},
+	{"perf-delta", no_argument, 0, OPT_MODE, MODE_PERF_DELTA, NULL, ~0u},
+	{"json", no_argument, 0, OPT_SET, AT(json), NULL, ~IN(MODE_ANALYZE)},
+	{"spread", no_argument, 0, OPT_SET, AT(x.spread), NULL, COMPARING},
+	{"significance", required_argument, 0, OPT_PARSE, 0, parse_significance, COMPARING},
+	{"tsv", no_argument, 0, OPT_SET, AT(x.tsv), NULL, COMPARING},
+	{"markdown", no_argument, 0, OPT_SET, AT(x.markdown), NULL, COMPARING},
+	{"svg", required_argument, 0, OPT_STRING, AT(x.svg), NULL, COMPARING},
+	{"base", required_argument, 0, OPT_STRING, AT(base.base), NULL, IN(MODE_PERF_DELTA)},
+	{"base-ref", required_argument, 0, OPT_STRING, AT(base.base_ref), NULL, IN(MODE_PERF_DELTA)},
+	{"default-branch", required_argument, 0, OPT_STRING, AT(base.default_branch), NULL,
+	 IN(MODE_PERF_DELTA)},
+	{"fail-threshold", required_argument, 0, OPT_PARSE, 0, parse_fail_threshold, IN(MODE_PERF_DELTA)},
+	{"must-fail", required_argument, 0, OPT_PARSE, 0, parse_must_fail, IN(MODE_PERF_DELTA)},
+	{"help", no_argument, 'h', OPT_HELP, 0, NULL, ~0u},
 };
 
 /* getopt_long's value for opts[i]; a dimension filter k is OPT_BASE + LEN(opts) + k. */
@@ -493,7 +644,8 @@ apply_option(struct cmdline *cl, const struct opt *o, const char *arg, unsigned 
 		warning("option --%s given more than once", o->name);
 		usage(EXIT_ERROR);
 	}
-	cl->compare_only |= o->compare_only;
+	if (o->kind == OPT_MODE)
+		seen[o - opts] = 1;
 	switch (o->kind) {
 	case OPT_STRING:
 		*(const char **)(void *)p = arg;
@@ -507,7 +659,7 @@ apply_option(struct cmdline *cl, const struct opt *o, const char *arg, unsigned 
 		break;
 	case OPT_MODE:
 		if (cl->mode != MODE_COMPARE) {
-			warning("--list-metrics, --list-values and --analyze exclude each other");
+			warning("--list-metrics, --list-values, --analyze and --perf-delta exclude each other");
 			usage(EXIT_ERROR);
 		}
 		cl->mode = (enum mode)o->off;
@@ -517,27 +669,68 @@ apply_option(struct cmdline *cl, const struct opt *o, const char *arg, unsigned 
 	}
 }
 
-/* The options that exclude or need each other. */
-static void
-check_options(struct cmdline *cl)
+static const char *
+mode_option(enum mode m)
 {
-	if (cl->threshold && cl->policy_file) {
-		warning("the argument '--threshold <THRESHOLD>' cannot be used with '--policy <POLICY>'");
+	for (size_t i = 0; i < LEN(opts); i++)
+		if (opts[i].kind == OPT_MODE && opts[i].off == (size_t)m)
+			return opts[i].name;
+	return NULL;
+}
+
+/* Every option given applies to the mode. */
+static void
+check_modes(const struct cmdline *cl, const unsigned char *seen)
+{
+	const char *mode = mode_option(cl->mode);
+
+	for (size_t i = 0; i < LEN(opts); i++) {
+		if (!seen[i] || (opts[i].modes & IN(cl->mode)))
+			continue;
+		if ((opts[i].modes & ~COMPARING) == 0 && !(COMPARING & IN(cl->mode)))
+			warning("filter, threshold and output options only apply to a comparison");
+		else if (opts[i].modes == IN(MODE_PERF_DELTA))
+			warning("--%s only applies to --perf-delta", opts[i].name);
+		else
+			warning("--%s does not apply to %s%s", opts[i].name, mode ? "--" : "a comparison",
+			        mode ? mode : "");
 		usage(EXIT_ERROR);
 	}
-	if (cl->mode != MODE_COMPARE && cl->compare_only) {
+	if (cl->filters && !(COMPARING & IN(cl->mode))) {
 		warning("filter, threshold and output options only apply to a comparison");
+		usage(EXIT_ERROR);
+	}
+}
+
+/* --perf-delta chooses the project commits of both sides itself. */
+static void
+check_perf_delta(const struct cmdline *cl)
+{
+	for (size_t s = 0; s < 3; s++)
+		if (cl->lists[s][DIM_PROJECT_COMMIT].n) {
+			warning("--perf-delta sets the project commit of both sides: --%sproject-commit does "
+			        "not apply",
+			        s == 0 ? "" : s == 1 ? "a-" : "b-");
+			usage(EXIT_ERROR);
+		}
+}
+
+/* The options that exclude or need each other. */
+static void
+check_options(struct cmdline *cl, const unsigned char *seen)
+{
+	check_modes(cl, seen);
+	if (cl->mode == MODE_PERF_DELTA)
+		check_perf_delta(cl);
+	if (cl->threshold && cl->policy_file) {
+		warning("the argument '--threshold <THRESHOLD>' cannot be used with '--policy <POLICY>'");
 		usage(EXIT_ERROR);
 	}
 	if (cl->json + cl->x.tsv + cl->x.markdown > 1) {
 		warning("--json, --tsv and --markdown exclude each other");
 		usage(EXIT_ERROR);
 	}
-	if (cl->json && cl->mode == MODE_ANALYZE) {
-		warning("--json does not apply to --analyze");
-		usage(EXIT_ERROR);
-	}
-	cl->x.json = cl->json && cl->mode == MODE_COMPARE;
+	cl->x.json = cl->json && (COMPARING & IN(cl->mode));
 	if (cl->mode == MODE_LIST_METRICS && (cl->noperands > 0 || cl->dir)) {
 		warning("--list-metrics takes no inputs");
 		usage(EXIT_ERROR);
@@ -576,7 +769,7 @@ parse_args(struct cmdline *cl, int argc, char **argv, char *names[3 * NDIMS])
 		} else if (c >= OPT_BASE + (int)LEN(opts) && c < OPT_BASE + (int)(LEN(opts) + 3 * NDIMS)) {
 			k = (size_t)c - OPT_BASE - LEN(opts);
 			strlist_add(&cl->lists[k / NDIMS][k % NDIMS], optarg);
-			cl->compare_only = 1;
+			cl->filters = 1;
 			continue;
 		} else {
 			usage(EXIT_ERROR);
@@ -585,7 +778,7 @@ parse_args(struct cmdline *cl, int argc, char **argv, char *names[3 * NDIMS])
 	}
 	cl->operands = argv + optind;
 	cl->noperands = (size_t)(argc - optind);
-	check_options(cl);
+	check_options(cl, seen);
 }
 
 int
@@ -613,12 +806,17 @@ main(int argc, char *argv[])
 	case MODE_COMPARE:
 		status = mode_compare(&out, &cl);
 		break;
+	case MODE_PERF_DELTA:
+		status = mode_perf_delta(&out, &cl);
+		break;
+
 	}
 	fwrite(out.s ? out.s : "", 1, out.len, stdout);
 	buf_free(&out);
 	for (s = 0; s < 3; s++)
 		for (d = 0; d < NDIMS; d++)
 			strlist_free(&cl.lists[s][d]);
+	strlist_free(&cl.must_fail);
 	for (s = 0; s < 3 * NDIMS; s++)
 		free(names[s]);
 	return stdout_status(status);
