@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <math.h>
 #include <poll.h>
 #include <stdatomic.h>
@@ -197,9 +196,22 @@ tail(struct ws *s)
 	}
 }
 
+/*
+ * futex(2) has no libc wrapper, and its operation numbers are kernel ABI:
+ * named here rather than taken from <linux/futex.h>, so that the build
+ * needs no kernel headers (musl-gcc has none).  The words are shared
+ * between processes, so the operations are not FUTEX_PRIVATE.
+ */
+enum { FUTEX_CMD_WAIT = 0, FUTEX_CMD_WAKE = 1 };
+
 static long
 futex(void *addr, int op, uint32_t val, const struct timespec *ts)
 {
+#ifdef SYS_futex_time64
+	/* A 32-bit ABI whose time_t is 64 bits wide: the old call reads 32. */
+	if (sizeof(ts->tv_sec) > sizeof(long))
+		return syscall(SYS_futex_time64, addr, op, val, ts, NULL, 0);
+#endif
 	return syscall(SYS_futex, addr, op, val, ts, NULL, 0);
 }
 
@@ -208,13 +220,13 @@ futex_wait(void *addr, uint32_t val)
 {
 	static const struct timespec t100ms = {0, 100000000};
 
-	futex(addr, FUTEX_WAIT, val, &t100ms);
+	futex(addr, FUTEX_CMD_WAIT, val, &t100ms);
 }
 
 static void
 futex_wake(void *addr, uint64_t n)
 {
-	futex(addr, FUTEX_WAKE, n > INT_MAX ? INT_MAX : (uint32_t)n, NULL);
+	futex(addr, FUTEX_CMD_WAKE, n > INT_MAX ? INT_MAX : (uint32_t)n, NULL);
 }
 
 static uint64_t
