@@ -24,14 +24,28 @@ MAN7 != ls man/*.7 2>/dev/null || true
 
 all: $(BIN)
 
+# The static build (make static) keeps its objects apart from the normal
+# build's, as *.sto beside each *.o, and puts what it links in static/,
+# laid out as the tree is (static/bin, static/lib, static/t/unit): neither
+# build ever links or replaces the other's files.  static/cc names the
+# compiler its objects came from, so that a new STATIC_CC (musl-gcc
+# installed since, say) rebuilds them all.
+SLIBOBJ = $(LIBSRC:.c=.sto)
+SBINOBJ = $(BINSRC:.c=.sto)
+SUNITOBJ = $(UNITSRC:.c=.sto)
+SLIB = static/lib/libktstr.a
+
 $(LIBOBJ): $(LIBHDR) config.mk
 $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-.SUFFIXES: .c .o .t
+.SUFFIXES: .c .o .t .sto
 .c.o:
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -c -o $@ $<
+
+.c.sto:
+	$(STATIC_CC) $(CPPFLAGS) $(CFLAGS) $(STATIC_CFLAGS) -Ilib -c -o $@ $<
 
 $(BIN): $(LIB) $(LIBHDR)
 
@@ -43,9 +57,42 @@ $(BIN): $(LIB) $(LIBHDR)
 
 $(UNIT): $(LIB) $(LIBHDR) t/unit/tap.h
 
+static/cc: FORCE
+	@mkdir -p static
+	@echo '$(STATIC_CC)' | cmp -s - $@ || echo '$(STATIC_CC)' >$@
+
+$(SLIBOBJ) $(SBINOBJ) $(SUNITOBJ): $(LIBHDR) config.mk static/cc
+$(SUNITOBJ): t/unit/tap.h
+$(SLIB): $(SLIBOBJ)
+	mkdir -p static/lib
+	rm -f $@
+	$(AR) rcs $@ $(SLIBOBJ)
+
+# A few links each time are quicker than the bookkeeping that would
+# skip them (suffix rules cannot name a file in another directory).
+static: $(SLIB) $(SBINOBJ)
+	mkdir -p static/bin
+	for o in $(SBINOBJ); do \
+		$(STATIC_CC) -o static/$${o%.sto} $$o $(SLIB) $(STATIC_LDFLAGS) $(LDLIBS) || exit 1; \
+	done
+
+static-unit: $(SLIB) $(SUNITOBJ)
+	mkdir -p static/t/unit
+	for o in $(SUNITOBJ); do \
+		$(STATIC_CC) -o static/$${o%.sto}.t $$o $(SLIB) $(STATIC_LDFLAGS) $(LDLIBS) || exit 1; \
+	done
+
 check:
 	$(MAKE) WERROR=-Werror all $(UNIT)
 	KTSTR_TOP="$$(pwd)" prove --exec '' -j2 $(UNIT) $(SHTESTS)
+
+# The same tests against the static build: its unit tests, and the shell
+# tests running the programs of static/bin (t/lib.sh's KTSTR_BUILD).  The
+# normal build is made too: the chroot test compares the two.
+check-static:
+	$(MAKE) WERROR=-Werror all static static-unit
+	KTSTR_TOP="$$(pwd)" KTSTR_BUILD="$$(pwd)/static" prove --exec '' -j2 \
+		$(UNITSRC:t/unit/%.c=static/t/unit/%.t) $(SHTESTS)
 
 # The sanitizer build replaces the normal objects; clean before and after
 # so neither build picks up the other's objects.
@@ -58,10 +105,16 @@ check-asan:
 demo: all
 	sh doc/demo.sh
 
-install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
-		$(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7
+install: all install-man
+	mkdir -p $(DESTDIR)$(PREFIX)/bin
 	cp -f $(BIN) $(DESTDIR)$(PREFIX)/bin/
+
+install-static: static install-man
+	mkdir -p $(DESTDIR)$(PREFIX)/bin
+	for b in $(BIN); do cp -f static/$$b $(DESTDIR)$(PREFIX)/bin/ || exit 1; done
+
+install-man:
+	mkdir -p $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7
 	cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/
 	for m in $(MAN5); do cp -f $$m $(DESTDIR)$(MANPREFIX)/man5/; done
 	for m in $(MAN7); do cp -f $$m $(DESTDIR)$(MANPREFIX)/man7/; done
@@ -74,6 +127,10 @@ uninstall:
 
 clean:
 	rm -f $(LIB) lib/*/*.o $(BIN) t/unit/*.t t/fuzz/*.fuzz
-	rm -rf t/trash.*
+	rm -f lib/*/*.sto bin/*.sto t/unit/*.sto
+	rm -rf static t/trash.*
 
-.PHONY: all check check-asan demo install uninstall clean
+FORCE:
+
+.PHONY: all static static-unit check check-static check-asan demo install install-static install-man \
+	uninstall clean FORCE

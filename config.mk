@@ -15,4 +15,10 @@ CFLAGS = -std=c11 -O2 -g -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -W
 LDFLAGS =
 LDLIBS = -lm -lpthread
 
+# make static: musl-gcc when it is installed, else cc with glibc's
+# static libc.  Unused functions and data are dropped, symbols stripped.
+STATIC_CC != command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo cc
+STATIC_CFLAGS = -ffunction-sections -fdata-sections
+STATIC_LDFLAGS = -static -Wl,--gc-sections -s
+
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

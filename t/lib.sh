@@ -7,14 +7,17 @@
 #   test_done
 #
 # Each test file runs in its own scratch directory (removed on success,
-# kept on failure for inspection).  $TOP is the source tree, $BIN its
-# bin/ (programs are called by name through PATH), $FIXTURES t/fixtures.
+# kept on failure for inspection).  $TOP is the source tree, $BUILD the
+# build under test ($KTSTR_BUILD, as make check-static sets it to
+# static/; else $TOP), $BIN its programs (called by name through PATH),
+# $FIXTURES t/fixtures.
 
 TOP=${KTSTR_TOP:-$(cd "${0%/*}/.." && pwd)}
-BIN=$TOP/bin
+BUILD=${KTSTR_BUILD:-$TOP}
+BIN=$BUILD/bin
 FIXTURES=$TOP/t/fixtures
 PATH=$BIN:$PATH
-export TOP BIN FIXTURES PATH
+export TOP BUILD BIN FIXTURES PATH
 
 # A predictable environment: nothing from the caller's shell leaks in.
 unset CARGO_TARGET_DIR KTSTR_SIDECAR_DIR KTSTR_KERNEL KTSTR_CI KTSTR_RUN_ID \

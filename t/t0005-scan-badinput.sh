@@ -153,7 +153,9 @@ test_expect_success 'a symlink loop is a read failure' '
 	test "$(wc -l <out)" -eq 1 &&
 	printf "%s\n" "ktstr-scan: cannot read loop/r/l.ktstr.json: Too many levels of symbolic links (os error 40)" \
 		"ktstr-scan: 1 of 2 sidecar files skipped" >expect.err &&
-	test_cmp expect.err err
+	# The reason is strerror(3) of the libc, as upstream prints it: musl words ELOOP so.
+	sed "s/: Symbolic link loop (/: Too many levels of symbolic links (/" err >err.glibc &&
+	test_cmp expect.err err.glibc
 '
 
 test_expect_success 'a directory symlink loop is walked one level only' '

@@ -8,7 +8,7 @@
 . "$TOP/t/lib-browser.sh"
 
 test_expect_success 'the unit test writes its sample chart' '
-	KTSTR_SVG_SAMPLE=$TRASH/sample.svg "$TOP/t/unit/svg.t" >unit.out &&
+	KTSTR_SVG_SAMPLE=$TRASH/sample.svg "$BUILD/t/unit/svg.t" >unit.out &&
 	test -s sample.svg
 '
 

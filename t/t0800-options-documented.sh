@@ -25,7 +25,7 @@ for p in $progs; do
 	'
 
 	test_expect_success "$p: getopt's messages carry the program name, not the path" '
-		test_must_fail "$TOP/bin/$p" --no-such-option 2>err &&
+		test_must_fail "$BIN/$p" --no-such-option 2>err &&
 		head -n 1 err | grep "^$p: " >/dev/null
 	'
 
