@@ -10,6 +10,7 @@
 #include "host/host.h"
 #include "json/json.h"
 #include "sidecar/sidecar.h"
+#include "util/strlist.h"
 #include "util/util.h"
 
 /* One side of a --diff, or the answer of a --run. */
@@ -53,7 +54,13 @@ static int
 live(int json)
 {
 	struct host_context hc = HOST_CONTEXT_INIT;
+	struct strlist why = {0};
 
+	/* A missing /proc explains a dozen (unknown)s: say so, once. */
+	host_unreadable_trees(&why, NULL);
+	for (size_t i = 0; i < why.n; i++)
+		warning("%s", why.v[i]);
+	strlist_free(&why);
 	host_collect(&hc, NULL);
 	if (json) {
 		struct json_writer w;

@@ -47,6 +47,38 @@ test_expect_success 'an empty sysroot leaves only uname (hostinfo.md §10.3)' '
 	test_cmp expect actual
 '
 
+# The stderr lines of a tree that cannot be read, or is empty.
+missing() {
+	printf "ktstr-hostinfo: cannot read '%s': No such file or directory\n" "$@"
+}
+empty() {
+	printf "ktstr-hostinfo: '%s' is empty: nothing is mounted there\n" "$@"
+}
+
+test_expect_success 'a sysroot without /proc and /sys says so on stderr, exit 0' '
+	mkdir -p bare &&
+	KTSTR_HOSTINFO_SYSROOT=$PWD/bare ktstr-hostinfo >out 2>err &&
+	missing "$PWD/bare/proc" "$PWD/bare/sys" >expect &&
+	test_cmp expect err &&
+	KTSTR_HOSTINFO_SYSROOT=$PWD/bare ktstr-hostinfo --json >out 2>err &&
+	test_cmp expect err
+'
+
+test_expect_success 'an empty /proc is a mount point with nothing mounted' '
+	mkdir -p unmounted/proc unmounted/sys/kernel &&
+	KTSTR_HOSTINFO_SYSROOT=$PWD/unmounted ktstr-hostinfo >out 2>err &&
+	empty "$PWD/unmounted/proc" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'the container tree: only its missing /sys is said' '
+	KTSTR_HOSTINFO_SYSROOT=$H/container ktstr-hostinfo >out 2>err &&
+	missing "$H/container/sys" >expect &&
+	test_cmp expect err &&
+	KTSTR_HOSTINFO_SYSROOT=$H/numa2 ktstr-hostinfo >out 2>err &&
+	test_cmp /dev/null err
+'
+
 test_expect_success 'an empty KTSTR_HOSTINFO_SYSROOT means the real paths' '
 	KTSTR_HOSTINFO_SYSROOT= ktstr-hostinfo >with-empty &&
 	ktstr-hostinfo >without &&

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "json/json.h"
+#include "util/strlist.h"
 #include "util/util.h"
 
 struct host_str {
@@ -78,6 +79,16 @@ struct host_context {
  * itself never fails.  hc must be empty (HOST_CONTEXT_INIT or freed).
  */
 void host_collect(struct host_context *hc, const char *sysroot);
+
+/*
+ * The trees the live capture reads, /proc and /sys below sysroot (as for
+ * host_collect), that show it nothing: one reason per tree added to why,
+ * "cannot read '/proc': No such file or directory" or "'/sys' is empty:
+ * nothing is mounted there".  Returns how many.  A report of unknown
+ * fields cannot tell an image without them from a kernel that lacks
+ * the files; this can.
+ */
+size_t host_unreadable_trees(struct strlist *why, const char *sysroot);
 
 /*
  * Read a recorded context (hostinfo.md §6): v is the "host" object (the

@@ -14,6 +14,7 @@
 #include "host.h"
 #include "host_int.h"
 #include "json/json_serde.h"
+#include "util/strlist.h"
 #include "util/utf8.h"
 
 /* Bounds on what a hostile sysroot can make us hold. */
@@ -511,17 +512,75 @@ uname_field(struct host_str *dst, const char *s)
 		host_str_set(dst, s, n);
 }
 
+/* The prefix of every path the live capture reads. */
+static const char *
+sysroot_prefix(const char *sysroot)
+{
+	if (!sysroot && !(sysroot = getenv("KTSTR_HOSTINFO_SYSROOT")))
+		sysroot = "";
+	return sysroot;
+}
+
+/* Whether dir lists an entry; -1 with errno when it cannot be listed. */
+static int
+dir_has_entry(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int found = 0;
+
+	if (!d)
+		return -1;
+	for (errno = 0; !found && (de = readdir(d)); errno = 0)
+		found = strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	if (!found && errno != 0) {
+		int saved = errno;
+
+		closedir(d);
+		errno = saved;
+		return -1;
+	}
+	closedir(d);
+	return found;
+}
+
+size_t
+host_unreadable_trees(struct strlist *why, const char *sysroot)
+{
+	static const char *const trees[] = {"/proc", "/sys"};
+	const char *root = sysroot_prefix(sysroot);
+	size_t n = 0;
+
+	for (size_t i = 0; i < LEN(trees); i++) {
+		char *path = easprintf("%s%s", root, trees[i]), *line = NULL;
+
+		switch (dir_has_entry(path)) {
+		case -1:
+			line = easprintf("cannot read '%s': %s", path, strerror(errno));
+			break;
+		case 0:
+			line = easprintf("'%s' is empty: nothing is mounted there", path);
+			break;
+		}
+		if (line) {
+			strlist_add(why, line);
+			free(line);
+			n++;
+		}
+		free(path);
+	}
+	return n;
+}
+
 void
 host_collect(struct host_context *hc, const char *sysroot)
 {
-	struct probe p = {.root = sysroot};
+	struct probe p = {.root = sysroot_prefix(sysroot)};
 	struct cpulist online = {0};
 	struct utsname u;
 	int have_online;
 
 	memset(hc, 0, sizeof(*hc));
-	if (!p.root && !(p.root = getenv("KTSTR_HOSTINFO_SYSROOT")))
-		p.root = "";
 
 	collect_cpuinfo(&p, hc);
 	collect_meminfo(&p, hc);

@@ -11,6 +11,7 @@
 #include "host/host.h"
 #include "json/json.h"
 #include "tap.h"
+#include "util/strlist.h"
 #include "util/util.h"
 
 static char root[] = "/tmp/ktstr-host-unit.XXXXXX";
@@ -462,6 +463,52 @@ test_uname(void)
 	host_free(&hc);
 }
 
+/* The reasons host_unreadable_trees gives, joined by '|', and their count. */
+static char *
+unreadable(size_t *n)
+{
+	struct strlist why = {0};
+	struct buf b = BUF_INIT;
+
+	*n = host_unreadable_trees(&why, root);
+	strv_join(&b, (const char *const *)why.v, why.n, "|");
+	strlist_free(&why);
+	return buf_detach(&b);
+}
+
+static void
+test_unreadable_trees(void)
+{
+	char *got, *want;
+	size_t n;
+
+	wipe(root);
+	got = unreadable(&n);
+	want = easprintf("cannot read '%s/proc': No such file or directory|"
+	                 "cannot read '%s/sys': No such file or directory", root, root);
+	is_str(got, want, "trees: neither /proc nor /sys");
+	is_int(n, 2, "trees: two reasons");
+	free(got);
+	free(want);
+
+	put("/sys/kernel/x", "1\n");
+	mkdirs(want = easprintf("%s/proc", root));
+	free(want);
+	got = unreadable(&n);
+	want = easprintf("'%s/proc' is empty: nothing is mounted there", root);
+	is_str(got, want, "trees: an empty /proc is a mount point with nothing on it");
+	is_int(n, 1, "trees: one reason");
+	free(got);
+	free(want);
+
+	put("/proc/cpuinfo", "");
+	got = unreadable(&n);
+	is_str(got, "", "trees: an entry in each is enough");
+	is_int(n, 0, "trees: no reason");
+	free(got);
+	wipe(root);
+}
+
 static void
 test_json(void)
 {
@@ -730,6 +777,7 @@ main(void)
 	test_topology();
 	test_governors();
 	test_uname();
+	test_unreadable_trees();
 	test_json();
 	test_json_errors();
 	test_sidecar();
