@@ -64,6 +64,27 @@ test_expect_success 'a command that does not exist fails with 127' '
 	line nope | grep -q "\"payload\":\"no-such-program\""
 '
 
+# cannot_run FILE REASON: the stderr of a test that could not be started.
+cannot_run() {
+	printf "ktstr-test: cannot run '%s': %s\nFAIL: %s (exit status 126)\n" "$1" "$2" "${1##*/}" &&
+	printf "0 passed, 1 failed, 0 skipped\n"
+}
+
+test_expect_success 'a file without #! is not handed to a shell: 126, and why' '
+	mkdir -p t && printf "exit 0\n" >t/plain && chmod +x t/plain &&
+	test_expect_code 1 ktstr-test t/plain 2>err &&
+	cannot_run t/plain "Exec format error (neither a binary nor a script with a #! line)" >expect &&
+	test_cmp expect err &&
+	line plain | grep -q "\"exit_code\":126"
+'
+
+test_expect_success 'a #! interpreter that is missing is 126, not "not found"' '
+	mkdir -p t && printf "#!/nonexistent/sh\nexit 0\n" >t/orphan && chmod +x t/orphan &&
+	test_expect_code 1 ktstr-test t/orphan 2>err &&
+	cannot_run t/orphan "the interpreter it names (#! line or ELF loader) is missing" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'file operands: one test each, named by basename' '
 	mktest alpha 0 && mktest beta 77 && mktest gamma 1 &&
 	test_expect_code 1 ktstr-test t/alpha t/beta t/gamma >out 2>err &&

@@ -1,6 +1,7 @@
 /* supervise: test processes with deadlines, captured output and N at a time. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,11 +86,59 @@ discard(struct supervise_job *j)
 	close_fd(&j->err_fd);
 }
 
+/* execv(2), then whether file exists: errno is the answer either way. */
+static int
+exec_file(const char *file, char *const argv[], int *exists)
+{
+	int err;
+
+	execv(file, argv);
+	err = errno;
+	*exists = access(file, F_OK) == 0;
+	return err;
+}
+
+/*
+ * execvp(3) without its fallback of handing a file that is not in an
+ * executable format to /bin/sh: glibc has it, musl does not, and a
+ * minimal image may have no shell.  So a test is a program or a script
+ * with a #! line, whichever libc built us.  Returns on failure only:
+ * the errno that says most, and *exists when the file it names is
+ * there, for a missing #! interpreter or ELF loader gives ENOENT too.
+ */
+static int
+exec_argv(char *const argv[], int *exists)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	char file[PATH_MAX];
+	int err = ENOENT, e, n;
+
+	if (strchr(argv[0], '/'))
+		return exec_file(argv[0], argv, exists);
+	for (dir = path ? path : "/bin:/usr/bin";; dir = end + 1) {
+		end = strchrnul(dir, ':');
+		/* an empty entry is the current directory */
+		n = snprintf(file, sizeof(file), "%.*s%s%s", (int)(end - dir), dir,
+		             end > dir ? "/" : "", argv[0]);
+		if (n > 0 && (size_t)n < sizeof(file)) {
+			e = exec_file(file, argv, exists);
+			if (*exists && e != EACCES)
+				return e; /* this is the test, and it cannot run */
+			if (e != ENOENT && e != ENOTDIR)
+				err = e; /* EACCES: a later entry may still run */
+		}
+		if (*end == '\0') {
+			*exists = 0;
+			return err;
+		}
+	}
+}
+
 /* In the child: become the test.  Never returns. */
 static _Noreturn void
 exec_job(const struct supervise *s, const struct supervise_job *j, const sigset_t *mask)
 {
-	int null = open("/dev/null", O_RDONLY), status;
+	int null = open("/dev/null", O_RDONLY), err, exists;
 
 	setpgid(0, 0);
 	sigprocmask(SIG_SETMASK, mask, NULL);
@@ -105,11 +154,17 @@ exec_job(const struct supervise *s, const struct supervise_job *j, const sigset_
 	}
 	if (j->file)
 		setenv(s->env, j->file, 1);
-	execvp(j->argv[0], j->argv);
+	err = exec_argv(j->argv, &exists);
+	if (err == ENOENT && exists)
+		warning("cannot run '%s': the interpreter it names (#! line or ELF loader) is missing",
+		        j->argv[0]);
+	else if (err == ENOEXEC)
+		warning("cannot run '%s': %s (neither a binary nor a script with a #! line)", j->argv[0],
+		        strerror(err));
+	else
+		warning("cannot run '%s': %s", j->argv[0], strerror(err));
 	/* As a shell says it: 127 not found, 126 found but not runnable. */
-	status = errno == ENOENT ? 127 : 126;
-	warning("cannot run '%s':", j->argv[0]);
-	_exit(status);
+	_exit(err == ENOENT && !exists ? 127 : 126);
 }
 
 static int

@@ -4,6 +4,8 @@
  * several run at once, and the run stopped cleanly by SIGINT, SIGTERM
  * or SIGHUP.  ktstr-test(1) describes what a user sees of it.
  *
+ * A test's argv is executed as execvp(3) would, but never through a
+ * shell: a file that is neither a binary nor a #! script exits 126.
  * Each test runs in its own process group, stdin from /dev/null, with a
  * fresh empty file named to it in an environment variable (ktstr-test's
  * $KTSTR_METRICS).  A test that outlives its deadline gets SIGTERM, then

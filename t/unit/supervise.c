@@ -295,6 +295,100 @@ test_start_failures(void)
 	free(keep);
 }
 
+/* Write an executable file dir/name holding text. */
+static void
+put_exec(const char *dir, const char *name, const char *text)
+{
+	char *path = easprintf("%s/%s", dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+
+	if (fd < 0 || write_all(fd, text, strlen(text)) < 0)
+		die("cannot write '%s':", path);
+	close(fd);
+	free(path);
+}
+
+/* The exit code of running argv alone, under PATH (NULL: unset). */
+static int
+code_of(char *const *argv, const char *path)
+{
+	struct supervise s = {.jobs = 1, .finish = finish};
+	struct supervise_job v = {.argv = argv};
+	struct seen w[1];
+	const char *old = getenv("PATH");
+	char *keep = old ? estrdup(old) : NULL;
+
+	s.arg = &s;
+	v.arg = &w[0];
+	memset(w, 0, sizeof w);
+	if (path)
+		setenv("PATH", path, 1);
+	else
+		unsetenv("PATH");
+	supervise_run(&s, &v, 1);
+	if (keep)
+		setenv("PATH", keep, 1);
+	free(keep);
+	return w[0].finished ? w[0].v.code : -1;
+}
+
+/* A test is run as what it is: never handed to a shell it did not name. */
+static void
+test_exec(void)
+{
+	char dir[] = "/tmp/supervise-exec.XXXXXX", *path, *here;
+	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
+
+	if (mkdtemp(dir) == NULL)
+		die("cannot create a directory:");
+	put_exec(dir, "noshebang", "exit 0\n");
+	put_exec(dir, "nointerp", "#!/nonexistent/sh\nexit 0\n");
+	put_exec(dir, "five", "#!/bin/sh\nexit 5\n");
+	put_exec(dir, "data", "");
+	dup2(null, STDERR_FILENO); /* the messages are t/t0400's */
+	path = easprintf("%s/noshebang", dir);
+	is_int(code_of((char *const[]){path, NULL}, NULL), 126,
+	       "a script without #! is not run by /bin/sh: 126");
+	free(path);
+	path = easprintf("%s/nointerp", dir);
+	is_int(code_of((char *const[]){path, NULL}, NULL), 126,
+	       "a #! interpreter that is missing: 126, though execve says ENOENT");
+	free(path);
+	path = easprintf("/nonexistent:%s", dir);
+	is_int(code_of((char *const[]){"five", NULL}, path), 5, "a bare name is found in PATH");
+	is_int(code_of((char *const[]){"nointerp", NULL}, path), 126,
+	       "found in PATH, its interpreter missing: 126");
+	is_int(code_of((char *const[]){"absent", NULL}, path), 127, "in no entry of PATH: 127");
+	free(path);
+	here = getcwd(NULL, 0);
+	if (here && chdir(dir) == 0) {
+		is_int(code_of((char *const[]){"five", NULL}, "/nonexistent:"), 5,
+		       "an empty PATH entry is the current directory");
+		is_int(code_of((char *const[]){"five", NULL}, NULL), 127,
+		       "PATH unset: /bin:/usr/bin, not the current directory");
+		if (chdir(here) < 0)
+			die("cannot return to '%s':", here);
+	}
+	free(here);
+	path = easprintf("%s/data", dir);
+	chmod(path, 0644);
+	free(path);
+	path = easprintf("%s:%s", dir, dir);
+	is_int(code_of((char *const[]){"data", NULL}, path), 126,
+	       "a file that is not executable: 126");
+	free(path);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(null);
+	for (const char *const *n = (const char *const[]){"noshebang", "nointerp", "five", "data", NULL};
+	     *n; n++) {
+		path = easprintf("%s/%s", dir, *n);
+		remove(path);
+		free(path);
+	}
+	rmdir(dir);
+}
+
 /* A stop signal: nothing running is finished, nothing more is started. */
 static void
 test_interrupt(void)
@@ -331,6 +425,7 @@ main(void)
 	test_parallel();
 	test_leftovers();
 	test_start_failures();
+	test_exec();
 	test_interrupt();
 	return done_testing();
 }
