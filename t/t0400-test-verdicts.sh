@@ -85,6 +85,16 @@ test_expect_success 'a #! interpreter that is missing is 126, not "not found"' '
 	test_cmp expect err
 '
 
+test_expect_success 'a TMPDIR that does not exist: no test starts, the directory is named' '
+	TMPDIR=$TRASH/no-tmp &&
+	test_expect_code 2 ktstr-test -n notmp -- true 2>err &&
+	printf "ktstr-test: cannot create a temporary file in \047%s\047: %s\n" "$TMPDIR" \
+		"No such file or directory" >expect &&
+	echo "0 passed, 0 failed, 0 skipped" >>expect &&
+	test_cmp expect err &&
+	! line notmp
+'
+
 test_expect_success 'file operands: one test each, named by basename' '
 	mktest alpha 0 && mktest beta 77 && mktest gamma 1 &&
 	test_expect_code 1 ktstr-test t/alpha t/beta t/gamma >out 2>err &&

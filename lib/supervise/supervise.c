@@ -44,15 +44,15 @@ elapsed_ms(const struct timespec *start)
 static int
 temp_file(char **keep_path)
 {
-	const char *dir = getenv("TMPDIR");
+	const char *env = getenv("TMPDIR"), *dir = env && *env ? env : "/tmp";
 	char *path;
 	int fd;
 
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
 	path = easprintf("%s/%s.XXXXXX", dir, progname);
 	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		warning("cannot create a temporary file in %s:", dir);
+		/* a minimal image may have no /tmp: say where else to look */
+		warning("cannot create a temporary file in '%s'%s:", dir,
+		        dir == env ? "" : " (TMPDIR is not set)");
 		free(path);
 		return -1;
 	}
