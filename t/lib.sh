@@ -40,15 +40,19 @@ test_skipped_=0
 
 say() { printf '# %s\n' "$*"; }
 
-# test_expect_success [PREREQ] DESCRIPTION SCRIPT
+# test_expect_success [PREREQ[,PREREQ...]] DESCRIPTION SCRIPT
 test_expect_success() {
 	if [ $# -eq 3 ]; then
-		prereq_=$1
+		prereqs_=$1
 		shift
-		if ! test_have_prereq "$prereq_"; then
-			test_skip_ "$1" "missing $prereq_"
-			return 0
-		fi
+		while [ -n "$prereqs_" ]; do
+			prereq_=${prereqs_%%,*}
+			case $prereqs_ in *,*) prereqs_=${prereqs_#*,} ;; *) prereqs_= ;; esac
+			if ! test_have_prereq "$prereq_"; then
+				test_skip_ "$1" "missing $prereq_"
+				return 0
+			fi
+		done
 	fi
 	test_count_=$((test_count_ + 1))
 	if (eval "$2") >"$TRASH/.out" 2>&1; then
