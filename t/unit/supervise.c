@@ -19,6 +19,9 @@
 #include "tap.h"
 #include "util/util.h"
 
+/* A wait(2) status as Linux encodes it: glibc's W_EXITCODE, which musl lacks. */
+#define WAIT_STATUS(code, sig) ((code) << 8 | (sig))
+
 /* What finish() saw of each job. */
 struct seen {
 	int finished;
@@ -118,27 +121,27 @@ static void
 test_verdict_rules(void)
 {
 	struct supervise s = {.timeout_ms = 5000};
-	struct supervise_job j = {.wstatus = W_EXITCODE(0, 0)};
+	struct supervise_job j = {.wstatus = WAIT_STATUS(0, 0)};
 	struct supervise_verdict v;
 
 	supervise_verdict(&s, &j, "malformed metrics", &v);
 	ok(!v.passed && !v.skipped, "exit 0 with something bad fails");
 	is_str(v.why, "malformed metrics", "the caller's reason is the why");
-	j.wstatus = W_EXITCODE(77, 0);
+	j.wstatus = WAIT_STATUS(77, 0);
 	supervise_verdict(&s, &j, "malformed metrics", &v);
 	ok(!v.passed && !v.skipped, "exit 77 with something bad is no skip");
-	j.wstatus = W_EXITCODE(2, 0);
+	j.wstatus = WAIT_STATUS(2, 0);
 	supervise_verdict(&s, &j, "malformed metrics", &v);
 	is_str(v.why, "exit status 2", "an exit status outranks the caller's reason");
 	j.timed_out = 1;
-	j.wstatus = W_EXITCODE(0, SIGTERM);
+	j.wstatus = WAIT_STATUS(0, SIGTERM);
 	supervise_verdict(&s, &j, NULL, &v);
 	ok(!v.passed, "a test that ran out of time fails, whatever it exited with");
 	is_str(v.why, "timed out after 5 s", "whole seconds are said in seconds");
 	s.timeout_ms = 250;
 	supervise_verdict(&s, &j, NULL, &v);
 	is_str(v.why, "timed out after 250 ms", "else in milliseconds");
-	is_int(supervise_exit_code(W_EXITCODE(0, SIGSEGV)), 128 + SIGSEGV, "exit code of a signal");
+	is_int(supervise_exit_code(WAIT_STATUS(0, SIGSEGV)), 128 + SIGSEGV, "exit code of a signal");
 }
 
 static void
