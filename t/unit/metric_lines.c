@@ -1,4 +1,5 @@
 /* Unit tests for lib/metric_lines: the $KTSTR_METRICS line format. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,7 +117,7 @@ appends(void)
 static void
 reads(void)
 {
-	char dir[] = "/tmp/metric_lines.XXXXXX", *path;
+	char dir[] = "/tmp/metric_lines.XXXXXX", *path, *want;
 	struct metric_lines ml = {0};
 	struct buf errs = BUF_INIT;
 	FILE *f;
@@ -156,10 +157,12 @@ reads(void)
 	if (symlink(path, path) < 0)
 		die("cannot create a link:");
 	is_int(metric_lines_read(path, "$M", &ml, &errs), 1, "an unreadable path is one bad line");
-	is_str(errs.s, "cannot read $M: Too many levels of symbolic links (os error 40)\n",
-	       "with the reason");
+	/* the libc's words for ELOOP: glibc and musl differ */
+	want = easprintf("cannot read $M: %s (os error %d)\n", strerror(ELOOP), ELOOP);
+	is_str(errs.s, want, "with the reason");
 	remove(path);
 	rmdir(dir);
+	free(want);
 	free(path);
 	buf_free(&errs);
 }
