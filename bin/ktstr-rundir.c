@@ -1,4 +1,4 @@
-/* ktstr-rundir: say where runs live (spec/rundir.md §17). */
+/* ktstr-rundir: say where runs live (ktstr-rundir(1)). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -128,7 +128,7 @@ mode_newest(const char *dir)
 	return EXIT_OK;
 }
 
-/* stats.md §6, rundir.md §13.3. */
+/* The runs, newest first: name, valid sidecars, earliest timestamp, arch. */
 static int
 mode_list(const char *dir)
 {

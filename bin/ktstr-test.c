@@ -47,7 +47,7 @@ struct opts {
 	size_t noperands;
 };
 
-/* What is decided once per process, before the first test (rundir.md §16.6 step 1). */
+/* What is decided once per process, before the first test. */
 struct env {
 	const struct opts *o;
 	struct rundir_run run;
@@ -122,7 +122,7 @@ write_host(struct json_writer *w, const void *ctx)
 /*
  * Fill in what every sidecar of this process shares, serialise it and
  * write it atomically into the run directory.  Returns the written
- * path (caller frees), or NULL after reporting the §9 error chain.
+ * path (caller frees), or NULL after reporting the error chain.
  */
 static char *
 write_sidecar(struct env *e, struct sidecar_out *s)
@@ -373,7 +373,7 @@ check_files(const struct opts *o, char **files, size_t n)
 			die("'%s' is not an executable file", files[i]);
 		test_name_arg(file_base(files[i]));
 	}
-	/* Two operands with one basename would write one sidecar (rundir.md §16.6). */
+	/* Two operands with one basename would write one sidecar. */
 	names = ereallocarray(NULL, n, sizeof(*names));
 	for (size_t i = 0; i < n; i++)
 		names[i] = file_base(files[i]);
@@ -426,7 +426,7 @@ tests_free(struct test *v, size_t n, int files)
 
 /*
  * ktstr-test --scenario NAME: one real workload on this host, one test
- * (spec/workloads.md §9.1-§9.2).  Returns 0, or the signal that
+ * (ktstr-test(1), SCENARIOS).  Returns 0, or the signal that
  * interrupted it: then no verdict and no sidecar.
  */
 static int
@@ -451,7 +451,7 @@ run_scenario(struct env *e, struct wl_opts *wo)
 		wl_result_free(&res);
 		return sig;
 	}
-	/* §9.7: the scheduler found when the workload started, unless --scheduler names one. */
+	/* The scheduler found when the workload started, unless --scheduler names one. */
 	if (o->scheduler == NULL && res.scheduler) {
 		free(e->scheduler);
 		e->scheduler = estrdup(res.scheduler);
@@ -478,7 +478,7 @@ run_scenario(struct env *e, struct wl_opts *wo)
 			fprintf(stderr, "PASS: %s (%llu ms)\n", wo->scenario,
 			        (unsigned long long)res.elapsed_ms);
 	} else {
-		/* The sidecar keeps the workers' verdict; a failing monitor fails only the run (§9.8). */
+		/* The sidecar keeps the workers' verdict; a failing monitor fails only the run. */
 		e->failed++;
 		fprintf(stderr, "FAIL: %s (%zu finding%s)\n", wo->scenario, res.ndetails,
 		        res.ndetails == 1 ? "" : "s");
@@ -507,7 +507,7 @@ list_names(const char *(*name)(size_t))
 
 /* ---- Setup --------------------------------------------------------------- */
 
-/* rundir.md §16.6 step 1: everything decided once, before the first test. */
+/* Everything decided once, before the first test: directory, token, probes, host. */
 static void
 env_init(struct env *e, const struct opts *o)
 {

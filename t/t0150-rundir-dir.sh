@@ -1,6 +1,6 @@
 #!/bin/sh
 # ktstr-rundir without a mode, --root: the runs root and the directory
-# a writer would use (rundir.md §2, §3, §17).
+# a writer would use (doc/runs.md, Choosing the directory).
 . "${0%/*}/lib.sh"
 
 # An empty repository (unborn HEAD) stops discovery from reaching the

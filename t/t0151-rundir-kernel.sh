@@ -1,6 +1,6 @@
 #!/bin/sh
 # ktstr-rundir --kernel and --key: KTSTR_KERNEL classification, kernel
-# directories, the kernel cache (rundir.md §4, §5).
+# directories, the kernel cache (doc/runs.md, Probes).
 . "${0%/*}/lib.sh"
 
 mkdir -p work/.git/objects work/.git/refs && cd work || exit 1

@@ -1,5 +1,5 @@
 #!/bin/sh
-# ktstr-rundir --list and --newest (rundir.md §13, stats.md §6).
+# ktstr-rundir --list and --newest (doc/runs.md, Reading runs).
 . "${0%/*}/lib.sh"
 
 mkdir -p work/.git/objects work/.git/refs && cd work || exit 1

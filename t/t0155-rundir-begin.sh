@@ -1,6 +1,6 @@
 #!/bin/sh
 # ktstr-rundir --begin: start a run, pre-clear, marker, the variables
-# for eval (rundir.md §10, §11, §16.4, §16.7).
+# for eval (doc/runs.md, Run identity).
 . "${0%/*}/lib.sh"
 
 mkdir -p work/.git/objects work/.git/refs && cd work || exit 1

@@ -1,5 +1,5 @@
 #!/bin/sh
-# ktstr-rundir: usage errors and exit statuses (rundir.md §17).
+# ktstr-rundir: usage errors and exit statuses (ktstr-rundir(1)).
 . "${0%/*}/lib.sh"
 
 mkdir -p work/.git/objects work/.git/refs && cd work || exit 1

@@ -1,6 +1,6 @@
 #!/bin/sh
 # ktstr-test: which directory, which probes, and the run decision of
-# rundir.md §16 (start, join, superseded), seen from the outside.
+# doc/runs.md (start, join, superseded), seen from the outside.
 . "${0%/*}/lib.sh"
 
 # Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # ktstr-test: many writers into one run directory lose nothing; a new run
-# clears the old one exactly once; writes are atomic (rundir.md §16.8).
+# clears the old one exactly once; writes are atomic (doc/runs.md, Scenarios).
 . "${0%/*}/lib.sh"
 
 # Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.

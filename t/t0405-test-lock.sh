@@ -1,6 +1,6 @@
 #!/bin/sh
 # ktstr-test: a busy run-directory lock, and runs roots where flock is
-# not trustworthy (rundir.md §11, §16.8 row 15).
+# not trustworthy (doc/runs.md, The lock; Scenarios row 15).
 . "${0%/*}/lib.sh"
 
 # Metrics files live in TMPDIR; what a killed ktstr-test leaves stays here.

@@ -1,6 +1,5 @@
 /*
- * rundir: run directories (spec/rundir.md; section numbers below are
- * that document's): the project commit, the run key, run identity
+ * rundir: run directories (doc/runs.md): the run key, run identity
  * across processes, writing a sidecar, --begin, the run listing.
  */
 #include <errno.h>
@@ -47,7 +46,7 @@ rundir_run_id_valid(const char *id)
 	return 1;
 }
 
-/* §16.3 T: field 22 of /proc/{sid}/stat, or NULL. */
+/* The session leader's start time: field 22 of /proc/{sid}/stat, or NULL. */
 static char *
 session_start_time(pid_t sid)
 {
@@ -74,7 +73,7 @@ session_start_time(pid_t sid)
 	return out;
 }
 
-/* §16.3 B: the boot id, or NULL. */
+/* The boot id, or NULL. */
 static char *
 boot_id(void)
 {
@@ -127,7 +126,7 @@ rundir_branch_name(enum rundir_branch b)
 }
 
 /*
- * §16.2: in a begun run, a probe variable that is present replaces the
+ * In a begun run, a probe variable that is present replaces the
  * probe.  1 when it did (*out NULL for an empty value), 0 when absent,
  * -1 (usage error in err) when it is not UTF-8.
  */
@@ -240,7 +239,7 @@ rundir_run_free(struct rundir_run *run)
 	memset(run, 0, sizeof(*run));
 }
 
-/* §12, at most once per process. */
+/* The unknown-commit warning, at most once per process. */
 static void
 warn_unknown(const char *dir)
 {
@@ -263,7 +262,10 @@ rundir_warn_unknown_commit(const struct rundir_run *run)
 		warn_unknown(run->dir);
 }
 
-/* §16.5, under the lock, at the first write of the process. */
+/*
+ * Start, join, superseded or re-record (doc/runs.md, Run identity):
+ * under the lock, at the first write of the process.
+ */
 static void
 decide(struct rundir_run *run)
 {
@@ -338,7 +340,7 @@ out:
 
 /* ---- --begin ----------------------------------------------------------- */
 
-/* §16.7 step 2: the random part of a run id. */
+/* The random part of a run id: getrandom, else /dev/urandom, else the clock. */
 static unsigned
 run_id_random(void)
 {

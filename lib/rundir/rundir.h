@@ -1,10 +1,10 @@
 /*
- * rundir: where runs live and how a sidecar gets into one
- * (spec/rundir.md).  The probes (kernel version §4, project commit §6,
- * kernel commit §7, run source §8), the run key (§5), the run-directory
- * lock (§11), pre-clear (§10), run identity across processes (§16) and
- * the run listing (§13.3).  The runs root itself is sidecar_runs_root() of
- * lib/sidecar.h (§2).
+ * rundir: where runs live and how a sidecar gets into one: the probes
+ * (kernel version, project commit, kernel commit, run source), the run
+ * key, the run-directory lock, pre-clear, run identity across processes
+ * and the run listing.  doc/runs.md states the rules; ktstr-rundir(1)
+ * what a user sees.  The runs root itself is sidecar_runs_root() of
+ * sidecar/sidecar.h.
  *
  * A sidecar writer (ktstr-test) uses it like this:
  *
@@ -13,10 +13,10 @@
  *
  *	if (rundir_run_init(&run, &err) < 0)
  *		die("%s", err.s);                  // usage error, exit 2
- *	rundir_warn_unknown_commit(&run);          // §12, default branch only
+ *	rundir_warn_unknown_commit(&run);          // computed directory only
  *	... for each test:
  *		if (rundir_run_write(&run, name, bytes, len, skip, &err) < 0)
- *			warning("%s", err.s), status = 2;  // §9 error chain
+ *			warning("%s", err.s), status = 2;  // the error chain
  *	if (run.failed)
  *		status = 2;                        // a marker problem was warned about
  *	rundir_run_free(&run);
@@ -33,38 +33,45 @@
 
 #include "util/util.h"
 
-/* §11: how long a writer polls a busy run-directory lock. */
+/* How long a writer polls a busy run-directory lock. */
 #define RUNDIR_LOCK_TIMEOUT_MS 30000u
 
 /* ---- Probes ---------------------------------------------------------- */
 
-/* §4.2: what a (trimmed) KTSTR_KERNEL value names. */
+/* What a (trimmed) KTSTR_KERNEL value names, tried in this order (doc/runs.md, Probes). */
 enum rundir_kernel_kind {
 	RUNDIR_KERNEL_GIT,       /* git+URL#REF: no version */
 	RUNDIR_KERNEL_RANGE,     /* A..B: no version */
-	RUNDIR_KERNEL_PATH,      /* a kernel or cache-entry directory (§4.3) */
+	RUNDIR_KERNEL_PATH,      /* a kernel or cache-entry directory */
 	RUNDIR_KERNEL_VERSION,   /* 6.14, 6.14.2, 6.15-rc3: taken verbatim */
-	RUNDIR_KERNEL_CACHE_KEY, /* anything else: a kernel-cache entry (§4.4) */
+	RUNDIR_KERNEL_CACHE_KEY, /* anything else: a kernel-cache entry */
 };
 enum rundir_kernel_kind rundir_kernel_classify(const char *v);
 
-/* §4.1: KTSTR_KERNEL, Unicode-whitespace trimmed; NULL when none.  Caller frees. */
+/* KTSTR_KERNEL, Unicode-whitespace trimmed; NULL when none.  Caller frees. */
 char *rundir_kernel_env(void);
 
-/* §4.6: the kernel cache root, or NULL when it cannot be resolved.  Caller frees. */
+/*
+ * The kernel cache root: KTSTR_CACHE_DIR, $XDG_CACHE_HOME/ktstr/kernels
+ * or $HOME/.cache/ktstr/kernels; NULL when it cannot be resolved.
+ * Caller frees.
+ */
 char *rundir_cache_root(void);
 
-/* §4: the kernel version named by KTSTR_KERNEL, or NULL.  Caller frees. */
+/* The kernel version named by KTSTR_KERNEL, or NULL.  Caller frees. */
 char *rundir_kernel_version(void);
 
 /*
- * §7: the commit ("abc1234" or "abc1234-dirty") of the kernel source
+ * The commit ("abc1234" or "abc1234-dirty") of the kernel source
  * tree KTSTR_KERNEL leads to, or NULL.  Cached per canonical directory
  * for the life of the process; the string belongs to the cache.
  */
 const char *rundir_kernel_commit(void);
 
-/* §6.2/§6.3 for one directory: the only place this library reads git. */
+/*
+ * HEAD's short hash and the dirty check for the repository at (or,
+ * with walk_up, above) dir: the only place this library reads git.
+ */
 enum rundir_commit_status {
 	RUNDIR_COMMIT_FOUND,   /* str holds "abc1234" or "abc1234-dirty" */
 	RUNDIR_COMMIT_NO_REPO, /* no repository (or not at dir, without walk-up) */
@@ -79,26 +86,26 @@ struct rundir_commit {
 void rundir_probe_commit(const char *dir, int walk_up, struct rundir_commit *out);
 
 /*
- * §6: the project commit from the cwd, or NULL.  Probed once per
+ * The project commit from the cwd, or NULL.  Probed once per
  * process (a "none" result included); the string is static.
  */
 const char *rundir_project_commit(void);
 
-/* §8: "ci" when KTSTR_CI is set, valid UTF-8 and non-empty, else "local". */
+/* "ci" when KTSTR_CI is set, valid UTF-8 and non-empty, else "local". */
 const char *rundir_run_source(void);
 
-/* §5: (kernel or "unknown") "-" (commit or "unknown").  Caller frees. */
+/* (kernel or "unknown") "-" (commit or "unknown").  Caller frees. */
 char *rundir_key(const char *kernel, const char *commit);
 
-/* ---- Run identity (§16) ---------------------------------------------- */
+/* ---- Run identity (doc/runs.md) --------------------------------------- */
 
-/* §16.2: 1 to 200 bytes, each 0x21-0x7e. */
+/* A valid KTSTR_RUN_ID: 1 to 200 bytes, each 0x21-0x7e. */
 int rundir_run_id_valid(const char *id);
 
-/* §16.3: "sid:{S}:{T}:{B}" for this process.  Caller frees. */
+/* "sid:{S}:{T}:{B}" for this process: session, its leader's start, boot id.  Caller frees. */
 char *rundir_session_token(void);
 
-/* §3: which rule chose the directory; named as in `ktstr-rundir --json`. */
+/* Which rule chose the directory; named as in `ktstr-rundir --json`. */
 enum rundir_branch {
 	RUNDIR_BRANCH_SIDECAR_DIR, /* KTSTR_SIDECAR_DIR: no lock, marker, pre-clear */
 	RUNDIR_BRANCH_RUN_DIR,     /* KTSTR_RUN_DIR of a begun run */
@@ -107,20 +114,20 @@ enum rundir_branch {
 const char *rundir_branch_name(enum rundir_branch b); /* "sidecar-dir", "run-dir", "computed" */
 
 /*
- * Everything a writer decides once per process (§16.6 step 1).  The
- * probe strings are NULL for none.  In a begun run each probe variable
- * present in the environment replaces its probe (§16.2).
+ * Everything a writer decides once per process, before its first test.
+ * The probe strings are NULL for none.  In a begun run each probe
+ * variable present in the environment replaces its probe.
  */
 struct rundir_run {
 	enum rundir_branch branch;
 	char *dir;            /* where sidecars go, as the branch gives it */
 	char *key;            /* computed key or leaf of KTSTR_RUN_DIR; NULL on sidecar-dir */
-	char *token;          /* §16.3 run token */
-	int begun;            /* KTSTR_RUN_ID and KTSTR_RUN_DIR both set (§16.1) */
-	char *project_commit; /* §6 */
-	char *kernel_version; /* §4 */
-	char *kernel_commit;  /* §7 */
-	const char *run_source; /* "ci" or "local" (§8) */
+	char *token;          /* the run token */
+	int begun;            /* KTSTR_RUN_ID and KTSTR_RUN_DIR both set */
+	char *project_commit;
+	char *kernel_version;
+	char *kernel_commit;
+	const char *run_source; /* "ci" or "local" */
 	unsigned lock_timeout_ms; /* RUNDIR_LOCK_TIMEOUT_MS; tests shorten it */
 	int failed;           /* a marker warning was printed: the writer must exit 2 */
 
@@ -131,8 +138,8 @@ struct rundir_run {
 };
 
 /*
- * §16.6 step 1: check the §16.2 variables, compute the token, take the
- * probes and choose the directory.  Returns 0, or -1 with a usage error
+ * Check the run variables, compute the token, take the probes and
+ * choose the directory.  Returns 0, or -1 with a usage error
  * in err (invalid KTSTR_RUN_ID, KTSTR_RUN_DIR without it, a bad
  * KTSTR_RUN_SOURCE or non-UTF-8 probe variable in a begun run).
  * Creates nothing and prints nothing.
@@ -141,24 +148,25 @@ int rundir_run_init(struct rundir_run *run, struct buf *err);
 void rundir_run_free(struct rundir_run *run);
 
 /*
- * §12: on the computed branch with no project commit, the one-line
- * warning (at most once per process).
+ * On the computed branch with no project commit, the one-line warning
+ * that every such run of this kernel shares one directory (at most once
+ * per process).
  */
 void rundir_warn_unknown_commit(const struct rundir_run *run);
 
 /*
- * §16.6 steps 2-5: write data[0..len) as dir/name atomically.  mkdir -p
- * the directory; except on the sidecar-dir branch take the lock and, at
- * the process's first write, make the start/join/superseded decision of
- * §16.5 (a start pre-clears the previous run's top-level sidecars).
- * skip selects the "skip sidecar" label of §9.  Returns 0, or -1 with
- * the §9/§11 error chain in err; the lock is released either way.  Safe
+ * Write data[0..len) as dir/name atomically.  mkdir -p the directory;
+ * except on the sidecar-dir branch take the lock and, at the process's
+ * first write, decide start, join or superseded (a start pre-clears the
+ * previous run's top-level sidecars; doc/runs.md, Run identity).  skip
+ * labels errors "skip sidecar" instead of "sidecar".  Returns 0, or -1
+ * with the error chain in err; the lock is released either way.  Safe
  * to call from several threads.
  */
 int rundir_run_write(struct rundir_run *run, const char *name, const void *data, size_t len,
                      int skip, struct buf *err);
 
-/* ---- ktstr-rundir --begin (§16.7) ------------------------------------ */
+/* ---- ktstr-rundir --begin -------------------------------------------- */
 
 struct rundir_begin {
 	char *run_id;
@@ -172,12 +180,13 @@ struct rundir_begin {
 /*
  * Probe, make the run id, and unless KTSTR_SIDECAR_DIR is in effect:
  * mkdir -p, lock, pre-clear, record "id:{run id}" in the marker.  Prints
- * the §12 warning itself.  Returns 0, or -1 with the error in err.
+ * the unknown-commit warning itself.  Returns 0, or -1 with the error
+ * in err.
  */
 int rundir_begin(struct rundir_begin *b, unsigned timeout_ms, struct buf *err);
 void rundir_begin_free(struct rundir_begin *b);
 
-/* ---- Lock, marker, pre-clear (§10, §11, §16.4) ------------------------ */
+/* ---- Lock, marker, pre-clear ------------------------------------------ */
 
 /*
  * {parent(dir)}/.locks/{leaf(dir)}.lock and .run; NULL when dir has no
@@ -187,20 +196,26 @@ char *rundir_lock_path(const char *dir);
 char *rundir_marker_path(const char *dir);
 
 /*
- * §11: take the run-directory lock of dir, polling every 100 ms for up
- * to timeout_ms.  Returns the descriptor to pass to rundir_unlock, or
+ * Take the run-directory lock of dir, polling every 100 ms for up to
+ * timeout_ms.  Returns the descriptor to pass to rundir_unlock, or
  * -1 with the error (remote filesystem, timeout with holders, ...) in err.
  */
 int rundir_lock(const char *dir, unsigned timeout_ms, struct buf *err);
 void rundir_unlock(int fd);
 
-/* §11: the refused filesystem's name for a statfs f_type, else NULL. */
+/*
+ * The name of a filesystem whose flock cannot be trusted (NFS, CIFS/SMB,
+ * CephFS, AFS, FUSE) for a statfs f_type, and why; else NULL.
+ */
 const char *rundir_fs_refused(unsigned long f_type, const char **reason);
 
-/* §10 "What" plus stale .{name}.ktstr.json.*.tmp files; errors ignored. */
+/*
+ * Remove the top-level regular files of dir whose names are sidecar
+ * candidates, and stale .{name}.ktstr.json.*.tmp files; errors ignored.
+ */
 void rundir_preclear(const char *dir);
 
-/* ---- Listing (§13.3, stats.md §6) ------------------------------------- */
+/* ---- Listing ---------------------------------------------------------- */
 
 struct rundir_row {
 	char *run;

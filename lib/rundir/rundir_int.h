@@ -8,7 +8,7 @@
 
 /* metadata.json and run markers are small; anything larger is damage. */
 #define RUNDIR_SMALL_FILE_MAX (1u << 20)
-/* §16.4: the current token and at most eight earlier ones. */
+/* The marker holds the current token and at most eight earlier ones. */
 #define RUNDIR_MARKER_LINES 9
 
 /* An environment value that is set, non-empty and valid UTF-8, else NULL. */
@@ -34,9 +34,15 @@ struct rundir_marker {
 	size_t n;
 };
 
-/* §16.4 reading: 0 (a missing marker holds no token), or -1 with errno set. */
+/*
+ * Read a marker: one token a line, empty lines dropped.  0 (a missing
+ * marker holds no token), or -1 with errno set.
+ */
 int rundir_marker_read(const char *path, struct rundir_marker *m);
-/* §16.4 replacing, atomically.  0, or -1 with the error chain in err. */
+/*
+ * Replace a marker, staged and renamed: token, then old's lines without
+ * it, at most RUNDIR_MARKER_LINES.  0, or -1 with the error chain in err.
+ */
 int rundir_marker_replace(const char *path, const char *token, const struct rundir_marker *old,
                           struct buf *err);
 void rundir_marker_free(struct rundir_marker *m);

@@ -1,5 +1,5 @@
 /*
- * rundir_kernel: the kernel a run is for (spec/rundir.md §4, §7): what
+ * rundir_kernel: the kernel a run is for (doc/runs.md, Probes): what
  * KTSTR_KERNEL names, kernel directories, the kernel cache.
  */
 #include <dirent.h>
@@ -70,7 +70,7 @@ all_digits(const char *s, size_t n)
 	return 1;
 }
 
-/* §4.2 rule 4: MAJOR.MINOR[.PATCH][-rcN]. */
+/* A version: MAJOR.MINOR[.PATCH][-rcN], ASCII digits. */
 static int
 version_shaped(const char *s, size_t n)
 {
@@ -146,7 +146,7 @@ rundir_cache_root(void)
 	return path_join(v, ".cache/ktstr/kernels");
 }
 
-/* The parts of a kernel-cache metadata.json (§4.5) this module uses. */
+/* The parts of a kernel-cache metadata.json this module uses. */
 struct kmeta {
 	char *version;     /* NULL when null or absent */
 	char *image_name;
@@ -264,7 +264,10 @@ kmeta_check(const struct json_value *root, struct kmeta *m)
 	return 0;
 }
 
-/* §4.5: read and validate dir/metadata.json.  0, or -1 (missing or invalid). */
+/*
+ * Read and validate dir/metadata.json (the required members present with
+ * their types, source.type known).  0, or -1 (missing or invalid).
+ */
 static int
 kmeta_read(const char *dir, struct kmeta *m)
 {
@@ -283,7 +286,7 @@ kmeta_read(const char *dir, struct kmeta *m)
 	return rc;
 }
 
-/* §4.4 steps 2-3: the valid cache entry root/key, or -1. */
+/* The valid cache entry root/key (a safe name, metadata, image present), or -1. */
 static int
 cache_entry(const char *root, const char *key, struct kmeta *m)
 {
@@ -307,7 +310,7 @@ cache_entry(const char *root, const char *key, struct kmeta *m)
 	return rc;
 }
 
-/* §4.4: the metadata of the cache entry named by a cache key. */
+/* The metadata of the cache entry named by a cache key. */
 static int
 cache_key_entry(const char *key, struct kmeta *m)
 {
@@ -379,7 +382,7 @@ centry_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
-/* §7.1 for a version: the newest local build of v in the cache. */
+/* For a version: the source tree of the newest local build of v in the cache. */
 static char *
 cache_local_tree(const char *v)
 {
@@ -418,7 +421,7 @@ cache_local_tree(const char *v)
 	return out;
 }
 
-/* §7.1: the kernel source directory KTSTR_KERNEL leads to, or NULL. */
+/* The kernel source directory KTSTR_KERNEL leads to, or NULL. */
 static char *
 kernel_source_dir(void)
 {

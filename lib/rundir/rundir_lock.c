@@ -1,6 +1,6 @@
 /*
- * rundir_lock: the files around a run directory (spec/rundir.md §10,
- * §11, §16.4): the flock sentinel, the run marker, pre-clear.
+ * rundir_lock: the files around a run directory (doc/runs.md, The lock,
+ * Pre-clear, Run identity): the flock sentinel, the run marker, pre-clear.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -137,7 +137,7 @@ rundir_fs_refused(unsigned long f_type, const char **reason)
 	return NULL;
 }
 
-/* §11 holders: "  pid=N cmd=..." lines of /proc/locks holders of path. */
+/* For the timeout error: "  pid=N cmd=..." lines of /proc/locks holders of path. */
 static void
 lock_holders(const char *path, struct buf *out)
 {
@@ -282,7 +282,7 @@ rundir_unlock(int fd)
 		close(fd);
 }
 
-/* §16.6: a writer's leftover ".{name}.ktstr.json.{pid}.{n}.tmp". */
+/* A writer's leftover ".{name}.ktstr.json.{pid}.{n}.tmp". */
 static int
 stale_temp(const char *name)
 {
@@ -327,7 +327,7 @@ rundir_leaf(const char *dir)
 	return leaf;
 }
 
-/* ---- The run marker (§16.4) ---------------------------------------------- */
+/* ---- The run marker ------------------------------------------------------- */
 
 void
 rundir_marker_free(struct rundir_marker *m)

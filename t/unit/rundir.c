@@ -1,6 +1,6 @@
 /*
  * lib/rundir: classification, paths, the lock, and run identity across
- * processes (spec/rundir.md §16.8, one check per row).  Writers are
+ * processes (doc/runs.md, Scenarios: one check per row).  Writers are
  * forked children; a child that calls setsid() is a new session, so a
  * new session token.
  */
@@ -481,7 +481,7 @@ thread_writer(void *p)
 	return NULL;
 }
 
-/* §16.8, one block per row (13 is upstream's own writer, not testable here). */
+/* The scenarios, one block per row (13 is upstream's own writer, not testable here). */
 static void
 test_rows(void)
 {
