@@ -94,7 +94,7 @@ scan_run(struct scan *s, const char *root, const char *name, int archive,
 	free(dir);
 }
 
-/* A PATH operand, classified as sidecar.md §13.1 says. */
+/* A PATH operand: a directory is a run or a runs root, anything else one sidecar. */
 static void
 scan_operand(struct scan *s, const char *path, struct sidecar_set *set)
 {

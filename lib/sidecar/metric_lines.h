@@ -11,7 +11,7 @@
  * "higher" or "lower" is the polarity, otherwise the unit; a fourth
  * field must be the polarity.  Without one the polarity is Unknown.
  * Every metric becomes a sidecar Metric with source Json and stream
- * Stdout (spec/sidecar.md §5.7).
+ * Stdout.
  */
 #ifndef KTSTR_METRIC_LINES_H
 #define KTSTR_METRIC_LINES_H

@@ -1,6 +1,6 @@
 /*
- * sidecar: finding and reading sidecars (spec/sidecar.md §8–§10,
- * spec/stats.md §1, spec/rundir.md §13.1–§13.2).  Listings are sorted
+ * sidecar: finding and reading sidecars (ktstr-sidecar(5), ktstr-scan(1),
+ * ktstr-compare(1) Inputs; the run rules of doc/runs.md).  Listings are sorted
  * byte-wise so every walk is deterministic; the file type is taken from
  * d_type when the file system gives it, so a walk costs one stat only
  * per symlink or unknown entry.
@@ -589,7 +589,7 @@ sidecar_run_name(const char *path)
 	return base;
 }
 
-/* ---- files and streams (stats.md §1.1) ---- */
+/* ---- files and streams ---- */
 
 static int
 blank(const char *p, size_t n)

@@ -1,6 +1,7 @@
 /*
- * sidecar: what a ktstr sidecar is (spec/sidecar.md), how runs hold them,
- * and the three walkers of spec/stats.md §1.3.  Reading is DOM based:
+ * sidecar: what a ktstr sidecar is (ktstr-sidecar(5)), how runs hold
+ * them, and the walkers: a run, a pool of runs, the list of run names.
+ * Reading is DOM based:
  * a loaded sidecar is its parsed JSON (lib/json.h) plus where it came
  * from; consumers read the members they need.
  */
@@ -12,14 +13,18 @@
 
 #include "json/json.h"
 
-/* {CARGO_TARGET_DIR or target}/ktstr, as stats.md §1.1 builds it; caller frees. */
+/* {CARGO_TARGET_DIR or target}/ktstr (a non-UTF-8 value counts as unset); caller frees. */
 char *sidecar_runs_root(void);
 
-/* sidecar.md §8: the final path component is a sidecar candidate. */
+/*
+ * The final path component is a sidecar candidate: it contains ".ktstr."
+ * and its extension (after the last dot, a leading dot not counting) is
+ * exactly "json" (ktstr-sidecar(5)).
+ */
 int sidecar_is_candidate(const char *name);
 
 /*
- * sidecar.md §3–§5: is root a valid sidecar?  On failure writes a
+ * Is root a valid sidecar (ktstr-sidecar(5), Members)?  On failure writes a
  * one-line serde-style reason ("missing field `run_id`",
  * "invalid type: null, expected f64", "duplicate field `passed`", ...)
  * into err, without position, and returns -1.  where, when not NULL,
@@ -48,7 +53,7 @@ struct sidecar {
 struct sidecar_error {
 	char *path;
 	char *error;     /* raw error text */
-	char *enriched;  /* sidecar.md §9.2 enrichment, or NULL */
+	char *enriched;  /* a missing `host` explained (re-run the test), or NULL */
 	int io;          /* 1: read failure (I/O error bucket), 0: parse failure */
 };
 
@@ -78,7 +83,7 @@ void sidecar_set_free(struct sidecar_set *set);
 void sidecar_set_add(struct sidecar_set *set, struct sidecar *sc);
 
 /*
- * W-RUN(dir), sidecar.md §9.1, deterministic order: top-level files
+ * W-RUN(dir), the walk of one run, deterministic order: top-level files
  * sorted byte-wise, then each subdirectory (sorted) and its files
  * (sorted), no deeper.  run is recorded in each sidecar (may be NULL).
  * Per-file failures print "{progname}: cannot read {path}: {error}" or
@@ -90,7 +95,7 @@ long sidecar_walk_run(const char *dir, const char *run, int archive, unsigned fl
                       struct sidecar_set *out);
 
 /*
- * W-POOL(root), sidecar.md §9.3: every directory entry of root (dot
+ * W-POOL(root), the walk of a runs root: every directory entry of root (dot
  * directories included, symlinks followed), sorted, walked by W-RUN
  * with run = the entry's name.  Returns candidates walked, -1 (errno
  * set) when root cannot be listed.
@@ -107,7 +112,7 @@ long sidecar_list_runs(const char *root, char ***names);
 void sidecar_free_names(char **names, size_t n);
 
 /*
- * *Load* of stats.md §1.3: read path as one sidecar (whatever its name)
+ * Read path as one sidecar (whatever its name)
  * into out, or record and report its failure as W-RUN does.
  */
 void sidecar_load(const char *path, const char *run, int archive, unsigned flags,
@@ -117,33 +122,34 @@ void sidecar_load(const char *path, const char *run, int archive, unsigned flags
 int sidecar_dir_has_candidate(const char *dir);
 
 /*
- * rundir.md §13.2: the newest run directory under root (by the
- * spec's rule); NULL when there is none.  Returns the name; caller frees.
+ * The newest run directory under root: the latest mtime of the entry
+ * itself, a tie to the greatest name (doc/runs.md, Reading runs); NULL
+ * when there is none.  Returns the name; caller frees.
  */
 char *sidecar_newest_run(const char *root);
 
 /*
- * sidecar.md §10: the "did you mean" suggestion for a missing run: the
+ * The "did you mean" suggestion for a missing run: the
  * closest W-LIST name by Levenshtein distance (characters), if within
  * max(3, len/3); ties to the first in sorted order.  NULL if none.
  */
 char *sidecar_suggest_run(const char *root, const char *run);
 
 /*
- * The fatal message of stats.md §9 step 1 for a run that is not under
- * root, with its "Did you mean" suggestion; caller frees.
+ * The fatal message for a run that is not under root, with its "Did you
+ * mean" suggestion and a hint to list the runs; caller frees.
  */
 char *sidecar_run_not_found(const char *root, const char *run);
 
 /*
- * The "_run" name of a run directory given as a path (sidecar.md
- * §13.2): its last component, or that of its canonical path for ".",
+ * The "_run" name of a run directory given as a path: its last
+ * component, or that of its canonical path for ".",
  * ".." and "/"; caller frees.
  */
 char *sidecar_run_name(const char *path);
 
 /*
- * A directory operand (sidecar.md §13.1, stats.md §1.1): a run
+ * A directory operand (ktstr-scan(1), PATH): a run
  * directory (walked by W-RUN, run = sidecar_run_name) when it has a
  * candidate directly inside, else a runs root (W-POOL); archive marked.
  * Returns 0, -1 (errno set) when it cannot be listed.
@@ -151,30 +157,31 @@ char *sidecar_run_name(const char *path);
 int sidecar_read_dir(const char *path, unsigned flags, struct sidecar_set *out);
 
 /*
- * stats.md §1.1: read a file (or stdin when path is "-", named
+ * Read a file (or stdin when path is "-", named
  * "<stdin>" in messages) holding one sidecar or an NDJSON stream of
  * them; reserved members "_path", "_run", "_archive" are honoured (the
- * first of each).  Per-item failures are reported on stderr as the spec
- * says and recorded in out->errs.  Returns 0, or -1 when the file
+ * first of each).  Per-item failures are reported on stderr, one line
+ * each, and recorded in out->errs.  Returns 0, or -1 when the file
  * cannot be read (message printed: "cannot read {path}: {error}").
  */
 int sidecar_read_file(const char *path, unsigned flags, struct sidecar_set *out);
 int sidecar_read_fd(int fd, const char *name, unsigned flags, struct sidecar_set *out);
 
 /*
- * stats.md §1.1 input order for ktstr-compare and ktstr-hostinfo:
+ * The inputs of ktstr-compare and ktstr-hostinfo (ktstr-compare(1), Inputs):
  * dir (--dir ROOT, may be NULL) and the operands when any is given; else
  * stdin when it is a FIFO or regular file; else the default runs root.
  * Directory operands are read as ktstr-scan reads them (a run directory
  * when it has a candidate directly inside, else a runs root), with the
- * archive override.  *source receives the {source} words of §1.1
- * (caller frees).  Returns 0: unreadable inputs (a missing --dir root
- * included) are reported as §1.1 says and contribute nothing.
+ * archive override.  *source receives the words that name the inputs
+ * in "no sidecar data found in {source}" (caller frees).  Returns 0:
+ * unreadable inputs (a missing --dir root included) are reported on
+ * stderr and contribute nothing.
  */
 int sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, unsigned flags,
                         struct sidecar_set *out, char **source);
 /*
- * stats.md §1.1 case 2: standard input is an input when it is a pipe or
+ * Standard input is an input when it is a pipe or
  * a regular file, so a bare command in CI (stdin on a terminal, on
  * /dev/null or closed) reads the runs root instead.
  */
@@ -183,12 +190,12 @@ int sidecar_stdin_is_input(void);
 /* Member accessors on a loaded sidecar: NULL when absent or null. */
 const struct json_value *sidecar_get(const struct sidecar *sc, const char *key);
 const char *sidecar_str(const struct sidecar *sc, const char *key);
-/* run_source after the archive override of stats.md §1.5. */
+/* run_source, "archive" for a sidecar read from an explicit root. */
 const char *sidecar_run_source(const struct sidecar *sc);
 
 /*
- * Writing (ktstr-test).  sidecar.md §6.4 canonical flag order, §7.2 the
- * variant hash, §7.1 the file name.
+ * Writing (ktstr-test): the canonical flag order, the variant hash and
+ * the file name (ktstr-sidecar(5), File name).
  */
 void sidecar_sort_flags(char **flags, size_t n);
 uint64_t sidecar_variant_hash(const char *topology, const char *scheduler, const char *payload,

@@ -21,7 +21,7 @@ struct field {
 	const char *fix;
 };
 
-/* Catalogue order; the strings are stats.md §10's output literals. */
+/* Catalogue order; the strings are upstream's explain-sidecar output, word for word. */
 static const struct field catalog[] = {
 	{"scheduler_commit", "expected",
 	 {"no SchedulerSpec variant currently exposes a reliable commit source — reserved on the "
@@ -80,7 +80,7 @@ static const struct field catalog[] = {
 	 "re-run the test to regenerate, or rename the on-disk `source` key to `run_source`"},
 };
 
-/* Rejects what Path::join could not confine to root (stats.md §10 step 1). */
+/* Rejects what Path::join could not confine to root: empty, absolute, a leading "." or any "..". */
 static int
 check_run(const char *run)
 {

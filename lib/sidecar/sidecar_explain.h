@@ -1,6 +1,6 @@
 /*
- * explain: the optional-field report of one run (spec/sidecar.md §10,
- * spec/stats.md §10), behind ktstr-scan --explain.
+ * explain: the optional-field report of one run, behind ktstr-scan
+ * --explain (ktstr-scan(1)).
  */
 #ifndef KTSTR_EXPLAIN_H
 #define KTSTR_EXPLAIN_H

@@ -1,6 +1,6 @@
 /*
- * sidecar_name: what a writer needs to name a sidecar (spec/sidecar.md
- * §6.4 flag order, §7.1 file name, §7.2 variant hash).
+ * sidecar_name: what a writer needs to name a sidecar: the canonical
+ * flag order, the variant hash and the file name (ktstr-sidecar(5)).
  */
 #include <stdint.h>
 #include <stdlib.h>
