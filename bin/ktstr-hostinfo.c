@@ -79,7 +79,7 @@ live(int json)
 
 /*
  * Count one valid sidecar and take its host unless s has one already
- * (hostinfo.md §7.3: the first non-null host wins).  A host the reader
+ * (the first non-null host wins).  A host the reader
  * rejects makes the sidecar unparseable, as upstream's serde would.
  */
 static void
@@ -225,8 +225,9 @@ read_path(const char *path, const char *run, struct side *s)
 }
 
 /*
- * The sidecars of run directory root/run (hostinfo.md §7.1 cases 1 and
- * 3, §7.2).  Returns 0, or -1 after printing a §7.4 error.
+ * The sidecars of run directory root/run, walked as a run.  Returns 0,
+ * or -1 after printing the error ("not found" with its suggestion, or
+ * "has no sidecar data").
  */
 static int
 read_run_dir(const char *root, const char *run, struct side *s)
@@ -291,7 +292,7 @@ show_run(const char *run, const char *dir)
 	return rc == 0 ? EXIT_OK : EXIT_ERROR;
 }
 
-/* hostinfo.md §9: "-", an existing non-directory path, else a run name. */
+/* A --diff operand: "-", an existing non-directory path, else a run name. */
 static int
 resolve(const char *operand, struct side *s)
 {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# ktstr-hostinfo --diff: the host delta (hostinfo.md §8, §10.4) and its
+# ktstr-hostinfo --diff: the host delta (the example A to B) and its
 # operands: host objects, sidecars, streams, run names, stdin.
 . "${0%/*}/lib.sh"
 
@@ -7,7 +7,7 @@ H=$FIXTURES/host
 S=$FIXTURES/sidecars
 ARROW=$(printf '\342\206\222')
 
-test_expect_success 'hostinfo.md §10.4 byte for byte' '
+test_expect_success 'the example delta byte for byte' '
 	cp $H/example-a.json A &&
 	cp $H/example-b.json B &&
 	test_expect_code 1 ktstr-hostinfo --diff A B >actual &&

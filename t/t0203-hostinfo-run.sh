@@ -1,6 +1,6 @@
 #!/bin/sh
-# ktstr-hostinfo --run: the host recorded in a run (hostinfo.md §7,
-# stats.md §9), from a runs root, --dir, or the ktstr-scan stream.
+# ktstr-hostinfo --run: the host recorded in a run (the first sidecar
+# with one), from a runs root, --dir, or the ktstr-scan stream.
 . "${0%/*}/lib.sh"
 
 H=$FIXTURES/host

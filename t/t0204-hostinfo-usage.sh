@@ -1,5 +1,5 @@
 #!/bin/sh
-# ktstr-hostinfo: option combinations and usage errors (hostinfo.md §9).
+# ktstr-hostinfo: option combinations and usage errors (ktstr-hostinfo(1)).
 . "${0%/*}/lib.sh"
 
 cat >usage <<\EOF2

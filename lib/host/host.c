@@ -1,6 +1,6 @@
 /*
- * host: collect, read, write, render and diff the host context of
- * spec/hostinfo.md.  The parse rules mirror upstream's Rust (str::trim,
+ * host: collect, read, write, render and diff the host context
+ * (ktstr-hostinfo(1)).  The parse rules mirror upstream's Rust (str::trim,
  * u64::from_str, read_to_string failing on invalid UTF-8) so that a
  * context collected here is the one upstream would record.
  */

@@ -1,5 +1,5 @@
 /*
- * host: the host context of spec/hostinfo.md — collecting it from
+ * host: the host context of ktstr-hostinfo(1) — collecting it from
  * /proc, /sys and uname(2), reading it from and writing it to JSON (the
  * "host" member of a sidecar), the human report, and the delta between
  * two contexts.
@@ -45,7 +45,7 @@ struct host_heap {
 	struct host_u64 active_bytes, allocated_bytes, resident_bytes, mapped_bytes, narenas;
 };
 
-/* Members in the spec's JSON key order (hostinfo.md §3.1). */
+/* Members in the JSON key order upstream's HostContext serialises them in. */
 struct host_context {
 	struct host_str cpu_model;
 	struct host_str cpu_vendor;
@@ -73,7 +73,7 @@ struct host_context {
 #define HOST_CONTEXT_INIT {0}
 
 /*
- * Live capture (hostinfo.md §4).  sysroot prefixes every /proc and /sys
+ * Live capture.  sysroot prefixes every /proc and /sys
  * path; NULL means $KTSTR_HOSTINFO_SYSROOT (unset or empty: none).  A
  * source that cannot be read leaves its fields absent; collection
  * itself never fails.  hc must be empty (HOST_CONTEXT_INIT or freed).
@@ -91,7 +91,7 @@ void host_collect(struct host_context *hc, const char *sysroot);
 size_t host_unreadable_trees(struct strlist *why, const char *sysroot);
 
 /*
- * Read a recorded context (hostinfo.md §6): v is the "host" object (the
+ * Read a recorded context: v is the "host" object (the
  * caller treats null/missing as "no context").  Unknown keys are
  * ignored, explicit nulls mean absent.  A wrong type, a duplicate
  * member, or a non-canonical governor key fails: returns -1 with a
@@ -109,23 +109,23 @@ int host_from_sidecar(struct host_context *hc, const struct json_value *sidecar,
                       size_t errlen);
 
 /*
- * The context as one JSON object (hostinfo.md §3): fixed key order,
+ * The context as one JSON object: fixed key order,
  * absent fields omitted.  Writes a value, so it can follow jw_key(w,
  * "host") inside a sidecar or stand alone; pretty or compact per w.
  */
 void host_write_json(struct json_writer *w, const struct host_context *hc);
 
-/* The human report (hostinfo.md §5), appended to b; ends with '\n'. */
+/* The human report of ktstr-hostinfo, appended to b; ends with '\n'. */
 void host_format_human(struct buf *b, const struct host_context *hc);
 
 /*
- * The field diff (hostinfo.md §8.1) appended to b, one "  key: A → B\n"
+ * The field diff appended to b, one "  key: A → B\n"
  * line per difference.  Returns the number of lines added (0: identical).
  */
 size_t host_diff(struct buf *b, const struct host_context *a, const struct host_context *b2);
 
 /*
- * The delta section (hostinfo.md §8.2, the host section of
+ * The delta section (ktstr-hostinfo --diff, and the host section of
  * ktstr-compare) for labels la and lb, appended to out; either context
  * may be NULL (no context on that side).  Returns 0 when both are
  * present and identical, 1 when they differ or only one is present, -1

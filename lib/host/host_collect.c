@@ -106,7 +106,7 @@ cmp_u64(const void *pa, const void *pb)
 }
 
 /*
- * hostinfo.md §4.0 CPU lists: "0-3,8,10-11".  strict: any bad part
+ * Kernel CPU lists: "0-3,8,10-11".  strict: any bad part
  * fails the list; lenient: bad parts are skipped.  A list longer than
  * HOST_MAX_CPUS counts as a bad part.  Sorted, duplicates kept.
  */
@@ -232,7 +232,11 @@ key_is(const char *s, const char *e, const char *key)
 	return (size_t)(e - s) == n && memcmp(s, key, n) == 0;
 }
 
-/* §4.2: identity from the first processor block. */
+/*
+ * Model and vendor from the first processor block (up to the first empty
+ * line): "key : value" split at the first ':', both trimmed; an empty
+ * value is no value; the first of each key wins.
+ */
 static void
 collect_cpuinfo(struct probe *p, struct host_context *hc)
 {
@@ -257,7 +261,7 @@ collect_cpuinfo(struct probe *p, struct host_context *hc)
 	}
 }
 
-/* §4.3: the four meminfo numbers; the last valid line of a key wins. */
+/* The four meminfo numbers (first token after ':'); the last valid line of a key wins. */
 static void
 collect_meminfo(struct probe *p, struct host_context *hc)
 {
@@ -303,7 +307,7 @@ cmp_tunable(const void *pa, const void *pb)
 	               &((const struct host_tunable *)pb)->name);
 }
 
-/* §4.5: the sched_* regular files of /proc/sys/kernel, not followed. */
+/* The sched_* regular files of /proc/sys/kernel, not followed. */
 static void
 collect_tunables(struct probe *p, struct host_context *hc)
 {
@@ -357,7 +361,7 @@ collect_tunables(struct probe *p, struct host_context *hc)
 		qsort(hc->sched_tunables, hc->ntunables, sizeof(*hc->sched_tunables), cmp_tunable);
 }
 
-/* §4.7 node_id: the first "nodeN" entry of cpuN/, in listing order. */
+/* A CPU's NUMA node: the first "nodeN" entry of cpuN/, in listing order. */
 static uint64_t
 node_id(struct probe *p, uint64_t cpu)
 {
@@ -376,7 +380,7 @@ node_id(struct probe *p, uint64_t cpu)
 	return de ? node : 0;
 }
 
-/* §4.7 llc_id: the id of the highest-level cache of cpuN. */
+/* A CPU's LLC: the id of the highest-level cache of cpuN. */
 static uint64_t
 llc_id(struct probe *p, uint64_t cpu)
 {
@@ -442,7 +446,7 @@ u64map_put(struct u64map *m, uint64_t k, uint64_t v)
 	m->v[m->n++] = v;
 }
 
-/* §4.7: online_cpus and numa_nodes from one probe of the online CPUs. */
+/* online_cpus and numa_nodes from one probe of the online CPUs. */
 static void
 collect_topology(struct probe *p, struct host_context *hc, const struct cpulist *online)
 {
@@ -476,7 +480,7 @@ collect_topology(struct probe *p, struct host_context *hc, const struct cpulist 
 	free(llc.v);
 }
 
-/* §4.8: scaling_governor of every listed CPU that has one. */
+/* The scaling_governor of every listed CPU that has one. */
 static void
 collect_governors(struct probe *p, struct host_context *hc, const struct cpulist *online)
 {

@@ -283,7 +283,7 @@ host_from_sidecar(struct host_context *hc, const struct json_value *sidecar, cha
 	return host_from_json(hc, h, err, errlen) < 0 ? -1 : 1;
 }
 
-/* ---- writing JSON (hostinfo.md §3) ---- */
+/* ---- writing JSON ---- */
 
 static void
 write_heap(struct json_writer *w, const struct host_heap *h)

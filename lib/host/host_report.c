@@ -17,7 +17,7 @@
 
 static const char ARROW[] = " \xe2\x86\x92 ";
 
-/* ---- the report (hostinfo.md §5) and the diff (§8) ---- */
+/* ---- the report and the diff ---- */
 
 /* Scalar rows in report order: indexes into host_fields[]. */
 static const unsigned scalar_order[] = {12, 13, 14, 0, 1, 2, 3, 4, 5, 9, 10, 6, 7, 15};

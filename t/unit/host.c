@@ -456,7 +456,7 @@ test_uname(void)
 		char *want = easprintf("{\n  \"kernel_name\": \"%s\",\n  \"kernel_release\": \"%s\",\n"
 		                       "  \"arch\": \"%s\"\n}",
 		                       u.sysname, u.release, u.machine);
-		is_str(j, want, "empty sysroot: only the uname triple (hostinfo.md §10.3)");
+		is_str(j, want, "empty sysroot: only the uname triple");
 		free(want);
 	}
 	free(j);
@@ -516,13 +516,13 @@ test_json(void)
 	char err[256], *a = slurp("example-a.json"), *txt = slurp("example-a.txt"), *j, *h;
 	size_t alen = strlen(a);
 
-	ok(parse(&hc, a, err, sizeof(err)) == 0, "json: §10.1 reads");
+	ok(parse(&hc, a, err, sizeof(err)) == 0, "json: the full example host reads");
 	j = to_json(&hc, 1);
 	ok(alen > 0 && strlen(j) == alen - 1 && memcmp(j, a, alen - 1) == 0,
-	   "json: §10.1 round trip byte for byte");
+	   "json: the full example round trips byte for byte");
 	free(j);
 	h = human(&hc);
-	is_str(h, txt, "report: §10.2");
+	is_str(h, txt, "report: the full example's report");
 	free(h);
 	free(a);
 	free(txt);
@@ -674,7 +674,7 @@ test_delta(void)
 	parse(&a, ta, err, sizeof(err));
 	parse(&b, tb, err, sizeof(err));
 	d = delta(&a, &b, &rc);
-	is_str(d, want, "delta: §10.4 byte for byte");
+	is_str(d, want, "delta: the example delta byte for byte");
 	is_int(rc, 1, "delta: different is 1");
 	free(d);
 
