@@ -1,6 +1,6 @@
 /*
  * ktstr-compare: A/B comparison of ktstr sidecars with the metric
- * registry (spec/stats.md §5), and the registry (--list-metrics), the
+ * registry (ktstr-compare(1)), and the registry (--list-metrics), the
  * filter values (--list-values) and the run analysis (--analyze).
  */
 #include <errno.h>
@@ -77,13 +77,14 @@ usage(int status)
 /*
  * The pool as rows.  Each sidecar becomes a detached row as soon as it
  * is read and its document is freed, so memory grows with the rows
- * only; the host of §5.12 is picked on the way, since the side filters
- * are known before the pool is read (§5.13).
+ * only; each side's host (the first sidecar with one that the side
+ * selects) is picked on the way, since the side filters are known
+ * before the pool is read.
  */
 struct pool {
 	struct row *rows;
 	size_t n;
-	int archive;               /* apply the §1.5 override */
+	int archive;               /* "archive" run source for an explicit root */
 	const struct filter *side; /* for the host section; NULL: none */
 	struct host_context host[2];
 	int have_host[2];
@@ -113,7 +114,7 @@ pool_take(struct sidecar *sc, void *arg)
 	sidecar_free(sc);
 }
 
-/* §1.1: read the inputs into p; *source names them. */
+/* Read the inputs (ktstr-compare(1), Inputs) into p; *source names them. */
 static void
 pool_load(struct pool *p, const char *dir, char **operands, size_t noperands, char **source)
 {
@@ -144,7 +145,7 @@ analysis_take(struct sidecar *sc, void *arg)
 	sidecar_free(sc);
 }
 
-/* §11: the explicit inputs or stdin stream, else the one run directory. */
+/* The explicit inputs or stdin stream, else $KTSTR_SIDECAR_DIR, else the newest run. */
 static void
 load_analysis(const char *dir, char **operands, size_t noperands, struct analysis *a)
 {

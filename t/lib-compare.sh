@@ -2,8 +2,8 @@
 #
 #   sidecar FILE [NAME=VALUE...]
 #
-# writes a valid sidecar shaped like spec/stats.md §14 Example 5's
-# minimal file.  NAME is one of the variables below; JSON-valued ones
+# writes a valid sidecar shaped like the minimal file of the end-to-end
+# example (t0300).  NAME is one of the variables below; JSON-valued ones
 # (commits, kernel, source, flags, monitor, host, ...) take JSON text.
 
 # A monitor with every required member; MON_* override its numbers.

@@ -9,7 +9,7 @@
 #
 #   example5 DIR
 #
-# is spec/stats.md §14 Example 5's pool: two 6.14.2 runs, one 6.15.0.
+# is the end-to-end example's pool (t0300): two 6.14.2 runs, one 6.15.0.
 #
 #   cmp_ab DIR [OPTION...]
 #

@@ -1,6 +1,7 @@
 #!/bin/sh
-# ktstr-compare: spec/stats.md §14 Example 5 byte for byte, with the
-# variants the example lists, Example 7 end to end, and colour.
+# ktstr-compare: the end-to-end example ("Example 5": two 6.14.2 runs
+# averaged against one 6.15.0) byte for byte with its variants, "Example
+# 7" (stall_count rising from a zero baseline) end to end, and colour.
 . "${0%/*}/lib.sh"
 . "$TOP/t/lib-compare.sh"
 

@@ -1,6 +1,7 @@
 #!/bin/sh
-# ktstr-compare: thresholds and policy files (spec/stats.md §5.2, §14
-# Examples 1-4), usage errors, and bad input streams.
+# ktstr-compare: thresholds and policy files (Examples 1-4: exactly on
+# the absolute gate, --threshold, policy precedence, gates that
+# suppress), usage errors, and bad input streams.
 . "${0%/*}/lib.sh"
 . "$TOP/t/lib-compare.sh"
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# ktstr-compare --list-metrics and --list-values (spec/stats.md §7, §8).
+# ktstr-compare --list-metrics and --list-values.
 . "${0%/*}/lib.sh"
 . "$TOP/t/lib-compare.sh"
 

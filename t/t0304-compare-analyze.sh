@@ -1,5 +1,5 @@
 #!/bin/sh
-# ktstr-compare --analyze (spec/stats.md §11): Example 6 byte for byte,
+# ktstr-compare --analyze: the report of one run ("Example 6") byte for byte,
 # a gauntlet-style run with outliers, callback profile and KVM stats,
 # and where the run comes from.
 . "${0%/*}/lib.sh"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# ktstr-compare: commit options given as revision expressions (spec/stats.md
-# §5.3), read from .git by lib/git; cross-checked with git when present.
+# ktstr-compare: commit options given as revision expressions, read from
+# .git by lib/git; cross-checked with git when present.
 . "${0%/*}/lib.sh"
 . "$TOP/t/lib-compare.sh"
 

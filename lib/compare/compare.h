@@ -1,8 +1,8 @@
 /*
- * compare: the A/B comparison of spec/stats.md §4–§5 (filters, slicing
- * and pairing, averaging, verdicts, the report), --list-metrics (§8)
- * and --list-values (§7).
- * Rows come from lib/metrics; reading the pool is the caller's job.
+ * compare: the A/B comparison of ktstr-compare(1) (filters, slicing and
+ * pairing, averaging, verdicts, the report), --list-metrics and
+ * --list-values.  Rows come from compare_metrics; reading the pool is
+ * the caller's job.
  */
 #ifndef KTSTR_COMPARE_H
 #define KTSTR_COMPARE_H
@@ -14,7 +14,7 @@
 #include "util/strlist.h"
 #include "util/util.h"
 
-/* The eight dimensions in canonical order (§4.1). */
+/* The eight dimensions in the order every output lists them. */
 enum dim {
 	DIM_KERNEL,
 	DIM_SCHEDULER,
@@ -30,32 +30,37 @@ enum dim {
 extern const char *const compare_dim_name[NDIMS];   /* as printed: "work-type", "flags" */
 extern const char *const compare_dim_option[NDIMS]; /* option suffix: "work-type", "flag" */
 
-/* One side's filter: a list per dimension, empty = no constraint (§4.2). */
+/*
+ * One side's filter: a list per dimension, empty = no constraint.  Values
+ * of one dimension are alternatives (flags: all must be present);
+ * dimensions combine with AND.
+ */
 struct filter {
 	const struct strlist *dim[NDIMS];
 };
 
-/* §4.2 kernel value match: "6.14" is a prefix of "6.14.2", not of "6.140". */
+/* Kernel value match: "6.14" is a prefix of "6.14.2", not of "6.140". */
 int compare_kernel_match(const char *want, const char *version);
 int compare_filter_match(const struct filter *f, const struct row *r);
 /* The value of dimension d in r (NULL for None, and for flags, which are a list). */
 const char *compare_row_dim(const struct row *r, enum dim d);
 
 /*
- * §5.3: the filter values one commit option value stands for, appended
+ * The filter values one commit option value stands for (a revision
+ * expression resolved to abbreviated ids, else the value), appended
  * to out.  option is the option name without dashes ("a-project-commit");
  * kernel selects the kernel repository.
  */
 void compare_commit_expand(const char *option, const char *value, int kernel, struct strlist *out);
 
 /*
- * §5.4: side filters from the shared lists and the per-side ones
+ * Side filters from the shared lists and the per-side ones
  * ("more specific replaces").  The filters point into the lists.
  */
 void compare_filters_build(const struct strlist shared[NDIMS], const struct strlist a[NDIMS],
                    const struct strlist b[NDIMS], struct filter side[2]);
 
-/* §5.5: dimensions whose A and B value sets differ, and the rest. */
+/* The slicing dimensions (A and B value sets differ) and the pairing ones (the rest). */
 struct slicing {
 	enum dim slice[NDIMS];
 	size_t nslice;
@@ -64,10 +69,10 @@ struct slicing {
 };
 
 void compare_slicing_find(const struct filter side[2], struct slicing *s);
-/* §5.5 side label; letter is 'A' or 'B'.  Caller frees. */
+/* A side's column label from its slicing values; letter is 'A' or 'B'.  Caller frees. */
 char *compare_side_label(const struct filter *f, const struct slicing *s, char letter);
 
-/* §5.2 ComparisonPolicy, in percent. */
+/* upstream's ComparisonPolicy (--threshold or --policy FILE), in percent. */
 struct policy_entry {
 	char *name;
 	double percent;
@@ -86,7 +91,7 @@ struct policy {
  * and returns -1.
  */
 int compare_policy_parse(struct policy *p, const char *text, size_t len, struct buf *err);
-/* §5.2 validation; the first failure's message goes to err, -1. */
+/* No negative percentage, no unknown metric; the first failure's message goes to err, -1. */
 int compare_policy_validate(const struct policy *p, struct buf *err);
 /* The relative threshold of m, a fraction. */
 double compare_policy_threshold(const struct policy *p, const struct metric *m);
@@ -100,14 +105,18 @@ enum verdict {
 	VERDICT_UNCHANGED,
 	VERDICT_REGRESSION,
 	VERDICT_IMPROVEMENT,
-	VERDICT_NOT_SIGNIFICANT, /* past the gates, but p >= --significance (lib/cmpstat) */
+	VERDICT_NOT_SIGNIFICANT, /* past the gates, but p >= --significance (compare_stats) */
 };
 
-/* §5.10 for one metric of one pair, relative threshold t (a fraction). */
+/*
+ * The verdict for one metric of one pair (ktstr-compare(1), Verdicts):
+ * a change past both the absolute gate and the relative threshold t (a
+ * fraction), judged by polarity.
+ */
 enum verdict compare_verdict_decide(const struct metric *m, double a, double b, double t);
 
 /*
- * One side after §5.8: groups of rows sharing a pairing key (one row
+ * One side after averaging: groups of rows sharing a pairing key (one row
  * per group with --no-average).  Every group keeps its contributors, so
  * per-side n and per-trial values stay available.
  */
@@ -129,9 +138,9 @@ struct side {
 	size_t n;
 };
 
-/* §5.6 step 3: the rows of a pool a filter selects. */
+/* The rows of a pool a filter selects. */
 void compare_side_select(struct side *s, const struct row *rows, size_t n, const struct filter *f);
-/* §5.8: group (average) or keep every row. */
+/* Group (average) or keep every row. */
 void compare_side_group(struct side *s, const struct slicing *sl, int average);
 void compare_side_free(struct side *s);
 
@@ -141,7 +150,7 @@ void compare_side_free(struct side *s);
  */
 int compare_side_check_unique(const struct side *s, char letter, struct buf *err);
 
-/* The pairing key as the §5.8 message shows it: ["a", "b"]. */
+/* The pairing key as the --no-average error shows it: ["a", "b"]. */
 void compare_key_quote(struct buf *b, const char *key, size_t keylen);
 
 /* One compared metric of one pair. */
@@ -151,7 +160,7 @@ struct finding {
 	double va, vb, delta;
 	enum verdict verdict;
 	double threshold;     /* the relative gate t, a fraction */
-	struct sample sa, sb; /* the runs behind va and vb; set by lib/cmpstat */
+	struct sample sa, sb; /* the runs behind va and vb; set by compare_stats */
 	double p;             /* Welch's p-value, NaN when not computed; likewise */
 };
 
@@ -164,19 +173,22 @@ struct result {
 	size_t not_significant;
 };
 
-/* §5.9 both passes; substr is -E's value or NULL. */
+/*
+ * Pair B's groups with A's and judge every metric; then count A's
+ * groups no B group paired.  substr is -E's value or NULL.
+ */
 void compare_sides(const struct side *a, const struct side *b, const char *substr,
                    const struct policy *p, struct result *res);
 void compare_result_free(struct result *res);
 
 /*
- * §5.6 zero-match message for side letter, without the program prefix
+ * The message for a side that selects nothing, without the program prefix
  * (hint lines after '\n').
  */
 void compare_zero_match_message(struct buf *msg, char letter, const struct filter *f,
                         const struct row *rows, size_t n, const char *source);
 
-/* §5.7 dirty-build warning body (empty when none), without the prefix. */
+/* The dirty-build warning body (empty when none), without the prefix. */
 void compare_dirty_warning(struct buf *msg, const struct side *a, const struct side *b);
 
 struct report {
@@ -186,7 +198,7 @@ struct report {
 	int colour;
 	const struct side *side[2];
 	const struct result *res;
-	const char *host_section; /* §5.12 text, may be "" */
+	const char *host_section; /* the two sides' host delta, may be "" */
 	int spread;  /* --spread: each side's CV and n beside its value */
 	int pvalues; /* --significance: the P column and the not-significant count */
 };
@@ -194,7 +206,7 @@ struct report {
 /* The TEST cell of a group: its pairing key elements joined by '/'. */
 void compare_group_path(struct buf *b, const struct group *g);
 
-/* §5.11 stdout. */
+/* The report on stdout (ktstr-compare(1), Output). */
 void compare_report_render(struct buf *out, const struct report *r);
 
 /* The VERDICT cell of the table: "REGRESSION", "improvement", "unchanged", ... */
@@ -214,10 +226,10 @@ void compare_findings_table(struct table *t, const struct report *r, const struc
  */
 void compare_markdown(struct buf *out, const struct report *r);
 
-/* §8 --list-metrics: the registry table, or pretty JSON without a final newline. */
+/* --list-metrics: the registry table, or pretty JSON without a final newline. */
 void compare_list_metrics(struct buf *out, int json);
 
-/* §7 --list-values, text or pretty JSON. */
+/* --list-values, text or pretty JSON (keys sorted). */
 void compare_list_values(struct buf *out, const struct row *rows, size_t n, int json);
 
 #endif

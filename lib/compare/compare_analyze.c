@@ -9,7 +9,7 @@
 #include "compare_analyze.h"
 #include "util/table.h"
 
-/* §11.1: the columns searched for outliers, in report order. */
+/* The columns searched for outliers, in report order. */
 static const enum metric_id outlier_columns[] = {
 	M_SPREAD,    M_GAP_MS,  M_MIGRATIONS, M_MIGRATION_RATIO, M_IMBALANCE,
 	M_DSQ_DEPTH, M_STALLS,  M_FALLBACK,   M_KEEP_LAST,       M_P99_WAKE,
@@ -259,7 +259,7 @@ array_member(const struct json_value *obj, const char *key)
 	return v && v->type == JSON_ARRAY ? v : NULL;
 }
 
-/* §11.2: keep each program's largest count. */
+/* The verifier section: keep each program's largest count. */
 static void
 add_verifier(struct analysis *a, const struct json_value *sc)
 {
@@ -285,7 +285,7 @@ add_verifier(struct analysis *a, const struct json_value *sc)
 	}
 }
 
-/* §11.3: one block per sidecar with callback statistics, in walk order. */
+/* The callback profile: one block per sidecar with callback statistics, in walk order. */
 static void
 add_profile(struct analysis *a, const struct json_value *sc, const struct row *r)
 {
@@ -312,7 +312,7 @@ add_profile(struct analysis *a, const struct json_value *sc, const struct row *r
 	}
 }
 
-/* The stats §11.4 reads, summed over one VM's vCPUs. */
+/* The KVM stats the report reads, summed over one VM's vCPUs. */
 static const char *const kvm_names[KVM_NSTATS] = {
 	[KVM_EXITS] = "exits",
 	[KVM_HALT] = "halt_exits",

@@ -1,5 +1,5 @@
 /*
- * analyze: the report of one run (spec/stats.md §11, upstream's bare
+ * compare_analyze: the report of one run (ktstr-compare --analyze, upstream's bare
  * `cargo ktstr stats`): outliers and per-dimension summaries over the
  * rows, then the verifier, callback-profile and KVM sections.  Sidecars
  * are added one at a time and reduced on the way to what the report

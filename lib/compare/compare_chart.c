@@ -119,7 +119,7 @@ text_px(const char *s, double font)
 	return (double)chars(s) * font * ADVANCE;
 }
 
-/* "+81.82%", "-0.50%", "+inf%" (stats.md §5.10), "n/a" for NaN. */
+/* "+81.82%", "-0.50%", "+inf%" (a rise from zero), "n/a" for NaN. */
 static void
 format_percent(struct buf *b, double p)
 {

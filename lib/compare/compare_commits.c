@@ -1,5 +1,6 @@
 /*
- * revspec: stats.md §5.3, the commit-flag values, resolved by lib/git.
+ * compare_commits: the commit options' values as revision expressions,
+ * resolved by lib/git (ktstr-compare(1), Filters).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ is_type(const struct json_value *v, enum json_type t)
 	return v && v->type == t;
 }
 
-/* §5.3's kernel rule: a complete local-build metadata.json redirects to its source tree. */
+/* The kernel repository: a complete local-build metadata.json redirects to its source tree. */
 static char *
 kernel_dir(void)
 {

@@ -1,4 +1,4 @@
-/* revspec: the commit-flag values of stats.md §5.3, expanded through lib/git. */
+/* compare_commits: the commit options' values, expanded through lib/git. */
 #ifndef KTSTR_REVSPEC_H
 #define KTSTR_REVSPEC_H
 
@@ -12,7 +12,7 @@
  * (possibly none), and everything else the input itself.
  *
  * flag is the option name without dashes ("a-project-commit"); it only
- * appears in the stderr warnings, which are exactly §5.3's lines
+ * appears in the stderr warnings, upstream's wording
  * ("{progname}: --{flag} ...").  kernel = 0 uses the repository
  * discovered from the cwd; kernel = 1 the one named by $KTSTR_KERNEL
  * (after the metadata.json source_tree_path rule), without walking up.

@@ -145,7 +145,7 @@ compare_filters_build(const struct strlist shared[NDIMS], const struct strlist a
 	}
 }
 
-/* ---- slicing, labels (§5.5) ---- */
+/* ---- slicing, labels ---- */
 
 /* Equal as sets: sorted, duplicates removed. */
 static int

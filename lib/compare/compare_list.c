@@ -39,7 +39,7 @@ compare_list_metrics(struct buf *out, int json)
 			jw_object_end(&w);
 		}
 		jw_array_end(&w);
-		/* §8: no newline after the closing bracket. */
+		/* No newline after the closing bracket, as upstream. */
 		buf_add(out, w.s, w.len);
 		jw_free(&w);
 		return;
@@ -65,7 +65,7 @@ compare_list_metrics(struct buf *out, int json)
 	table_free(&t);
 }
 
-/* ---- --list-values (§7) ---- */
+/* ---- --list-values ---- */
 
 /* NULL (None) first, then byte-wise. */
 static int
@@ -107,7 +107,7 @@ valueset_finish(struct valueset *s)
 void
 compare_list_values(struct buf *out, const struct row *rows, size_t n, int json)
 {
-	/* Text order; JSON sorts the keys (§7). */
+	/* Text order; JSON sorts the keys. */
 	struct valueset set[8] = {
 		{"kernel", NULL, 0},    {"commit", NULL, 0},   {"kernel_commit", NULL, 0},
 		{"source", NULL, 0},    {"scheduler", NULL, 0}, {"topology", NULL, 0},

@@ -1,5 +1,5 @@
 /*
- * cmpout: --json, --tsv and --svg.
+ * compare_output: --json, --tsv and --svg.
  *
  * All three describe every compared metric of every compared pair,
  * unchanged ones included (the table lists only the changes), in the

@@ -1,7 +1,8 @@
 /*
- * cmpout: a comparison for other programs and for people who like
- * pictures: --json (one object per compared metric, then a summary),
- * --tsv (the same columns, tab-separated) and --svg (lib/svg's chart).
+ * compare_output: a comparison for other programs and for people who
+ * like pictures: --json (one object per compared metric, then a
+ * summary), --tsv (the same columns, tab-separated) and --svg (the chart
+ * of compare_chart).
  * The layouts are specified in ktstr-compare(1).
  */
 #ifndef KTSTR_CMPOUT_H
@@ -12,7 +13,7 @@
 
 /*
  * The relative change of a compared metric in percent, +-inf from a
- * zero baseline (spec/stats.md §5.10 step 3).
+ * zero baseline (ktstr-compare(1), Verdicts).
  */
 double compare_finding_percent(const struct finding *f);
 

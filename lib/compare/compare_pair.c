@@ -18,7 +18,7 @@ compare_verdict_decide(const struct metric *m, double a, double b, double t)
 	if (fabs(a) < DBL_EPSILON && fabs(b) < DBL_EPSILON)
 		return VERDICT_IGNORED;
 	delta = b - a;
-	/* A zero baseline is an infinite relative change (fixed quirk §13.6). */
+	/* A zero baseline is an infinite relative change (upstream: no change at all). */
 	rel = fabs(a) > DBL_EPSILON ? fabs(delta / a) : INFINITY;
 	if (fabs(delta) < m->default_abs || rel < t)
 		return VERDICT_UNCHANGED;
@@ -27,7 +27,7 @@ compare_verdict_decide(const struct metric *m, double a, double b, double t)
 	return VERDICT_IMPROVEMENT;
 }
 
-/* ---- pairing keys and groups (§5.8) ---- */
+/* ---- pairing keys and groups ---- */
 
 static void
 commit_part(struct buf *b, const char *v)
@@ -167,7 +167,11 @@ clean(const struct row *r)
 	return r->passed && !r->skipped;
 }
 
-/* §5.8 commit aggregation: base+mixed when dirty and clean values meet. */
+/*
+ * A group's commit: base+mixed when dirty and clean values meet; the
+ * pairing key strips "+mixed" as it strips "-dirty", so such groups
+ * still pair (upstream's do not).
+ */
 static const char *
 mixed_commit(const struct group *g, int kernel, char **own)
 {
@@ -401,7 +405,7 @@ compare_side_check_unique(const struct side *s, char letter, struct buf *err)
 	return rc;
 }
 
-/* ---- comparison (§5.9) ---- */
+/* ---- comparison ---- */
 
 static int
 substr_match(const char *substr, const struct group *g)
@@ -424,7 +428,7 @@ compare_sides(const struct side *a, const struct side *b, const char *substr,
 		long pi = keymap_get(&ma, a, gb->key, gb->keylen);
 
 		ga = pi >= 0 ? &a->g[pi] : NULL;
-		/* A pair is kept if either side matches (fixed quirk §13.5). */
+		/* A pair is kept if either side matches (upstream tests only the row it iterates). */
 		if (substr && !substr_match(substr, gb) && !(ga && substr_match(substr, ga)))
 			continue;
 		if (ga == NULL) {

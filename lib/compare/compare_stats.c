@@ -1,5 +1,5 @@
 /*
- * cmpstat: spread and significance of the compared metrics.
+ * compare_stats: spread and significance of the compared metrics.
  */
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
- * cmpstat: what ktstr-compare adds to a comparison beyond upstream
- * (DESIGN.md difference 6): the runs behind each side's value (n,
+ * compare_stats: what ktstr-compare adds to a comparison beyond upstream
+ * (ktstr-compare(1), Spread and significance): the runs behind each side's value (n,
  * mean, standard deviation), Welch's t-test between them, and
  * --significance, which lets only a confirmed change count.
  */
@@ -14,9 +14,10 @@
 
 /*
  * The per-run values behind group g's value of metric k: the metric's
- * field in every clean contributor (those averaged, §5.8).  Returns 0,
- * or -1 when the compared value is not their mean (the tail ratio of a
- * group below its iteration gate, §3, reads another value); s->n is
+ * field in every clean contributor (those averaged: failed and skipped
+ * runs are not).  Returns 0, or -1 when the compared value is not their
+ * mean (the tail ratio of a group below its iteration gate reads
+ * another value); s->n is
  * the number of runs either way, mean and sd are NaN then.
  */
 int compare_group_sample(const struct group *g, enum metric_id k, struct sample *s);

@@ -1,5 +1,5 @@
 /*
- * tdist: sample statistics, Welch's t-test and Student's t tail.
+ * compare_tdist: sample statistics, Welch's t-test and Student's t tail.
  *
  * The two-sided tail of Student's t with v degrees of freedom is a
  * regularized incomplete beta function:

@@ -1,6 +1,6 @@
 /*
- * tdist: the few statistics ktstr-compare needs beyond upstream
- * (DESIGN.md difference 6): sample mean and standard deviation, the
+ * compare_tdist: the few statistics ktstr-compare needs beyond upstream
+ * (--spread, --significance): sample mean and standard deviation, the
  * coefficient of variation, and Welch's unequal-variance t-test with
  * its two-sided p-value from Student's t distribution.  libc and -lm
  * only.

@@ -99,7 +99,7 @@ table_render(const struct table *t, int colour, struct buf *out)
 			enum colour c = t->colour[line * t->ncols + col];
 			int on = colour && c != COLOUR_NONE;
 
-			/* The escape wraps the whole padded cell (§0.3). */
+			/* The escape wraps the whole padded cell; widths come from the plain text. */
 			if (on)
 				buf_puts(out, sgr[c]);
 			buf_putc(out, ' ');

@@ -1,6 +1,10 @@
 /*
- * table: the borderless column tables of spec/stats.md §0.2 and the
- * colour rule of §0.3.
+ * table: the borderless column tables every program prints, and the
+ * colour rule.  A cell is a space, its text left-aligned to the
+ * column's width (the widest cell, in code points), a space; no borders,
+ * no separators, no trimming, so every line starts and ends with a
+ * space.  Colour wraps a whole padded cell; with colour off no escape
+ * is written at all.
  */
 #ifndef KTSTR_TABLE_H
 #define KTSTR_TABLE_H
@@ -40,7 +44,10 @@ void pad_right(struct buf *b, const char *s, size_t width);
 
 /* "auto", "always", "never" -> 0 and *when; else -1. */
 int colour_parse(const char *s, enum colour_when *when);
-/* §0.3: does this run write colour to fd? */
+/*
+ * Does this run write colour to fd?  always, never, or auto: fd is a
+ * terminal and NO_COLOR is unset or empty.
+ */
 int colour_enabled(enum colour_when when, int fd);
 
 #endif

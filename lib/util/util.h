@@ -8,7 +8,7 @@
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Exit statuses shared by every program (DESIGN.md "Conventions"). */
+/* Exit statuses shared by every program: 0 ok, 1 "found something", 2 error. */
 enum { EXIT_OK = 0, EXIT_FOUND = 1, EXIT_ERROR = 2 };
 
 /* Program name used as the prefix of every message; set by setprogname(). */

@@ -498,7 +498,7 @@ passes(void)
 	compare_side_free(&sa);
 	compare_side_free(&sb);
 
-	/* §5.9: on a scheduler slice -E matches a pair through either side. */
+	/* On a scheduler slice -E matches a pair through either side. */
 	sl = (struct slicing){.nslice = 1, .npair = 0};
 	sl.slice[0] = DIM_SCHEDULER;
 	for (d = 0; d < NDIMS; d++)

@@ -5,7 +5,7 @@
 #include "tap.h"
 #include "util/util.h"
 
-/* spec/stats.md §14 Example 5's minimal sidecar, with holes to fill. */
+/* The minimal sidecar of the end-to-end example (t0300), with holes to fill. */
 static const char tmpl[] =
 	"{\"test_name\":\"steady\",\"topology\":\"1n1l2c1t\",\"scheduler\":\"scx_rusty\","
 	"\"scheduler_commit\":null,\"project_commit\":%s,\"payload\":null,"

@@ -1,4 +1,4 @@
-/* Unit tests for lib/table: §0.2 rendering and the §0.3 colour rule. */
+/* Unit tests for util/table: rendering and the colour rule. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -22,7 +22,7 @@ render(void)
 	buf_reset(&b);
 	table_add(&t, r);
 	table_render(&t, 0, &b);
-	is_str(b.s, " A    BB \n xyz  1  ", "§0.2 worked example");
+	is_str(b.s, " A    BB \n xyz  1  ", "a two-column table: padded cells, no borders");
 	table_free(&t);
 
 	buf_reset(&b);
