@@ -2,7 +2,7 @@
  * sidecar: what a ktstr sidecar is (ktstr-sidecar(5)), how runs hold
  * them, and the walkers: a run, a pool of runs, the list of run names.
  * Reading is DOM based:
- * a loaded sidecar is its parsed JSON (lib/json.h) plus where it came
+ * a loaded sidecar is its parsed JSON (json/json.h) plus where it came
  * from; consumers read the members they need.
  */
 #ifndef KTSTR_SIDECAR_H

@@ -1,5 +1,5 @@
 /*
- * wl_cgroup: the scenario cgroups of spec/workloads.md §9.3 — cgroup v2,
+ * wl_cgroup: the scenario cgroups (doc/workloads.md, Cgroups) — cgroup v2,
  * the v1 cpuset fallback of hybrid hosts, or none — their teardown and
  * the stale-directory sweep.
  */

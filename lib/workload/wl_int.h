@@ -1,6 +1,6 @@
 /*
  * wl_int.h: what the workload files share among themselves and with
- * their unit tests; not part of the interface of lib/workload.h.
+ * their unit tests; not part of the interface of workload.h.
  */
 #ifndef KTSTR_WL_INT_H
 #define KTSTR_WL_INT_H
@@ -39,7 +39,7 @@ void wl_topo_free(struct wl_topo *t);
 /* Distinct LLC ids in order of their lowest CPU; returns the count, ids in *ids (caller frees). */
 size_t wl_topo_llcs(const struct wl_topo *t, long **ids);
 
-/* The identity of the running sched_ext scheduler, §9.2 steps 4 and 8. */
+/* The identity of the running sched_ext scheduler, compared during and after a run. */
 struct wl_sched_id {
 	int present;   /* /sys/kernel/sched_ext exists */
 	char state[32];
@@ -50,7 +50,7 @@ void wl_sched_snapshot(const char *scx_dir, struct wl_sched_id *id);
 
 /* ---- scenarios (wl_scenario.c) ---- */
 
-/* A catalog entry (§6.5): every cgroup gets the same work description. */
+/* A catalog entry: every cgroup gets the same work description. */
 struct wl_scenario {
 	const char *name, *desc;
 	unsigned ncgroups;        /* 0: --cgroups, default 2 ("custom") */
@@ -67,7 +67,7 @@ const struct wl_scenario *wl_scenario_find(const char *name);
 /* ---- partitions (wl_scenario.c) ---- */
 
 /*
- * §6.3: k cpusets from the partition over the topology.  Returns the
+ * k cpusets from the partition over the topology.  Returns the
  * number of sets written to sets[0..k); 0 for WL_PART_NONE.  A set may
  * come out empty (the caller skips the scenario).
  */
@@ -86,7 +86,7 @@ struct wl_cg {
 };
 
 /*
- * Create ktstr-<owner>/cg_<i> for n groups in mode m (§9.3), writing
+ * Create ktstr-<owner>/cg_<i> for n groups in mode m, writing
  * cpusets[i] where has_cpuset[i].  Returns 0, or -1 with err (anything
  * created is removed again).
  */
@@ -117,14 +117,14 @@ struct wl_worker_ctx {
 
 extern volatile sig_atomic_t wl_stop;
 
-/* §2.2 + §3: run the work until wl_stop, fill r (allocations owned by r). */
+/* Run the work until wl_stop, fill r (allocations owned by r). */
 void wl_worker_main(const struct wl_worker_ctx *c, struct wl_report *r);
 
-/* §9.4 transport: encode r onto fd (0 / -1), decode a whole record (0 / -1). */
+/* The pipe transport: encode r onto fd (0 / -1), decode a whole record (0 / -1). */
 int wl_report_write(int fd, const struct wl_report *r);
 int wl_report_decode(const char *p, size_t n, struct wl_report *r);
 
-/* ---- monitor (wl_monitor.c, §9.8) ---- */
+/* ---- monitor (wl_monitor.c) ---- */
 
 struct wl_mon;
 /*
@@ -134,7 +134,7 @@ struct wl_mon;
 struct wl_mon *wl_mon_new(const char *scx_dir, const char *debugfs);
 void wl_mon_sample(struct wl_mon *m, uint64_t now_ns);
 /*
- * The summary of §8 (caller frees); evaluates §5.4 when sched_ext was
+ * The MonitorSummary (caller frees); judges the thresholds when sched_ext was
  * sampled, appending Monitor details and setting *failed.  Frees m.
  */
 struct wl_monitor *wl_mon_finish(struct wl_mon *m, int *failed, struct wl_detail **d, size_t *nd);
@@ -143,7 +143,7 @@ void wl_mon_free(struct wl_mon *m);
 /* ---- NUMA fields (wl_stats.c) ---- */
 
 /*
- * §9.6 host-mode proposal, for multi-node hosts and groups with an
+ * Host mode (upstream writes 0), for multi-node hosts and groups with an
  * expected node set only (expected[node] != 0 for node < nnodes):
  * page_locality = Σlocal/Σpages (1.0 with no pages) and
  * cross_node_migration_ratio = Σmigrated/Σpages over the group.

@@ -1,8 +1,8 @@
 /*
- * wl_monitor: optional 100 ms sampling in the runner (spec/workloads.md
- * §9.8): sched_ext event counters and per-CPU nr_running from debugfs,
- * summarised as the sidecar's MonitorSummary (§8) and checked against
- * the monitor thresholds (§5.4).
+ * wl_monitor: optional 100 ms sampling in the runner (--monitor):
+ * sched_ext event counters and per-CPU nr_running from debugfs,
+ * summarised as the sidecar's MonitorSummary and checked against the
+ * monitor thresholds (upstream's defaults, each held for 5 samples).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,7 +266,7 @@ wl_mon_finish(struct wl_mon *m, int *failed, struct wl_detail **d, size_t *nd)
 		e->total_bypass_activate = dv[EV_BYPASS_ACTIVATE];
 		e->total_insert_not_owned = dv[EV_INSERT_NOT_OWNED];
 		e->total_sub_bypass_dispatch = dv[EV_SUB_BYPASS_DISPATCH];
-		/* §5.4 is evaluated only with a sched_ext scheduler under test */
+		/* The thresholds are judged only with a sched_ext scheduler under test. */
 		if (m->imbalance_failed)
 			wl_detail_add(d, nd, WL_D_MONITOR,
 			              "imbalance ratio %.1f exceeded %.1f for %d consecutive samples",

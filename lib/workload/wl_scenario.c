@@ -1,6 +1,6 @@
 /*
- * wl_scenario: the options of `ktstr-test --scenario` (spec/workloads.md
- * §9.1), the scenario catalog (§6.5) and the cpuset partitions (§6.3).
+ * wl_scenario: the options of `ktstr-test --scenario`, the scenario
+ * catalog and the cpuset partitions (doc/workloads.md).
  */
 #include <math.h>
 #include <stdio.h>
@@ -396,7 +396,7 @@ wl_progress_tty(void *arg, const struct wl_progress *p)
 	fflush(stderr);
 }
 
-/* ---- partitions (§6.3) ---- */
+/* ---- partitions ---- */
 
 static void
 set_range(cpu_set_t *s, const int *cpus, size_t from, size_t to)

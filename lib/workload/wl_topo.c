@@ -1,6 +1,6 @@
 /*
  * wl_topo: CPU lists, the sysfs topology and its label
- * (spec/workloads.md §7.1), and the sched_ext scheduler identity (§9.7).
+ * (doc/workloads.md, Labels), and the sched_ext scheduler identity.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -95,7 +95,7 @@ read_long(const char *path, long *v)
 	return *end == '\0' ? 0 : -1;
 }
 
-/* The LLC id of a CPU: the highest-level cache index's id (§7.1 step 2). */
+/* The LLC id of a CPU: the highest-level cache index's id. */
 static long
 cpu_llc(const char *cpudir)
 {

@@ -1,6 +1,6 @@
 /*
- * wl_worker: what one forked worker does (spec/workloads.md §2.2, §2.3,
- * §3) and the report's pipe transport (§9.4).
+ * wl_worker: what one forked worker does (doc/workloads.md, What a worker
+ * measures) and the report's pipe transport.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -164,7 +164,7 @@ add_cpu(struct ws *s, int cpu)
 	r->ncpus_used++;
 }
 
-/* §2.3: the common tail after every outer iteration. */
+/* The common tail after every outer iteration: progress, and a checkpoint every 1024 units. */
 static void
 tail(struct ws *s)
 {
@@ -293,7 +293,7 @@ open_tmp(const char *prefix, char **path)
 		dir = "/tmp";
 	*path = easprintf("%s/%s%ld", dir, prefix, (long)getpid());
 	/*
-	 * The name is workloads.md's and guessable, and scenarios often run
+	 * The name is guessable, and scenarios often run
 	 * as root: never follow a link planted under it into someone's file.
 	 */
 	fd = open(*path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -659,7 +659,7 @@ policy_churn(struct ws *s, struct loop *l)
 	record(s, timed_yield());
 }
 
-/* §2.2: one outer iteration; -1 ends the loop without counting it. */
+/* One outer iteration; -1 ends the loop without counting it. */
 static int
 iterate(struct ws *s, struct loop *l)
 {
@@ -733,7 +733,7 @@ iterate(struct ws *s, struct loop *l)
 	return 0;
 }
 
-/* The outer loop of §2.2 with the common tail of §2.3, until wl_stop. */
+/* The outer loop with the common tail, until wl_stop. */
 static void
 run_loop(struct ws *s)
 {
@@ -781,7 +781,7 @@ vmstat_migrated(void)
 	return v;
 }
 
-/* §3 numa_pages: every N<node>=<count> token of /proc/self/numa_maps, summed per node. */
+/* numa_pages: every N<node>=<count> token of /proc/self/numa_maps, summed per node. */
 static void
 read_numa_maps(struct wl_report *r)
 {

@@ -1,4 +1,4 @@
-/* wl_types: the work-type table of spec/workloads.md §2.1 and its parser. */
+/* wl_worktypes: the work-type table (names, defaults, group sizes) and its parser. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

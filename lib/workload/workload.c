@@ -1,5 +1,5 @@
 /*
- * workload: the host scenario runner (spec/workloads.md §1, §6.2, §9.2):
+ * workload: the host scenario runner (doc/workloads.md):
  * resolve the groups, create cgroups, fork and start the workers, hold,
  * stop and collect, aggregate and check, tear everything down.
  *
@@ -181,7 +181,7 @@ guardian_stop(struct run *r)
 
 /* ---- groups ---- */
 
-/* §6.4: the affinity of one worker from the group's kind and pool. */
+/* The affinity of one worker from the group's kind and pool. */
 static int
 resolve_affinity(enum wl_affinity_kind k, const cpu_set_t *pool, const struct wl_topo *t,
                  uint64_t *rng, cpu_set_t *out)
@@ -399,7 +399,7 @@ worker_ctx(struct run *r, struct handle *h, size_t i, const struct wl_topo *t, u
 	}
 	has = resolve_affinity(h->aff, &pool, t, rng, &aff);
 	if (h->emulate && g->has_cpuset) {
-		/* no kernel cpuset: the affinity mask stands in for it (§9.3) */
+		/* no kernel cpuset: the affinity mask stands in for it */
 		if (has)
 			CPU_AND(&aff, &aff, &g->cpuset);
 		if (!has || CPU_COUNT(&aff) == 0)
@@ -508,7 +508,10 @@ drain(int fd, struct buf *b, uint64_t deadline)
 	}
 }
 
-/* §1.5–1.6: stop every worker, read every report with one shared deadline, reap. */
+/*
+ * Stop every worker, read every report with one shared deadline, reap;
+ * a worker without a report gets a sentinel.
+ */
 static void
 collect(struct run *r)
 {
@@ -648,7 +651,7 @@ run_end(struct run *r)
 	guardian_stop(r);
 }
 
-/* §5.6: a scenario the topology cannot hold. */
+/* A scenario the topology cannot hold: a skip with all-zero statistics. */
 static void
 skip_result(struct wl_result *res, const char *why)
 {
@@ -662,7 +665,7 @@ skip_result(struct wl_result *res, const char *why)
 	}
 }
 
-/* Build res->groups from the scenario and the options (§6.2 step 5, §2.1 override). */
+/* Build res->groups from the scenario and the options (--work-type, --workers, --policy). */
 static int
 plan_groups(const struct wl_scenario *sc, const struct wl_opts *o, struct wl_result *res,
             char *err, size_t errlen)
@@ -736,8 +739,8 @@ find_scenario(const char *name, char *err, size_t errlen)
 }
 
 /*
- * The groups, the scheduler, the topology and one cpuset per cgroup
- * (§6.3), or none.  0; 1 when the topology cannot hold the scenario
+ * The groups, the scheduler, the topology and one cpuset per cgroup,
+ * or none.  0; 1 when the topology cannot hold the scenario
  * (res is a skip); -1 on error.
  */
 static int
@@ -908,7 +911,7 @@ judge_group(struct run *r, struct wl_group *g)
 
 	wl_cgroup_stats(g->reports, g->nreports, &cg);
 	if (topo->nnodes > 1 && g->has_cpuset) {
-		/* §9.6: real NUMA values only where they mean something (no upstream counterpart) */
+		/* Real NUMA values only where they mean something (host mode: no upstream counterpart) */
 		unsigned char expected[1024] = {0};
 		for (size_t k = 0; k < topo->ncpus; k++)
 			if (CPU_ISSET(topo->cpu[k], &g->cpuset) && topo->node[k] >= 0 &&

@@ -1,19 +1,20 @@
 /*
- * workload: real scheduler workloads on this host (spec/workloads.md).
+ * workload: real scheduler workloads on this host (ktstr-test(1),
+ * SCENARIOS; the rules are in doc/workloads.md).
  *
- * Forked worker processes run one of the work types of §2, report the
- * telemetry of §3 over a pipe, and the runner aggregates them per work
- * group (§4.1), folds the groups (§4.2), runs the checks (§5) and
- * returns a verdict.  Cgroups (v2, v1 cpuset fallback, or none with
- * affinity emulation, §9.3) are created per scenario and always torn
+ * Forked worker processes run one of the work types, report their
+ * telemetry over a pipe, and the runner aggregates them per work group,
+ * folds the groups, runs the checks and returns a verdict.  Cgroups
+ * (v2, v1 cpuset fallback, or none with affinity emulation) are created
+ * per scenario and always torn
  * down: on return, on error, on SIGINT/SIGTERM/SIGHUP, and by a guardian
  * process when the runner itself is killed with SIGKILL.
  *
- * The interface mirrors `ktstr-test --scenario` (§9.1): struct wl_opts
+ * The interface mirrors `ktstr-test --scenario`: struct wl_opts
  * holds the option values, wl_opt_set() parses one option the way the
  * command line spells it, wl_scenario_run() runs a scenario, and
  * wl_write_stats() / wl_write_monitor() write the sidecar's `stats` and
- * `monitor` values with lib/json.h's writer.
+ * `monitor` values with json/json.h's writer.
  *
  * Workers die with the thread that forked them (PR_SET_PDEATHSIG), so
  * call wl_scenario_run() from the main thread of a single-threaded program.
@@ -50,7 +51,7 @@
 
 #include "json/json.h"
 
-/* ---- work types (§2.1), in upstream's declaration order ---- */
+/* ---- work types, in upstream's declaration order ---- */
 
 enum wl_type {
 	WL_CPU_SPIN,
@@ -87,7 +88,7 @@ struct wl_phase {
 
 struct wl_report;
 /*
- * Custom work (§2.2 last row): runs in the worker until *stop becomes
+ * Custom work: runs in the worker until *stop becomes
  * non-zero and fills the report itself (tid, completed and the wall
  * clock are set by the framework; nothing else is).
  */
@@ -95,7 +96,7 @@ typedef void (*wl_custom_fn)(volatile const sig_atomic_t *stop, struct wl_report
 
 /*
  * One work description.  The parameters of every type live side by
- * side; wl_work_init() sets the §2.1 defaults of all of them, and a
+ * side; wl_work_init() sets upstream's defaults of all of them, and a
  * type reads only its own.
  */
 struct wl_work {
@@ -115,7 +116,7 @@ struct wl_work {
 	void *custom_arg;
 };
 
-/* The §2.1 defaults for type t (Sequence: no phases; Custom: no function). */
+/* Upstream's defaults for type t (Sequence: no phases; Custom: no function). */
 void wl_work_init(struct wl_work *w, enum wl_type t);
 
 /* PascalCase wire name ("CpuSpin"); for Custom the custom_name. */
@@ -123,11 +124,11 @@ const char *wl_work_name(const struct wl_work *w);
 const char *wl_type_name(enum wl_type t);
 /* Exact, case-sensitive lookup; -1 when unknown. */
 int wl_type_lookup(const char *name);
-/* Workers per group (§2.1 "Group size"); 1 for ungrouped types. */
+/* Workers per group (pairs, fan-out + 1, contenders); 1 for ungrouped types. */
 unsigned wl_group_size(const struct wl_work *w);
 
 /*
- * Parse "TYPE[:k=v,...]" (§9.1): a §2.1 name, then parameters that
+ * Parse "TYPE[:k=v,...]" (--work-type): a work type's name, then parameters that
  * override its defaults, e.g. "Bursty:burst_ms=20,sleep_ms=10".
  * Sequence takes its phase list the same way, in order:
  * "Sequence:spin=100ms,sleep=50ms,yield=20ms,io=10ms" (units ns, us,
@@ -139,12 +140,12 @@ int wl_parse_work(const char *arg, struct wl_work *w, char *err, size_t errlen);
 
 /*
  * Work types that --work-type accepts on their own, one per index, in
- * declaration order (every §2.1 type but Sequence and Custom); NULL
+ * declaration order (every type but Sequence and Custom); NULL
  * past the end.
  */
 const char *wl_list_work_type(size_t i);
 
-/* ---- policies, partitions, affinity (§2.1, §6.3, §6.4) ---- */
+/* ---- policies, partitions, affinity (doc/workloads.md) ---- */
 
 enum wl_policy_kind { WL_POL_NORMAL, WL_POL_BATCH, WL_POL_IDLE, WL_POL_FIFO, WL_POL_RR };
 
@@ -178,7 +179,7 @@ enum wl_affinity_kind {
 
 enum wl_cgroup_mode { WL_CG_AUTO, WL_CG_V2, WL_CG_V1, WL_CG_NONE };
 
-/* ---- options (§9.1) ---- */
+/* ---- options ---- */
 
 struct wl_progress {
 	const char *scenario;
@@ -193,7 +194,7 @@ struct wl_progress {
 typedef void (*wl_progress_fn)(void *arg, const struct wl_progress *p);
 
 struct wl_opts {
-	const char *scenario;       /* catalog name (§6.5); wl_opt_set resolves aliases */
+	const char *scenario;       /* catalog name; wl_opt_set resolves aliases */
 	int have_work;              /* --work-type given */
 	struct wl_work work;
 	uint64_t duration_ms;       /* --duration, default 2000 */
@@ -230,7 +231,7 @@ struct wl_opts {
 	const char *debugfs_dir;
 };
 
-/* The §9.1 defaults (duration 2 s, 2 workers, settle 500 ms, auto). */
+/* The defaults of ktstr-test(1) (duration 2 s, 2 workers, settle 500 ms, auto). */
 void wl_opts_init(struct wl_opts *o);
 
 /*
@@ -254,7 +255,7 @@ int wl_opt_set(struct wl_opts *o, const char *name, const char *arg, char *err, 
  */
 void wl_progress_tty(void *arg, const struct wl_progress *p);
 
-/* ---- scenarios (§6.5) ---- */
+/* ---- scenarios ---- */
 
 /* Catalog names in order, then "steady" and "custom"; NULL past the end. */
 const char *wl_list_scenario(size_t i);
@@ -266,7 +267,7 @@ int wl_scenario_exists(const char *name);
 const char *wl_suggest_scenario(const char *name);
 const char *wl_suggest_work_type(const char *name);
 
-/* ---- per-worker report (§3) ---- */
+/* ---- per-worker report ---- */
 
 struct wl_migration {
 	uint64_t at_ns;
@@ -320,7 +321,7 @@ struct wl_report {
 
 void wl_report_free(struct wl_report *r);
 
-/* ---- statistics (§4) ---- */
+/* ---- statistics (doc/workloads.md) ---- */
 
 struct wl_metric {
 	char *name;
@@ -340,7 +341,7 @@ struct wl_cgroup_stats {
 	double mean_run_delay_us, worst_run_delay_us;
 	/*
 	 * 0.0 as upstream writes them, except that wl_scenario_run fills them
-	 * on a multi-node host for a group with a cpuset (§9.6 proposal).
+	 * on a multi-node host for a group with a cpuset (host mode; upstream writes 0).
 	 */
 	double page_locality, cross_node_migration_ratio;
 	double wake_latency_tail_ratio, iterations_per_worker;
@@ -364,20 +365,20 @@ struct wl_stats {
 	size_t next;
 };
 
-/* Nearest-rank percentile of sorted s[0..n) (§4.1); 0 when n == 0. */
+/* Nearest-rank percentile of sorted s[0..n): s[ceil(n * p) - 1]; 0 when n == 0. */
 uint64_t wl_percentile(const uint64_t *sorted, size_t n, double p);
 
-/* §4.1: one work group's CgroupStats from its reports (sentinels included). */
+/* One work group's CgroupStats from its reports (sentinels included). */
 void wl_cgroup_stats(const struct wl_report *r, size_t n, struct wl_cgroup_stats *out);
-/* §4.2: fold one group into acc (acc starts zeroed); copies cg. */
+/* Fold one group into the scenario's stats acc (acc starts zeroed); copies cg. */
 void wl_stats_add(struct wl_stats *acc, const struct wl_cgroup_stats *cg);
 void wl_cgroup_stats_free(struct wl_cgroup_stats *cg);
 void wl_stats_free(struct wl_stats *s);
 
-/* sidecar.md §5.1–§5.2: the `stats` value (object), keys in order. */
+/* The sidecar's `stats` value (object), keys in upstream's order. */
 void wl_write_stats(struct json_writer *w, const struct wl_stats *s);
 
-/* ---- checks and verdict (§5) ---- */
+/* ---- checks and verdict ---- */
 
 enum wl_detail_kind {
 	WL_D_STARVED,
@@ -409,13 +410,14 @@ struct wl_checks {
 };
 
 /*
- * §5.2 (+ §5.3 isolation): append the group's failing details to
+ * Starved, stuck, unfair (and with --isolation, outside the cpuset):
+ * append the group's failing details to
  * *d / *nd; returns 1 when the group passed.
  */
 int wl_check_group(const struct wl_report *r, size_t n, const struct wl_cgroup_stats *cg,
                    const struct wl_checks *c, struct wl_detail **d, size_t *nd);
 
-/* ---- monitor (§8, §9.8) ---- */
+/* ---- monitor ---- */
 
 struct wl_event_deltas {
 	uint64_t total_fallback;
@@ -448,13 +450,13 @@ struct wl_monitor {
 	struct wl_event_deltas ev;
 };
 
-/* The `monitor` value: null when m is NULL, else the §8 object. */
+/* The `monitor` value: null when m is NULL, else upstream's MonitorSummary object. */
 void wl_write_monitor(struct json_writer *w, const struct wl_monitor *m);
 
-/* ---- running a scenario (§6, §9.2) ---- */
+/* ---- running a scenario ---- */
 
 struct wl_group {
-	struct wl_work work;     /* what ran (after the §2.1 override rule) */
+	struct wl_work work;     /* what ran (after --work-type replaced it, or not) */
 	struct wl_policy policy;
 	int has_cpuset;
 	cpu_set_t cpuset;        /* the group's cgroup cpuset, when has_cpuset */
@@ -469,11 +471,11 @@ struct wl_result {
 	size_t ndetails;
 	struct wl_group *groups;
 	size_t ngroups;
-	const char *work_type;   /* sidecar work_type (§8): the first group's type */
-	int work_override_skipped; /* --work-type not applied to some group (§2.1 rule; warned) */
-	char *scheduler;         /* §9.7 name detected at the start */
+	const char *work_type;   /* sidecar work_type: the first group's type */
+	int work_override_skipped; /* --work-type not applied to some group (size; warned) */
+	char *scheduler;         /* the scheduler's name detected at the start */
 	struct wl_monitor *monitor; /* NULL: `monitor: null` */
-	int monitor_failed;      /* §9.8: fails ktstr-test, never the sidecar's passed */
+	int monitor_failed;      /* fails ktstr-test, never the sidecar's passed */
 	enum wl_cgroup_mode cgroup_mode; /* the mode actually used (never AUTO) */
 	uint64_t elapsed_ms;     /* how long the workload held */
 	int signal;              /* the signal that interrupted the run (return -2) */
@@ -501,17 +503,17 @@ void wl_write_result_monitor(struct json_writer *w, const void *result);
  */
 int wl_scenario_run(const struct wl_opts *o, struct wl_result *res, char *err, size_t errlen);
 
-/* ---- host probes (§7.1, §9.3, §9.7) ---- */
+/* ---- host probes ---- */
 
 /*
- * §7.1 topology label from sysfs ("/sys" when root is NULL), e.g.
+ * The topology label from sysfs ("/sys" when root is NULL), e.g.
  * "1n1l2c1t"; caller frees.  *cpus receives the online CPU count (may
  * be NULL); warns about a heterogeneous machine unless quiet.
  */
 char *wl_topology_label(const char *sysfs, unsigned *cpus, int quiet);
 
 /*
- * §9.7 scheduler name from the sched_ext directory
+ * The scheduler name from the sched_ext directory
  * ("/sys/kernel/sched_ext" when NULL): "eevdf", or the ops name of an
  * enabled scheduler running in full mode.  A partial-mode scheduler
  * gives "eevdf" with a warning unless quiet.  Caller frees.
@@ -522,7 +524,7 @@ char *wl_scheduler_name(const char *scx_dir, int quiet);
 int wl_cgroup_mode_available(enum wl_cgroup_mode m);
 
 /*
- * §9.3 --cleanup: remove stale ktstr-<pid> cgroup directories (every
+ * --cleanup: remove stale ktstr-<pid> cgroup directories (every
  * hierarchy) whose pid is dead.  Returns how many were removed, or -1
  * when one could not be (warned).
  */

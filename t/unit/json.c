@@ -1,4 +1,4 @@
-/* Unit tests for lib/json.h: the conformance corpus, numbers, writer. */
+/* Unit tests for lib/json/json.h: the conformance corpus, numbers, writer. */
 #include <dirent.h>
 #include <math.h>
 #include <stdint.h>

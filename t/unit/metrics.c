@@ -1,4 +1,4 @@
-/* Unit tests for lib/metrics: the registry, sidecar -> row, compare_metric_read. */
+/* Unit tests for lib/compare/compare_metrics: the registry, sidecar -> row, compare_metric_read. */
 #include <math.h>
 
 #include "compare/compare_metrics.h"

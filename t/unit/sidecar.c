@@ -9,7 +9,7 @@
 #include "tap.h"
 #include "util/util.h"
 
-/* spec/sidecar.md §11.2, on one line per member so tests can swap members. */
+/* The minimal sidecar of ktstr-sidecar(5), one line per member so tests can swap members. */
 static const char minimal[] =
 	"{\n"
 	"\"test_name\": \"t\",\n"
@@ -131,7 +131,7 @@ test_candidates(void)
 static void
 test_validation(void)
 {
-	is_str(verdict(minimal), "", "the minimal sidecar of §11.2 is valid");
+	is_str(verdict(minimal), "", "the minimal sidecar of ktstr-sidecar(5) is valid");
 
 	/* Top level. */
 	expect(edit("\"run_id\": \"\"\n", "\"runid\": \"\"\n"), "missing field `run_id`",

@@ -30,7 +30,7 @@ minimal(void)
 	jw_init(&w, 1);
 	sidecar_write_json(&w, &s);
 	is_str(w.s, fixture("sidecar-minimal.json", &want),
-	       "the minimal record is byte-identical to upstream's (sidecar.md §11.2)");
+	       "the minimal record is byte-identical to upstream's (ktstr-sidecar(5), EXAMPLES)");
 	jw_free(&w);
 	buf_free(&want);
 }

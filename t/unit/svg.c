@@ -1,5 +1,5 @@
 /*
- * lib/svg: the chart is well-formed XML (checked by a small parser
+ * lib/compare/compare_chart: the chart is well-formed XML (checked by a small parser
  * here, so the test needs no XML library), has one rect.bar per
  * compared metric in the verdict's colour, a gate band per bar, and
  * escapes what labels may hold.

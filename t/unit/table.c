@@ -1,4 +1,4 @@
-/* Unit tests for util/table: rendering and the colour rule. */
+/* Unit tests for lib/util/table: rendering and the colour rule. */
 #include <stdlib.h>
 #include <unistd.h>
 

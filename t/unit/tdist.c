@@ -1,5 +1,5 @@
 /*
- * lib/tdist: sample statistics, Student's t tail against published
+ * lib/compare/compare_tdist: sample statistics, Student's t tail against published
  * critical values and closed forms, Welch's test on hand-computed
  * examples, and the degenerate inputs ktstr-compare can meet.
  */

@@ -1,5 +1,5 @@
 /*
- * lib/cmpstat and lib/cmpout on hand-made sides: the runs behind each
+ * compare_stats and compare_output on hand-made sides: the runs behind each
  * compared value, Welch's p-value, what --significance moves between
  * the counters, the findings rebuilt in order, and the percentage of a
  * zero baseline.

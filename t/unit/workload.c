@@ -1,10 +1,9 @@
 /*
  * Pure tests of the workload library: aggregation with synthetic
- * reports (spec/workloads.md §4, §9.9), checks (§5.2), the stats JSON
- * (sidecar.md §5.1–§5.2), option and work-type parsing (§9.1, §2.1),
- * partitions (§6.3), the topology label (§7.1) and scheduler name (§9.7)
- * from fake sysfs trees, the monitor summary (§8) and the report
- * transport (§9.4).  Nothing here forks a workload.
+ * reports, checks, the stats JSON, option and work-type parsing,
+ * partitions, the topology label and scheduler name from fake sysfs
+ * trees, the monitor summary and the report transport
+ * (doc/workloads.md).  Nothing here forks a workload.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -293,7 +292,7 @@ test_json(void)
 	memset(&s, 0, sizeof s);
 	jw_init(&w, 1);
 	wl_write_stats(&w, &s);
-	is_str(w.s, empty, "empty stats: sidecar.md §11.2's stats object byte for byte");
+	is_str(w.s, empty, "empty stats: the minimal sidecar's stats object byte for byte");
 	wl_stats_add(&s, &a);
 	jw_reset(&w);
 	wl_write_stats(&w, &s);
@@ -456,7 +455,7 @@ test_options(void)
 
 	wl_opts_init(&o);
 	ok(o.duration_ms == 2000 && o.settle_ms == 500 && o.workers == 0 && o.max_gap_ms == -1 &&
-	   o.max_spread_pct < 0 && o.cgroup_mode == WL_CG_AUTO, "defaults of §9.1");
+	   o.max_spread_pct < 0 && o.cgroup_mode == WL_CG_AUTO, "the defaults of ktstr-test(1)");
 	ok(wl_opt_set(&o, "duration", "1.5", err, sizeof err) == 0 && o.duration_ms == 1500,
 	   "duration 1.5 s");
 	ok(wl_opt_set(&o, "duration", "0.001", err, sizeof err) == 0 && o.duration_ms == 1,
@@ -719,7 +718,7 @@ test_monitor(void)
 	ok(starts_with(w.s, "{\"total_samples\":2,\"max_imbalance_ratio\":3.0,\"max_local_dsq_depth\":0,"
 	                "\"stall_detected\":false,\"avg_imbalance_ratio\":2.0,\"avg_nr_running\":2.0,"
 	                "\"avg_local_dsq_depth\":0.0,\"event_deltas\":{\"total_fallback\":4,"
-	                "\"fallback_rate\":8.0,"), "monitor JSON in §8 key order");
+	                "\"fallback_rate\":8.0,"), "monitor JSON in upstream's key order");
 	jw_reset(&w);
 	wl_write_monitor(&w, NULL);
 	is_str(w.s, "null", "no monitor: null");

@@ -1,6 +1,6 @@
 /*
  * Short real runs of the workload library on this host: every work
- * type, the §9.9 CpuSpin run, run delay under oversubscription, grouped
+ * type, a 2 x 2 CpuSpin run, run delay under oversubscription, grouped
  * spawn errors, a dying worker, the cgroup modes (each skipped when the
  * host cannot do it), the stale-cgroup sweep, and a runner killed
  * mid-run (SIGTERM and SIGKILL) leaving no worker and no cgroup behind.
@@ -191,7 +191,7 @@ test_all_types(void)
 		test_type(types[i].spec, types[i].samples);
 }
 
-/* ---- §9.9 runs ---- */
+/* ---- CpuSpin runs ---- */
 
 struct progress_log {
 	unsigned calls, done, max_alive, total;
@@ -365,7 +365,7 @@ test_spawn_errors(void)
 	is_str(err, "FutexFanOut requires num_workers divisible by 5, got 2", "message");
 	wl_result_free(&r);
 
-	/* §2.1 override rule: a catalog scenario keeps CpuSpin when the size does not fit */
+	/* --work-type: a catalog scenario keeps CpuSpin when the group size does not fit */
 	opts(&o, "cgroup_steady", 100);
 	wl_opt_set(&o, "work-type", "PipeIo", err, sizeof err);
 	o.workers = 3;
@@ -383,7 +383,7 @@ test_spawn_errors(void)
 	   "a CpuSpin catalog entry takes the override");
 	wl_result_free(&r);
 
-	/* §5.6: a topology that cannot hold the scenario skips it */
+	/* A topology that cannot hold the scenario skips it */
 	opts(&o, "cgroup_cpuset_llc_steady", 100);
 	if (ok(run(&o, &r) == 0, "cgroup_cpuset_llc_steady ran or skipped")) {
 		long *llcs;
