@@ -183,6 +183,8 @@ spawn(const struct supervise *s, struct supervise_job *j, int capture, const sig
 		return -1;
 	fflush(stdout);
 	fflush(stderr);
+	/* Before fork: the child may run, exec and start its work before the parent runs again. */
+	clock_gettime(CLOCK_MONOTONIC, &j->start);
 	if ((j->pid = fork()) < 0) {
 		warning("cannot fork:");
 		return -1;
@@ -191,7 +193,6 @@ spawn(const struct supervise *s, struct supervise_job *j, int capture, const sig
 		exec_job(s, j, mask);
 	/* Both sides set the group, so a kill right after fork cannot miss it. */
 	setpgid(j->pid, j->pid);
-	clock_gettime(CLOCK_MONOTONIC, &j->start);
 	j->stop = SUPERVISE_RUNNING;
 	j->timed_out = 0;
 	j->stop_at_ms = s->timeout_ms ? now_ms() + (long long)s->timeout_ms : 0;

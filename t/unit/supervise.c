@@ -144,6 +144,22 @@ test_verdict_rules(void)
 	is_int(supervise_exit_code(WAIT_STATUS(0, SIGSEGV)), 128 + SIGSEGV, "exit code of a signal");
 }
 
+/* The wall time covers the test from before it starts to its exit. */
+static void
+test_wall_time(void)
+{
+	static const char *const scripts[] = {"sleep 0.2", "sleep 0.2", "sleep 0.2", "sleep 0.2"};
+	struct supervise s = {.jobs = 2};
+	struct seen w[4];
+	double least = 1e9;
+
+	run_sh(&s, scripts, 4, w);
+	for (size_t i = 0; i < 4; i++)
+		if (w[i].wall_ms < least)
+			least = w[i].wall_ms;
+	ok(least >= 200, "no wall time is shorter than the test's own sleep (shortest %.3f ms)", least);
+}
+
 static void
 test_deadlines(void)
 {
@@ -423,6 +439,7 @@ main(void)
 	setprogname("supervise.t");
 	test_verdicts();
 	test_verdict_rules();
+	test_wall_time();
 	test_deadlines();
 	test_capture();
 	test_parallel();
