@@ -100,16 +100,111 @@ struct json_doc {
 
 /*
  * Parse src[0..len) as one JSON text (whitespace around it allowed).
- * doc must start zeroed (struct json_doc doc = {0}), or freed by
- * json_doc_free() since its last use: it owns the arena the tree lives
+ * doc must start zeroed (struct json_doc doc = {0}), or freed or cleared
+ * since its last use: it owns the arena the tree lives
  * in.  max_depth 0 means JSON_DEFAULT_MAX_DEPTH.  On success returns 0
  * and doc->root; the tree points into src, which must outlive doc.  On
  * failure returns -1 and fills err (if non-NULL).  Either way call
- * json_doc_free(doc) afterwards.
+ * json_doc_free(doc) (or json_doc_clear) afterwards.
  */
 int json_parse(struct json_doc *doc, const char *src, size_t len, unsigned max_depth,
                struct json_error *err);
 void json_doc_free(struct json_doc *doc);
+/*
+ * Drop the tree but keep the arena's memory for the next json_parse
+ * into doc: one document after another (the lines of a stream) then
+ * costs no allocation once the arena has grown to the largest.
+ */
+void json_doc_clear(struct json_doc *doc);
+
+/*
+ * Pull reader.  A cursor walks the text one value at a time and checks
+ * the grammar, the strings and the numbers exactly as json_parse does
+ * (same errors, same positions), but builds nothing: the caller takes
+ * the members it wants as they pass and skips the rest, which
+ * json_cursor_skip() still checks.  json_parse builds its tree with one.
+ *
+ * An item is one value: a scalar whole, or a container that has just
+ * opened (its elements follow, then json_cursor_next() returns 0 where
+ * it closes).  Strings and keys are views: into the text when the token
+ * holds no escape, else into the cursor's own buffers; either way
+ * decoded, not NUL-terminated, and valid until the next call on the
+ * cursor.
+ */
+struct json_item {
+	enum json_type type;
+	const char *raw; /* the value's first byte */
+	size_t rawlen;   /* a scalar's token length; 1 for a container */
+	const char *key; /* an object member's key, decoded; NULL in an array */
+	size_t keylen;
+	const char *rawkey; /* the key token, quotes included */
+	size_t rawkeylen;
+	int key_lone_surrogate;
+	union {
+		int boolean;
+		struct {
+			unsigned flags; /* JSON_NUM_*, and i, u as in struct json_value */
+			int64_t i;
+			uint64_t u;
+			/* private: the decimal form json_item_double() rounds */
+			uint64_t sig;
+			long exp10;
+			unsigned char neg, fast;
+		} num;
+		struct {
+			const char *s;
+			size_t len;
+			int lone_surrogate;
+		} str;
+	} u;
+};
+
+struct json_cursor {
+	/* private */
+	const unsigned char *src, *p, *end;
+	struct json_error *err;
+	unsigned depth, max_depth;
+	int state;
+	int obj; /* the innermost open container is an object */
+	unsigned char kinds_small[JSON_DEFAULT_MAX_DEPTH / 8]; /* bit per open container: object */
+	unsigned char *kinds_big; /* when max_depth needs more */
+	unsigned char *buf[2];    /* decoded keys, decoded strings */
+	size_t cap[2];
+};
+
+/*
+ * Start reading src[0..len); max_depth 0 means JSON_DEFAULT_MAX_DEPTH;
+ * the first error is written to err (if non-NULL).  Free with
+ * json_cursor_free().  json_cursor_reset() starts over on another text
+ * and keeps the cursor's memory.
+ */
+void json_cursor_init(struct json_cursor *c, const char *src, size_t len, unsigned max_depth,
+                      struct json_error *err);
+void json_cursor_reset(struct json_cursor *c, const char *src, size_t len);
+void json_cursor_free(struct json_cursor *c);
+/*
+ * The next value: the text's one value at first, then the next element
+ * of the innermost open container.  Returns 1 with *it filled, 0 when
+ * that container closes here (or, at the top, once the value has been
+ * read), -1 on an error (then every later call fails too).
+ */
+int json_cursor_next(struct json_cursor *c, struct json_item *it);
+/*
+ * Read the rest of the innermost open container (nothing at the top)
+ * without building anything; the next call reads what follows it.
+ * Returns 0, or -1 on an error in what was skipped.
+ */
+int json_cursor_skip(struct json_cursor *c);
+/*
+ * Read whatever remains of the text (the value, if not read yet, and
+ * every open container) and check that only whitespace follows.
+ * Returns 0 when the whole text is valid JSON, -1 at its first error.
+ */
+int json_cursor_end(struct json_cursor *c);
+/* Just past the last byte read: after a 0 from json_cursor_next, where the container closed. */
+const char *json_cursor_pos(const struct json_cursor *c);
+/* The number item's value as a double, correctly rounded (json_value's u.num.d). */
+double json_item_double(const struct json_item *it);
 
 /* "... at line L column C" into dst, as serde_json prints errors. */
 void json_error_string(const struct json_error *err, char *dst, size_t size);
@@ -203,6 +298,9 @@ int json_strtod(const char *s, size_t n, double *out);
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static void *
 json__xrealloc(void *p, size_t n)
@@ -251,6 +349,27 @@ json_doc_free(struct json_doc *doc)
 		free(c);
 	}
 	doc->chunks = NULL;
+	doc->root = NULL;
+}
+
+void
+json_doc_clear(struct json_doc *doc)
+{
+	struct json_arena_chunk *c = doc->chunks;
+	size_t cap = 0;
+
+	if (c != NULL && c->next != NULL) {
+		/* Several chunks: one of their total size holds the next tree whole. */
+		for (; c; c = c->next)
+			cap += c->cap;
+		json_doc_free(doc);
+		c = json__xrealloc(NULL, sizeof *c + cap);
+		c->cap = cap;
+		c->next = NULL;
+		doc->chunks = c;
+	}
+	if (c != NULL)
+		c->used = 0;
 	doc->root = NULL;
 }
 
@@ -368,36 +487,25 @@ json_format_double(double d, char *dst)
 
 /* ---- reader ---- */
 
-struct json__parser {
-	const unsigned char *src, *p, *end;
-	struct json_doc *doc;
-	struct json_error *err;
-	unsigned depth, max_depth;
-	int failed;
-	/* scratch stacks for the children of open containers */
-	struct json_value *vals;
-	size_t nvals, capvals;
-	struct json_member *mems;
-	size_t nmems, capmems;
-};
+enum { JSON__START, JSON__FIRST, JSON__AFTER, JSON__DONE, JSON__FAILED };
 
 static void
-json__fail_at(struct json__parser *ps, const unsigned char *at, const char *msg)
+json__fail_at(struct json_cursor *c, const unsigned char *at, const char *msg)
 {
-	struct json_error *e = ps->err;
+	struct json_error *e = c->err;
 	const unsigned char *q;
 
-	if (ps->failed)
+	if (c->state == JSON__FAILED)
 		return;
-	ps->failed = 1;
+	c->state = JSON__FAILED;
 	if (e == NULL)
 		return;
-	if (at > ps->end)
-		at = ps->end;
-	e->offset = (size_t)(at - ps->src);
+	if (at > c->end)
+		at = c->end;
+	e->offset = (size_t)(at - c->src);
 	e->line = 1;
 	e->col = 1;
-	for (q = ps->src; q < at; q++) {
+	for (q = c->src; q < at; q++) {
 		if (*q == '\n') {
 			e->line++;
 			e->col = 1;
@@ -432,21 +540,75 @@ static const unsigned char json__class[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-static inline void
-json__skip_ws(struct json__parser *ps)
+/* The whitespace at p, skipped. */
+static const unsigned char *
+json__ws_run(const unsigned char *p, const unsigned char *end)
 {
 	/* Pretty-printed input indents with runs of spaces: skip 8 at a time. */
 	static const unsigned char spaces[8] = "        ";
 
-	if (ps->p < ps->end && !(json__class[*ps->p] & JSON__WS))
-		return;
-	while (ps->end - ps->p >= 8 && memcmp(ps->p, spaces, 8) == 0)
-		ps->p += 8;
-	while (ps->p < ps->end && (json__class[*ps->p] & JSON__WS))
-		ps->p++;
+	while (end - p >= 8 && memcmp(p, spaces, 8) == 0)
+		p += 8;
+	while (p < end && (json__class[*p] & JSON__WS))
+		p++;
+	return p;
 }
 
-static int json__value(struct json__parser *ps, struct json_value *v, const char *ctx);
+/* Whitespace from p on; a stream's lines have none, so one compare decides. */
+static inline const unsigned char *
+json__ws(const unsigned char *p, const unsigned char *end)
+{
+	return p < end && *p <= ' ' ? json__ws_run(p, end) : p;
+}
+
+/*
+ * The first byte at or after p that a string must look at: a quote, a
+ * backslash, a control character or a non-ASCII byte.  Sixteen bytes at
+ * a time with SSE2 (where a signed compare with 0x20 catches both the
+ * controls and the bytes above 0x7f), else eight with plain arithmetic
+ * where the byte order allows: there each test can flag only bytes
+ * above the lowest true hit (a borrow runs upward), so the lowest flag
+ * is exact.
+ */
+static inline const unsigned char *
+json__plain_run(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+		                           _mm_cmplt_epi8(v, space));
+		unsigned m = (unsigned)_mm_movemask_epi8(hit);
+
+		if (m != 0)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	{
+		const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+
+		while (end - p >= 8) {
+			uint64_t w, q, b, m;
+
+			memcpy(&w, p, 8);
+			q = w ^ (ones * '"');
+			b = w ^ (ones * '\\');
+			m = ((q - ones) | (b - ones) | (w - ones * 0x20) | w) & high;
+			if (m != 0)
+				return p + (__builtin_ctzll(m) >> 3);
+			p += 8;
+		}
+	}
+#endif
+	while (p < end && (json__class[*p] & JSON__PLAIN))
+		p++;
+	return p;
+}
 
 static int
 json__hex4(const unsigned char *p, unsigned *out)
@@ -531,117 +693,143 @@ json_utf8_seq(const char *str, size_t avail)
 }
 
 /*
- * A string token at ps->p (the opening quote).  Decodes into the arena;
- * the decoded form is never longer than the token.
+ * The escape at p (the backslash), written to o.  Returns the bytes of
+ * input it took, 0 on an error (reported).
  */
-static int
-json__string(struct json__parser *ps, char **out, size_t *outlen, int *lone)
+static size_t
+json__escape(struct json_cursor *c, const unsigned char *p, unsigned char **o, int *lone)
 {
-	const unsigned char *p = ps->p + 1, *end = ps->end, *run;
-	unsigned char *dst, *o;
+	static const char name[] = "\"\\/bfnrt", code[] = "\"\\/\b\f\n\r\t";
+	const unsigned char *end = c->end;
+	unsigned cp, lo;
 
-	*lone = 0;
-	/* Fast scan: most strings have no escapes and are ASCII. */
-	run = p;
-	while (p < end && (json__class[*p] & JSON__PLAIN))
-		p++;
-	if (p < end && *p == '"') {
-		size_t n = (size_t)(p - run);
-		dst = json__alloc(ps->doc, n + 1);
-		memcpy(dst, run, n);
-		dst[n] = '\0';
-		*out = (char *)dst;
-		*outlen = n;
-		ps->p = p + 1;
+	if (end - p < 2) {
+		json__fail_at(c, end, "EOF while parsing a string");
 		return 0;
 	}
-	/* Bound the decoded size by the token's: no escape decodes longer. */
-	{
-		const unsigned char *q = p;
-		while (q < end && *q != '"')
-			q += *q == '\\' ? 2 : 1;
-		if (q > end)
-			q = end;
-		dst = o = json__alloc(ps->doc, (size_t)(q - run) + 1);
+	if (p[1] != 'u') {
+		const char *k = memchr(name, p[1], sizeof name - 1);
+
+		if (k == NULL) {
+			json__fail_at(c, p + 1, "invalid escape");
+			return 0;
+		}
+		*(*o)++ = (unsigned char)code[k - name];
+		return 2;
 	}
-	memcpy(o, run, (size_t)(p - run));
-	o += p - run;
+	if (end - p < 6) {
+		json__fail_at(c, end, "EOF while parsing a string");
+		return 0;
+	}
+	if (json__hex4(p + 2, &cp) < 0) {
+		json__fail_at(c, p + 2, "invalid escape");
+		return 0;
+	}
+	if (cp >= 0xd800 && cp <= 0xdbff && end - p >= 12 && p[6] == '\\' && p[7] == 'u' &&
+	    json__hex4(p + 8, &lo) == 0 && lo >= 0xdc00 && lo <= 0xdfff) {
+		*o += json__put_utf8(*o, 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00));
+		return 12;
+	}
+	if (cp >= 0xd800 && cp <= 0xdfff)
+		*lone = 1;
+	*o += json__put_utf8(*o, cp);
+	return 6;
+}
+
+/*
+ * The rest of a string token whose first special byte is at p: escapes
+ * move the decoding into buffer slot, which the token's length bounds
+ * (no escape decodes longer than itself).  Returns the byte after the
+ * closing quote, NULL on an error.
+ */
+static const unsigned char *
+json__string_slow(struct json_cursor *c, const unsigned char *run, const unsigned char *p, int slot,
+                  const char **out, size_t *outlen, int *lone)
+{
+	const unsigned char *end = c->end;
+	unsigned char *dst = NULL, *o = NULL;
+
 	for (;;) {
-		unsigned c;
+		size_t n;
+
 		if (p >= end) {
-			json__fail_at(ps, end, "EOF while parsing a string");
-			return -1;
+			json__fail_at(c, end, "EOF while parsing a string");
+			return NULL;
 		}
-		c = *p;
-		if (c == '"') {
-			p++;
+		if (*p == '"')
 			break;
+		if (*p < 0x20) {
+			json__fail_at(c, p, "control character (\\u0000-\\u001F) found while parsing a string");
+			return NULL;
 		}
-		if (c < 0x20) {
-			json__fail_at(ps, p, "control character (\\u0000-\\u001F) found while parsing a string");
-			return -1;
-		}
-		if (c >= 0x80) {
-			size_t n = json_utf8_seq((const char *)p, (size_t)(end - p));
-			if (n == 0) {
-				json__fail_at(ps, p, "invalid UTF-8 in string");
-				return -1;
+		if (*p >= 0x80) {
+			if ((n = json_utf8_seq((const char *)p, (size_t)(end - p))) == 0) {
+				json__fail_at(c, p, "invalid UTF-8 in string");
+				return NULL;
 			}
-			memcpy(o, p, n);
-			o += n;
+			if (o != NULL) {
+				memcpy(o, p, n);
+				o += n;
+			}
 			p += n;
-			continue;
-		}
-		if (c != '\\') {
-			*o++ = (unsigned char)c;
-			p++;
-			continue;
-		}
-		if (end - p < 2) {
-			json__fail_at(ps, end, "EOF while parsing a string");
-			return -1;
-		}
-		switch (p[1]) {
-		case '"': *o++ = '"'; p += 2; continue;
-		case '\\': *o++ = '\\'; p += 2; continue;
-		case '/': *o++ = '/'; p += 2; continue;
-		case 'b': *o++ = '\b'; p += 2; continue;
-		case 'f': *o++ = '\f'; p += 2; continue;
-		case 'n': *o++ = '\n'; p += 2; continue;
-		case 'r': *o++ = '\r'; p += 2; continue;
-		case 't': *o++ = '\t'; p += 2; continue;
-		case 'u': break;
-		default:
-			json__fail_at(ps, p + 1, "invalid escape");
-			return -1;
+		} else {
+			/* A backslash. */
+			if (o == NULL) {
+				const unsigned char *q = p;
+				size_t need;
+
+				while (q < end && *q != '"')
+					q += *q == '\\' ? 2 : 1;
+				need = (size_t)((q < end ? q : end) - run) + 1;
+				if (c->cap[slot] < need) {
+					c->cap[slot] = need > 256 ? need : 256;
+					c->buf[slot] = json__xrealloc(c->buf[slot], c->cap[slot]);
+				}
+				dst = o = c->buf[slot];
+				memcpy(o, run, (size_t)(p - run));
+				o += p - run;
+			}
+			if ((n = json__escape(c, p, &o, lone)) == 0)
+				return NULL;
+			p += n;
 		}
 		{
-			unsigned cp, lo;
-			if (end - p < 6) {
-				json__fail_at(ps, end, "EOF while parsing a string");
-				return -1;
+			const unsigned char *q = json__plain_run(p, end);
+
+			if (o != NULL) {
+				memcpy(o, p, (size_t)(q - p));
+				o += q - p;
 			}
-			if (json__hex4(p + 2, &cp) < 0) {
-				json__fail_at(ps, p + 2, "invalid escape");
-				return -1;
-			}
-			p += 6;
-			if (cp >= 0xd800 && cp <= 0xdbff && end - p >= 6 && p[0] == '\\' &&
-			    p[1] == 'u' && json__hex4(p + 2, &lo) == 0 && lo >= 0xdc00 &&
-			    lo <= 0xdfff) {
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-				p += 6;
-			} else if (cp >= 0xd800 && cp <= 0xdfff) {
-				*lone = 1;
-			}
-			o += json__put_utf8(o, cp);
+			p = q;
 		}
 	}
-	*o = '\0';
-	*out = (char *)dst;
-	*outlen = (size_t)(o - dst);
-	ps->p = p;
-	return 0;
+	if (o == NULL) {
+		*out = (const char *)run;
+		*outlen = (size_t)(p - run);
+	} else {
+		*out = (const char *)dst;
+		*outlen = (size_t)(o - dst);
+	}
+	return p + 1;
+}
+
+/*
+ * The string token at p (the opening quote).  A token without escapes
+ * is its own decoded form, so *out points into the text.
+ */
+static inline const unsigned char *
+json__string(struct json_cursor *c, const unsigned char *p, int slot, const char **out,
+             size_t *outlen, int *lone)
+{
+	const unsigned char *run = p + 1, *q = json__plain_run(run, c->end);
+
+	*lone = 0;
+	if (q < c->end && *q == '"') {
+		*out = (const char *)run;
+		*outlen = (size_t)(q - run);
+		return q + 1;
+	}
+	return json__string_slow(c, run, q, slot, out, outlen, lone);
 }
 
 /*
@@ -650,371 +838,683 @@ json__string(struct json__parser *ps, char **out, size_t *outlen, int *lone)
  * most 15 significant digits and a decimal exponent within +-22, both
  * the digits and the power of ten are exact doubles, so one division
  * or multiplication rounds correctly.  Everything else goes to strtod.
+ * The reader itself only needs to know that the value is finite, which
+ * a literal below 1e308 is whatever the rounding.
  */
 static const double json__pow10[] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
-static int
-json__number(struct json__parser *ps, struct json_value *v)
+/* The number's double takes strtod. */
+static inline int
+json__num_slow(const struct json_item *it)
 {
-	const unsigned char *p = ps->p, *start = p, *end = ps->end;
-	int neg = 0, isint = 1, overflow = 0, fast = 1, sigdigits = 0;
-	int fracdigits = 0, expneg = 0;
-	uint64_t mag = 0, sig = 0;
-	long exp10 = 0;
+	const long e = it->u.num.exp10;
 
-	if (*p == '-') {
-		neg = 1;
-		p++;
+	return !(it->u.num.flags & (JSON_NUM_I64 | JSON_NUM_U64)) &&
+	       !(it->u.num.fast && (it->u.num.sig == 0 || (e >= -22 && e <= 22)));
+}
+
+double
+json_item_double(const struct json_item *it)
+{
+	const long e = it->u.num.exp10;
+	unsigned f = it->u.num.flags;
+	double d;
+
+	if (it->type != JSON_NUMBER)
+		return 0.0;
+	if (f & JSON_NUM_U64)
+		return (double)it->u.num.u;
+	if (f & JSON_NUM_I64)
+		return it->u.num.i == 0 ? -0.0 : (double)it->u.num.i;
+	if (!json__num_slow(it)) {
+		if (it->u.num.sig == 0)
+			return it->u.num.neg ? -0.0 : 0.0;
+		d = (double)it->u.num.sig;
+		d = e < 0 ? d / json__pow10[-e] : d * json__pow10[e];
+		return it->u.num.neg ? -d : d;
 	}
-	if (p >= end) {
-		json__fail_at(ps, p, "EOF while parsing a value");
-		return -1;
-	}
-	if (*p == '0') {
-		p++;
-	} else if (*p >= '1' && *p <= '9') {
-		while (p < end && *p >= '0' && *p <= '9') {
-			unsigned d = *p - '0';
-			if (mag > (UINT64_MAX - d) / 10)
-				overflow = 1;
-			else
-				mag = mag * 10 + d;
-			if (sigdigits < 15)
-				sig = sig * 10 + d, sigdigits++;
-			else
-				fast = 0;
+	json_strtod(it->raw, it->rawlen, &d);
+	return d;
+}
+
+static inline int
+json__digit(const unsigned char *p, const unsigned char *end)
+{
+	return p < end && (unsigned)(*p - '0') <= 9;
+}
+
+/*
+ * The fraction's digits at p: leading zeros of a zero number are not
+ * significant, and past 15 significant digits the double needs strtod.
+ */
+static const unsigned char *
+json__fraction(const unsigned char *p, const unsigned char *end, uint64_t *sig, int *sigdigits,
+               long *fracdigits, int *fast)
+{
+	const unsigned char *start = p, *run;
+
+	if (*sig == 0)
+		while (p < end && *p == '0')
 			p++;
+	run = p;
+	while (json__digit(p, end)) {
+		if (p - run < 15 - *sigdigits)
+			*sig = *sig * 10 + (*p - '0');
+		p++;
+	}
+	if (p - run > 15 - *sigdigits)
+		*fast = 0;
+	*sigdigits += (int)(p - run);
+	*fracdigits = p - start;
+	return p;
+}
+
+/* A number's item once its value is known; the double is json_item_double's. */
+static void
+json__number_item(struct json_item *it, uint64_t mag, int neg, int isint, int overflow)
+{
+	it->u.num.flags = 0;
+	it->u.num.i = 0;
+	it->u.num.u = 0;
+	it->u.num.neg = (unsigned char)neg;
+	if (!isint)
+		return;
+	it->u.num.flags = JSON_NUM_INT;
+	if (overflow)
+		return;
+	if (!neg) {
+		it->u.num.flags |= JSON_NUM_U64;
+		it->u.num.u = mag;
+		if (mag <= INT64_MAX) {
+			it->u.num.flags |= JSON_NUM_I64;
+			it->u.num.i = (int64_t)mag;
 		}
+	} else if (mag <= (uint64_t)INT64_MAX + 1) {
+		it->u.num.flags |= JSON_NUM_I64;
+		it->u.num.i = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
+	}
+}
+
+/*
+ * The rest of a number whose integer part digits..p is read (mag its
+ * value, modulo 2^64): the fraction, the exponent, the range.
+ */
+static const unsigned char *
+json__number_rest(struct json_cursor *c, struct json_item *it, const unsigned char *digits,
+                  const unsigned char *p, uint64_t mag, int neg)
+{
+	static const char u64max[] = "18446744073709551615";
+	const unsigned char *start = (const unsigned char *)it->raw, *end = c->end;
+	long intdigits = *digits == '0' ? 0 : p - digits, exp10 = 0, fracdigits = 0;
+	int isint = 1, overflow = 0, fast = 1, sigdigits = 0, expneg = 0;
+	uint64_t sig = 0;
+
+	/* Wrapping is harmless: past 19 digits only the spelling decides. */
+	if (intdigits > 19)
+		overflow = intdigits > 20 || memcmp(digits, u64max, 20) > 0;
+	if (intdigits <= 15) {
+		sig = mag;
+		sigdigits = (int)intdigits;
 	} else {
-		json__fail_at(ps, p, "invalid number");
-		return -1;
+		fast = 0;
+		sigdigits = 15;
 	}
 	if (p < end && *p == '.') {
 		isint = 0;
 		p++;
-		if (p >= end || *p < '0' || *p > '9') {
-			json__fail_at(ps, p, p >= end ? "EOF while parsing a value" : "invalid number");
-			return -1;
+		if (!json__digit(p, end)) {
+			json__fail_at(c, p, p >= end ? "EOF while parsing a value" : "invalid number");
+			return NULL;
 		}
-		while (p < end && *p >= '0' && *p <= '9') {
-			unsigned d = *p - '0';
-			if (sig != 0 || d != 0) {
-				if (sigdigits < 15)
-					sig = sig * 10 + d, sigdigits++;
-				else
-					fast = 0;
-			}
-			fracdigits++;
-			p++;
-		}
+		p = json__fraction(p, end, &sig, &sigdigits, &fracdigits, &fast);
 	}
-	if (p < end && (*p == 'e' || *p == 'E')) {
+	if (p < end && (*p | 0x20) == 'e') {
 		isint = 0;
 		p++;
 		if (p < end && (*p == '+' || *p == '-'))
 			expneg = *p++ == '-';
-		if (p >= end || *p < '0' || *p > '9') {
-			json__fail_at(ps, p, p >= end ? "EOF while parsing a value" : "invalid number");
-			return -1;
+		if (!json__digit(p, end)) {
+			json__fail_at(c, p, p >= end ? "EOF while parsing a value" : "invalid number");
+			return NULL;
 		}
-		while (p < end && *p >= '0' && *p <= '9') {
+		for (; json__digit(p, end); p++)
 			if (exp10 < 100000)
 				exp10 = exp10 * 10 + (*p - '0');
-			p++;
-		}
 	}
-	v->type = JSON_NUMBER;
-	v->u.num.flags = 0;
-	v->u.num.i = 0;
-	v->u.num.u = 0;
-	if (isint && !overflow && (!neg || mag <= (uint64_t)INT64_MAX + 1)) {
-		v->u.num.flags = JSON_NUM_INT;
-		if (!neg) {
-			v->u.num.flags |= JSON_NUM_U64;
-			v->u.num.u = mag;
-			if (mag <= INT64_MAX) {
-				v->u.num.flags |= JSON_NUM_I64;
-				v->u.num.i = (int64_t)mag;
-			}
-			v->u.num.d = (double)mag;
-		} else {
-			v->u.num.flags |= JSON_NUM_I64;
-			v->u.num.i = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
-			v->u.num.d = mag == 0 ? -0.0 : (double)v->u.num.i;
-		}
-	} else {
-		long e = (expneg ? -exp10 : exp10) - fracdigits;
-		if (isint)
-			v->u.num.flags = JSON_NUM_INT;
-		if (fast && sig == 0) {
-			v->u.num.d = neg ? -0.0 : 0.0;
-		} else if (fast && e >= -22 && e <= 22) {
-			double d = (double)sig;
-			d = e < 0 ? d / json__pow10[-e] : d * json__pow10[e];
-			v->u.num.d = neg ? -d : d;
-		} else if (json_strtod((const char *)start, (size_t)(p - start), &v->u.num.d) < 0) {
-			json__fail_at(ps, start, "number out of range");
-			return -1;
-		}
-	}
-	ps->p = p;
-	return 0;
-}
+	if (expneg)
+		exp10 = -exp10;
+	it->rawlen = (size_t)(p - start);
+	it->u.num.sig = sig;
+	it->u.num.fast = (unsigned char)fast;
+	it->u.num.exp10 = exp10 - fracdigits;
+	json__number_item(it, mag, neg, isint, overflow);
+	if (json__num_slow(it) && intdigits + exp10 > 308) {
+		double d;
 
-static int
-json__literal(struct json__parser *ps, const char *word, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (ps->p + i >= ps->end) {
-			json__fail_at(ps, ps->end, "EOF while parsing a value");
-			return -1;
-		}
-		if (ps->p[i] != (unsigned char)word[i]) {
-			json__fail_at(ps, ps->p + i, "expected ident");
-			return -1;
+		if (json_strtod((const char *)start, (size_t)(p - start), &d) < 0) {
+			json__fail_at(c, start, "number out of range");
+			return NULL;
 		}
 	}
-	ps->p += n;
-	return 0;
-}
-
-static struct json_value *
-json__push_val(struct json__parser *ps)
-{
-	if (ps->nvals == ps->capvals) {
-		ps->capvals = ps->capvals ? ps->capvals * 2 : 64;
-		ps->vals = json__xrealloc(ps->vals, ps->capvals * sizeof *ps->vals);
-	}
-	return &ps->vals[ps->nvals++];
-}
-
-static struct json_member *
-json__push_mem(struct json__parser *ps)
-{
-	if (ps->nmems == ps->capmems) {
-		ps->capmems = ps->capmems ? ps->capmems * 2 : 64;
-		ps->mems = json__xrealloc(ps->mems, ps->capmems * sizeof *ps->mems);
-	}
-	return &ps->mems[ps->nmems++];
+	return p;
 }
 
 /*
- * After a container element: 1 when the container closes, 0 when a
- * comma announces another element, -1 on error.
+ * The number token at p; fills it, returns its end (NULL on an error).
+ * An integer of up to 19 digits, most of what a sidecar holds, is done
+ * here.
  */
-static int
-json__after_element(struct json__parser *ps, char close, const char *eof_msg,
-                    const char *expect_msg)
+static const unsigned char *
+json__number(struct json_cursor *c, const unsigned char *p, struct json_item *it)
 {
-	json__skip_ws(ps);
-	if (ps->p >= ps->end) {
-		json__fail_at(ps, ps->end, eof_msg);
-		return -1;
+	const unsigned char *end = c->end, *digits;
+	int neg = *p == '-';
+	uint64_t mag = 0;
+
+	it->type = JSON_NUMBER;
+	it->raw = (const char *)p;
+	p += neg;
+	digits = p;
+	if (p < end && *p == '0') {
+		p++;
+	} else if (p < end && (unsigned)(*p - '1') <= 8) {
+		for (; json__digit(p, end); p++)
+			mag = mag * 10 + (*p - '0');
+	} else {
+		json__fail_at(c, p, p >= end ? "EOF while parsing a value" : "invalid number");
+		return NULL;
 	}
-	if (*ps->p == close) {
-		ps->p++;
+	if ((p < end && (*p == '.' || (*p | 0x20) == 'e')) || p - digits > 19)
+		return json__number_rest(c, it, digits, p, mag, neg);
+	it->rawlen = (size_t)(p - (const unsigned char *)it->raw);
+	it->u.num.sig = mag;
+	it->u.num.fast = p - digits <= 15;
+	it->u.num.exp10 = 0;
+	json__number_item(it, mag, neg, 1, 0);
+	return p;
+}
+
+static const unsigned char *
+json__literal(struct json_cursor *c, const unsigned char *p, const char *word, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p + i >= c->end) {
+			json__fail_at(c, c->end, "EOF while parsing a value");
+			return NULL;
+		}
+		if (p[i] != (unsigned char)word[i]) {
+			json__fail_at(c, p + i, "expected ident");
+			return NULL;
+		}
+	}
+	return p + n;
+}
+
+static int
+json__fail(struct json_cursor *c, const unsigned char *at, const char *msg)
+{
+	json__fail_at(c, at, msg);
+	return -1;
+}
+
+static int
+json__fail_eof(struct json_cursor *c, const char *ctx)
+{
+	char msg[64];
+
+	snprintf(msg, sizeof msg, "EOF while parsing %s", ctx);
+	return json__fail(c, c->end, msg);
+}
+
+static inline unsigned char *
+json__kinds(struct json_cursor *c)
+{
+	return c->kinds_big ? c->kinds_big : c->kinds_small;
+}
+
+/* A container opens at p. */
+static int
+json__push(struct json_cursor *c, const unsigned char *p, struct json_item *it)
+{
+	unsigned char *kinds = json__kinds(c), bit = (unsigned char)(1u << (c->depth & 7));
+
+	if (c->depth >= c->max_depth)
+		return json__fail(c, p, "recursion limit exceeded");
+	c->obj = *p == '{';
+	it->type = c->obj ? JSON_OBJECT : JSON_ARRAY;
+	it->rawlen = 1;
+	if (c->obj)
+		kinds[c->depth >> 3] |= bit;
+	else
+		kinds[c->depth >> 3] &= (unsigned char)~bit;
+	c->depth++;
+	c->p = p + 1;
+	c->state = JSON__FIRST;
+	return 1;
+}
+
+/* The innermost container closes at p. */
+static inline int
+json__pop(struct json_cursor *c, const unsigned char *p)
+{
+	unsigned d;
+
+	c->p = p + 1;
+	if (--c->depth == 0) {
+		c->obj = 0;
+		c->state = JSON__DONE;
+		return 0;
+	}
+	d = c->depth - 1;
+	c->obj = json__kinds(c)[d >> 3] >> (d & 7) & 1;
+	c->state = JSON__AFTER;
+	return 0;
+}
+
+static inline void
+json__no_key(struct json_item *it)
+{
+	it->key = it->rawkey = NULL;
+	it->keylen = it->rawkeylen = 0;
+	it->key_lone_surrogate = 0;
+}
+
+/* The key and colon of a member at p; returns the byte after the colon. */
+static inline const unsigned char *
+json__key(struct json_cursor *c, const unsigned char *p, struct json_item *it)
+{
+	const unsigned char *end = c->end;
+
+	if (p >= end) {
+		json__fail_at(c, end, "EOF while parsing an object");
+		return NULL;
+	}
+	if (*p != '"') {
+		/* Only a comma leads here to a '}': the first member's is the close. */
+		json__fail_at(c, p, *p == '}' ? "trailing comma" : "key must be a string");
+		return NULL;
+	}
+	it->rawkey = (const char *)p;
+	p = json__string(c, p, 0, &it->key, &it->keylen, &it->key_lone_surrogate);
+	if (p == NULL)
+		return NULL;
+	it->rawkeylen = (size_t)(p - (const unsigned char *)it->rawkey);
+	if (p < end && *p == ':')
+		return p + 1;
+	p = json__ws(p, end);
+	if (p >= end) {
+		json__fail_at(c, end, "EOF while parsing an object");
+		return NULL;
+	}
+	if (*p != ':') {
+		json__fail_at(c, p, "expected `:`");
+		return NULL;
+	}
+	return p + 1;
+}
+
+/* After an element: a comma, or the close of its container. */
+static int
+json__after(struct json_cursor *c, const unsigned char **pp)
+{
+	const unsigned char *p = json__ws(*pp, c->end), *end = c->end;
+	unsigned char close = c->obj ? '}' : ']';
+
+	if (p < end && *p == ',') {
+		*pp = json__ws(p + 1, end);
 		return 1;
 	}
-	if (*ps->p != ',') {
-		json__fail_at(ps, ps->p, expect_msg);
-		return -1;
-	}
-	ps->p++;
-	json__skip_ws(ps);
-	if (ps->p < ps->end && *ps->p == close) {
-		json__fail_at(ps, ps->p, "trailing comma");
-		return -1;
-	}
-	return 0;
+	if (p < end && *p == close)
+		return json__pop(c, p);
+	if (p >= end)
+		return json__fail(c, end, c->obj ? "EOF while parsing an object"
+		                                 : "EOF while parsing a list");
+	return json__fail(c, p, c->obj ? "expected `,` or `}`" : "expected `,` or `]`");
 }
 
-static int
-json__array(struct json__parser *ps, struct json_value *v)
+/* The scalar at p that is not a string: a literal or a number. */
+static const unsigned char *
+json__other(struct json_cursor *c, const unsigned char *p, struct json_item *it)
 {
-	size_t base = ps->nvals, n;
-	struct json_value tmp;
-	int rc;
-
-	ps->p++; /* [ */
-	json__skip_ws(ps);
-	if (ps->p < ps->end && *ps->p == ']') {
-		ps->p++;
-		goto done;
-	}
-	for (;;) {
-		if (json__value(ps, &tmp, "a list") < 0)
-			return -1;
-		*json__push_val(ps) = tmp;
-		rc = json__after_element(ps, ']', "EOF while parsing a list", "expected `,` or `]`");
-		if (rc < 0)
-			return -1;
-		if (rc > 0)
-			break;
-	}
-done:
-	n = ps->nvals - base;
-	v->type = JSON_ARRAY;
-	v->u.arr.n = n;
-	v->u.arr.items = NULL;
-	if (n) {
-		v->u.arr.items = json__alloc(ps->doc, n * sizeof *v->u.arr.items);
-		memcpy(v->u.arr.items, ps->vals + base, n * sizeof *v->u.arr.items);
-	}
-	ps->nvals = base;
-	return 0;
-}
-
-static int
-json__object(struct json__parser *ps, struct json_value *v)
-{
-	size_t base = ps->nmems, n;
-	struct json_member m;
-	int rc;
-
-	ps->p++; /* { */
-	json__skip_ws(ps);
-	if (ps->p < ps->end && *ps->p == '}') {
-		ps->p++;
-		goto done;
-	}
-	for (;;) {
-		char *key;
-		const unsigned char *kstart;
-		if (ps->p >= ps->end) {
-			json__fail_at(ps, ps->end, "EOF while parsing an object");
-			return -1;
-		}
-		if (*ps->p != '"') {
-			json__fail_at(ps, ps->p, "key must be a string");
-			return -1;
-		}
-		kstart = ps->p;
-		if (json__string(ps, &key, &m.keylen, &m.key_lone_surrogate) < 0)
-			return -1;
-		m.key = key;
-		m.rawkey = (const char *)kstart;
-		m.rawkeylen = (size_t)(ps->p - kstart);
-		json__skip_ws(ps);
-		if (ps->p >= ps->end) {
-			json__fail_at(ps, ps->end, "EOF while parsing an object");
-			return -1;
-		}
-		if (*ps->p != ':') {
-			json__fail_at(ps, ps->p, "expected `:`");
-			return -1;
-		}
-		ps->p++;
-		if (json__value(ps, &m.value, "an object") < 0)
-			return -1;
-		*json__push_mem(ps) = m;
-		rc = json__after_element(ps, '}', "EOF while parsing an object", "expected `,` or `}`");
-		if (rc < 0)
-			return -1;
-		if (rc > 0)
-			break;
-	}
-done:
-	n = ps->nmems - base;
-	v->type = JSON_OBJECT;
-	v->u.obj.n = n;
-	v->u.obj.members = NULL;
-	if (n) {
-		v->u.obj.members = json__alloc(ps->doc, n * sizeof *v->u.obj.members);
-		memcpy(v->u.obj.members, ps->mems + base, n * sizeof *v->u.obj.members);
-	}
-	ps->nmems = base;
-	return 0;
-}
-
-static int
-json__value(struct json__parser *ps, struct json_value *v, const char *ctx)
-{
-	const unsigned char *start;
-	int rc;
-
-	json__skip_ws(ps);
-	if (ps->p >= ps->end) {
-		char msg[64];
-		snprintf(msg, sizeof msg, "EOF while parsing %s", ctx);
-		json__fail_at(ps, ps->end, msg);
-		return -1;
-	}
-	start = ps->p;
-	switch (*ps->p) {
-	case '{':
-	case '[':
-		if (ps->depth >= ps->max_depth) {
-			json__fail_at(ps, ps->p, "recursion limit exceeded");
-			return -1;
-		}
-		ps->depth++;
-		rc = *ps->p == '{' ? json__object(ps, v) : json__array(ps, v);
-		ps->depth--;
-		break;
-	case '"': {
-		char *s;
-		rc = json__string(ps, &s, &v->u.str.len, &v->u.str.lone_surrogate);
-		v->type = JSON_STRING;
-		v->u.str.s = s;
-		break;
-	}
+	switch (*p) {
 	case 't':
-		rc = json__literal(ps, "true", 4);
-		v->type = JSON_BOOL;
-		v->u.boolean = 1;
-		break;
+		it->type = JSON_BOOL;
+		it->u.boolean = 1;
+		return json__literal(c, p, "true", 4);
 	case 'f':
-		rc = json__literal(ps, "false", 5);
-		v->type = JSON_BOOL;
-		v->u.boolean = 0;
-		break;
+		it->type = JSON_BOOL;
+		it->u.boolean = 0;
+		return json__literal(c, p, "false", 5);
 	case 'n':
-		rc = json__literal(ps, "null", 4);
-		v->type = JSON_NULL;
+		it->type = JSON_NULL;
+		return json__literal(c, p, "null", 4);
+	}
+	if (*p != '-' && (unsigned)(*p - '0') > 9) {
+		/* In a list only a comma leads to a ']': the first element's is the close. */
+		json__fail_at(c, p, *p == ']' && c->depth && !c->obj ? "trailing comma" : "expected value");
+		return NULL;
+	}
+	return json__number(c, p, it);
+}
+
+/*
+ * One function for the grammar, its common path straight through: a
+ * compact stream line is a run of comma, key, colon, scalar.
+ */
+int
+json_cursor_next(struct json_cursor *c, struct json_item *it)
+{
+	const unsigned char *p = c->p, *end = c->end;
+	const char *ctx;
+	int rc;
+
+	if (c->state == JSON__AFTER) {
+		/* The common case, a comma and the next element, inline. */
+		if (p < end && *p == ',')
+			p = json__ws(p + 1, end);
+		else if ((rc = json__after(c, &p)) <= 0)
+			return rc;
+	} else if (c->state == JSON__FIRST) {
+		p = json__ws(p, end);
+		if (p < end && *p == (c->obj ? '}' : ']'))
+			return json__pop(c, p);
+	} else if (c->state == JSON__START) {
+		json__no_key(it);
+		ctx = "a value";
+		goto value;
+	} else {
+		return c->state == JSON__DONE ? 0 : -1;
+	}
+	if (c->obj) {
+		if ((p = json__key(c, p, it)) == NULL)
+			return -1;
+		ctx = "an object";
+	} else {
+		json__no_key(it);
+		ctx = "a list";
+	}
+value:
+	p = json__ws(p, end);
+	if (p >= end)
+		return json__fail_eof(c, ctx);
+	it->raw = (const char *)p;
+	if (*p == '"') {
+		it->type = JSON_STRING;
+		p = json__string(c, p, 1, &it->u.str.s, &it->u.str.len, &it->u.str.lone_surrogate);
+	} else if (*p == '{' || *p == '[') {
+		return json__push(c, p, it);
+	} else {
+		p = json__other(c, p, it);
+	}
+	if (p == NULL)
+		return -1;
+	it->rawlen = (size_t)(p - (const unsigned char *)it->raw);
+	c->p = p;
+	c->state = c->depth ? JSON__AFTER : JSON__DONE;
+	return 1;
+}
+
+int
+json_cursor_skip(struct json_cursor *c)
+{
+	struct json_item it;
+	unsigned floor;
+
+	if (c->state == JSON__FAILED)
+		return -1;
+	if (c->depth == 0)
+		return 0;
+	floor = c->depth - 1;
+	while (c->depth > floor)
+		if (json_cursor_next(c, &it) < 0)
+			return -1;
+	return 0;
+}
+
+int
+json_cursor_end(struct json_cursor *c)
+{
+	struct json_item it;
+
+	if (c->state == JSON__START && json_cursor_next(c, &it) < 0)
+		return -1;
+	while (c->depth > 0)
+		if (json_cursor_skip(c) < 0)
+			return -1;
+	if (c->state == JSON__FAILED)
+		return -1;
+	c->p = json__ws(c->p, c->end);
+	if (c->p != c->end) {
+		json__fail_at(c, c->p, "trailing characters");
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+json_cursor_pos(const struct json_cursor *c)
+{
+	return (const char *)c->p;
+}
+
+void
+json_cursor_init(struct json_cursor *c, const char *src, size_t len, unsigned max_depth,
+                 struct json_error *err)
+{
+	memset(c, 0, sizeof *c);
+	c->max_depth = max_depth ? max_depth : JSON_DEFAULT_MAX_DEPTH;
+	if (c->max_depth > 8 * sizeof c->kinds_small)
+		c->kinds_big = json__xrealloc(NULL, (c->max_depth + 7) / 8);
+	c->err = err;
+	json_cursor_reset(c, src, len);
+}
+
+void
+json_cursor_reset(struct json_cursor *c, const char *src, size_t len)
+{
+	c->src = c->p = (const unsigned char *)src;
+	c->end = c->src + len;
+	c->depth = 0;
+	c->obj = 0;
+	c->state = JSON__START;
+}
+
+void
+json_cursor_free(struct json_cursor *c)
+{
+	free(c->kinds_big);
+	free(c->buf[0]);
+	free(c->buf[1]);
+	memset(c, 0, sizeof *c);
+}
+
+/* ---- the tree ---- */
+
+/*
+ * json_parse: a cursor's items copied into the arena.  The children of
+ * open containers wait on two stacks until their container closes and
+ * its size is known.
+ */
+struct json__builder {
+	struct json_cursor c;
+	struct json_doc *doc;
+	struct json_value *vals;
+	size_t nvals, capvals;
+	struct json_member *mems;
+	size_t nmems, capmems;
+};
+
+static const char *
+json__copy_string(struct json_doc *doc, const char *s, size_t n)
+{
+	char *dst = json__alloc(doc, n + 1);
+
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return dst;
+}
+
+static int json__build_container(struct json__builder *b, struct json_value *v,
+                                 const struct json_item *it);
+
+/* A scalar item as a value; a container's elements are read by the caller. */
+static void
+json__build_scalar(struct json__builder *b, struct json_value *v, const struct json_item *it)
+{
+	v->type = it->type;
+	v->raw = it->raw;
+	v->rawlen = it->rawlen;
+	switch (it->type) {
+	case JSON_BOOL:
+		v->u.boolean = it->u.boolean;
+		break;
+	case JSON_NUMBER:
+		v->u.num.flags = it->u.num.flags;
+		v->u.num.i = it->u.num.i;
+		v->u.num.u = it->u.num.u;
+		v->u.num.d = json_item_double(it);
+		break;
+	case JSON_STRING:
+		v->u.str.s = (char *)json__copy_string(b->doc, it->u.str.s, it->u.str.len);
+		v->u.str.len = it->u.str.len;
+		v->u.str.lone_surrogate = it->u.str.lone_surrogate;
 		break;
 	default:
-		if (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9')) {
-			rc = json__number(ps, v);
-		} else {
-			json__fail_at(ps, ps->p, "expected value");
-			rc = -1;
+		break;
+	}
+}
+
+static int
+json__build(struct json__builder *b, struct json_value *v, const struct json_item *it)
+{
+	if (it->type == JSON_ARRAY || it->type == JSON_OBJECT)
+		return json__build_container(b, v, it);
+	json__build_scalar(b, v, it);
+	return 0;
+}
+
+/*
+ * A child that is a scalar is written straight to its stack slot; one
+ * that is a container is built aside first, since its own children may
+ * move the stack.
+ */
+static int
+json__build_array(struct json__builder *b, struct json_value *v)
+{
+	size_t base = b->nvals, n;
+	struct json_item it;
+	int rc;
+
+	while ((rc = json_cursor_next(&b->c, &it)) > 0) {
+		struct json_value tmp;
+
+		if (it.type == JSON_ARRAY || it.type == JSON_OBJECT) {
+			if (json__build_container(b, &tmp, &it) < 0)
+				return -1;
 		}
+		if (b->nvals == b->capvals) {
+			b->capvals = b->capvals ? b->capvals * 2 : 64;
+			b->vals = json__xrealloc(b->vals, b->capvals * sizeof *b->vals);
+		}
+		if (it.type == JSON_ARRAY || it.type == JSON_OBJECT)
+			b->vals[b->nvals++] = tmp;
+		else
+			json__build_scalar(b, &b->vals[b->nvals++], &it);
 	}
 	if (rc < 0)
 		return -1;
-	v->raw = (const char *)start;
-	v->rawlen = (size_t)(ps->p - start);
+	n = b->nvals - base;
+	v->u.arr.n = n;
+	v->u.arr.items = NULL;
+	if (n) {
+		v->u.arr.items = json__alloc(b->doc, n * sizeof *v->u.arr.items);
+		memcpy(v->u.arr.items, b->vals + base, n * sizeof *v->u.arr.items);
+	}
+	b->nvals = base;
 	return 0;
+}
+
+static int
+json__build_object(struct json__builder *b, struct json_value *v)
+{
+	size_t base = b->nmems, n;
+	struct json_item it;
+	int rc;
+
+	while ((rc = json_cursor_next(&b->c, &it)) > 0) {
+		struct json_value tmp;
+		struct json_member *m;
+		const char *key;
+
+		/* The key first: a container value reuses the cursor's key buffer. */
+		key = json__copy_string(b->doc, it.key, it.keylen);
+		if (it.type == JSON_ARRAY || it.type == JSON_OBJECT) {
+			if (json__build_container(b, &tmp, &it) < 0)
+				return -1;
+		}
+		if (b->nmems == b->capmems) {
+			b->capmems = b->capmems ? b->capmems * 2 : 64;
+			b->mems = json__xrealloc(b->mems, b->capmems * sizeof *b->mems);
+		}
+		m = &b->mems[b->nmems++];
+		m->key = key;
+		m->keylen = it.keylen;
+		m->rawkey = it.rawkey;
+		m->rawkeylen = it.rawkeylen;
+		m->key_lone_surrogate = it.key_lone_surrogate;
+		if (it.type == JSON_ARRAY || it.type == JSON_OBJECT)
+			m->value = tmp;
+		else
+			json__build_scalar(b, &m->value, &it);
+	}
+	if (rc < 0)
+		return -1;
+	n = b->nmems - base;
+	v->u.obj.n = n;
+	v->u.obj.members = NULL;
+	if (n) {
+		v->u.obj.members = json__alloc(b->doc, n * sizeof *v->u.obj.members);
+		memcpy(v->u.obj.members, b->mems + base, n * sizeof *v->u.obj.members);
+	}
+	b->nmems = base;
+	return 0;
+}
+
+static int
+json__build_container(struct json__builder *b, struct json_value *v, const struct json_item *it)
+{
+	int rc;
+
+	v->type = it->type;
+	v->raw = it->raw;
+	rc = it->type == JSON_ARRAY ? json__build_array(b, v) : json__build_object(b, v);
+	v->rawlen = (size_t)(json_cursor_pos(&b->c) - it->raw);
+	return rc;
 }
 
 int
 json_parse(struct json_doc *doc, const char *src, size_t len, unsigned max_depth,
            struct json_error *err)
 {
-	struct json__parser ps;
+	struct json__builder b;
 	struct json_value *root;
+	struct json_item it;
 	int rc = -1;
 
-	memset(&ps, 0, sizeof ps);
-	ps.src = ps.p = (const unsigned char *)src;
-	ps.end = ps.src + len;
-	ps.doc = doc;
-	ps.err = err;
-	ps.max_depth = max_depth ? max_depth : JSON_DEFAULT_MAX_DEPTH;
+	memset(&b, 0, sizeof b);
+	json_cursor_init(&b.c, src, len, max_depth, err);
+	b.doc = doc;
 	doc->root = NULL;
 	root = json__alloc(doc, sizeof *root);
-	if (json__value(&ps, root, "a value") == 0) {
-		json__skip_ws(&ps);
-		if (ps.p != ps.end)
-			json__fail_at(&ps, ps.p, "trailing characters");
-		else
-			rc = 0;
-	}
-	free(ps.vals);
-	free(ps.mems);
+	if (json_cursor_next(&b.c, &it) > 0 && json__build(&b, root, &it) == 0 &&
+	    json_cursor_end(&b.c) == 0)
+		rc = 0;
+	json_cursor_free(&b.c);
+	free(b.vals);
+	free(b.mems);
 	if (rc == 0)
 		doc->root = root;
 	return rc;

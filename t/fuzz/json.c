@@ -1,8 +1,11 @@
 /*
- * libFuzzer target: json_parse, the raw re-emission of ktstr-scan's
- * stream, sidecar validation, and the file/NDJSON reader.  Whatever the input, nothing may
- * crash, and a document that parses must re-emit compactly to text
- * that parses again and re-emits to the same bytes.
+ * libFuzzer target: json_parse, the pull cursor, the raw re-emission of
+ * ktstr-scan's stream, sidecar validation, and the file/NDJSON reader.
+ * Whatever the input, nothing may crash; the cursor must accept what
+ * json_parse accepts and fail with the same error where it fails, and
+ * walk a document to the same bytes; a document that parses must
+ * re-emit compactly to text that parses again and re-emits to the same
+ * bytes.
  *
  *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=c11 -g -O1 -Ilib \
  *       -o t/fuzz/json.fuzz t/fuzz/json.c lib/json.c lib/util.c lib/sidecar*.c lib/serde.c -lm
@@ -24,6 +27,59 @@ emit(struct json_writer *w, const struct json_value *v)
 	jw_value_raw(w, v);
 }
 
+/* The compact re-emission of the value it opens, from the cursor's items. */
+static int
+emit_items(struct json_cursor *c, const struct json_item *it, struct json_writer *w)
+{
+	struct json_item child;
+	int rc;
+
+	if (it->key)
+		jw_rawkey(w, it->rawkey, it->rawkeylen);
+	if (it->type != JSON_ARRAY && it->type != JSON_OBJECT) {
+		jw_raw(w, it->raw, it->rawlen);
+		return 0;
+	}
+	if (it->type == JSON_ARRAY)
+		jw_array_begin(w);
+	else
+		jw_object_begin(w);
+	while ((rc = json_cursor_next(c, &child)) > 0)
+		if (emit_items(c, &child, w) < 0)
+			return -1;
+	if (it->type == JSON_ARRAY)
+		jw_array_end(w);
+	else
+		jw_object_end(w);
+	return rc;
+}
+
+/* The cursor against json_parse's verdict rc (error je) and re-emission w. */
+static void
+check_cursor(const uint8_t *data, size_t size, int rc, const struct json_error *je,
+             const struct json_writer *w)
+{
+	struct json_cursor c;
+	struct json_error ce;
+	struct json_writer cw;
+	struct json_item it;
+
+	json_cursor_init(&c, (const char *)data, size, 0, &ce);
+	if ((json_cursor_end(&c) == 0) != (rc == 0))
+		abort();
+	if (rc != 0 && (ce.offset != je->offset || strcmp(ce.msg, je->msg) != 0))
+		abort();
+	if (rc == 0) {
+		jw_init(&cw, 0);
+		json_cursor_reset(&c, (const char *)data, size);
+		if (json_cursor_next(&c, &it) != 1 || emit_items(&c, &it, &cw) < 0 ||
+		    json_cursor_end(&c) < 0 || cw.len != w->len || memcmp(cw.s, w->s, w->len) != 0)
+			abort();
+		jw_free(&cw);
+	}
+	json_cursor_free(&c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -34,11 +90,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct json_error je;
 	char err[256];
 	const char *where;
+	int rc = json_parse(&doc, (const char *)data, size, 0, &je);
 
-	if (json_parse(&doc, (const char *)data, size, 0, &je) == 0) {
-		jw_init(&w1, 0);
-		jw_init(&w2, 0);
+	jw_init(&w1, 0);
+	if (rc == 0)
 		emit(&w1, doc.root);
+	check_cursor(data, size, rc, &je, &w1);
+	if (rc == 0) {
+		jw_init(&w2, 0);
 		if (w1.len > size || json_parse(&again, w1.s, w1.len, 0, NULL) != 0)
 			abort();
 		emit(&w2, again.root);
@@ -47,9 +106,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sidecar_check(doc.root, err, sizeof err, &where) < 0 && where != NULL &&
 		    (where < (const char *)data || where > (const char *)data + size))
 			abort();
-		jw_free(&w1);
 		jw_free(&w2);
 	}
+	jw_free(&w1);
 	json_doc_free(&doc);
 	json_doc_free(&again);
 	/* The whole reading path, positions included. */

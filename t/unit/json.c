@@ -17,6 +17,104 @@ parses(const char *text, size_t len, struct json_error *err)
 	return rc == 0;
 }
 
+/* The cursor's verdict on the whole text, which must be json_parse's. */
+static int
+cursor_agrees(const char *text, size_t len, const struct json_error *want, int accepted)
+{
+	struct json_cursor c;
+	struct json_error err;
+	int rc;
+
+	memset(&err, 0, sizeof err);
+	json_cursor_init(&c, text, len, 0, &err);
+	rc = json_cursor_end(&c);
+	json_cursor_free(&c);
+	if (accepted)
+		return rc == 0;
+	return rc < 0 && err.offset == want->offset && err.line == want->line &&
+	       err.col == want->col && strcmp(err.msg, want->msg) == 0;
+}
+
+static int walk_agrees(struct json_cursor *c, const struct json_item *it,
+                       const struct json_value *v);
+
+static int
+scalar_agrees(const struct json_item *it, const struct json_value *v)
+{
+	double d;
+
+	if (it->rawlen != v->rawlen)
+		return 0;
+	switch (v->type) {
+	case JSON_BOOL:
+		return it->u.boolean == v->u.boolean;
+	case JSON_NUMBER:
+		d = json_item_double(it);
+		return it->u.num.flags == v->u.num.flags && it->u.num.i == v->u.num.i &&
+		       it->u.num.u == v->u.num.u && memcmp(&d, &v->u.num.d, sizeof d) == 0;
+	case JSON_STRING:
+		return it->u.str.len == v->u.str.len &&
+		       memcmp(it->u.str.s, v->u.str.s, v->u.str.len) == 0 &&
+		       it->u.str.lone_surrogate == v->u.str.lone_surrogate;
+	default:
+		return 1;
+	}
+}
+
+/* The children the cursor yields, then the close, against a container's. */
+static int
+children_agree(struct json_cursor *c, const struct json_value *v)
+{
+	size_t n = v->type == JSON_ARRAY ? v->u.arr.n : v->u.obj.n;
+	struct json_item child;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct json_member *m = v->type == JSON_OBJECT ? &v->u.obj.members[i] : NULL;
+
+		if (json_cursor_next(c, &child) != 1)
+			return 0;
+		/* The key first: the child's own members reuse its buffer. */
+		if (m ? child.keylen != m->keylen || memcmp(child.key, m->key, m->keylen) != 0 ||
+		            child.rawkey != m->rawkey || child.rawkeylen != m->rawkeylen ||
+		            child.key_lone_surrogate != m->key_lone_surrogate
+		      : child.key != NULL)
+			return 0;
+		if (!walk_agrees(c, &child, m ? &m->value : &v->u.arr.items[i]))
+			return 0;
+	}
+	return json_cursor_next(c, &child) == 0 && json_cursor_pos(c) == v->raw + v->rawlen;
+}
+
+/* Does the walk from item it on yield the tree v, node by node? */
+static int
+walk_agrees(struct json_cursor *c, const struct json_item *it, const struct json_value *v)
+{
+	if (it->type != v->type || it->raw != v->raw)
+		return 0;
+	if (v->type == JSON_ARRAY || v->type == JSON_OBJECT)
+		return it->rawlen == 1 && children_agree(c, v);
+	return scalar_agrees(it, v);
+}
+
+/* json_parse's tree of text, against a cursor's walk of it. */
+static int
+tree_agrees(const char *text, size_t len)
+{
+	struct json_doc doc = {0};
+	struct json_cursor c;
+	struct json_item it;
+	int agree;
+
+	if (json_parse(&doc, text, len, 0, NULL) < 0)
+		return 0;
+	json_cursor_init(&c, text, len, 0, NULL);
+	agree = json_cursor_next(&c, &it) == 1 && it.key == NULL && walk_agrees(&c, &it, doc.root) &&
+	        json_cursor_next(&c, &it) == 0 && json_cursor_end(&c) == 0;
+	json_cursor_free(&c);
+	json_doc_free(&doc);
+	return agree;
+}
+
 static int
 byname(const void *a, const void *b)
 {
@@ -31,7 +129,7 @@ corpus(void)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	char **names = NULL;
-	size_t n = 0, bad_y = 0, bad_n = 0, seen_i = 0;
+	size_t n = 0, bad_y = 0, bad_n = 0, seen_i = 0, bad_cursor = 0, bad_walk = 0;
 
 	if (!ok(d != NULL, "corpus directory %s opens", dir))
 		return;
@@ -53,6 +151,14 @@ corpus(void)
 			continue;
 		}
 		accepted = parses(b.s ? b.s : "", b.len, &err);
+		if (!cursor_agrees(b.s ? b.s : "", b.len, &err, accepted)) {
+			bad_cursor++;
+			printf("# the cursor disagrees on %s\n", names[i]);
+		}
+		if (accepted && !tree_agrees(b.s, b.len)) {
+			bad_walk++;
+			printf("# the cursor walks %s otherwise\n", names[i]);
+		}
 		if (names[i][0] == 'y' && !accepted) {
 			bad_y++;
 			printf("# rejected %s: %s at %lu:%lu\n", names[i], err.msg, err.line, err.col);
@@ -72,6 +178,8 @@ corpus(void)
 	is_int(bad_y, 0, "every y_ file is accepted");
 	is_int(bad_n, 0, "every n_ file is rejected");
 	ok(seen_i > 0, "every i_ file parsed or failed cleanly (%zu)", seen_i);
+	is_int(bad_cursor, 0, "the cursor accepts what json_parse accepts, and fails as it fails");
+	is_int(bad_walk, 0, "the cursor's items are json_parse's tree, node by node");
 }
 
 static const struct json_value *
@@ -226,7 +334,26 @@ errors(void)
 		{"[01]", "expected `,` or `]`", 1, 3},
 		{"nul", "EOF while parsing a value", 1, 4},
 		{"[\"\xff\"]", "invalid UTF-8 in string", 1, 3},
+		{"[1,]", "trailing comma", 1, 4},
+		{"[1 ,\n ]", "trailing comma", 2, 2},
+		{"{\"a\":1 , }", "trailing comma", 1, 10},
+		{"{\"a\":]", "expected value", 1, 6},
+		{"]", "expected value", 1, 1},
+		{"[]]", "trailing characters", 1, 3},
+		{"[1 2]", "expected `,` or `]`", 1, 4},
+		{"{\"a\":1 \"b\":2}", "expected `,` or `}`", 1, 8},
+		{"{\"a\"", "EOF while parsing an object", 1, 5},
+		{"[\"a\\q\"]", "invalid escape", 1, 5},
+		{"[\"\\u12x4\"]", "invalid escape", 1, 5},
+		{"[-]", "invalid number", 1, 3},
+		{"[1.]", "invalid number", 1, 4},
+		{"[1e+]", "invalid number", 1, 5},
+		{"[1e999]", "number out of range", 1, 2},
+		{"[123456789012345678901234567890e300]", "number out of range", 1, 2},
+		{"[tru]", "expected ident", 1, 5},
 	};
+	const char *finite = "[1e308, 1.7976931348623157e308, 123456789012345678901234567890e278, 1e-999]";
+
 	for (size_t i = 0; i < LEN(cases); i++) {
 		struct json_error err;
 		int accepted = parses(cases[i].text, strlen(cases[i].text), &err);
@@ -235,7 +362,11 @@ errors(void)
 		   "error '%s' at %lu:%lu (got '%s' at %lu:%lu)", cases[i].msg, cases[i].line,
 		   cases[i].col, accepted ? "accepted" : err.msg, accepted ? 0 : err.line,
 		   accepted ? 0 : err.col);
+		ok(cursor_agrees(cases[i].text, strlen(cases[i].text), &err, accepted),
+		   "the cursor fails there too");
 	}
+	ok(parses(finite, strlen(finite), NULL),
+	   "the largest finite literals and an underflow are numbers");
 }
 
 static void
@@ -326,6 +457,154 @@ raw_reemit(void)
 	json_doc_free(&doc);
 }
 
+/* Every fixture sidecar, walked by the cursor as json_parse reads it. */
+static void
+fixture_walks(void)
+{
+	static const char *const files[] = {
+		"6.14-abc1234/cgroup_steady-e76ee826182544b1.ktstr.json",
+		"6.14-abc1234/mixed_workload_fairness-d2b5e0decdb72ebb.ktstr.json",
+		"7.0-def5678/schbench_latency-ead14fb7efa0ecbd.ktstr.json",
+	};
+	const char *top = getenv("KTSTR_TOP");
+
+	for (size_t i = 0; i < LEN(files); i++) {
+		char *path = easprintf("%s/t/fixtures/sidecars/%s", top ? top : ".", files[i]);
+		struct buf b = BUF_INIT;
+
+		ok(read_file(path, &b, 0) == 0 && tree_agrees(b.s, b.len), "the cursor walks %s",
+		   files[i]);
+		buf_free(&b);
+		free(path);
+	}
+}
+
+static int
+next_is(struct json_cursor *c, struct json_item *it, enum json_type type, const char *key)
+{
+	return json_cursor_next(c, it) == 1 && it->type == type &&
+	       (key ? it->key && it->keylen == strlen(key) && memcmp(it->key, key, it->keylen) == 0
+	            : it->key == NULL);
+}
+
+/* Strings and keys are views into the text until an escape needs decoding. */
+static void
+cursor_views(void)
+{
+	const char *text = "{\"plain\":\"abc\",\"k\\u0041\":\"x\\ny\\ud800\",\"\xc3\xa9\":\"\xe2\x82\xac\"}";
+	struct json_cursor c;
+	struct json_item it;
+
+	json_cursor_init(&c, text, strlen(text), 0, NULL);
+	ok(next_is(&c, &it, JSON_OBJECT, NULL) && it.raw == text && it.rawlen == 1, "an object opens");
+	ok(next_is(&c, &it, JSON_STRING, "plain") && it.key == text + 2 && it.u.str.s == text + 10 &&
+	           it.u.str.len == 3 && it.raw == text + 9 && it.rawlen == 5,
+	   "an unescaped key and value point into the text");
+	ok(next_is(&c, &it, JSON_STRING, "kA") && it.u.str.len == 6 &&
+	           memcmp(it.u.str.s, "x\ny\xed\xa0\x80", 6) == 0 && it.u.str.lone_surrogate &&
+	           !it.key_lone_surrogate && it.rawkeylen == 9,
+	   "escapes decode into the cursor's buffers, a lone surrogate flagged");
+	ok(next_is(&c, &it, JSON_STRING, "\xc3\xa9") && it.u.str.len == 3 &&
+	           it.u.str.s == it.raw + 1,
+	   "UTF-8 without escapes is still a view");
+	ok(json_cursor_next(&c, &it) == 0 && json_cursor_pos(&c) == text + strlen(text),
+	   "the object closes at the end");
+	ok(json_cursor_next(&c, &it) == 0 && json_cursor_end(&c) == 0, "nothing follows it");
+	json_cursor_free(&c);
+}
+
+static void
+cursor_skip(void)
+{
+	const char *text = " {\"a\": [1, {\"b\": [2, \"]\"]}], \"c\": 3} ";
+	const char *bad = "{\"a\":[1,{\"b\":x}],\"c\":3}";
+	struct json_cursor c;
+	struct json_error err;
+	struct json_item it;
+
+	json_cursor_init(&c, text, strlen(text), 0, NULL);
+	ok(next_is(&c, &it, JSON_OBJECT, NULL) && next_is(&c, &it, JSON_ARRAY, "a") &&
+	           next_is(&c, &it, JSON_NUMBER, NULL) && it.u.num.u == 1,
+	   "into a nested list");
+	ok(json_cursor_skip(&c) == 0 && next_is(&c, &it, JSON_NUMBER, "c") && it.u.num.u == 3,
+	   "skipping the rest of the list reads its sibling next");
+	ok(json_cursor_next(&c, &it) == 0 && json_cursor_skip(&c) == 0 && json_cursor_end(&c) == 0,
+	   "at the top, skip has nothing to do and the text ends well");
+	json_cursor_reset(&c, "[[1,2],3]", 9);
+	ok(next_is(&c, &it, JSON_ARRAY, NULL) && next_is(&c, &it, JSON_ARRAY, NULL) &&
+	           json_cursor_skip(&c) == 0 && next_is(&c, &it, JSON_NUMBER, NULL) && it.u.num.u == 3,
+	   "a reset cursor reads another text; skip right after an open skips it whole");
+	json_cursor_free(&c);
+
+	json_cursor_init(&c, bad, strlen(bad), 0, &err);
+	ok(next_is(&c, &it, JSON_OBJECT, NULL) && next_is(&c, &it, JSON_ARRAY, "a") &&
+	           json_cursor_skip(&c) < 0 && strcmp(err.msg, "expected value") == 0 &&
+	           err.col == 14,
+	   "skip still checks what it skips");
+	ok(json_cursor_next(&c, &it) < 0 && json_cursor_end(&c) < 0 && err.col == 14,
+	   "after an error every call fails, and the first error stays");
+	json_cursor_free(&c);
+
+	json_cursor_init(&c, " 42 ", 4, 0, NULL);
+	ok(next_is(&c, &it, JSON_NUMBER, NULL) && it.u.num.u == 42 && json_cursor_next(&c, &it) == 0 &&
+	           json_cursor_end(&c) == 0,
+	   "a scalar text is one item");
+	json_cursor_reset(&c, "1 2", 3);
+	ok(json_cursor_end(&c) < 0, "end reads an unread value and refuses what trails it");
+	json_cursor_free(&c);
+}
+
+static void
+cursor_depth(void)
+{
+	size_t n = 2000;
+	char *deep = emalloc(2 * n);
+	struct json_cursor c;
+	struct json_error err;
+
+	memset(deep, '[', n);
+	memset(deep + n, ']', n);
+	json_cursor_init(&c, deep, 2 * n, 2000, NULL);
+	ok(json_cursor_end(&c) == 0, "a cursor's own depth limit may exceed the default");
+	json_cursor_free(&c);
+	json_cursor_init(&c, deep, 2 * n, 1999, &err);
+	ok(json_cursor_end(&c) < 0 && strcmp(err.msg, "recursion limit exceeded") == 0 &&
+	           err.col == 2000,
+	   "and is kept");
+	json_cursor_free(&c);
+	free(deep);
+}
+
+/* A cleared document keeps one arena, big enough for the largest tree so far. */
+static void
+doc_clear(void)
+{
+	struct buf big = BUF_INIT;
+	struct json_doc doc = {0};
+	int same = 1;
+
+	buf_puts(&big, "[");
+	for (int i = 0; i < 5000; i++)
+		buf_printf(&big, "%s{\"n\":%d}", i ? "," : "", i);
+	buf_puts(&big, "]");
+	ok(json_parse(&doc, big.s, big.len, 0, NULL) == 0 && doc.root->u.arr.n == 5000,
+	   "a tree bigger than one arena chunk");
+	json_doc_clear(&doc);
+	ok(doc.root == NULL && doc.chunks != NULL, "clear drops the tree, keeps memory");
+	for (int i = 0; i < 3; i++) {
+		const struct json_arena_chunk *first;
+
+		same &= json_parse(&doc, big.s, big.len, 0, NULL) == 0 &&
+		        json_get(json_index(doc.root, 4999), "n")->u.num.u == 4999;
+		first = doc.chunks;
+		json_doc_clear(&doc);
+		same &= doc.chunks == first;
+	}
+	ok(same, "the same tree again fits the kept arena: no new chunk");
+	json_doc_free(&doc);
+	buf_free(&big);
+}
+
 int
 main(void)
 {
@@ -340,5 +619,10 @@ main(void)
 	strings();
 	pretty();
 	raw_reemit();
+	fixture_walks();
+	cursor_views();
+	cursor_skip();
+	cursor_depth();
+	doc_clear();
 	return done_testing();
 }
