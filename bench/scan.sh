@@ -14,8 +14,10 @@ top=$(cd "${0%/*}/.." && pwd)
 scan=$top/bin/ktstr-scan
 [ -x "$scan" ] || { echo "bench/scan.sh: build first (make)" >&2; exit 2; }
 
-root=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-bench.XXXXXX")
-trap 'rm -rf "$root"' EXIT INT TERM
+work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+root=$work/runs
+mkdir "$root"
 
 # Valid fixtures only: the truncated one would make every tool fail differently.
 find "$top/t/fixtures/sidecars" -name '*.ktstr.json' ! -name 'pipe_pingpong-*' | sort >"$root/.src"
@@ -44,24 +46,7 @@ awk -v n="$n" -v root="$root" '
 	}' $(cat "$root/.src")
 rm "$root/.src"
 
-# best CMD: "WALL CPU", the best wall time and the best CPU time (user +
-# system, from the shell's times) of 5 runs, in seconds.  On a busy
-# machine wall time also counts other processes; CPU time does not.
-best() {
-	sh -c "$1" >/dev/null 2>&1 || true
-	bw= bc=
-	for _ in 1 2 3 4 5; do
-		t0=$(date +%s%N)
-		c=$(sh -c "$1 >/dev/null 2>&1; times" | awk 'NR == 2 {
-			split($1, u, /[ms]/); split($2, s, /[ms]/)
-			printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1e9 }')
-		t1=$(date +%s%N)
-		w=$((t1 - t0))
-		if [ -z "$bw" ] || [ "$w" -lt "$bw" ]; then bw=$w; fi
-		if [ -z "$bc" ] || [ "$c" -lt "$bc" ]; then bc=$c; fi
-	done
-	awk -v w="$bw" -v c="$bc" 'BEGIN { printf "%.4f %.4f", w / 1e9, c / 1e9 }'
-}
+. "$top/bench/lib.sh"
 
 # row NAME "WALL CPU"
 row() {
