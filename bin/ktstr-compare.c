@@ -13,6 +13,7 @@
 
 #include "compare/compare.h"
 #include "compare/compare_analyze.h"
+#include "compare/compare_history.h"
 #include "compare/compare_metrics.h"
 #include "compare/compare_output.h"
 #include "compare/compare_perfdelta.h"
@@ -22,14 +23,16 @@
 #include "json/json.h"
 #include "rundir/rundir.h"
 #include "sidecar/sidecar.h"
+#include "util/publish.h"
 #include "util/table.h"
 #include "util/util.h"
 
-enum mode { MODE_COMPARE, MODE_LIST_METRICS, MODE_LIST_VALUES, MODE_ANALYZE, MODE_PERF_DELTA };
+enum mode { MODE_COMPARE, MODE_LIST_METRICS, MODE_LIST_VALUES, MODE_ANALYZE, MODE_PERF_DELTA, MODE_HISTORY };
 
 /* The modes an option applies to, as a bit set. */
 #define IN(m) (1u << (m))
-#define COMPARING (IN(MODE_COMPARE) | IN(MODE_PERF_DELTA))
+#define COMPARING (IN(MODE_COMPARE) | IN(MODE_PERF_DELTA) | IN(MODE_HISTORY))
+#define AB (IN(MODE_COMPARE) | IN(MODE_PERF_DELTA)) /* the modes with two sides */
 
 /* What ktstr-compare(1) adds to the comparison beyond upstream. */
 struct extras {
@@ -47,10 +50,12 @@ struct cmdline {
 	int json, average;
 	struct extras x;
 	struct strlist lists[3][NDIMS]; /* the dimension filters: shared, --a-X, --b-X */
+	const char *range;              /* --history's A..B, or NULL for HEAD's history */
 	struct perf_base_spec base;     /* --perf-delta's base */
 	struct perf_gate gate;
 	struct strlist must_fail;
 	int filters;                    /* a dimension filter was given */
+	int side_filters;               /* an --a-X or --b-X filter was given */
 	char **operands;
 	size_t noperands;
 };
@@ -67,10 +72,12 @@ usage(int status)
 	        "           [--fail-threshold N] [--must-fail METRIC[,METRIC...]] [filters]\n"
 	        "           [--threshold PCT | --policy FILE] [-E SUBSTR] [--significance P]\n"
 	        "           [--json | --tsv | --markdown] [--dir ROOT] [PATH...]\n"
+	        "       %s --history[=RANGE] [filters] [--threshold PCT | --policy FILE] [-E SUBSTR]\n"
+	        "           [--significance P] [--json | --markdown] [--svg FILE] [--dir ROOT] [PATH...]\n"
 	        "       %s --list-metrics [--json]\n"
 	        "       %s --list-values [--json] [--dir ROOT] [PATH...]\n"
 	        "       %s --analyze [--dir ROOT] [PATH...]\n",
-	        progname, progname, progname, progname, progname);
+	        progname, progname, progname, progname, progname, progname);
 	exit(stdout_status(status));
 }
 
@@ -223,24 +230,21 @@ build_policy(struct policy *p, const char *threshold, const char *file)
 	buf_free(&err);
 }
 
+/* A chart, staged and renamed into place: a failed write leaves the old file. */
+static void
+publish(const char *path, const struct buf *b)
+{
+	if (file_publish(path, b->s ? b->s : "", b->len) < 0)
+		die("cannot write '%s':", path);
+}
+
 static void
 write_svg(const char *path, const struct report *rep)
 {
 	struct buf svg = BUF_INIT;
-	FILE *f;
 
 	compare_svg(&svg, rep);
-	if ((f = fopen(path, "w")) == NULL)
-		die("cannot write '%s':", path);
-	if (fwrite(svg.s, 1, svg.len, f) != svg.len || fflush(f) == EOF) {
-		int err = errno;
-
-		fclose(f);
-		errno = err;
-		die("cannot write '%s':", path);
-	}
-	if (fclose(f) == EOF)
-		die("cannot write '%s':", path);
+	publish(path, &svg);
 	buf_free(&svg);
 }
 
@@ -499,6 +503,84 @@ mode_perf_delta(struct buf *out, struct cmdline *cl)
 	return status;
 }
 
+/*
+ * The runs the shared filters select, grouped one group per test over
+ * every commit (project-commit sliced, so it is no part of the key).
+ */
+static void
+history_side(struct side *s, struct pool *pool, struct cmdline *cl, struct slicing *sl)
+{
+	struct strlist apart[2][NDIMS] = {{{NULL, 0}}};
+	struct filter fsel[2], fsl[2];
+	char *source = NULL;
+
+	expand_commits(cl->lists);
+	compare_filters_build(cl->lists[0], cl->lists[0], cl->lists[0], fsel);
+	strlist_add(&apart[0][DIM_PROJECT_COMMIT], "a");
+	strlist_add(&apart[1][DIM_PROJECT_COMMIT], "b");
+	compare_filters_build(cl->lists[0], apart[0], apart[1], fsl);
+	compare_slicing_find(fsl, sl);
+	strlist_free(&apart[0][DIM_PROJECT_COMMIT]);
+	strlist_free(&apart[1][DIM_PROJECT_COMMIT]);
+	*pool = (struct pool){.archive = 1};
+	pool_load(pool, cl->dir, cl->operands, cl->noperands, &source);
+	if (pool->n == 0)
+		die("no sidecar data found in %s. Run `ktstr-test` to generate runs, or pass --dir to "
+		    "point at an archived sidecar tree.",
+		    source);
+	compare_side_select(s, pool->rows, pool->n, &fsel[0]);
+	if (s->nrows == 0)
+		die("the filters match none of the %zu sidecars in %s", pool->n, source);
+	compare_side_group(s, sl, 1);
+	free(source);
+}
+
+/* --history[=RANGE]: the change points along a history; EXIT_FOUND on a regressing one. */
+static int
+mode_history(struct buf *out, struct cmdline *cl)
+{
+	struct cp_params cp = CP_PARAMS_DEFAULT;
+	struct history h;
+	struct history_result res;
+	struct policy policy;
+	struct slicing sl;
+	struct pool pool;
+	struct side side;
+	struct buf err = BUF_INIT, svg = BUF_INIT;
+	char *cwd = getcwd(NULL, 0);
+	int status;
+
+	if (cwd == NULL)
+		die("cannot find the current directory:");
+	if (cl->x.significance > 0)
+		cp.significance = cl->x.significance;
+	build_policy(&policy, cl->threshold, cl->policy_file);
+	if (compare_history_commits(cwd, cl->range, &h, &err) < 0)
+		die("%s", err.s);
+	history_side(&side, &pool, cl, &sl);
+	compare_history_find(&side, &h, &policy, &cp, cl->substr, &res);
+	if (cl->x.svg) {
+		compare_history_svg(&svg, &h, &res);
+		publish(cl->x.svg, &svg);
+	}
+	if (cl->x.json)
+		compare_history_json(out, &h, &res);
+	else if (cl->x.markdown)
+		compare_history_markdown(out, &h, &res, &cp);
+	else
+		compare_history_render(out, &h, &res, &cp, colour_enabled(cl->when, 1));
+	status = res.regressions ? EXIT_FOUND : EXIT_OK;
+	compare_history_result_free(&res);
+	compare_side_free(&side);
+	pool_free(&pool);
+	compare_history_free(&h);
+	compare_policy_free(&policy);
+	buf_free(&svg);
+	buf_free(&err);
+	free(cwd);
+	return status;
+}
+
 /* --list-values: every value of every dimension in the pool. */
 static int
 mode_list_values(struct buf *out, const struct cmdline *cl)
@@ -612,16 +694,17 @@ static const struct opt {
 	{"threshold", required_argument, 0, OPT_STRING, AT(threshold), NULL, COMPARING},
 	{"policy", required_argument, 0, OPT_STRING, AT(policy_file), NULL, COMPARING},
 	{"dir", required_argument, 0, OPT_STRING, AT(dir), NULL, ~0u},
-	{"no-average", no_argument, 0, OPT_CLEAR, AT(average), NULL, COMPARING},
+	{"no-average", no_argument, 0, OPT_CLEAR, AT(average), NULL, AB},
 	{"color", required_argument, 0, OPT_PARSE, 0, parse_color, COMPARING},
 	{"list-metrics", no_argument, 0, OPT_MODE, MODE_LIST_METRICS, NULL, ~0u},
 	{"list-values", no_argument, 0, OPT_MODE, MODE_LIST_VALUES, NULL, ~0u},
 	{"analyze", no_argument, 0, OPT_MODE, MODE_ANALYZE, NULL, ~0u},
 	{"perf-delta", no_argument, 0, OPT_MODE, MODE_PERF_DELTA, NULL, ~0u},
+	{"history", optional_argument, 0, OPT_MODE, MODE_HISTORY, NULL, ~0u},
 	{"json", no_argument, 0, OPT_SET, AT(json), NULL, ~IN(MODE_ANALYZE)},
-	{"spread", no_argument, 0, OPT_SET, AT(x.spread), NULL, COMPARING},
+	{"spread", no_argument, 0, OPT_SET, AT(x.spread), NULL, AB},
 	{"significance", required_argument, 0, OPT_PARSE, 0, parse_significance, COMPARING},
-	{"tsv", no_argument, 0, OPT_SET, AT(x.tsv), NULL, COMPARING},
+	{"tsv", no_argument, 0, OPT_SET, AT(x.tsv), NULL, AB},
 	{"markdown", no_argument, 0, OPT_SET, AT(x.markdown), NULL, COMPARING},
 	{"svg", required_argument, 0, OPT_STRING, AT(x.svg), NULL, COMPARING},
 	{"base", required_argument, 0, OPT_STRING, AT(base.base), NULL, IN(MODE_PERF_DELTA)},
@@ -660,10 +743,13 @@ apply_option(struct cmdline *cl, const struct opt *o, const char *arg, unsigned 
 		break;
 	case OPT_MODE:
 		if (cl->mode != MODE_COMPARE) {
-			warning("--list-metrics, --list-values, --analyze and --perf-delta exclude each other");
+			warning("--list-metrics, --list-values, --analyze, --perf-delta and --history exclude "
+			        "each other");
 			usage(EXIT_ERROR);
 		}
 		cl->mode = (enum mode)o->off;
+		if (cl->mode == MODE_HISTORY)
+			cl->range = arg;
 		break;
 	case OPT_HELP:
 		usage(EXIT_OK);
@@ -699,6 +785,10 @@ check_modes(const struct cmdline *cl, const unsigned char *seen)
 	}
 	if (cl->filters && !(COMPARING & IN(cl->mode))) {
 		warning("filter, threshold and output options only apply to a comparison");
+		usage(EXIT_ERROR);
+	}
+	if (cl->side_filters && cl->mode == MODE_HISTORY) {
+		warning("--history follows each test along one history: --a-X and --b-X filters do not apply");
 		usage(EXIT_ERROR);
 	}
 }
@@ -771,6 +861,7 @@ parse_args(struct cmdline *cl, int argc, char **argv, char *names[3 * NDIMS])
 			k = (size_t)c - OPT_BASE - LEN(opts);
 			strlist_add(&cl->lists[k / NDIMS][k % NDIMS], optarg);
 			cl->filters = 1;
+			cl->side_filters |= k >= NDIMS;
 			continue;
 		} else {
 			usage(EXIT_ERROR);
@@ -809,6 +900,9 @@ main(int argc, char *argv[])
 		break;
 	case MODE_PERF_DELTA:
 		status = mode_perf_delta(&out, &cl);
+		break;
+	case MODE_HISTORY:
+		status = mode_history(&out, &cl);
 		break;
 
 	}

@@ -86,7 +86,7 @@ test_expect_success 'usage mirrors the man page SYNOPSIS' '
 	ktstr-compare --help >usage &&
 	for opt in --threshold --policy --no-average -E --color --dir --list-metrics --list-values \
 		--analyze --json --spread --significance --tsv --svg --markdown --perf-delta --base \
-		--base-ref --default-branch --fail-threshold --must-fail; do
+		--base-ref --default-branch --fail-threshold --must-fail --history; do
 		grep -q -- "$opt" usage && grep -q -- "Fl ${opt#-}" "$TOP/man/ktstr-compare.1" ||
 			{ echo "missing $opt"; return 1; }
 	done

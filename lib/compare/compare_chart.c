@@ -19,6 +19,7 @@
 
 #include "compare_chart.h"
 #include "util/utf8.h"
+#include "util/xml.h"
 
 const char *const compare_chart_verdict_class[SVG_NVERDICTS] = {
 	[SVG_UNCHANGED] = "unchanged",
@@ -71,31 +72,10 @@ utf8_next(const unsigned char *s, uint32_t *cp)
 	return len;
 }
 
-/*
- * Text or attribute content.  Control characters (XML 1.0 forbids most
- * of them even as references, and a label is one line) and the
- * non-characters U+FFFE/U+FFFF become U+FFFD.
- */
 static void
 put_text(struct buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t c;
-
-	while (*p) {
-		p += utf8_next(p, &c);
-		switch (c) {
-		case '&': buf_puts(b, "&amp;"); break;
-		case '<': buf_puts(b, "&lt;"); break;
-		case '>': buf_puts(b, "&gt;"); break;
-		case '"': buf_puts(b, "&quot;"); break;
-		case '\'': buf_puts(b, "&apos;"); break;
-		default:
-			if (c < 0x20 || c == 0xfffe || c == 0xffff)
-				c = 0xfffd;
-			utf8_encode(b, c);
-		}
-	}
+	xml_text(b, s, strlen(s), 0);
 }
 
 /* Characters put_text writes for s (each bad byte is one U+FFFD). */

@@ -180,8 +180,8 @@ tsv_number(struct buf *b, double v)
 		buf_add(b, tmp, json_format_double(v, tmp));
 }
 
-static void
-tsv_percent(struct buf *b, double p)
+void
+compare_format_percent(struct buf *b, double p)
 {
 	if (isinf(p))
 		buf_puts(b, p > 0 ? "+inf%" : "-inf%");
@@ -213,7 +213,7 @@ compare_tsv(struct buf *out, const struct report *r)
 		buf_putc(out, '\t');
 		tsv_number(out, f->delta);
 		buf_putc(out, '\t');
-		tsv_percent(out, compare_finding_percent(f));
+		compare_format_percent(out, compare_finding_percent(f));
 		buf_putc(out, '\t');
 		tsv_number(out, f->p);
 		buf_printf(out, "\t%s\n", verdict_word[f->verdict]);

@@ -17,6 +17,9 @@
  */
 double compare_finding_percent(const struct finding *f);
 
+/* A relative change as the outputs print it: "+12.34%", "+inf%". */
+void compare_format_percent(struct buf *b, double p);
+
 /* significance is --significance's P, or 0 when not given. */
 void compare_json(struct buf *out, const struct report *r, double significance);
 void compare_tsv(struct buf *out, const struct report *r);
