@@ -46,11 +46,9 @@ test_expect_success '-h prints the synopsis on standard output' '
 	! test -s err
 '
 
-if [ -w /dev/full ]; then
-	test_expect_success 'a full stdout is an error' '
-		test_must_fail ktstr-rundir --root >/dev/full 2>err &&
-		grep "^ktstr-rundir: " err
-	'
-fi
+test_expect_success DEVFULL 'a full stdout is an error' '
+	test_must_fail ktstr-rundir --root >/dev/full 2>err &&
+	grep "^ktstr-rundir: " err
+'
 
 test_done

@@ -33,28 +33,27 @@ test_expect_success 'cpu_model is the first model name of /proc/cpuinfo' '
 	fi
 '
 
-test_expect_success 'total_memory_kb is MemTotal' '
-	if [ -r /proc/meminfo ]; then
-		want=$(sed -n "s/^MemTotal: *\([0-9]*\) kB/\1/p" /proc/meminfo) &&
-		test "$(field total_memory_kb)" = "$want"
-	fi
+test_lazy_prereq MEMINFO 'test -r /proc/meminfo'
+test_lazy_prereq ONLINE 'test -r /sys/devices/system/cpu/online && getconf _NPROCESSORS_ONLN'
+test_lazy_prereq CMDLINE 'test -r /proc/cmdline && test -n "$(tr -d " \n" </proc/cmdline)"'
+test_lazy_prereq JSON_PP 'perl -MJSON::PP -e 1'
+
+test_expect_success MEMINFO 'total_memory_kb is MemTotal' '
+	want=$(sed -n "s/^MemTotal: *\([0-9]*\) kB/\1/p" /proc/meminfo) &&
+	test "$(field total_memory_kb)" = "$want"
 '
 
-test_expect_success 'online_cpus agrees with getconf _NPROCESSORS_ONLN' '
-	if [ -r /sys/devices/system/cpu/online ] && getconf _NPROCESSORS_ONLN >n 2>/dev/null; then
-		test "$(field online_cpus)" = "$(cat n)"
-	fi
+test_expect_success ONLINE 'online_cpus agrees with getconf _NPROCESSORS_ONLN' '
+	test "$(field online_cpus)" = "$(getconf _NPROCESSORS_ONLN)"
 '
 
-test_expect_success 'kernel_cmdline is /proc/cmdline' '
-	if [ -r /proc/cmdline ] && [ -n "$(tr -d " \n" </proc/cmdline)" ]; then
-		printf "kernel_cmdline: %s\n" "$(sed "s/^ *//; s/ *\$//" /proc/cmdline)" >expect &&
-		grep "^kernel_cmdline: " report >actual &&
-		test_cmp expect actual
-	fi
+test_expect_success CMDLINE 'kernel_cmdline is /proc/cmdline' '
+	printf "kernel_cmdline: %s\n" "$(sed "s/^ *//; s/ *\$//" /proc/cmdline)" >expect &&
+	grep "^kernel_cmdline: " report >actual &&
+	test_cmp expect actual
 '
 
-test_expect_success '--json keeps the spec key order and omits nothing present' '
+test_expect_success "--json keeps upstream's key order and omits nothing present" '
 	ktstr-hostinfo --json >host.json &&
 	sed -n "s/^  \"\([a-z_]*\)\": .*/\1/p" host.json >keys &&
 	printf "%s\n" cpu_model cpu_vendor total_memory_kb hugepages_total \
@@ -77,14 +76,12 @@ test_expect_success '--json is valid JSON with the report values' '
 	grep "^host: identical between .host.json. and .host.json." out
 '
 
-test_expect_success perl '--json parses with a JSON parser' '
-	if perl -MJSON::PP -e 1 2>/dev/null; then
-		perl -MJSON::PP -e "
-			local \$/; my \$h = JSON::PP->new->decode(<STDIN>);
-			print \$h->{kernel_release}, qq(\n);
-		" <host.json >release &&
-		test "$(cat release)" = "$(uname -r)"
-	fi
+test_expect_success JSON_PP '--json parses with a JSON parser' '
+	perl -MJSON::PP -e "
+		local \$/; my \$h = JSON::PP->new->decode(<STDIN>);
+		print \$h->{kernel_release}, qq(\n);
+	" <host.json >release &&
+	test "$(cat release)" = "$(uname -r)"
 '
 
 test_done

@@ -32,11 +32,9 @@ test_expect_success 'options may follow the operands' '
 	test_cmp expect actual
 '
 
-test_expect_success 'a full stdout is an error' '
-	if [ -w /dev/full ]; then
-		test_must_fail ktstr-hostinfo >/dev/full 2>err &&
-		grep "^ktstr-hostinfo: " err
-	fi
+test_expect_success DEVFULL 'a full stdout is an error' '
+	test_must_fail ktstr-hostinfo >/dev/full 2>err &&
+	grep "^ktstr-hostinfo: " err
 '
 
 test_expect_success 'SIGPIPE ends quietly' '

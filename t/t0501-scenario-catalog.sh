@@ -55,7 +55,7 @@ test_expect_success 'cgroup_oversubscribed: 2 x 32 Mixed workers whatever --work
 	grep -q "^  \"work_type\": \"Mixed\",\$" "$(sidecar cgroup_oversubscribed)"
 '
 
-test_expect_success 'the spec spelling of the cross-LLC scenario is an alias' '
+test_expect_success 'cgroup_cpuset_cross_llc_steady is an alias of the cross-LLC scenario' '
 	rm -rf sd &&
 	scen --scenario cgroup_cpuset_cross_llc_steady --duration 0.2 &&
 	valid "$(sidecar cgroup_cpuset_crossllc_steady)"
@@ -74,17 +74,27 @@ test_expect_success 'the defaults: cgroup_steady, CpuSpin, this host, eevdf or a
 	grep -q "^  \"run_id\": \"" "$f"
 '
 
-test_expect_success 'on one LLC the LLC-aligned partition is a skip, exit 0' '
+# The host's LLC count, from the label ktstr-test records for it.
+test_lazy_prereq ONE_LLC '
+	KTSTR_SIDECAR_DIR=$TRASH/llc scen --scenario custom --cgroups 1 --workers 1 --duration 0.1 &&
+	grep -q "^  \"topology\": \"[0-9]*n1l" "$TRASH"/llc/custom-*.ktstr.json
+'
+test_lazy_prereq SEVERAL_LLCS '! test_have_prereq ONE_LLC'
+
+test_expect_success ONE_LLC 'on one LLC the LLC-aligned partition is a skip, exit 0' '
 	rm -rf sd &&
-	scen --scenario cgroup_steady --duration 0.2 &&
-	if grep -q "^  \"topology\": \"[0-9]*n1l" "$(sidecar cgroup_steady)"; then
-		ktstr-test --scenario custom --partition llc --duration 0.2 >out 2>err &&
-		check_skip "$(sidecar custom)" &&
-		echo "SKIP: custom (not enough CPUs/LLCs)" >expect &&
-		grep -v "passed, .* failed" err >actual &&
-		test_cmp expect actual &&
-		grep -q "^0 passed, 0 failed, 1 skipped\$" err
-	fi
+	ktstr-test --scenario custom --partition llc --duration 0.2 >out 2>err &&
+	check_skip "$(sidecar custom)" &&
+	echo "SKIP: custom (not enough CPUs/LLCs)" >expect &&
+	grep -v "passed, .* failed" err >actual &&
+	test_cmp expect actual &&
+	grep -q "^0 passed, 0 failed, 1 skipped\$" err
+'
+
+test_expect_success SEVERAL_LLCS 'on several LLCs the LLC-aligned partition runs, one cpuset each' '
+	rm -rf sd &&
+	scen --scenario custom --partition llc --duration 0.2 &&
+	check_run "$(sidecar custom)" 4 2
 '
 
 test_expect_success '--scheduler, --topology, --flag and --sysctl are recorded' '

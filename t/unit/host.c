@@ -536,7 +536,7 @@ test_json(void)
 	is_str(j, "{\"cpu_model\":\"m\",\"sched_tunables\":{\"a\":\"2\",\"b\":\"3\"},"
 	          "\"cpufreq_governor\":{\"9\":\"a\",\"10\":\"b\"},\"arch\":\"x\","
 	          "\"heap_state\":{\"active_bytes\":2,\"narenas\":1}}",
-	       "json: spec key order, last duplicate map key wins, unknown keys dropped");
+	       "json: upstream's key order, last duplicate map key wins, unknown keys dropped");
 	free(j);
 
 	ok(parse(&hc, "{}", err, sizeof(err)) == 0, "json: {} is a context");
