@@ -41,7 +41,13 @@ is_type(const struct json_value *v, enum json_type t)
 	return v && v->type == t;
 }
 
-/* The kernel repository: a complete local-build metadata.json redirects to its source tree. */
+/*
+ * The kernel repository: KTSTR_KERNEL as a path, where a complete
+ * local-build metadata.json redirects to its source tree.  Not the run
+ * probe of rundir_kernel.c: upstream's stats compare neither looks a
+ * version or cache key up in the kernel cache nor checks the optional
+ * members' types, and compare may not use rundir.
+ */
 static char *
 kernel_dir(void)
 {

@@ -109,6 +109,10 @@ cmp_u64(const void *pa, const void *pb)
  * Kernel CPU lists: "0-3,8,10-11".  strict: any bad part
  * fails the list; lenient: bad parts are skipped.  A list longer than
  * HOST_MAX_CPUS counts as a bad part.  Sorted, duplicates kept.
+ * These are upstream's host-context rules (parts trimmed, "+" taken,
+ * "3-1" contributes nothing, any CPU number); the workload's cpu_set_t
+ * parser (wl_cpulist_parse) follows its topology code instead, so the
+ * two stay apart.
  */
 static int
 cpulist_parse(const char *s, size_t n, int strict, struct cpulist *l)

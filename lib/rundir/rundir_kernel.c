@@ -321,49 +321,68 @@ cache_key_entry(const char *key, struct kmeta *m)
 	return rc;
 }
 
+/*
+ * The kernel-cache metadata a path or cache key names: the path's own
+ * metadata.json, or the cache entry's.  0, or -1 (none, or invalid).
+ */
+static int
+kernel_meta(const char *v, enum rundir_kernel_kind kind, struct kmeta *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (kind == RUNDIR_KERNEL_PATH)
+		return kmeta_read(v, m);
+	if (kind == RUNDIR_KERNEL_CACHE_KEY)
+		return cache_key_entry(v, m);
+	return -1;
+}
+
+/* One string of m, which is freed otherwise. */
+static char *
+kmeta_take(struct kmeta *m, char **member)
+{
+	char *s = *member;
+
+	*member = NULL;
+	kmeta_free(m);
+	return s;
+}
+
+/* A kernel tree's include/config/kernel.release, trimmed; NULL when empty or unreadable. */
+static char *
+kernel_release(const char *dir)
+{
+	char *rel = path_join(dir, "include/config/kernel.release"), *out = NULL;
+	struct buf b = BUF_INIT;
+
+	if (read_file(rel, &b, RUNDIR_SMALL_FILE_MAX) == 0 && b.len > 0 && utf8_valid(b.s, b.len)) {
+		out = utrim(b.s, b.len);
+		if (*out == '\0' || memchr(b.s, 0, b.len) != NULL) {
+			free(out);
+			out = NULL;
+		}
+	}
+	buf_free(&b);
+	free(rel);
+	return out;
+}
+
 char *
 rundir_kernel_version(void)
 {
 	char *v = rundir_kernel_env(), *out = NULL;
+	enum rundir_kernel_kind kind;
 	struct kmeta m;
 
 	if (v == NULL)
 		return NULL;
-	switch (rundir_kernel_classify(v)) {
-	case RUNDIR_KERNEL_VERSION:
+	kind = rundir_kernel_classify(v);
+	if (kind == RUNDIR_KERNEL_VERSION)
 		return v;
-	case RUNDIR_KERNEL_PATH:
-		if (kmeta_read(v, &m) == 0) {
-			out = m.version;
-			m.version = NULL;
-			kmeta_free(&m);
-		} else {
-			char *rel = path_join(v, "include/config/kernel.release");
-			struct buf b = BUF_INIT;
-
-			if (read_file(rel, &b, RUNDIR_SMALL_FILE_MAX) == 0 && b.len > 0 &&
-			    utf8_valid(b.s, b.len)) {
-				out = utrim(b.s, b.len);
-				if (*out == '\0' || memchr(b.s, 0, b.len) != NULL) {
-					free(out);
-					out = NULL;
-				}
-			}
-			buf_free(&b);
-			free(rel);
-		}
-		break;
-	case RUNDIR_KERNEL_CACHE_KEY:
-		if (cache_key_entry(v, &m) == 0) {
-			out = m.version;
-			m.version = NULL;
-			kmeta_free(&m);
-		}
-		break;
-	case RUNDIR_KERNEL_GIT:
-	case RUNDIR_KERNEL_RANGE:
-		break;
-	}
+	/* Valid metadata decides, even with a null version: no kernel.release then. */
+	if (kernel_meta(v, kind, &m) == 0)
+		out = kmeta_take(&m, &m.version);
+	else if (kind == RUNDIR_KERNEL_PATH)
+		out = kernel_release(v);
 	free(v);
 	return out;
 }
@@ -421,39 +440,28 @@ cache_local_tree(const char *v)
 	return out;
 }
 
-/* The kernel source directory KTSTR_KERNEL leads to, or NULL. */
+/*
+ * The kernel source directory KTSTR_KERNEL leads to, or NULL: a local
+ * build's source_tree_path, a version's newest local build in the
+ * cache, or a path itself.
+ */
 static char *
 kernel_source_dir(void)
 {
 	char *v = rundir_kernel_env(), *out = NULL;
+	enum rundir_kernel_kind kind;
 	struct kmeta m;
 
 	if (v == NULL)
 		return NULL;
-	switch (rundir_kernel_classify(v)) {
-	case RUNDIR_KERNEL_PATH:
-		if (kmeta_read(v, &m) == 0 && m.source_tree != NULL) {
-			out = m.source_tree;
-			m.source_tree = NULL;
-		} else {
-			out = v;
-			v = NULL;
-		}
-		kmeta_free(&m);
-		break;
-	case RUNDIR_KERNEL_VERSION:
+	kind = rundir_kernel_classify(v);
+	if (kind == RUNDIR_KERNEL_VERSION)
 		out = cache_local_tree(v);
-		break;
-	case RUNDIR_KERNEL_CACHE_KEY:
-		if (cache_key_entry(v, &m) == 0) {
-			out = m.source_tree;
-			m.source_tree = NULL;
-			kmeta_free(&m);
-		}
-		break;
-	case RUNDIR_KERNEL_GIT:
-	case RUNDIR_KERNEL_RANGE:
-		break;
+	else if (kernel_meta(v, kind, &m) == 0)
+		out = kmeta_take(&m, &m.source_tree);
+	if (out == NULL && kind == RUNDIR_KERNEL_PATH) {
+		out = v;
+		v = NULL;
 	}
 	free(v);
 	return out;

@@ -12,6 +12,11 @@
 
 #include "wl_int.h"
 
+/*
+ * A sysfs CPU list into a cpu_set_t, as upstream's topology code reads
+ * it: strict, no spaces, "3-1" and CPUs past CPU_SETSIZE refused.  (The
+ * host context has its own parser, with upstream's other rules.)
+ */
 int
 wl_cpulist_parse(const char *s, cpu_set_t *set)
 {
