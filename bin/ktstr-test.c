@@ -14,7 +14,9 @@
 #include "sidecar/metric_lines.h"
 #include "sidecar/sidecar.h"
 #include "sidecar/sidecar_write.h"
+#include "supervise/junit.h"
 #include "supervise/supervise.h"
+#include "util/publish.h"
 #include "util/utf8.h"
 #include "util/util.h"
 #include "workload/workload.h"
@@ -37,6 +39,7 @@ struct opts {
 	unsigned jobs;
 	int quiet;
 	int json;
+	const char *junit; /* --junit FILE: the JUnit XML report */
 	struct wl_opts wl; /* --scenario and its options */
 	int scenario;      /* --scenario given */
 	const char *wl_opt; /* a workload option given (needs --scenario) */
@@ -60,6 +63,8 @@ struct env {
 	struct json_writer w;  /* pretty: the sidecars */
 	struct json_writer jw; /* compact: the --json lines */
 	struct supervise sv;   /* how the tests are run */
+	struct junit junit;    /* --junit's report, one case per ended test */
+	struct timespec start;
 };
 
 struct test {
@@ -77,14 +82,14 @@ usage(int status)
 	        "usage: %s [-n NAME] [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
 	        "           [--work-type NAME] [--flag F]... [--sysctl K=V]... [--karg ARG]...\n"
 	        "           [--timeout SECS] [--lock-timeout SECS] [-j N] [--quiet] [--json]\n"
-	        "           -- COMMAND [ARG...]\n"
+	        "           [--junit FILE] -- COMMAND [ARG...]\n"
 	        "       %s [-n NAME] [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
 	        "           [--work-type NAME] [--flag F]... [--sysctl K=V]... [--karg ARG]...\n"
 	        "           [--timeout SECS] [--lock-timeout SECS] [-j N] [--quiet] [--json]\n"
-	        "           FILE...\n"
+	        "           [--junit FILE] FILE...\n"
 	        "       %s [--kernel DIR] [--scheduler NAME] [--topology LABEL]\n"
 	        "           [--flag F]... [--sysctl K=V]... [--karg ARG]... [--lock-timeout SECS]\n"
-	        "           [--quiet] [--json] --scenario NAME [--work-type TYPE[:K=V,...]]\n"
+	        "           [--quiet] [--json] [--junit FILE] --scenario NAME [--work-type TYPE[:K=V,...]]\n"
 	        "           [--duration S] [--workers N] [--cgroups K] [--settle-ms MS]\n"
 	        "           [--partition P] [--policy P] [--max-gap-ms T] [--max-spread-pct X]\n"
 	        "           [--isolation] [--cgroup-mode auto|v2|v1|none] [--monitor]\n"
@@ -223,6 +228,32 @@ report(struct env *e, const struct test *t, const struct supervise_verdict *v, d
 	fflush(stdout);
 }
 
+/* Lines of each captured stream a failure's report shows. */
+#define JUNIT_TAIL_LINES 20
+
+/* The test's case in --junit's report; a failure carries the end of its output. */
+static void
+junit_case(struct env *e, const struct test *t, const struct supervise_job *j,
+           const struct supervise_verdict *v)
+{
+	enum junit_result r = v->skipped ? JUNIT_SKIPPED : v->passed ? JUNIT_PASSED : JUNIT_FAILED;
+	struct buf output = BUF_INIT, tail = BUF_INIT;
+	char *classname = easprintf("%s.%s", e->scheduler, e->topology);
+
+	for (int k = 0; r == JUNIT_FAILED && k < 2; k++) {
+		buf_reset(&tail);
+		supervise_tail(k ? j->err_fd : j->out_fd, JUNIT_TAIL_LINES, &tail);
+		if (tail.len)
+			buf_printf(&output, "--- %s (last lines) ---\n%s%s", k ? "stderr" : "stdout", tail.s,
+			           tail.s[tail.len - 1] == '\n' ? "" : "\n");
+	}
+	junit_add(&e->junit, t->name, classname, j->wall_ms / 1000, r, r == JUNIT_FAILED ? v->why : NULL,
+	          output.s);
+	free(classname);
+	buf_free(&output);
+	buf_free(&tail);
+}
+
 /* A test's process has ended: verdict, sidecar, output, report. */
 static void
 finish(struct supervise_job *j, void *arg)
@@ -257,6 +288,8 @@ finish(struct supervise_job *j, void *arg)
 	t->path = write_sidecar(e, &s);
 	free(all);
 	metric_lines_free(&ml);
+	if (o->junit)
+		junit_case(e, t, j, &v);
 
 	supervise_replay(j->out_fd, o->json ? stderr : stdout);
 	supervise_replay(j->err_fd, stderr);
@@ -289,6 +322,7 @@ run_tests(struct env *e, struct test *v, size_t n)
 		.timeout_ms = e->o->timeout_s * 1000ULL,
 		.env = "KTSTR_METRICS",
 		.stdout_to_stderr = e->o->json, /* stdout is ktstr-test's NDJSON */
+		.capture = e->o->junit != NULL, /* a failure's report shows its output */
 		.finish = finish,
 		.arg = e,
 	};
@@ -296,6 +330,13 @@ run_tests(struct env *e, struct test *v, size_t n)
 	/* A test that could not start has no verdict, so no sidecar; the run fails. */
 	if (e->sv.failed)
 		e->status = EXIT_ERROR;
+	for (size_t i = 0; e->o->junit && !sig && i < n; i++)
+		if (jobs[i].pid == 0) {
+			char *classname = easprintf("%s.%s", e->scheduler, e->topology);
+
+			junit_add(&e->junit, v[i].name, classname, 0, JUNIT_ERROR, "could not be started", NULL);
+			free(classname);
+		}
 	free(jobs);
 	return sig;
 }
@@ -424,6 +465,25 @@ tests_free(struct test *v, size_t n, int files)
 	free(v);
 }
 
+/* The scenario's case in --junit's report: its findings are the failure. */
+static void
+junit_scenario(struct env *e, const char *name, const struct wl_result *res)
+{
+	int failed = !res->skipped && !(res->passed && !res->monitor_failed);
+	struct buf msg = BUF_INIT, body = BUF_INIT;
+	char *classname = easprintf("%s.%s", e->scheduler, e->topology);
+
+	buf_printf(&msg, "%zu finding%s", res->ndetails, res->ndetails == 1 ? "" : "s");
+	for (size_t i = 0; failed && i < res->ndetails; i++)
+		buf_printf(&body, "%s: %s\n", wl_detail_kind_name(res->details[i].kind), res->details[i].msg);
+	junit_add(&e->junit, name, classname, (double)res->elapsed_ms / 1000,
+	          res->skipped ? JUNIT_SKIPPED : failed ? JUNIT_FAILED : JUNIT_PASSED, failed ? msg.s : NULL,
+	          body.s);
+	free(classname);
+	buf_free(&msg);
+	buf_free(&body);
+}
+
 /*
  * ktstr-test --scenario NAME: one real workload on this host, one test
  * (ktstr-test(1), SCENARIOS).  Returns 0, or the signal that
@@ -488,6 +548,8 @@ run_scenario(struct env *e, struct wl_opts *wo)
 	}
 	if (o->json)
 		json_line(e, wo->scenario, verdict, path);
+	if (o->junit)
+		junit_scenario(e, wo->scenario, &res);
 	fflush(stdout);
 	free(path);
 	wl_result_free(&res);
@@ -531,6 +593,9 @@ env_init(struct env *e, const struct opts *o)
 	e->tty = isatty(STDERR_FILENO);
 	jw_init(&e->w, 1);
 	jw_init(&e->jw, 0);
+	e->junit.suite = estrdup(e->run.key ? e->run.key : "ktstr-test");
+	e->junit.timestamp = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &e->start);
 	buf_free(&err);
 }
 
@@ -543,11 +608,29 @@ env_free(struct env *e)
 	free(e->scheduler);
 	host_free(&e->host);
 	rundir_run_free(&e->run);
+	junit_free(&e->junit);
+}
+
+/* --junit FILE, staged and renamed as a sidecar is; 0, or -1 (reported). */
+static int
+write_junit(const struct env *e, const char *path)
+{
+	struct timespec now;
+	struct buf xml = BUF_INIT;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	junit_write(&xml, &e->junit,
+	            (double)(now.tv_sec - e->start.tv_sec) + (double)(now.tv_nsec - e->start.tv_nsec) / 1e9);
+	if ((rc = file_publish(path, xml.s, xml.len)) < 0)
+		warning("cannot write '%s':", path);
+	buf_free(&xml);
+	return rc;
 }
 
 enum {
 	O_KERNEL = 256, O_SCHEDULER, O_TOPOLOGY, O_WORK_TYPE, O_FLAG, O_SYSCTL, O_KARG, O_TIMEOUT,
-	O_LOCK_TIMEOUT, O_JSON, O_SCENARIO, O_WL, O_ISOLATION, O_MONITOR, O_LIST_SCENARIOS,
+	O_LOCK_TIMEOUT, O_JSON, O_JUNIT, O_SCENARIO, O_WL, O_ISOLATION, O_MONITOR, O_LIST_SCENARIOS,
 	O_LIST_WORK_TYPES, O_CLEANUP,
 };
 
@@ -565,6 +648,7 @@ static const struct option longopts[] = {
 	{"jobs", required_argument, NULL, 'j'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"json", no_argument, NULL, O_JSON},
+	{"junit", required_argument, NULL, O_JUNIT},
 	{"scenario", required_argument, NULL, O_SCENARIO},
 	/* Parsed by wl_opt_set under their own names. */
 	{"duration", required_argument, NULL, O_WL},
@@ -642,6 +726,13 @@ parse_option(struct opts *o, int c, const char *name, char *arg)
 	case 'q':
 		o->quiet = 1;
 		break;
+	case O_JUNIT:
+		if (o->junit)
+			die("--junit given more than once");
+		if (!*arg)
+			die("--junit needs a file name");
+		o->junit = arg;
+		break;
 	case O_JSON:
 		o->json = 1;
 		break;
@@ -680,7 +771,7 @@ static void
 check_options(struct opts *o)
 {
 	if (o->action) {
-		if (o->noperands || o->scenario || o->wl_opt)
+		if (o->noperands || o->scenario || o->wl_opt || o->junit)
 			usage(EXIT_ERROR);
 		return;
 	}
@@ -787,6 +878,8 @@ main(int argc, char **argv)
 	if (!o.quiet)
 		fprintf(stderr, "%u passed, %u failed, %u skipped\n", e.passed, e.failed, e.skipped);
 	status = e.failed ? EXIT_FOUND : EXIT_OK;
+	if (o.junit && write_junit(&e, o.junit) < 0)
+		e.status = EXIT_ERROR;
 	if (e.status || e.run.failed)
 		status = EXIT_ERROR;
 	env_free(&e);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -326,7 +327,7 @@ int
 supervise_run(struct supervise *s, struct supervise_job *v, size_t n)
 {
 	unsigned jobs = s->jobs ? s->jobs : 1;
-	int capture = jobs > 1 && n > 1, interrupted = 0;
+	int capture = s->capture || (jobs > 1 && n > 1), interrupted = 0;
 	size_t next = 0, running = 0;
 	sigset_t set, old;
 
@@ -376,6 +377,31 @@ supervise_replay(int fd, FILE *out)
 		off += n;
 	}
 	fflush(out);
+}
+
+void
+supervise_tail(int fd, size_t max, struct buf *out)
+{
+	char b[16384];
+	struct stat st;
+	off_t off;
+	ssize_t n;
+	size_t start, lines = 0;
+	const char *nl;
+
+	if (fd < 0 || max == 0 || fstat(fd, &st) < 0 || st.st_size == 0)
+		return;
+	off = st.st_size > (off_t)sizeof(b) ? st.st_size - (off_t)sizeof(b) : 0;
+	if ((n = pread(fd, b, sizeof(b), off)) <= 0)
+		return;
+	/* Back from the end to just after the max-th newline; a final one ends, not starts, a line. */
+	for (start = (size_t)n - (b[n - 1] == '\n'); start > 0; start--)
+		if (b[start - 1] == '\n' && ++lines == max)
+			break;
+	/* Fewer lines than max in a window cut mid-line: drop the cut line. */
+	if (start == 0 && off > 0 && (nl = memchr(b, '\n', (size_t)n - 1)) != NULL)
+		start = (size_t)(nl - b) + 1;
+	buf_add(out, b + start, (size_t)n - start);
 }
 
 int

@@ -32,6 +32,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "util/util.h"
+
 /* The automake convention for "this test does not apply here". */
 #define SUPERVISE_EXIT_SKIP 77
 /* Between SIGTERM and SIGKILL when a test is stopped, unless set. */
@@ -61,6 +63,7 @@ struct supervise {
 	unsigned grace_ms;     /* 0: SUPERVISE_GRACE_MS */
 	const char *env;       /* names each job's fresh file; NULL: none */
 	int stdout_to_stderr;  /* output not captured goes to stderr (stdout is the caller's) */
+	int capture;           /* capture output even when one job runs at a time */
 	void (*finish)(struct supervise_job *job, void *arg);
 	void *arg;
 	unsigned failed;       /* out: jobs that could not be started (reported on stderr) */
@@ -74,6 +77,12 @@ int supervise_run(struct supervise *s, struct supervise_job *v, size_t n);
 
 /* Copy a captured stream to out (nothing when fd is -1). */
 void supervise_replay(int fd, FILE *out);
+
+/*
+ * The last lines (at most max) of a captured stream, appended to out;
+ * a partial last line counts as one.  Nothing when fd is -1.
+ */
+void supervise_tail(int fd, size_t max, struct buf *out);
 
 /* The exit code a shell would give: the status, or 128 + the signal. */
 int supervise_exit_code(int wstatus);
