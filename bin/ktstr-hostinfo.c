@@ -132,7 +132,7 @@ read_item(const char *text, size_t len, const struct json_value *v, const char *
 	s->nlines++;
 	if (v->type == JSON_OBJECT && (run || json_get(v, "test_name"))) {
 		/* parsed again by the shared loader, for its exact messages */
-		if (sidecar_parse(&sc, text, len, err, sizeof(err)) < 0) {
+		if (sidecar_parse(&sc, text, len, SIDECAR_ANY, err, sizeof(err)) < 0) {
 			warning("skipping %s: %s", where, err);
 			return 0;
 		}

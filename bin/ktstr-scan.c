@@ -15,6 +15,7 @@
 
 struct scan {
 	struct json_writer w;
+	unsigned flags; /* SIDECAR_STRICT(generation) with --strict */
 	size_t skipped; /* valid sidecars that cannot be streamed */
 	int status;     /* EXIT_ERROR once a fatal problem was reported */
 };
@@ -24,7 +25,7 @@ static _Noreturn void
 usage(int status)
 {
 	fprintf(status == EXIT_OK ? stdout : stderr,
-	        "usage: %s [--dir ROOT] [--run NAME]... [--newest] [PATH...]\n"
+	        "usage: %s [--strict GEN] [--dir ROOT] [--run NAME]... [--newest] [PATH...]\n"
 	        "       %s --explain [--json] [--dir ROOT] (--run NAME... | --newest)\n",
 	        progname, progname);
 	exit(stdout_status(status));
@@ -88,7 +89,7 @@ scan_run(struct scan *s, const char *root, const char *name, int archive,
 		warning("%s", msg);
 		free(msg);
 		s->status = EXIT_ERROR;
-	} else if (sidecar_walk_run(dir, name, archive, 0, set) < 0) {
+	} else if (sidecar_walk_run(dir, name, archive, s->flags, set) < 0) {
 		cannot_open(s, dir);
 	}
 	free(dir);
@@ -103,8 +104,8 @@ scan_operand(struct scan *s, const char *path, struct sidecar_set *set)
 	if (stat(path, &st) < 0)
 		cannot_open(s, path);
 	else if (!S_ISDIR(st.st_mode))
-		sidecar_load(path, NULL, 0, 0, set);
-	else if (sidecar_read_dir(path, 0, set) < 0)
+		sidecar_load(path, NULL, 0, s->flags, set);
+	else if (sidecar_read_dir(path, s->flags, set) < 0)
 		cannot_open(s, path);
 }
 
@@ -124,6 +125,7 @@ struct args {
 	char **runs; /* --run NAME..., then --newest's run first */
 	size_t nruns;
 	int want_newest, explain, json;
+	unsigned strict; /* SIDECAR_STRICT(generation), or 0 */
 	char **operands;
 	size_t noperands;
 };
@@ -137,10 +139,11 @@ parse_args(struct args *a, int argc, char *argv[])
 		{"newest", no_argument, NULL, 'n'},
 		{"explain", no_argument, NULL, 'e'},
 		{"json", no_argument, NULL, 'j'},
+		{"strict", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, gen;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -164,6 +167,17 @@ parse_args(struct args *a, int argc, char *argv[])
 		case 'j':
 			a->json = 1;
 			break;
+		case 's':
+			if (a->strict != 0) {
+				warning("--strict given twice");
+				usage(EXIT_ERROR);
+			}
+			if ((gen = sidecar_gen_parse(optarg)) < 0) {
+				warning("invalid value '%s' for '--strict': expected G0, G1 or G2", optarg);
+				usage(EXIT_ERROR);
+			}
+			a->strict = SIDECAR_STRICT(gen);
+			break;
 		case 'h':
 			usage(EXIT_OK);
 		default:
@@ -178,6 +192,10 @@ parse_args(struct args *a, int argc, char *argv[])
 	}
 	if (a->json && !a->explain) {
 		warning("--json needs --explain");
+		usage(EXIT_ERROR);
+	}
+	if (a->strict && a->explain) {
+		warning("--strict does not apply to --explain, which checks every generation");
 		usage(EXIT_ERROR);
 	}
 	if (a->explain && (a->noperands > 0 || (a->nruns == 0 && !a->want_newest))) {
@@ -232,7 +250,7 @@ stream(struct scan *s, const char *root, const struct args *a)
 		for (size_t i = 0; i < a->nruns; i++)
 			if (!seen_before(a->runs, i))
 				scan_run(s, root, a->runs[i], a->dir != NULL, &set);
-	} else if (sidecar_walk_pool(root, a->dir != NULL, 0, &set) < 0) {
+	} else if (sidecar_walk_pool(root, a->dir != NULL, s->flags, &set) < 0) {
 		cannot_open(s, root);
 	}
 	jw_free(&s->w);
@@ -259,6 +277,7 @@ main(int argc, char *argv[])
 	setprogname(argv[0]);
 	argv[0] = (char *)progname; /* getopt names the program by argv[0] */
 	parse_args(&a, argc, argv);
+	s.flags = a.strict;
 	root = a.dir ? estrdup(a.dir) : sidecar_runs_root();
 	if (a.want_newest && (newest = sidecar_newest_run(root)) == NULL) {
 		warning("no runs found at %s", root);

@@ -97,7 +97,7 @@ test_expect_success 'operands cannot be combined with --dir, --run or --newest' 
 		test_must_fail ktstr-scan $opt plain.txt >actual 2>err &&
 		must_be_empty actual &&
 		grep "^ktstr-scan: PATH operands cannot be combined" err &&
-		grep "^usage: ktstr-scan \[--dir ROOT\] \[--run NAME\]... \[--newest\] \[PATH...\]$" err || exit 1
+		grep "^usage: ktstr-scan \[--strict GEN\] \[--dir ROOT\] \[--run NAME\]... \[--newest\] \[PATH...\]$" err || exit 1
 	done
 '
 
@@ -117,7 +117,7 @@ test_expect_success 'usage errors' '
 
 test_expect_success '--help prints the synopsis on standard output' '
 	ktstr-scan --help >out &&
-	printf "%s\n" "usage: ktstr-scan [--dir ROOT] [--run NAME]... [--newest] [PATH...]" \
+	printf "%s\n" "usage: ktstr-scan [--strict GEN] [--dir ROOT] [--run NAME]... [--newest] [PATH...]" \
 		"       ktstr-scan --explain [--json] [--dir ROOT] (--run NAME... | --newest)" >expect &&
 	test_cmp expect out
 '

@@ -23,6 +23,9 @@ test_expect_success 'text report of a run with a corrupt sidecar' '
 	  scheduler: eevdf
 	  run_id: 20250314T110240Z-0
 	  arch: x86_64
+	  generation: G0 (0.4.9); valid for: G0
+	  work_type: CpuSpin, read as SpinWait
+	  defaults (16): resolve_source none, inconclusive false, expected_failure false, periodic_fired 0, periodic_target 0, vcpus unknown, cpu_budget none, throughput_denomination wall, perf_delta_assertions [], stats.ext_metrics {}, stats.phases [], monitor.stuck_count from stall_detected, monitor.avg_irq_util none, monitor.max_avg_irq_util none, monitor.psi_irq_full_avg10 none, monitor.total_irq_pressure_us none
 	  populated optional fields (8): project_commit, monitor, kvm_stats, kernel_version, kernel_commit, host, cleanup_duration_ms, run_source
 	  none fields (2):
 	    scheduler_commit [expected]
@@ -35,6 +38,9 @@ test_expect_success 'text report of a run with a corrupt sidecar' '
 	  scheduler: scx_rusty
 	  run_id: 20250314T110240Z-1
 	  arch: x86_64
+	  generation: G0 (0.4.9); valid for: G0
+	  work_type: CpuSpin, read as SpinWait
+	  defaults (16): resolve_source none, inconclusive false, expected_failure false, periodic_fired 0, periodic_target 0, vcpus unknown, cpu_budget none, throughput_denomination wall, perf_delta_assertions [], stats.ext_metrics {}, stats.phases [], monitor.stuck_count from stall_detected, monitor.avg_irq_util none, monitor.max_avg_irq_util none, monitor.psi_irq_full_avg10 none, monitor.total_irq_pressure_us none
 	  populated optional fields (8): project_commit, monitor, kvm_stats, kernel_version, kernel_commit, host, cleanup_duration_ms, run_source
 	  none fields (2):
 	    scheduler_commit [expected]
@@ -47,6 +53,9 @@ test_expect_success 'text report of a run with a corrupt sidecar' '
 	  scheduler: eevdf
 	  run_id: 20250314T110240Z-2
 	  arch: x86_64
+	  generation: G0 (0.4.9); valid for: G0
+	  work_type: CpuSpin, read as SpinWait
+	  defaults (16): resolve_source none, inconclusive false, expected_failure false, periodic_fired 0, periodic_target 0, vcpus unknown, cpu_budget none, throughput_denomination wall, perf_delta_assertions [], stats.ext_metrics {}, stats.phases [], monitor.stuck_count from stall_detected, monitor.avg_irq_util none, monitor.max_avg_irq_util none, monitor.psi_irq_full_avg10 none, monitor.total_irq_pressure_us none
 	  populated optional fields (9): project_commit, payload, monitor, kvm_stats, kernel_version, kernel_commit, host, cleanup_duration_ms, run_source
 	  none fields (1):
 	    scheduler_commit [expected]
@@ -86,6 +95,9 @@ test_expect_success 'a sidecar with every optional field null, and io errors' '
 	  scheduler: eevdf
 	  run_id: 
 	  arch: -
+	  generation: G0 (0.4.9); valid for: G0, G1
+	  work_type: CpuSpin, read as SpinWait
+	  defaults (20): scheduler_commit none, resolve_source none, project_commit none, payload none, inconclusive false, expected_failure false, monitor none, periodic_fired 0, periodic_target 0, vcpus unknown, cpu_budget none, throughput_denomination wall, kvm_stats none, kernel_version none, kernel_commit none, cleanup_duration_ms none, run_source none, perf_delta_assertions [], stats.ext_metrics {}, stats.phases []
 	  populated optional fields (1): host
 	  none fields (9):
 	    scheduler_commit [expected]
@@ -146,6 +158,9 @@ test_expect_success 'all populated, and the host report cause strings' '
 	  scheduler: eevdf
 	  run_id: 20250314T110240Z-0
 	  arch: x86_64
+	  generation: G0 (0.4.9); valid for: G0
+	  work_type: CpuSpin, read as SpinWait
+	  defaults (16): resolve_source none, inconclusive false, expected_failure false, periodic_fired 0, periodic_target 0, vcpus unknown, cpu_budget none, throughput_denomination wall, perf_delta_assertions [], stats.ext_metrics {}, stats.phases [], monitor.stuck_count from stall_detected, monitor.avg_irq_util none, monitor.max_avg_irq_util none, monitor.psi_irq_full_avg10 none, monitor.total_irq_pressure_us none
 	  populated optional fields (10): scheduler_commit, project_commit, payload, monitor, kvm_stats, kernel_version, kernel_commit, host, cleanup_duration_ms, run_source
 	  none fields: <all populated>
 
@@ -178,6 +193,29 @@ test_expect_success 'JSON report' '
 	      }
 	    ],
 	    "io_errors": []
+	  },
+	  "_generations": {
+	    "G0": 3,
+	    "G1": 0,
+	    "G2": 0
+	  },
+	  "_defaults": {
+	    "cpu_budget": 3,
+	    "expected_failure": 3,
+	    "inconclusive": 3,
+	    "monitor.avg_irq_util": 3,
+	    "monitor.max_avg_irq_util": 3,
+	    "monitor.psi_irq_full_avg10": 3,
+	    "monitor.stuck_count": 3,
+	    "monitor.total_irq_pressure_us": 3,
+	    "perf_delta_assertions": 3,
+	    "periodic_fired": 3,
+	    "periodic_target": 3,
+	    "resolve_source": 3,
+	    "stats.ext_metrics": 3,
+	    "stats.phases": 3,
+	    "throughput_denomination": 3,
+	    "vcpus": 3
 	  },
 	  "fields": {
 	    "cleanup_duration_ms": {

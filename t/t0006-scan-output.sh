@@ -60,8 +60,19 @@ test_expect_success 'EXAMPLES: why are some fields null' '
 	test_cmp expect got
 '
 
+test_expect_success 'EXAMPLES: the sidecars of an archive that 0.5.2 would refuse' '
+	test_expect_code 1 ktstr-scan --strict 0.5.2 --dir old-runs >out 2>err &&
+	grep -c "missing field \`stuck_detected\`" err >actual &&
+	echo 14 >expect &&
+	test_cmp expect actual &&
+	# only the skip record has no monitor, so 0.5.2 takes it
+	sed "s/\",\"_run\".*//; s/.*\"//" out >actual &&
+	echo old-runs/6.14-abc1234/numa_spread-0c40d85a5019dd4d.ktstr.json >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'ktstr-sidecar(5) EXAMPLES: the smallest sidecar is valid' '
-	awk "/^\.Bd -literal/ { n++; next } /^\.Ed/ { if (n == 1) exit } n == 1" \
+	awk "/^\.Sh EXAMPLES/ { ex = 1 } ex && /^\.Bd -literal/ { n++; next } /^\.Ed/ { if (n == 1) exit } n == 1" \
 		"$TOP/man/ktstr-sidecar.5" >t-55f6b9881e152f8c.ktstr.json &&
 	test -s t-55f6b9881e152f8c.ktstr.json &&
 	ktstr-scan t-55f6b9881e152f8c.ktstr.json >/dev/null && echo valid >actual &&
@@ -71,7 +82,7 @@ test_expect_success 'ktstr-sidecar(5) EXAMPLES: the smallest sidecar is valid' '
 
 test_expect_success 'the man page lists every option of usage()' '
 	ktstr-scan --help >usage &&
-	for opt in --dir --run --newest --explain --json; do
+	for opt in --strict --dir --run --newest --explain --json; do
 		grep -e "$opt" usage >/dev/null &&
 		grep -e "Fl ${opt#-}" "$TOP/man/ktstr-scan.1" >/dev/null || exit 1
 	done

@@ -128,6 +128,8 @@ struct group {
 	size_t passes;       /* passes_observed */
 	char *key;           /* pairing key: elements, each NUL-terminated */
 	size_t keylen;
+	char *shown;         /* the same elements as the first member's file spells them */
+	size_t shownlen;
 	char *ident;         /* -E's joined identity string */
 };
 

@@ -114,6 +114,13 @@ compare_filter_match(const struct filter *f, const struct row *r)
 				if (j == r->nflags)
 					return 0;
 			}
+		} else if (d == DIM_WORK_TYPE) {
+			for (i = 0; i < l->n; i++)
+				if (strcmp(sidecar_work_type_name(l->v[i]),
+				           sidecar_work_type_name(r->work_type)) == 0)
+					break;
+			if (i == l->n)
+				return 0;
 		} else if (!any_equal(l, compare_row_dim(r, (enum dim)d))) {
 			return 0;
 		}

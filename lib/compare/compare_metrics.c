@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "compare_metrics.h"
+#include "sidecar/sidecar_schema.h"
+#include "sidecar/sidecar_view.h"
 
 /* Order is observable (list-metrics, findings within a test): §3. */
 const struct metric compare_metrics[NMETRICS] = {
@@ -38,22 +40,37 @@ const struct metric compare_metrics[NMETRICS] = {
 	                  "cross_node_migration_ratio", 0},
 };
 
-/* Where each row field comes from: "stats" members unless under monitor. */
-static const char *const stats_member[NMETRICS] = {
-	[M_SPREAD] = "worst_spread",
-	[M_GAP_MS] = "worst_gap_ms",
-	[M_MIGRATIONS] = "total_migrations",
-	[M_MIGRATION_RATIO] = "worst_migration_ratio",
-	[M_P99_WAKE] = "worst_p99_wake_latency_us",
-	[M_MEDIAN_WAKE] = "worst_median_wake_latency_us",
-	[M_WAKE_CV] = "worst_wake_latency_cv",
-	[M_ITERATIONS] = "total_iterations",
-	[M_MEAN_RUN_DELAY] = "worst_mean_run_delay_us",
-	[M_RUN_DELAY] = "worst_run_delay_us",
-	[M_TAIL_RATIO] = "worst_wake_latency_tail_ratio",
-	[M_ITER_PER_WORKER] = "worst_iterations_per_worker",
-	[M_PAGE_LOCALITY] = "worst_page_locality",
-	[M_CROSS_NODE] = "worst_cross_node_migration_ratio",
+/*
+ * Where each row field comes from, by member index in the schema:
+ * ScenarioStats unless the monitor or its event deltas.  The typed
+ * roll-ups the newest generation keeps in ext_metrics are present only
+ * when the file has them.
+ */
+enum source { FROM_STATS, FROM_MONITOR, FROM_EVENTS };
+
+static const struct {
+	unsigned char source;
+	unsigned char member;
+} field_source[NMETRICS] = {
+	[M_SPREAD] = {FROM_STATS, SC_IDX_STATS_worst_spread},
+	[M_GAP_MS] = {FROM_STATS, SC_IDX_STATS_worst_gap_ms},
+	[M_MIGRATIONS] = {FROM_STATS, SC_IDX_STATS_total_migrations},
+	[M_MIGRATION_RATIO] = {FROM_STATS, SC_IDX_STATS_worst_migration_ratio},
+	[M_IMBALANCE] = {FROM_MONITOR, SC_IDX_MONITOR_max_imbalance_ratio},
+	[M_DSQ_DEPTH] = {FROM_MONITOR, SC_IDX_MONITOR_max_local_dsq_depth},
+	[M_STALLS] = {FROM_MONITOR, SC_IDX_MONITOR_stuck_count},
+	[M_FALLBACK] = {FROM_EVENTS, SC_IDX_EVENTS_total_fallback},
+	[M_KEEP_LAST] = {FROM_EVENTS, SC_IDX_EVENTS_total_dispatch_keep_last},
+	[M_P99_WAKE] = {FROM_STATS, SC_IDX_STATS_worst_p99_wake_latency_us},
+	[M_MEDIAN_WAKE] = {FROM_STATS, SC_IDX_STATS_worst_median_wake_latency_us},
+	[M_WAKE_CV] = {FROM_STATS, SC_IDX_STATS_worst_wake_latency_cv},
+	[M_ITERATIONS] = {FROM_STATS, SC_IDX_STATS_total_iterations},
+	[M_MEAN_RUN_DELAY] = {FROM_STATS, SC_IDX_STATS_worst_mean_run_delay_us},
+	[M_RUN_DELAY] = {FROM_STATS, SC_IDX_STATS_worst_run_delay_us},
+	[M_TAIL_RATIO] = {FROM_STATS, SC_IDX_STATS_worst_wake_latency_tail_ratio},
+	[M_ITER_PER_WORKER] = {FROM_STATS, SC_IDX_STATS_worst_iterations_per_worker},
+	[M_PAGE_LOCALITY] = {FROM_STATS, SC_IDX_STATS_worst_page_locality},
+	[M_CROSS_NODE] = {FROM_STATS, SC_IDX_STATS_worst_cross_node_migration_ratio},
 };
 
 const struct metric *
@@ -67,33 +84,6 @@ compare_metric_def(const char *name)
 	return NULL;
 }
 
-static const char *
-str_member(const struct json_value *obj, const char *key)
-{
-	const struct json_value *v = json_get(obj, key);
-
-	return v && v->type == JSON_STRING ? v->u.str.s : NULL;
-}
-
-/* A number member as a finite double; 0 when absent, mistyped or not finite. */
-static double
-num_member(const struct json_value *obj, const char *key)
-{
-	const struct json_value *v = json_get(obj, key);
-
-	if (v == NULL || v->type != JSON_NUMBER || !isfinite(v->u.num.d))
-		return 0.0;
-	return v->u.num.d;
-}
-
-static const struct json_value *
-obj_member(const struct json_value *obj, const char *key)
-{
-	const struct json_value *v = json_get(obj, key);
-
-	return v && v->type == JSON_OBJECT ? v : NULL;
-}
-
 struct ext_metric *
 compare_ext_find(struct ext_metric *v, size_t n, const char *name)
 {
@@ -105,81 +95,98 @@ compare_ext_find(struct ext_metric *v, size_t n, const char *name)
 	return NULL;
 }
 
+/* The typed fields; a monitor's and its event deltas' read as 0 when the file has none. */
+static void
+read_fields(struct row *r, const struct sidecar_view *v)
+{
+	for (size_t i = 0; i < NMETRICS; i++) {
+		const struct sc_member *m;
+		const void *obj;
+
+		switch (field_source[i].source) {
+		case FROM_STATS:
+			m = &sidecar_type_stats->members[field_source[i].member];
+			obj = &v->stats;
+			if (!(v->stats.present >> field_source[i].member & 1))
+				continue;
+			break;
+		case FROM_MONITOR:
+			m = &sidecar_type_monitor->members[field_source[i].member];
+			obj = &v->monitor;
+			break;
+		default:
+			m = &sidecar_type_events->members[field_source[i].member];
+			obj = &v->events;
+			break;
+		}
+		r->f[i] = sidecar_member_value(m, obj);
+		r->fmask |= 1u << i;
+	}
+}
+
+static void
+read_ext(struct row *r, const struct json_value *ext)
+{
+	size_t i;
+
+	if (ext == NULL || ext->u.obj.n == 0)
+		return;
+	r->ext = ereallocarray(NULL, ext->u.obj.n, sizeof *r->ext);
+	for (i = 0; i < ext->u.obj.n; i++) {
+		const struct json_member *m = &ext->u.obj.members[i];
+		struct ext_metric *e;
+
+		if (m->value.type != JSON_NUMBER || !isfinite(m->value.u.num.d) ||
+		    strcmp(m->key, "__walk_json_leaves_truncated") == 0)
+			continue;
+		/* A repeated key keeps its last value, as a map would. */
+		e = compare_ext_find(r->ext, r->next, m->key);
+		if (e == NULL)
+			e = &r->ext[r->next++];
+		e->name = m->key;
+		e->value = m->value.u.num.d;
+	}
+}
+
 void
 compare_row_from_json(struct row *r, const struct json_value *obj, int archive)
 {
-	const struct json_value *stats, *mon, *ev, *flags, *ext;
+	struct sidecar_view v;
+	const struct json_value *flags;
 	size_t i;
 
 	memset(r, 0, sizeof *r);
+	sidecar_view_read(&v, obj);
 	r->sidecar = obj;
-	r->scenario = str_member(obj, "test_name");
-	r->topology = str_member(obj, "topology");
-	r->work_type = str_member(obj, "work_type");
-	r->scheduler = str_member(obj, "scheduler");
-	r->kernel_version = str_member(obj, "kernel_version");
-	r->commit = str_member(obj, "project_commit");
-	r->kernel_commit = str_member(obj, "kernel_commit");
-	r->run_source = archive ? "archive" : str_member(obj, "run_source");
+	r->gen = v.gen;
 	/* Required strings: keep every consumer free of NULL checks. */
-	if (r->scenario == NULL)
-		r->scenario = "";
-	if (r->topology == NULL)
-		r->topology = "";
-	if (r->work_type == NULL)
-		r->work_type = "";
-	if (r->scheduler == NULL)
-		r->scheduler = "";
+	r->scenario = v.r.test_name ? v.r.test_name : "";
+	r->topology = v.r.topology ? v.r.topology : "";
+	r->work_type = v.r.work_type ? v.r.work_type : ""; /* as stored; pairing maps it */
+	r->scheduler = v.r.scheduler ? v.r.scheduler : "";
+	r->kernel_version = v.r.kernel_version;
+	r->commit = v.r.project_commit;
+	r->kernel_commit = v.r.kernel_commit;
+	r->run_source = archive ? "archive" : v.r.run_source;
 
-	flags = json_get(obj, "active_flags");
-	if (flags && flags->type == JSON_ARRAY && flags->u.arr.n > 0) {
+	if ((flags = v.flags) != NULL && flags->u.arr.n > 0) {
 		r->flags = ereallocarray(NULL, flags->u.arr.n, sizeof *r->flags);
 		for (i = 0; i < flags->u.arr.n; i++)
 			if (flags->u.arr.items[i].type == JSON_STRING)
 				r->flags[r->nflags++] = flags->u.arr.items[i].u.str.s;
 	}
-	r->passed = json_get(obj, "passed") && json_get(obj, "passed")->type == JSON_BOOL &&
-	            json_get(obj, "passed")->u.boolean;
-	r->skipped = json_get(obj, "skipped") && json_get(obj, "skipped")->type == JSON_BOOL &&
-	             json_get(obj, "skipped")->u.boolean;
+	r->passed = v.r.passed;
+	r->skipped = v.r.skipped;
+	r->inconclusive = v.r.inconclusive;
+	r->expected_failure = v.r.expected_failure;
+	read_fields(r, &v);
+	read_ext(r, v.ext);
+}
 
-	stats = obj_member(obj, "stats");
-	if (stats) {
-		for (i = 0; i < NMETRICS; i++)
-			if (stats_member[i])
-				r->f[i] = num_member(stats, stats_member[i]);
-		ext = obj_member(stats, "ext_metrics");
-		if (ext && ext->u.obj.n > 0) {
-			r->ext = ereallocarray(NULL, ext->u.obj.n, sizeof *r->ext);
-			for (i = 0; i < ext->u.obj.n; i++) {
-				const struct json_member *m = &ext->u.obj.members[i];
-				struct ext_metric *e;
-
-				if (m->value.type != JSON_NUMBER || !isfinite(m->value.u.num.d) ||
-				    strcmp(m->key, "__walk_json_leaves_truncated") == 0)
-					continue;
-				/* A repeated key keeps its last value, as a map would. */
-				e = compare_ext_find(r->ext, r->next, m->key);
-				if (e == NULL)
-					e = &r->ext[r->next++];
-				e->name = m->key;
-				e->value = m->value.u.num.d;
-			}
-		}
-	}
-	mon = obj_member(obj, "monitor");
-	if (mon) {
-		const struct json_value *stall = json_get(mon, "stall_detected");
-
-		r->f[M_IMBALANCE] = num_member(mon, "max_imbalance_ratio");
-		r->f[M_DSQ_DEPTH] = num_member(mon, "max_local_dsq_depth");
-		r->f[M_STALLS] = stall && stall->type == JSON_BOOL && stall->u.boolean;
-		ev = obj_member(mon, "event_deltas");
-		if (ev) {
-			r->f[M_FALLBACK] = num_member(ev, "total_fallback");
-			r->f[M_KEEP_LAST] = num_member(ev, "total_dispatch_keep_last");
-		}
-	}
+int
+compare_row_clean(const struct row *r)
+{
+	return r->passed && !r->skipped && !r->inconclusive && !r->expected_failure;
 }
 
 void
@@ -246,12 +253,30 @@ compare_row_ext(const struct row *r, const char *name)
 }
 
 int
+compare_metric_run(const struct metric *m, const struct row *r, double *v)
+{
+	size_t i = (size_t)(m - compare_metrics);
+	const struct ext_metric *e;
+
+	if (r->fmask >> i & 1) {
+		*v = r->f[i];
+		return 1;
+	}
+	if ((e = compare_row_ext(r, m->name)) != NULL) {
+		*v = e->value;
+		return 1;
+	}
+	return 0;
+}
+
+int
 compare_metric_read(const struct metric *m, const struct row *r, double *v)
 {
 	size_t i = (size_t)(m - compare_metrics);
 	const struct ext_metric *e;
 
-	if (i != M_TAIL_RATIO || r->f[M_ITERATIONS] >= TAIL_RATIO_MIN_ITERATIONS) {
+	if ((r->fmask >> i & 1) &&
+	    (i != M_TAIL_RATIO || r->f[M_ITERATIONS] >= TAIL_RATIO_MIN_ITERATIONS)) {
 		*v = r->f[i];
 		return 1;
 	}

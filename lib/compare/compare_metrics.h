@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "json/json.h"
+#include "sidecar/sidecar_view.h"
 #include "util/rustnum.h" /* format_plain, which the metric tables print with */
 #include "util/util.h"
 
@@ -69,8 +70,12 @@ struct row {
 	const char *kernel_version, *commit, *kernel_commit, *run_source;
 	const char **flags; /* active_flags as stored */
 	size_t nflags;
-	int passed, skipped;
+	/* The verdict: skipped wins, then inconclusive, then passed (compare_row_clean). */
+	int passed, skipped, inconclusive;
+	int expected_failure; /* a failure inverted into a pass: never compared */
+	enum sidecar_gen gen; /* the newest generation whose members the file carries */
 	double f[NMETRICS]; /* finite; integer fields hold integral values */
+	unsigned fmask;     /* bit i: f[i] was read (the file has the member) */
 	struct ext_metric *ext;
 	size_t next;
 	const struct json_value *sidecar; /* the source object; NULL once detached */
@@ -86,6 +91,9 @@ struct row {
  */
 void compare_row_from_json(struct row *r, const struct json_value *obj, int archive);
 void compare_row_free(struct row *r);
+
+/* A real pass whose metrics may be compared (not skipped, inconclusive or an inverted failure). */
+int compare_row_clean(const struct row *r);
 
 /*
  * Copy every string the row points to into memory it owns, so the
@@ -103,5 +111,7 @@ struct ext_metric *compare_ext_find(struct ext_metric *v, size_t n, const char *
  * comparison then uses 0.0).
  */
 int compare_metric_read(const struct metric *m, const struct row *r, double *v);
+/* One run's value of m without the iteration gate, for the statistics over runs. */
+int compare_metric_run(const struct metric *m, const struct row *r, double *v);
 
 #endif

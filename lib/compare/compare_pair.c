@@ -43,8 +43,14 @@ commit_part(struct buf *b, const char *v)
 	buf_add(b, v, n);
 }
 
+/*
+ * The pairing key of r, its elements each NUL-terminated: the work type
+ * as the newest generation names it, so a 0.4.9 CpuSpin run pairs with
+ * a SpinWait one; with display, as the row's file spells it (the TEST
+ * cell).
+ */
 static void
-pairing_key(struct buf *b, const struct row *r, const struct slicing *sl)
+pairing_key(struct buf *b, const struct row *r, const struct slicing *sl, int display)
 {
 	size_t i;
 
@@ -66,6 +72,9 @@ pairing_key(struct buf *b, const struct row *r, const struct slicing *sl)
 			free(f);
 			break;
 		}
+		case DIM_WORK_TYPE:
+			buf_puts(b, display ? r->work_type : sidecar_work_type_name(r->work_type));
+			break;
 		default:
 			v = compare_row_dim(r, sl->pair[i]);
 			if (v)
@@ -161,12 +170,6 @@ compare_side_select(struct side *s, const struct row *rows, size_t n, const stru
 			s->rows[s->nrows++] = &rows[i];
 }
 
-static int
-clean(const struct row *r)
-{
-	return r->passed && !r->skipped;
-}
-
 /*
  * A group's commit: base+mixed when dirty and clean values meet; the
  * pairing key strips "+mixed" as it strips "-dirty", so such groups
@@ -203,8 +206,8 @@ aggregate(struct group *g)
 {
 	struct row *a = &g->agg;
 	const struct row *first = g->members[0];
-	double sum[NMETRICS] = {0}, d;
-	size_t *count = NULL, i, k;
+	double sum[NMETRICS] = {0};
+	size_t n[NMETRICS] = {0}, *count = NULL, i, k;
 	int any_failed = 0, any_skipped = 0;
 
 	memset(a, 0, sizeof *a);
@@ -214,6 +217,7 @@ aggregate(struct group *g)
 	a->scheduler = first->scheduler;
 	a->kernel_version = first->kernel_version;
 	a->run_source = first->run_source;
+	a->gen = first->gen;
 	a->flags = ereallocarray(NULL, first->nflags ? first->nflags : 1, sizeof *a->flags);
 	if (first->nflags)
 		memcpy(a->flags, first->flags, first->nflags * sizeof *a->flags);
@@ -228,12 +232,15 @@ aggregate(struct group *g)
 			any_skipped = 1;
 			continue;
 		}
-		if (!r->passed) {
+		if (!compare_row_clean(r)) {
 			any_failed = 1;
 			continue;
 		}
 		for (k = 0; k < NMETRICS; k++)
-			sum[k] += r->f[k];
+			if (r->fmask >> k & 1) {
+				sum[k] += r->f[k];
+				n[k]++;
+			}
 		for (k = 0; k < r->next; k++) {
 			struct ext_metric *e = compare_ext_find(a->ext, a->next, r->ext[k].name);
 			if (e == NULL) {
@@ -250,14 +257,19 @@ aggregate(struct group *g)
 	}
 	a->passed = !any_failed && !any_skipped && g->passes > 0;
 	a->skipped = any_skipped;
-	d = g->passes > 0 ? (double)g->passes : 1.0;
 	for (k = 0; k < NMETRICS; k++) {
-		double v = sum[k] / d;
+		double v;
+
+		if (n[k] == 0 && g->passes > 0)
+			continue;
+		/* A group without a pass keeps zeros: it is never compared. */
+		v = sum[k] / (double)(n[k] ? n[k] : 1);
 		if (compare_metrics[k].integer)
 			v = round(v);
 		if (k == M_DSQ_DEPTH)
 			v = v < 0 ? 0 : v > 4294967295.0 ? 4294967295.0 : v;
 		a->f[k] = v;
+		a->fmask |= 1u << k;
 	}
 	for (k = 0; k < a->next; k++)
 		a->ext[k].value /= (double)count[k];
@@ -267,7 +279,7 @@ aggregate(struct group *g)
 void
 compare_side_group(struct side *s, const struct slicing *sl, int average)
 {
-	struct buf key = BUF_INIT;
+	struct buf key = BUF_INIT, shown = BUF_INIT;
 	struct keymap m;
 	size_t i;
 
@@ -278,7 +290,7 @@ compare_side_group(struct side *s, const struct slicing *sl, int average)
 		size_t *slot;
 
 		buf_reset(&key);
-		pairing_key(&key, s->rows[i], sl);
+		pairing_key(&key, s->rows[i], sl, 0);
 		slot = average ? keymap_find(&m, s->g, key.s, key.len) : NULL;
 		if (slot && *slot) {
 			g = &s->g[*slot - 1];
@@ -287,12 +299,17 @@ compare_side_group(struct side *s, const struct slicing *sl, int average)
 			g->key = emalloc(key.len);
 			memcpy(g->key, key.s, key.len);
 			g->keylen = key.len;
+			buf_reset(&shown);
+			pairing_key(&shown, s->rows[i], sl, 1);
+			g->shown = emalloc(shown.len);
+			memcpy(g->shown, shown.s, shown.len);
+			g->shownlen = shown.len;
 			if (slot)
 				*slot = s->n;
 		}
 		g->members = ereallocarray(g->members, g->nmembers + 1, sizeof *g->members);
 		g->members[g->nmembers++] = s->rows[i];
-		g->passes += clean(s->rows[i]);
+		g->passes += compare_row_clean(s->rows[i]);
 	}
 	for (i = 0; i < s->n; i++) {
 		struct group *g = &s->g[i];
@@ -309,6 +326,7 @@ compare_side_group(struct side *s, const struct slicing *sl, int average)
 	}
 	free(m.slot);
 	buf_free(&key);
+	buf_free(&shown);
 }
 
 void
@@ -320,6 +338,7 @@ compare_side_free(struct side *s)
 		compare_row_free(&s->g[i].agg);
 		free(s->g[i].members);
 		free(s->g[i].key);
+		free(s->g[i].shown);
 		free(s->g[i].ident);
 	}
 	free(s->g);
@@ -392,7 +411,7 @@ compare_side_check_unique(const struct side *s, char letter, struct buf *err)
 		if (j - i > 1) {
 			buf_printf(err, "--no-average: side %c has %zu sidecars with the same pairing key ",
 			           letter, j - i);
-			compare_key_quote(err, v[i]->key, v[i]->keylen);
+			compare_key_quote(err, v[i]->shown, v[i]->shownlen);
 			buf_printf(err,
 			           ". Either drop --no-average to average them, or add another --%c-X "
 			           "filter to disambiguate.",
@@ -435,7 +454,7 @@ compare_sides(const struct side *a, const struct side *b, const char *substr,
 			res->new_in_b++;
 			continue;
 		}
-		if (!ga->row->passed || ga->row->skipped || !gb->row->passed || gb->row->skipped) {
+		if (!compare_row_clean(ga->row) || !compare_row_clean(gb->row)) {
 			res->skipped_failed++;
 			continue;
 		}

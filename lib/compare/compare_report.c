@@ -39,7 +39,7 @@ cmp_tuple(const struct row *x, const struct row *y)
 		return c;
 	if ((c = strcmp(x->topology, y->topology)) != 0)
 		return c;
-	if ((c = strcmp(x->work_type, y->work_type)) != 0)
+	if ((c = strcmp(sidecar_work_type_name(x->work_type), sidecar_work_type_name(y->work_type))) != 0)
 		return c;
 	return cmp_flags(x, y);
 }
@@ -94,10 +94,10 @@ compare_group_path(struct buf *b, const struct group *g)
 {
 	size_t k;
 
-	for (k = 0; k < g->keylen; k++)
-		buf_putc(b, g->key[k] ? g->key[k] : '/');
+	for (k = 0; k < g->shownlen; k++)
+		buf_putc(b, g->shown[k] ? g->shown[k] : '/');
 	/* The last element's terminator is no separator. */
-	if (g->keylen)
+	if (g->shownlen)
 		b->s[--b->len] = '\0';
 }
 

@@ -6,12 +6,6 @@
 
 #include "compare_stats.h"
 
-static int
-clean(const struct row *r)
-{
-	return r->passed && !r->skipped;
-}
-
 int
 compare_group_sample(const struct group *g, enum metric_id k, struct sample *s)
 {
@@ -19,8 +13,8 @@ compare_group_sample(const struct group *g, enum metric_id k, struct sample *s)
 	size_t i, n = 0;
 
 	for (i = 0; i < g->nmembers; i++)
-		if (clean(g->members[i]))
-			v[n++] = g->members[i]->f[k];
+		if (compare_row_clean(g->members[i]) && compare_metric_run(&compare_metrics[k], g->members[i], &v[n]))
+			n++;
 	compare_sample_stats(v, n, s);
 	free(v);
 	if (k == M_TAIL_RATIO && g->row->f[M_ITERATIONS] < TAIL_RATIO_MIN_ITERATIONS) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sidecar.h"
+#include "sidecar_schema.h"
 #include "json/json.h"
 #include "util/utf8.h"
 #include "util/util.h"
@@ -61,7 +62,8 @@ position(const char *text, const char *where, unsigned long *line, unsigned long
 }
 
 int
-sidecar_parse(struct json_doc *doc, const char *text, size_t len, char *err, size_t errlen)
+sidecar_parse(struct json_doc *doc, const char *text, size_t len, unsigned gen, char *err,
+              size_t errlen)
 {
 	struct json_error je;
 	const char *where;
@@ -73,7 +75,7 @@ sidecar_parse(struct json_doc *doc, const char *text, size_t len, char *err, siz
 		json_doc_free(doc);
 		return -1;
 	}
-	if (sidecar_check(doc->root, err, errlen, &where) < 0) {
+	if (sidecar_check(doc->root, gen, err, errlen, &where) < 0) {
 		n = strlen(err);
 		if (where != NULL && n < errlen) {
 			unsigned long line, col;
@@ -85,6 +87,13 @@ sidecar_parse(struct json_doc *doc, const char *text, size_t len, char *err, siz
 		return -1;
 	}
 	return 0;
+}
+
+/* The generation a walker's flags ask files to be checked against. */
+static unsigned
+parse_gen(unsigned flags)
+{
+	return flags >> 4 ? (flags >> 4) - 1 : SIDECAR_ANY;
 }
 
 /* ---- sets ---- */
@@ -286,7 +295,7 @@ load_at(int dfd, const char *name, const char *path, const char *run, int archiv
 	 * The parser refuses invalid UTF-8 anywhere, so only a failed parse
 	 * needs the check that turns it into a read failure.
 	 */
-	if (sidecar_parse(&doc, text, len, err, sizeof err) < 0) {
+	if (sidecar_parse(&doc, text, len, parse_gen(flags), err, sizeof err) < 0) {
 		if (!utf8_valid(text, len))
 			add_error(out, path, "stream did not contain valid UTF-8", 1, flags);
 		else
@@ -630,7 +639,7 @@ read_stream(char *text, size_t len, const char *name, unsigned flags, struct sid
 			line = emalloc(n + 1);
 			memcpy(line, p, n);
 			line[n] = '\0';
-			if (sidecar_parse(&doc, line, n, err, sizeof err) < 0) {
+			if (sidecar_parse(&doc, line, n, parse_gen(flags), err, sizeof err) < 0) {
 				where = easprintf("%s:%zu", name, lineno);
 				add_error(out, where, err, 0, flags);
 				free(where);
@@ -663,7 +672,7 @@ read_text(char *text, size_t len, const char *name, unsigned flags, struct sidec
 			return;
 		}
 	}
-	if (sidecar_parse(&doc, text, len, err, sizeof err) == 0) {
+	if (sidecar_parse(&doc, text, len, parse_gen(flags), err, sizeof err) == 0) {
 		out->walked++;
 		sidecar_set_add(out, new_sidecar(name, NULL, 0, text, len, &doc, 0, 1));
 		return;

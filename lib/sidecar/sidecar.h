@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "json/json.h"
+#include "sidecar_schema.h"
 
 /* {CARGO_TARGET_DIR or target}/ktstr (a non-UTF-8 value counts as unset); caller frees. */
 char *sidecar_runs_root(void);
@@ -24,21 +25,28 @@ char *sidecar_runs_root(void);
 int sidecar_is_candidate(const char *name);
 
 /*
- * Is root a valid sidecar (ktstr-sidecar(5), Members)?  On failure writes a
- * one-line serde-style reason ("missing field `run_id`",
- * "invalid type: null, expected f64", "duplicate field `passed`", ...)
- * into err, without position, and returns -1.  where, when not NULL,
- * gets where the problem ends in the parsed text (NULL when there is no
- * place), so a caller holding the text can add "at line L column C".
+ * Is root a sidecar of generation gen (SIDECAR_G0..G2: every member
+ * that generation's upstream requires, of the kinds it accepts), or, for
+ * gen SIDECAR_ANY, a file a reader can use: the core members present and
+ * every known member of a kind some generation accepts
+ * (ktstr-sidecar(5)).  On failure writes a one-line serde-style reason
+ * ("missing field `run_id`", "invalid type: null, expected f64",
+ * "duplicate field `passed`", ...) into err, without position, and
+ * returns -1.  where, when not NULL, gets where the problem ends in the
+ * parsed text (NULL when there is no place), so a caller holding the
+ * text can add "at line L column C".
  */
-int sidecar_check(const struct json_value *root, char *err, size_t errlen, const char **where);
+int sidecar_check(const struct json_value *root, unsigned gen, char *err, size_t errlen,
+                  const char **where);
 
 /*
- * Parse and validate text as one sidecar.  On failure fills err with
- * the reason, "... at line L column C" for JSON syntax errors, and
- * returns -1 (the doc is freed).  text must outlive doc.
+ * Parse and check text as one sidecar (gen as for sidecar_check).  On
+ * failure fills err with the reason, "... at line L column C" for JSON
+ * syntax errors, and returns -1 (the doc is freed).  text must outlive
+ * doc.
  */
-int sidecar_parse(struct json_doc *doc, const char *text, size_t len, char *err, size_t errlen);
+int sidecar_parse(struct json_doc *doc, const char *text, size_t len, unsigned gen, char *err,
+                  size_t errlen);
 
 struct sidecar {
 	char *path;   /* as the walk built it, the operand, or a stream line's "_path" */
@@ -76,6 +84,8 @@ struct sidecar_set {
 enum {
 	SIDECAR_QUIET = 1, /* do not print the per-file stderr lines */
 };
+/* Check each file against generation g's required members, not the reading rule. */
+#define SIDECAR_STRICT(g) ((unsigned)((g) + 1) << 4)
 
 void sidecar_free(struct sidecar *sc);
 void sidecar_set_free(struct sidecar_set *set);
@@ -194,14 +204,23 @@ const char *sidecar_str(const struct sidecar *sc, const char *key);
 const char *sidecar_run_source(const struct sidecar *sc);
 
 /*
- * Writing (ktstr-test): the canonical flag order, the variant hash and
- * the file name (ktstr-sidecar(5), File name).
+ * Naming a sidecar (ktstr-sidecar(5), FILE NAME).  Flags go in their
+ * canonical order.  sidecar_variant_hash_json is the name's hash since
+ * 0.5.2: SipHash-1-3 over compact JSON of the sorted sysctls and kargs,
+ * payload, scheduler, topology and work type, and, when there are flags,
+ * the flags (the form 0.5.x wrote before flags were removed), so variants
+ * differing only in flags keep apart.  sidecar_variant_hash is 0.4.9's
+ * byte stream.  Readers never check either.
  */
 void sidecar_sort_flags(char **flags, size_t n);
 uint64_t sidecar_variant_hash(const char *topology, const char *scheduler, const char *payload,
                               const char *work_type, char *const *flags, size_t nflags,
                               char *const *sysctls, size_t nsysctls, char *const *kargs,
                               size_t nkargs);
+uint64_t sidecar_variant_hash_json(const char *topology, const char *scheduler, const char *payload,
+                                   const char *work_type, char *const *flags, size_t nflags,
+                                   char *const *sysctls, size_t nsysctls, char *const *kargs,
+                                   size_t nkargs);
 /* "{test_name}-{hash:016x}.ktstr.json"; caller frees. */
 char *sidecar_file_name(const char *test_name, uint64_t hash);
 uint64_t sidecar_siphash13(uint64_t k0, uint64_t k1, const void *data, size_t len);

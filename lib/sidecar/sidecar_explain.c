@@ -1,4 +1,8 @@
-/* explain: which optional sidecar fields are null in a run, and why. */
+/*
+ * explain: which optional sidecar fields are null in a run, and why; and
+ * which upstream generation's members each file carries and what a
+ * reader of the newest one fills in (ktstr-scan(1), --explain).
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -6,6 +10,8 @@
 #include "json/json.h"
 #include "sidecar.h"
 #include "sidecar_explain.h"
+#include "sidecar_schema.h"
+#include "sidecar_view.h"
 #include "util/util.h"
 
 #define RUN_RULES                                                                                 \
@@ -123,6 +129,112 @@ by_test(const void *a, const void *b)
 	return c ? c : strcmp(sidecar_str(x, "run_id"), sidecar_str(y, "run_id"));
 }
 
+/* What an absent member of the newest generation reads as. */
+static const char *
+default_of(const struct sc_member *m)
+{
+	/* An old file says nothing about its VM; a newest skip writes 0. */
+	if (strcmp(m->name, "vcpus") == 0)
+		return "unknown";
+	if (strcmp(m->name, "cpu_budget") == 0)
+		return "none";
+	if (m->rule[SIDECAR_G2] == SC_R_OPT || m->ctype == SC_C_OF64)
+		return "none";
+	switch (m->type->kind) {
+	case SC_K_BOOL:
+		return "false";
+	case SC_K_SEQ:
+		return "[]";
+	case SC_K_MAP:
+	case SC_K_CPU_MAP:
+		return "{}";
+	case SC_K_ENUM:
+		return "wall";
+	case SC_K_STR:
+		return "\"\"";
+	default:
+		return "0";
+	}
+}
+
+/* One member of the newest generation a file lacks, and what it reads as. */
+typedef void default_fn(const char *prefix, const struct sc_member *m, const char *value, void *arg);
+
+/*
+ * The members of t the newest generation writes and obj lacks, with what
+ * they read as (a member it omits when it has no value is no default).
+ */
+static void
+defaults_of(const char *prefix, const struct sc_type *t, const struct json_value *obj,
+            default_fn *fn, void *arg)
+{
+	for (size_t k = 0; k < t->nmembers; k++) {
+		const struct sc_member *m = &t->members[k];
+		unsigned rule = m->rule[SIDECAR_G2];
+		const char *v;
+
+		if (rule == SC_R_NO || rule == SC_R_EXT || rule == SC_R_OMIT ||
+		    json_get(obj, m->name) != NULL)
+			continue;
+		v = default_of(m);
+		if (strcmp(m->name, "stuck_count") == 0)
+			v = json_get(obj, "stuck_detected")   ? "from stuck_detected"
+			    : json_get(obj, "stall_detected") ? "from stall_detected"
+			                                       : "0";
+		fn(prefix, m, v, arg);
+	}
+}
+
+/* Every default of one sidecar: its top level, its statistics and its monitor. */
+static void
+each_default(const struct json_value *root, default_fn *fn, void *arg)
+{
+	const struct json_value *st = json_get(root, "stats"), *mon = json_get(root, "monitor");
+
+	defaults_of("", sidecar_type_result, root, fn, arg);
+	if (st && st->type == JSON_OBJECT)
+		defaults_of("stats.", sidecar_type_stats, st, fn, arg);
+	if (mon && mon->type == JSON_OBJECT)
+		defaults_of("monitor.", sidecar_type_monitor, mon, fn, arg);
+}
+
+struct listing {
+	struct buf b;
+	size_t n;
+};
+
+static void
+list_default(const char *prefix, const struct sc_member *m, const char *value, void *arg)
+{
+	struct listing *l = arg;
+
+	buf_printf(&l->b, "%s%s%s %s", l->n++ ? ", " : "", prefix, m->name, value);
+}
+
+/* The generation lines of one sidecar's text report. */
+static void
+generation(struct buf *out, const struct sidecar *sc)
+{
+	const struct json_value *root = sc->doc.root;
+	struct listing d = {BUF_INIT, 0};
+	struct sidecar_view v;
+	char err[256];
+	size_t valid = 0;
+
+	sidecar_view_read(&v, root);
+	buf_printf(out, "  generation: %s (%s); valid for:", sidecar_gen_label[v.gen],
+	           sidecar_gen_version[v.gen]);
+	for (unsigned g = 0; g < SIDECAR_NGEN; g++)
+		if (sidecar_check(root, g, err, sizeof err, NULL) == 0)
+			buf_printf(out, "%s %s", valid++ ? "," : "", sidecar_gen_label[g]);
+	buf_puts(out, valid ? "\n" : " none\n");
+	if (strcmp(v.work_type, v.r.work_type ? v.r.work_type : "") != 0)
+		buf_printf(out, "  work_type: %s, read as %s\n", v.r.work_type, v.work_type);
+	each_default(root, list_default, &d);
+	buf_printf(out, "  defaults (%zu): %s\n", d.n, d.n ? d.b.s : "<none>");
+	buf_free(&d.b);
+}
+
 static void
 text_report(const struct sidecar_set *set, struct buf *out)
 {
@@ -139,6 +251,7 @@ text_report(const struct sidecar_set *set, struct buf *out)
 		           sidecar_str(sc, "test_name"), sidecar_str(sc, "topology"),
 		           sidecar_str(sc, "scheduler"), sidecar_str(sc, "run_id"),
 		           arch && arch->type == JSON_STRING ? arch->u.str.s : "-");
+		generation(out, sc);
 		for (size_t f = 0; f < LEN(catalog); f++)
 			k += sidecar_get(sc, catalog[f].name) != NULL;
 		buf_printf(out, "  populated optional fields (%zu): ", k);
@@ -190,6 +303,83 @@ by_name(const void *a, const void *b)
 	return strcmp(((const struct field *)a)->name, ((const struct field *)b)->name);
 }
 
+struct tally {
+	char **name; /* "prefix.member" */
+	size_t *count;
+	size_t n;
+};
+
+static void
+tally_default(const char *prefix, const struct sc_member *m, const char *value, void *arg)
+{
+	struct tally *t = arg;
+	char *name = easprintf("%s%s", prefix, m->name);
+	size_t i;
+
+	(void)value;
+	for (i = 0; i < t->n && strcmp(t->name[i], name) != 0; i++)
+		;
+	if (i == t->n) {
+		t->name = ereallocarray(t->name, t->n + 1, sizeof *t->name);
+		t->count = ereallocarray(t->count, t->n + 1, sizeof *t->count);
+		t->name[t->n] = name;
+		t->count[t->n++] = 0;
+	} else {
+		free(name);
+	}
+	t->count[i]++;
+}
+
+static int
+by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "_generations": files by the newest generation they carry; "_defaults": files per default. */
+static void
+json_generations(struct json_writer *w, const struct sidecar_set *set)
+{
+	size_t gen[SIDECAR_NGEN] = {0};
+	struct tally t = {NULL, NULL, 0};
+	char **sorted;
+
+	for (size_t i = 0; i < set->n; i++) {
+		struct sidecar_view v;
+
+		sidecar_view_read(&v, set->v[i]->doc.root);
+		gen[v.gen]++;
+		each_default(set->v[i]->doc.root, tally_default, &t);
+	}
+	jw_key(w, "_generations");
+	jw_object_begin(w);
+	for (int g = 0; g < SIDECAR_NGEN; g++) {
+		jw_key(w, sidecar_gen_label[g]);
+		jw_uint(w, gen[g]);
+	}
+	jw_object_end(w);
+	sorted = ereallocarray(NULL, t.n ? t.n : 1, sizeof *sorted);
+	if (t.n)
+		memcpy(sorted, t.name, t.n * sizeof *sorted);
+	qsort(sorted, t.n, sizeof *sorted, by_string);
+	jw_key(w, "_defaults");
+	jw_object_begin(w);
+	for (size_t i = 0; i < t.n; i++) {
+		size_t k;
+
+		for (k = 0; t.name[k] != sorted[i]; k++)
+			;
+		jw_key(w, sorted[i]);
+		jw_uint(w, t.count[k]);
+	}
+	jw_object_end(w);
+	for (size_t i = 0; i < t.n; i++)
+		free(t.name[i]);
+	free(t.name);
+	free(t.count);
+	free(sorted);
+}
+
 static void
 json_report(const struct sidecar_set *set, struct buf *out)
 {
@@ -231,6 +421,7 @@ json_report(const struct sidecar_set *set, struct buf *out)
 		jw_array_end(&w);
 	}
 	jw_object_end(&w);
+	json_generations(&w, set);
 	jw_key(&w, "fields");
 	jw_object_begin(&w);
 	for (size_t f = 0; f < LEN(sorted); f++) {

@@ -1,11 +1,13 @@
 /*
- * sidecar_name: what a writer needs to name a sidecar: the canonical
- * flag order, the variant hash and the file name (ktstr-sidecar(5)).
+ * sidecar_name: what a writer needs to name a sidecar (ktstr-sidecar(5),
+ * FILE NAME): the canonical flag order, the variant hash of 0.4.9 and
+ * the one of 0.5.2 and later, the file name.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/json.h"
 #include "sidecar.h"
 #include "util/util.h"
 
@@ -122,6 +124,59 @@ sidecar_variant_hash(const char *topology, const char *scheduler, const char *pa
 	add_list(&m, kargs, nkargs, 1);
 	h = sidecar_siphash13(0, 0, m.s, m.len);
 	buf_free(&m);
+	return h;
+}
+
+static void
+json_list(struct json_writer *w, const char *key, char *const *v, size_t n, int sort)
+{
+	char **copy = ereallocarray(NULL, n ? n : 1, sizeof *copy);
+
+	if (n)
+		memcpy(copy, v, n * sizeof *copy);
+	if (sort && n > 1)
+		qsort(copy, n, sizeof *copy, str_cmp);
+	jw_key(w, key);
+	jw_array_begin(w);
+	for (size_t i = 0; i < n; i++)
+		jw_string(w, copy[i]);
+	jw_array_end(w);
+	free(copy);
+}
+
+/*
+ * The hash input is compact JSON with its keys in byte order, as
+ * serde_json writes a json! object without preserve_order.
+ */
+uint64_t
+sidecar_variant_hash_json(const char *topology, const char *scheduler, const char *payload,
+                          const char *work_type, char *const *flags, size_t nflags,
+                          char *const *sysctls, size_t nsysctls, char *const *kargs,
+                          size_t nkargs)
+{
+	struct json_writer w;
+	uint64_t h;
+
+	jw_init(&w, 0);
+	jw_object_begin(&w);
+	if (nflags > 0)
+		json_list(&w, "active_flags", flags, nflags, 0);
+	json_list(&w, "kargs", kargs, nkargs, 1);
+	jw_key(&w, "payload");
+	if (payload)
+		jw_string(&w, payload);
+	else
+		jw_null(&w);
+	jw_key(&w, "scheduler");
+	jw_string(&w, scheduler);
+	json_list(&w, "sysctls", sysctls, nsysctls, 1);
+	jw_key(&w, "topology");
+	jw_string(&w, topology);
+	jw_key(&w, "work_type");
+	jw_string(&w, work_type);
+	jw_object_end(&w);
+	h = sidecar_siphash13(0, 0, w.s, w.len);
+	jw_free(&w);
 	return h;
 }
 

@@ -16,29 +16,7 @@
 #include <time.h>
 
 #include "json/json.h"
-
-enum metric_polarity { POLARITY_HIGHER, POLARITY_LOWER, POLARITY_UNKNOWN, POLARITY_TARGET };
-enum metric_source { SOURCE_JSON, SOURCE_LLM_EXTRACT };
-enum metric_stream { STREAM_STDOUT, STREAM_STDERR, STREAM_SYNTHESIZED };
-
-struct sidecar_metric {
-	const char *name;
-	double value;
-	enum metric_polarity polarity;
-	double target; /* the TargetValue, when polarity is POLARITY_TARGET */
-	const char *unit; /* "" when none */
-	enum metric_source source;
-	enum metric_stream stream;
-};
-
-struct sidecar_payload_metrics {
-	uint64_t payload_index;
-	const struct sidecar_metric *metrics;
-	size_t n;
-	int32_t exit_code;
-};
-
-typedef void sidecar_write_fn(struct json_writer *w, const void *ctx);
+#include "sidecar_schema.h"
 
 struct sidecar_out {
 	const char *test_name;

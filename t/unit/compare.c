@@ -214,6 +214,7 @@ mkrow(const char *scenario, const char *kernel, const char *commit, const char *
 	r.run_source = "local";
 	r.passed = 1;
 	r.f[M_SPREAD] = spread;
+	r.fmask = (1u << NMETRICS) - 1;
 	return r;
 }
 

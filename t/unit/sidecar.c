@@ -57,7 +57,7 @@ verdict(const char *text)
 {
 	struct json_doc doc;
 
-	if (sidecar_parse(&doc, text, strlen(text), errbuf, sizeof errbuf) < 0)
+	if (sidecar_parse(&doc, text, strlen(text), SIDECAR_G0, errbuf, sizeof errbuf) < 0)
 		return errbuf;
 	json_doc_free(&doc);
 	return "";
@@ -312,6 +312,49 @@ test_validation(void)
 	free(ws);
 }
 
+/*
+ * The hash of 0.5.2 and later (ktstr-sidecar(5), FILE NAME): three
+ * values pinned in upstream's tests, the three newest-generation fixtures
+ * (165 bytes of input for the last), and one whose lists must be sorted.
+ */
+static void
+json_hash_vectors(void)
+{
+	static char *slice[] = {"sysctl.kernel.sched_cfs_bandwidth_slice_us=1000"}, *nosmt[] = {"nosmt"};
+	static char *unsorted_sysctls[] = {"sysctl.b=2", "sysctl.a=1"};
+	static char *unsorted_kargs[] = {"nosmt", "isolcpus=2"};
+	static const struct {
+		const char *topology, *scheduler, *payload, *work_type;
+		char **sysctls, **kargs;
+		size_t nsysctls, nkargs;
+		const char *want;
+	} v[] = {
+		{"1n2l4c1t", "scx-ktstr", NULL, "SpinWait", slice, nosmt, 1, 1, "5a5b5775a01a425f"},
+		{"1n1l1c1t", "eevdf", NULL, "", NULL, NULL, 0, 0, "36ceceea5c2beda7"},
+		{"1n1l1c1t", "eevdf", NULL, "SpinWait", NULL, NULL, 0, 0, "16b754f538ba41fd"},
+		{"1n2l2c1t", "eevdf", NULL, "SpinWait", NULL, NULL, 0, 0, "9ae94dc0bc46fd51"},
+		{"2n4l4c2t", "scx_lavd", NULL, "SpinWait", NULL, NULL, 0, 0, "04a90818e0f59314"},
+		{"1n1l2c1t", "scx-ktstr", NULL, "SpinWait", slice, nosmt, 1, 1, "584d14e685dfa532"},
+		{"1n2l2c1t", "scx_rusty", "fio", "SpinWait", unsorted_sysctls, unsorted_kargs, 2, 2,
+		 "f3739087dc42eb1c"},
+	};
+	char *flags[] = {"llc", "steal"}, hex[17];
+
+	for (size_t i = 0; i < LEN(v); i++) {
+		snprintf(hex, sizeof hex, "%016" PRIx64,
+		         sidecar_variant_hash_json(v[i].topology, v[i].scheduler, v[i].payload,
+		                                   v[i].work_type, NULL, 0, v[i].sysctls, v[i].nsysctls,
+		                                   v[i].kargs, v[i].nkargs));
+		is_str(hex, v[i].want, "JSON variant hash vector %zu", i + 1);
+	}
+	/* Flags add the seventh key of the 0.5.x form, which sorts first. */
+	snprintf(hex, sizeof hex, "%016" PRIx64,
+	         sidecar_variant_hash_json("1n2l2c1t", "eevdf", NULL, "SpinWait", flags, 2, NULL, 0,
+	                                   NULL, 0));
+	ok(strcmp(hex, "9ae94dc0bc46fd51") != 0, "flags change the JSON hash");
+	is_str(hex, "a3ea35a3fa378f70", "the flagged form hashes {\"active_flags\":[\"llc\",\"steal\"],...}");
+}
+
 static void
 test_hash(void)
 {
@@ -334,6 +377,7 @@ test_hash(void)
 	snprintf(hex, sizeof hex, "%016" PRIx64,
 	         sidecar_variant_hash("1n1l1c1t", "eevdf", NULL, "", NULL, 0, NULL, 0, NULL, 0));
 	is_str(hex, "1b61394511b42e01", "variant hash vector 3");
+	json_hash_vectors();
 	is_str((name = sidecar_file_name("t", 0x55f6b9881e152f8cULL)), "t-55f6b9881e152f8c.ktstr.json",
 	       "file name of the minimal sidecar");
 	free(name);

@@ -31,6 +31,7 @@ mkrow(const char *scenario, const char *kernel, double spread, double gap, doubl
 	r.f[M_SPREAD] = spread;
 	r.f[M_GAP_MS] = gap;
 	r.f[M_P99_WAKE] = p99;
+	r.fmask = (1u << NMETRICS) - 1;
 	return r;
 }
 

@@ -305,7 +305,7 @@ test_cpuspin_2x2(void)
 		so.run_id = "20260101T000000Z-0";
 		jw_init(&w, 1);
 		sidecar_write_json(&w, &so);
-		ok(sidecar_parse(&doc, w.s, w.len, e, sizeof e) == 0, "a sidecar with these stats validates%s%s",
+		ok(sidecar_parse(&doc, w.s, w.len, SIDECAR_G0, e, sizeof e) == 0, "a sidecar with these stats validates%s%s",
 		   *e ? ": " : "", e);
 		json_doc_free(&doc);
 		jw_free(&w);
