@@ -481,17 +481,16 @@ thread_writer(void *p)
 	return NULL;
 }
 
-/* The scenarios, one block per row (13 is upstream's own writer, not testable here). */
+/* The scenarios of doc/runs.md, one block per row (13 is upstream's own writer, not testable here). */
+
+/* Rows 1, 3, 5 and 6: a session starts a run, its later writers join, another session starts anew. */
 static void
-test_rows(void)
+rows_start_join(const char *dir, const char *marker, const char *token, struct writer *wp)
 {
-	char *root, *dir, *marker, *s, *token = rundir_session_token();
-	struct writer w;
+	struct writer w = *wp;
+	char *s, *want;
 
 	/* 1: one process, many tests */
-	root = fresh_root("row1");
-	dir = computed_dir(root, NULL);
-	marker = rundir_marker_path(dir);
 	w = (struct writer){.tag = "a", .n = 5};
 	is_int(count(dir), 3, "row 1: three earlier sidecars");
 	is_int(run_writer(&w), 0, "row 1: one process writes five sidecars");
@@ -502,7 +501,7 @@ test_rows(void)
 	       "row 1: all of its sidecars, none of the earlier run's");
 	free(s);
 	s = slurp(marker);
-	char *want = easprintf("%s\n", token);
+	want = easprintf("%s\n", token);
 	is_str(s, want, "row 1: the marker names the session");
 	free(want);
 	free(s);
@@ -530,6 +529,16 @@ test_rows(void)
 	       strncmp(s, token, strlen(token)) != 0,
 	   "row 6: the new session first, the old one earlier");
 	free(s);
+
+	*wp = w;
+}
+
+/* Rows 10 and 14: a superseded writer writes on and clears nothing; a start removes leftovers. */
+static void
+rows_superseded(const char *dir, struct writer *wp)
+{
+	struct writer w = *wp;
+	char *s, *want;
 
 	/* 10: the old session is now superseded: it writes, warns, clears nothing */
 	w.tag = "d";
@@ -561,7 +570,16 @@ test_rows(void)
 		w.new_session = 0;
 	}
 
-	/* marker unreadable: write without pre-clear, warn, exit 2 */
+	*wp = w;
+}
+
+/* A marker that cannot be read: write without pre-clear, warn, exit 2. */
+static void
+marker_unreadable(const char *dir, const char *marker, struct writer *wp)
+{
+	struct writer w = *wp;
+	char *s;
+
 	{
 		char *save = easprintf("%s.saved", marker);
 
@@ -580,9 +598,32 @@ test_rows(void)
 		free(save);
 		w.new_session = 0;
 	}
+}
+
+/* The writers of one directory over time. */
+static void
+rows_one_session(void)
+{
+	char *root, *dir, *marker, *token = rundir_session_token();
+	struct writer w = {0};
+
+	root = fresh_root("row1");
+	dir = computed_dir(root, NULL);
+	marker = rundir_marker_path(dir);
+	rows_start_join(dir, marker, token, &w);
+	rows_superseded(dir, &w);
+	marker_unreadable(dir, marker, &w);
 	free(dir);
 	free(marker);
 	free(root);
+	free(token);
+}
+
+/* Row 2: one process, parallel writers. */
+static void
+row_threads(void)
+{
+	char *root, *dir;
 
 	/* 2: one process, parallel writers */
 	root = fresh_root("row2");
@@ -610,6 +651,14 @@ test_rows(void)
 	}
 	free(dir);
 	free(root);
+}
+
+/* Row 4: 8 processes x 50 tests at once, same session. */
+static void
+row_processes(void)
+{
+	char *root, *dir;
+	struct writer w;
 
 	/* 4: 8 processes x 50 tests at once, same session */
 	root = fresh_root("row4");
@@ -631,6 +680,14 @@ test_rows(void)
 	}
 	free(dir);
 	free(root);
+}
+
+/* Rows 7, 8 and 12, and a begun run re-recording itself. */
+static void
+rows_begin(void)
+{
+	char *root, *marker, *s, *want;
+	struct writer w;
 
 	/* 7 and 8: --begin, then processes in any session join; a second --begin clears */
 	root = fresh_root("row7");
@@ -698,6 +755,16 @@ test_rows(void)
 	}
 	free(root);
 
+	unsetenv("CARGO_TARGET_DIR");
+}
+
+/* Rows 9 and 10 with run ids, and the marker's nine lines. */
+static void
+rows_run_ids(void)
+{
+	char *root, *dir, *marker, *s;
+	struct writer w;
+
 	/* 9 and 10 with run ids: jobs sharing KTSTR_RUN_ID join; an older id is superseded */
 	root = fresh_root("row9");
 	dir = computed_dir(root, "A");
@@ -739,6 +806,14 @@ test_rows(void)
 	free(marker);
 	free(dir);
 	free(root);
+}
+
+/* Row 11: KTSTR_SIDECAR_DIR: no lock, no marker, nothing deleted. */
+static void
+row_override(void)
+{
+	char *root, *dir, *s;
+	struct writer w;
 
 	/* 11: KTSTR_SIDECAR_DIR: no lock, no marker, nothing deleted */
 	root = fresh_root("row11");
@@ -758,6 +833,14 @@ test_rows(void)
 	}
 	free(dir);
 	free(root);
+}
+
+/* Row 15: the lock stays busy: that sidecar is missing, the others are written. */
+static void
+row_busy_lock(void)
+{
+	char *root, *dir;
+	struct writer w;
 
 	/* 15: the lock stays busy: that sidecar is missing, the others are written */
 	root = fresh_root("row15");
@@ -778,8 +861,18 @@ test_rows(void)
 	}
 	free(dir);
 	free(root);
-	unsetenv("CARGO_TARGET_DIR");
-	free(token);
+}
+
+static void
+test_rows(void)
+{
+	rows_one_session();
+	row_threads();
+	row_processes();
+	rows_begin();
+	rows_run_ids();
+	row_override();
+	row_busy_lock();
 }
 
 static void
