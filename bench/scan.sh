@@ -5,8 +5,8 @@
 # The sidecars are the fixture sidecars with varied names and values,
 # spread over 10 run directories of a temporary runs root.  Each command
 # runs 5 times after a warm-up; the best wall time and the best CPU
-# time (user + system) are reported.  Targets
-# (DESIGN.md): ktstr-scan <= 3x cat, and >= 10x faster than jq -c .
+# time (user + system) are reported.  Targets:
+# ktstr-scan <= 3x cat, and >= 10x faster than jq -c .
 set -eu
 
 n=${1:-10000}

@@ -10,7 +10,7 @@
 #     HEAD and checks the 100k-file tree for changes: the cost without
 #     --begin).
 # It prints the time per test of each and the overhead over `true`.
-# Target (DESIGN.md): at most 10 ms per test after --begin.  Needs git
+# Target: at most 10 ms per test after --begin.  Needs git
 # to build the repository; when ktstr-rundir is not built, the six
 # variables --begin would export are set by hand (same effect).
 set -eu
