@@ -56,6 +56,35 @@ demo_ktstr_compare() {
 	show 'Kernel 6.14 against 6.15, from the scan stream; exit 1 means a regression' \
 		'ktstr-scan 2>/dev/null | ktstr-compare --a-kernel 6.14 --b-kernel 6.15 --project-commit abc1234'
 	rm -rf target/ktstr/6.15-abc1234
+	demo_history
+}
+
+# A project of twelve commits, each with a run of the baseline's first
+# cgroup_steady test whose worst_spread steps up at the eighth (git
+# builds the repository, so this needs git; without it the step is skipped).
+demo_history() {
+	command -v git >/dev/null 2>&1 || return 0
+	src=$(ls "$PWD"/target/ktstr/6.14-abc1234/cgroup_steady-*.ktstr.json | head -1)
+	mkdir -p project && (
+		cd project && git init -q -b main . &&
+		n=0 && for spread in 20.2 19.6 20.6 19.8 20.4 19.4 20.0 26.4 25.8 26.8 26.0 25.6; do
+			n=$((n + 1))
+			GIT_AUTHOR_DATE="@$((1741944600 + n * 3600)) +0000" GIT_COMMITTER_DATE="@$((1741944600 + n * 3600)) +0000" \
+				git -c user.name=demo -c user.email=demo@example.com commit -q --allow-empty -m "change $n" || exit 1
+			h=$(git rev-parse --short=7 HEAD)
+			mkdir -p "../history/6.14-$h"
+			sed -e "s/\"project_commit\": \"abc1234\"/\"project_commit\": \"$h\"/" \
+				-e "s/\"worst_spread\": [0-9.]*/\"worst_spread\": $spread/" "$src" \
+				>"../history/6.14-$h/${src##*/}" || exit 1
+		done
+	) || return
+	show 'Where along main did a metric move? Change points by E-divisive means; exit 1: a regression' \
+		'cd project && git log --format="%h %s" | tail -8 | head -2 && ktstr-compare --history ../history 2>/dev/null'
+	show 'The same as JSON Lines, for a CI job to act on' \
+		'cd project && ktstr-compare --history --json ../history 2>/dev/null'
+	show 'The pull-request gate: HEAD against an earlier commit, as Markdown for a job summary' \
+		'cd project && ktstr-compare --perf-delta --base HEAD~6 --markdown ../history 2>/dev/null | head -12'
+	rm -rf project history
 }
 
 demo_ktstr_hostinfo() {

@@ -30,4 +30,13 @@ test_expect_success 'make demo runs every program and each command works' '
 	grep -q "REGRESSION" demo.out
 '
 
+test_expect_success GIT 'make demo shows a history with a change point at the step, and the gate' '
+	grep -q "^\\$ cd project && .*ktstr-compare --history" demo.out &&
+	step=$(sed -n "s/^\\([0-9a-f]\\{7\\}\\) change 8\$/\\1/p" demo.out) &&
+	test -n "$step" &&
+	grep -q "^ cgroup_steady/.*  worst_spread  $step  .*  REGRESSION \$" demo.out &&
+	grep -q "^summary: 1 change points: 1 regressions, 0 improvements, 0 below the gate\$" demo.out &&
+	grep -q "^\*\*base\*\* \`[0-9a-f]\{7\}\` (--base HEAD\\\\~6), \*\*head\*\* " demo.out
+'
+
 test_done
