@@ -18,6 +18,7 @@
 #include "sidecar.h"
 #include "sidecar_schema.h"
 #include "json/json.h"
+#include "util/lines.h"
 #include "util/utf8.h"
 #include "util/util.h"
 
@@ -186,6 +187,8 @@ slurp_fd(int fd, char **text, size_t *len)
 	char *p;
 	ssize_t r;
 
+	*text = NULL;
+	*len = 0;
 	if (fstat(fd, &st) < 0)
 		return errno;
 	if (S_ISDIR(st.st_mode))
@@ -613,76 +616,71 @@ blank(const char *p, size_t n)
 static int
 one_value(const char *p, size_t n)
 {
-	struct json_doc doc = {0};
-	int rc = json_parse(&doc, p, n, 0, NULL);
+	struct json_cursor c;
+	int rc;
 
-	json_doc_free(&doc);
+	json_cursor_init(&c, p, n, 0, NULL);
+	rc = json_cursor_end(&c);
+	json_cursor_free(&c);
 	return rc == 0;
 }
 
-static void
-read_stream(char *text, size_t len, const char *name, unsigned flags, struct sidecar_set *out)
+/*
+ * The lines of an NDJSON stream, one sidecar each; blank lines count
+ * in the numbering only.  Each line is copied for the sidecar it
+ * becomes, so only one line at a time is held here.
+ */
+static int
+read_stream(struct lines *l, const char *name, unsigned flags, struct sidecar_set *out)
 {
-	const char *p = text, *end = text + len;
-	size_t lineno = 0;
+	const char *p;
+	size_t n, lineno = 0;
+	int rc;
 
-	for (; p < end; p++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	while ((rc = lines_next(l, &p, &n)) > 0) {
 		char err[256], *line, *where;
 		struct json_doc doc;
 
 		lineno++;
-		if (!blank(p, n)) {
-			out->walked++;
-			/* Not estrndup: a line may hold NUL bytes (then it fails to parse). */
-			line = emalloc(n + 1);
-			memcpy(line, p, n);
-			line[n] = '\0';
-			if (sidecar_parse(&doc, line, n, parse_gen(flags), err, sizeof err) < 0) {
-				where = easprintf("%s:%zu", name, lineno);
-				add_error(out, where, err, 0, flags);
-				free(where);
-				free(line);
-			} else {
-				sidecar_set_add(out, new_sidecar(name, NULL, 0, line, n, &doc, lineno, 1));
-			}
+		if (blank(p, n))
+			continue;
+		out->walked++;
+		/* Not estrndup: a line may hold NUL bytes (then it fails to parse). */
+		line = emalloc(n + 1);
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (sidecar_parse(&doc, line, n, parse_gen(flags), err, sizeof err) < 0) {
+			where = easprintf("%s:%zu", name, lineno);
+			add_error(out, where, err, 0, flags);
+			free(where);
+			free(line);
+		} else {
+			sidecar_set_add(out, new_sidecar(name, NULL, 0, line, n, &doc, lineno, 1));
 		}
-		p += n;
 	}
-	free(text);
+	if (rc < 0) {
+		add_io_error(out, name, l->err, flags);
+		return -1;
+	}
+	return 0;
 }
 
+/* The whole text of a file that is not a stream: one sidecar, or its error. */
 static void
 read_text(char *text, size_t len, const char *name, unsigned flags, struct sidecar_set *out)
 {
 	struct json_doc doc;
 	char err[256];
-	const char *p = text, *end = text + len, *nl;
-	size_t n;
 
-	/* The first non-blank line decides between one document and a stream. */
-	for (;; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (!blank(p, n))
-			break;
-		if (nl == NULL) {
-			free(text);
-			return;
-		}
-	}
-	if (sidecar_parse(&doc, text, len, parse_gen(flags), err, sizeof err) == 0) {
-		out->walked++;
-		sidecar_set_add(out, new_sidecar(name, NULL, 0, text, len, &doc, 0, 1));
-		return;
-	}
-	/* A single JSON value that is not a sidecar is not a stream either. */
-	if (nl != NULL && !one_value(text, len) && one_value(p, n)) {
-		read_stream(text, len, name, flags, out);
+	if (blank(text, len)) {
+		free(text);
 		return;
 	}
 	out->walked++;
+	if (sidecar_parse(&doc, text, len, parse_gen(flags), err, sizeof err) == 0) {
+		sidecar_set_add(out, new_sidecar(name, NULL, 0, text, len, &doc, 0, 1));
+		return;
+	}
 	if (!utf8_valid(text, len))
 		add_error(out, name, "stream did not contain valid UTF-8", 1, flags);
 	else
@@ -690,36 +688,76 @@ read_text(char *text, size_t len, const char *name, unsigned flags, struct sidec
 	free(text);
 }
 
+/*
+ * The first non-blank line decides: a stream when it is one JSON value
+ * by itself and more follows it (then the whole text cannot be one
+ * value), else the whole text is one document.  Only the lines up to
+ * that decision are held before a stream is read line by line.
+ */
+static int
+read_input(int fd, const char *name, unsigned flags, struct sidecar_set *out)
+{
+	struct lines l;
+	struct stat st;
+	const char *p;
+	char *text;
+	size_t n;
+	int rc;
+
+	if (fstat(fd, &st) < 0) {
+		add_io_error(out, name, errno, flags);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		add_io_error(out, name, EISDIR, flags);
+		return -1;
+	}
+	lines_init(&l, fd, 1);
+	while ((rc = lines_next(&l, &p, &n)) > 0 && blank(p, n))
+		;
+	if (rc > 0 && one_value(p, n)) {
+		while ((rc = lines_next(&l, &p, &n)) > 0 && blank(p, n))
+			;
+		if (rc > 0) {
+			lines_rewind(&l);
+			rc = read_stream(&l, name, flags, out);
+			lines_free(&l);
+			return rc;
+		}
+	}
+	if (rc < 0 || lines_rest(&l, &text, &n) < 0) {
+		add_io_error(out, name, l.err, flags);
+		lines_free(&l);
+		return -1;
+	}
+	lines_free(&l);
+	read_text(text, n, name, flags, out);
+	return 0;
+}
+
 int
 sidecar_read_fd(int fd, const char *name, unsigned flags, struct sidecar_set *out)
 {
-	char *text;
-	size_t len;
-	int rc;
-
-	if ((rc = slurp_fd(fd, &text, &len)) != 0) {
-		add_io_error(out, name, rc, flags);
-		return -1;
-	}
-	read_text(text, len, name, flags, out);
-	return 0;
+	return read_input(fd, name, flags, out);
 }
 
 int
 sidecar_read_file(const char *path, unsigned flags, struct sidecar_set *out)
 {
-	char *text;
-	size_t len;
-	int rc;
+	int fd, rc;
 
 	if (strcmp(path, "-") == 0)
 		return sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out);
-	if ((rc = slurp_at(AT_FDCWD, path, &text, &len)) != 0) {
-		add_io_error(out, path, rc, flags);
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		add_io_error(out, path, errno, flags);
 		return -1;
 	}
-	read_text(text, len, path, flags, out);
-	return 0;
+	rc = read_input(fd, path, flags, out);
+	close(fd);
+	return rc;
 }
 
 int

@@ -1,9 +1,11 @@
 /* Unit tests for lib/util. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "tap.h"
+#include "util/lines.h"
 #include "util/utf8.h"
 #include "util/util.h"
 
@@ -145,6 +147,111 @@ writes(void)
 	buf_free(&b);
 }
 
+/* A child writing text[0..n) to a pipe in pieces; returns the read end. */
+static int
+piped(const char *text, size_t n, pid_t *pid)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		return -1;
+	if ((*pid = fork()) == 0) {
+		close(p[0]);
+		/* Uneven pieces: lines end anywhere in a read. */
+		for (size_t off = 0, k = 1; off < n; off += k, k = k * 7 % 4093 + 1)
+			if (write_all(p[1], text + off, off + k > n ? n - off : k) < 0)
+				_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	return p[0];
+}
+
+static void
+unpipe(struct lines *l, int fd, pid_t pid)
+{
+	int status;
+
+	lines_free(l);
+	close(fd);
+	waitpid(pid, &status, 0);
+}
+
+static void
+lines_read(void)
+{
+	static char text[700000];
+	struct lines l;
+	const char *line;
+	size_t n, count = 0, total = 0;
+	int fd, same = 1;
+	char *whole;
+	pid_t pid;
+
+	/* Lines of 0 to 300 kB, NUL bytes in some, the last without a newline. */
+	for (size_t off = 0, len = 0, i = 0; off < sizeof text; i++) {
+		len = i % 5 == 4 ? 300000 : i * 37 % 900;
+		for (size_t j = 0; j < len && off < sizeof text - 1; j++)
+			text[off++] = (char)(j % 61 == 0 ? '\0' : 'a' + (i + j) % 26);
+		if (off < sizeof text - 1)
+			text[off++] = '\n';
+		else
+			break;
+	}
+	text[sizeof text - 1] = 'z';
+	if ((fd = piped(text, sizeof text, &pid)) < 0)
+		return;
+	lines_init(&l, fd, 0);
+	while (lines_next(&l, &line, &n) > 0) {
+		same &= memcmp(line, text + total, n) == 0 &&
+		        (total + n == sizeof text || text[total + n] == '\n');
+		total += n + 1;
+		count++;
+	}
+	ok(same && total == sizeof text + 1, "a pipe read line by line gives its bytes back (%zu lines)",
+	   count);
+	ok(l.cap < 2 * 300000 + 2 * 256 * 1024, "the buffer follows the longest line (%zu bytes)",
+	   l.cap);
+	ok(lines_next(&l, &line, &n) == 0, "and then the end");
+	unpipe(&l, fd, pid);
+
+	if ((fd = piped(text, sizeof text, &pid)) < 0)
+		return;
+	lines_init(&l, fd, 1);
+	ok(lines_next(&l, &line, &n) > 0 && lines_next(&l, &line, &n) > 0, "kept lines");
+	lines_rewind(&l);
+	ok(lines_next(&l, &line, &n) > 0 && n == 0 && lines_next(&l, &line, &n) > 0 && n == 37,
+	   "are handed out again after a rewind");
+	unpipe(&l, fd, pid);
+
+	if ((fd = piped(text, sizeof text, &pid)) < 0)
+		return;
+	lines_init(&l, fd, 1);
+	ok(lines_next(&l, &line, &n) > 0 && lines_next(&l, &line, &n) > 0 &&
+	           lines_rest(&l, &whole, &n) == 0 && n == sizeof text &&
+	           memcmp(whole, text, n) == 0 && whole[n] == '\0',
+	   "lines_rest takes the kept lines and the rest as one text");
+	free(whole);
+	unpipe(&l, fd, pid);
+
+	lines_init_text(&l, "a\n\nb", 4);
+	ok(lines_next(&l, &line, &n) > 0 && n == 1 && lines_next(&l, &line, &n) > 0 && n == 0 &&
+	           lines_next(&l, &line, &n) > 0 && n == 1 && *line == 'b' &&
+	           lines_next(&l, &line, &n) == 0,
+	   "a text in memory: its lines, an empty one, the last without a newline");
+	lines_free(&l);
+
+	fd = open("/", O_RDONLY);
+	lines_init(&l, fd, 0);
+	errno = 0;
+	ok(fd >= 0 && lines_next(&l, &line, &n) < 0 && errno == EISDIR && l.err == EISDIR &&
+	           lines_next(&l, &line, &n) < 0,
+	   "a read error is -1 with errno, and stays");
+	lines_free(&l);
+	if (fd >= 0)
+		close(fd);
+}
+
 int
 main(void)
 {
@@ -156,5 +263,6 @@ main(void)
 	files();
 	values();
 	writes();
+	lines_read();
 	return done_testing();
 }

@@ -1,0 +1,152 @@
+/* lines: a file one line at a time (lines.h). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lines.h"
+#include "util.h"
+
+/* A pipe hands over at most its buffer per read; a file can give more. */
+#define LINES_CHUNK (256 * 1024)
+
+void
+lines_init(struct lines *l, int fd, int keep)
+{
+	memset(l, 0, sizeof *l);
+	l->fd = fd;
+	l->keep = keep;
+}
+
+void
+lines_init_text(struct lines *l, const char *text, size_t len)
+{
+	memset(l, 0, sizeof *l);
+	l->fd = -1;
+	l->buf = (char *)text;
+	l->len = len;
+	l->eof = 1;
+}
+
+void
+lines_free(struct lines *l)
+{
+	if (l->fd >= 0)
+		free(l->buf);
+	memset(l, 0, sizeof *l);
+	l->fd = -1;
+}
+
+/*
+ * Read more after what the buffer holds, first dropping the lines
+ * handed out unless they are kept.  Returns 0 (at the end: l->eof), or
+ * -1 with errno set.
+ */
+static int
+fill(struct lines *l, size_t want)
+{
+	ssize_t r;
+
+	if (!l->keep && l->pos > 0) {
+		memmove(l->buf, l->buf + l->pos, l->len - l->pos);
+		l->len -= l->pos;
+		l->scan -= l->pos;
+		l->pos = 0;
+	}
+	if (l->cap - l->len < want + 1) {
+		size_t cap = l->cap ? l->cap : want + 1;
+
+		while (cap - l->len < want + 1) {
+			if (cap > SIZE_MAX / 2) {
+				errno = l->err = EFBIG;
+				return -1;
+			}
+			cap *= 2;
+		}
+		l->buf = erealloc(l->buf, cap);
+		l->cap = cap;
+	}
+	do
+		r = read(l->fd, l->buf + l->len, l->cap - l->len - 1);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		l->err = errno;
+		return -1;
+	}
+	if (r == 0)
+		l->eof = 1;
+	l->len += (size_t)r;
+	return 0;
+}
+
+int
+lines_next(struct lines *l, const char **line, size_t *n)
+{
+	for (;;) {
+		char *nl = NULL;
+
+		if (l->scan < l->len)
+			nl = memchr(l->buf + l->scan, '\n', l->len - l->scan);
+		if (nl != NULL) {
+			*line = l->buf + l->pos;
+			*n = (size_t)(nl - *line);
+			l->pos = l->scan = (size_t)(nl - l->buf) + 1;
+			return 1;
+		}
+		l->scan = l->len;
+		if (l->eof) {
+			if (l->pos == l->len)
+				return 0;
+			*line = l->buf + l->pos;
+			*n = l->len - l->pos;
+			l->pos = l->len;
+			return 1;
+		}
+		if (l->err) {
+			errno = l->err;
+			return -1;
+		}
+		if (fill(l, LINES_CHUNK) < 0)
+			return -1;
+	}
+}
+
+void
+lines_rewind(struct lines *l)
+{
+	l->pos = l->scan = 0;
+	l->keep = 0;
+}
+
+int
+lines_rest(struct lines *l, char **text, size_t *n)
+{
+	struct stat st;
+
+	if (l->fd < 0) {
+		*text = emalloc(l->len + 1);
+		memcpy(*text, l->buf, l->len);
+		(*text)[l->len] = '\0';
+		*n = l->len;
+		l->pos = l->scan = l->len;
+		return 0;
+	}
+	/* A regular file of known size is read in one go. */
+	if (!l->eof && fstat(l->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uintmax_t)st.st_size < SIZE_MAX / 2 && (size_t)st.st_size > l->len &&
+	    fill(l, (size_t)st.st_size - l->len) < 0)
+		return -1;
+	while (!l->eof)
+		if (fill(l, LINES_CHUNK) < 0)
+			return -1;
+	if (l->buf == NULL)
+		l->buf = emalloc(1);
+	l->buf[l->len] = '\0';
+	*text = l->buf;
+	*n = l->len;
+	l->buf = NULL;
+	l->cap = l->len = l->pos = l->scan = 0;
+	return 0;
+}

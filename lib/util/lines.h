@@ -1,0 +1,50 @@
+/*
+ * lines: a file read one line at a time, in memory that follows the
+ * longest line rather than the file, so a stream of any size costs what
+ * one of its lines costs.  A reader that must look at the first lines
+ * before it knows how to read the rest keeps them (keep = 1): then
+ * lines_rewind() hands them out again, or lines_rest() takes the whole
+ * file as one text.
+ */
+#ifndef KTSTR_LINES_H
+#define KTSTR_LINES_H
+
+#include <stddef.h>
+
+struct lines {
+	/* private */
+	int fd;        /* -1: the text was given whole */
+	char *buf;
+	size_t cap;
+	size_t len;    /* bytes in buf */
+	size_t pos;    /* where the next line starts */
+	size_t scan;   /* buf[pos..scan) holds no newline */
+	int keep;      /* hand out, but drop nothing */
+	int eof;
+	int err;       /* errno of the read that failed */
+};
+
+/* Read fd (not closed by lines_free). */
+void lines_init(struct lines *l, int fd, int keep);
+/* Read text[0..len), which must outlive l and is not freed by it. */
+void lines_init_text(struct lines *l, const char *text, size_t len);
+void lines_free(struct lines *l);
+
+/*
+ * The next line without its newline (the last may lack one): returns 1
+ * with *line and *n set, valid until the next call; 0 at the end; -1
+ * when a read fails, with errno set (and kept in l->err).
+ */
+int lines_next(struct lines *l, const char **line, size_t *n);
+
+/* With keep: hand out the kept lines again from the first, and keep no more. */
+void lines_rewind(struct lines *l);
+
+/*
+ * With keep: the whole text, what was handed out and the rest of the
+ * file, in one NUL-terminated buffer the caller frees.  Returns 0, or
+ * -1 with errno set when a read fails.  l has nothing more to read.
+ */
+int lines_rest(struct lines *l, char **text, size_t *n);
+
+#endif
