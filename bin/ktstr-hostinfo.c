@@ -1,4 +1,5 @@
 /* ktstr-hostinfo: this host's context, the host of a run, or the delta of two. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "host/host.h"
 #include "json/json.h"
 #include "sidecar/sidecar.h"
+#include "util/lines.h"
 #include "util/strlist.h"
 #include "util/util.h"
 
@@ -19,6 +21,7 @@ struct side {
 	int found;      /* hc holds a context */
 	size_t nvalid;  /* sidecars that parsed */
 	size_t nlines;  /* items read; from a stream, the lines of the run */
+	struct strlist *later; /* when set, where take_host's warnings wait */
 };
 
 /* -h asks for the synopsis on stdout; a usage error gets it on stderr. */
@@ -90,7 +93,14 @@ take_host(struct side *s, const struct json_value *sidecar, const char *where)
 
 	switch (host_from_sidecar(&hc, sidecar, err, sizeof(err))) {
 	case -1:
-		warning("skipping %s: %s", where, err);
+		if (s->later) {
+			char *msg = easprintf("skipping %s: %s", where, err);
+
+			strlist_add(s->later, msg);
+			free(msg);
+		} else {
+			warning("skipping %s: %s", where, err);
+		}
 		return;
 	case 1:
 		if (s->found) {
@@ -151,40 +161,32 @@ read_item(const char *text, size_t len, const struct json_value *v, const char *
 }
 
 /*
- * Read the items of name: one JSON document, else one per line (the
- * NDJSON stream of ktstr-scan).  With run set, only that run's lines
- * count and a bad line is skipped with a warning, as a stream reader
- * does; without, a bad document is an error.  Returns 0 or -1.
+ * The items of name one per line (the NDJSON stream of ktstr-scan), read
+ * from l.  With run set, only that run's lines count and a bad line is
+ * skipped with a warning, as a stream reader does; without, a bad line is
+ * an error, and when no line was an item, whole_err (the error of the
+ * text read as one document) says more.  Returns 0 or -1.
  */
 static int
-read_items(const char *name, const char *text, size_t len, const char *run, struct side *s)
+read_lines(const char *name, struct lines *l, const char *run, const char *whole_err,
+           struct side *s)
 {
 	struct json_doc doc = {0};
 	struct json_error jerr;
-	const char *p, *ls, *le, *end = text + len;
-	size_t lineno = 0;
-	char err[512], where[PATH_MAX + 32], whole_err[512] = "";
-	int rc = 0;
+	const char *p, *ls, *le;
+	size_t n, lineno = 0;
+	char err[512], where[PATH_MAX + 32];
+	int rc = 0, got;
 
-	if (!run) {
-		if (json_parse(&doc, text, len, 0, &jerr) == 0) {
-			rc = read_item(text, len, doc.root, name, NULL, s);
-			json_doc_free(&doc);
-			return rc;
-		}
-		json_error_string(&jerr, whole_err, sizeof(whole_err));
-		json_doc_free(&doc);
-	}
-	for (p = text; rc == 0 && p < end; p = le < end ? le + 1 : end) {
-		if (!(le = memchr(p, '\n', (size_t)(end - p))))
-			le = end;
+	while (rc == 0 && (got = lines_next(l, &p, &n)) > 0) {
+		le = p + n;
 		lineno++;
 		for (ls = p; ls < le && (*ls == ' ' || *ls == '\t' || *ls == '\r'); ls++)
 			;
 		if (ls == le)
 			continue;
 		snprintf(where, sizeof(where), "%s:%zu", name, lineno);
-		if (json_parse(&doc, p, (size_t)(le - p), 0, &jerr) < 0) {
+		if (json_parse(&doc, p, n, 0, &jerr) < 0) {
 			json_error_string(&jerr, err, sizeof(err));
 			if (run) {
 				warning("skipping %s: %s", where, err);
@@ -197,9 +199,14 @@ read_items(const char *name, const char *text, size_t len, const char *run, stru
 				rc = -1;
 			}
 		} else {
-			rc = read_item(p, (size_t)(le - p), doc.root, where, run, s);
+			rc = read_item(p, n, doc.root, where, run, s);
 		}
-		json_doc_free(&doc);
+		json_doc_clear(&doc);
+	}
+	json_doc_free(&doc);
+	if (rc == 0 && got < 0) {
+		warning("cannot read '%s':", name);
+		rc = -1;
 	}
 	if (rc == 0 && !run && s->nlines == 0) {
 		warning("cannot parse '%s': %s", name, whole_err);
@@ -208,20 +215,56 @@ read_items(const char *name, const char *text, size_t len, const char *run, stru
 	return rc;
 }
 
+/*
+ * Read the items of path ("-": standard input): with run, the lines of a
+ * stream as they come; without, one JSON document, else one per line.
+ */
 static int
 read_path(const char *path, const char *run, struct side *s)
 {
-	struct buf b = BUF_INIT;
-	int rc;
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	struct json_doc doc = {0};
+	struct json_error jerr;
+	struct lines l;
+	char whole_err[512] = "", *text = NULL;
+	size_t len;
+	int fd = STDIN_FILENO, rc;
 
-	if ((strcmp(path, "-") == 0 ? read_fd(0, &b, 0) : read_file(path, &b, 0)) < 0) {
-		warning("cannot read '%s':", strcmp(path, "-") == 0 ? "<stdin>" : path);
-		buf_free(&b);
+	if (strcmp(path, "-") != 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		warning("cannot read '%s':", name);
 		return -1;
 	}
-	rc = read_items(strcmp(path, "-") == 0 ? "<stdin>" : path, b.s ? b.s : "", b.len, run, s);
-	buf_free(&b);
+	lines_init(&l, fd, !run);
+	if (!run) {
+		if (lines_rest(&l, &text, &len) < 0) {
+			warning("cannot read '%s':", name);
+			rc = -1;
+			goto done;
+		}
+		if (json_parse(&doc, text, len, 0, &jerr) == 0) {
+			rc = read_item(text, len, doc.root, name, NULL, s);
+			goto done;
+		}
+		json_error_string(&jerr, whole_err, sizeof(whole_err));
+		lines_free(&l);
+		lines_init_text(&l, text, len);
+	}
+	rc = read_lines(name, &l, run, whole_err, s);
+done:
+	json_doc_free(&doc);
+	lines_free(&l);
+	free(text);
+	if (fd != STDIN_FILENO)
+		close(fd);
 	return rc;
+}
+
+/* A sidecar of a run directory's walk, read as it comes and freed. */
+static void
+take_sidecar(struct sidecar *sc, void *arg)
+{
+	take_host(arg, sc->doc.root, sc->path);
+	sidecar_free(sc);
 }
 
 /*
@@ -233,6 +276,7 @@ static int
 read_run_dir(const char *root, const char *run, struct side *s)
 {
 	struct sidecar_set set = {0};
+	struct strlist later = {0};
 	char *dir = path_join(root, run);
 	struct stat st;
 
@@ -244,10 +288,19 @@ read_run_dir(const char *root, const char *run, struct side *s)
 		free(dir);
 		return -1;
 	}
+	/*
+	 * Each sidecar is read and freed as the walk meets it; the warnings
+	 * about hosts wait, so they still follow the walk's own.
+	 */
+	s->later = &later;
+	set.each = take_sidecar;
+	set.arg = s;
 	sidecar_walk_run(dir, run, 0, 0, &set);
-	for (size_t i = 0; i < set.n; i++)
-		take_host(s, set.v[i]->doc.root, set.v[i]->path);
 	sidecar_set_free(&set);
+	s->later = NULL;
+	for (size_t i = 0; i < later.n; i++)
+		warning("%s", later.v[i]);
+	strlist_free(&later);
 	free(dir);
 	if (s->nvalid == 0) {
 		warning("run '%s' has no sidecar data", run);
