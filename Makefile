@@ -16,6 +16,9 @@ BIN = $(BINSRC:.c=)
 
 UNITSRC != ls t/unit/*.c 2>/dev/null || true
 UNIT = $(UNITSRC:.c=.t)
+# Programs the tests run, not tests themselves.
+HELPERSRC != ls t/helper/*.c 2>/dev/null || true
+HELPER = $(HELPERSRC:.c=)
 SHTESTS != ls t/t[0-9]*.sh 2>/dev/null || true
 
 MAN1 != ls man/*.1 2>/dev/null || true
@@ -56,6 +59,7 @@ $(BIN): $(LIB) $(LIBHDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -It/unit -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
 $(UNIT): $(LIB) $(LIBHDR) t/unit/tap.h
+$(HELPER): $(LIB) $(LIBHDR)
 
 static/cc: FORCE
 	@mkdir -p static
@@ -83,14 +87,14 @@ static-unit: $(SLIB) $(SUNITOBJ)
 	done
 
 check:
-	$(MAKE) WERROR=-Werror all $(UNIT)
+	$(MAKE) WERROR=-Werror all $(UNIT) $(HELPER)
 	KTSTR_TOP="$$(pwd)" prove --exec '' -j2 $(UNIT) $(SHTESTS)
 
 # The same tests against the static build: its unit tests, and the shell
 # tests running the programs of static/bin (t/lib.sh's KTSTR_BUILD).  The
 # normal build is made too: the chroot test compares the two.
 check-static:
-	$(MAKE) WERROR=-Werror all static static-unit
+	$(MAKE) WERROR=-Werror all static static-unit $(HELPER)
 	KTSTR_TOP="$$(pwd)" KTSTR_BUILD="$$(pwd)/static" prove --exec '' -j2 \
 		$(UNITSRC:t/unit/%.c=static/t/unit/%.t) $(SHTESTS)
 
@@ -126,7 +130,7 @@ uninstall:
 	for m in $(MAN7); do rm -f $(DESTDIR)$(MANPREFIX)/man7/$${m#man/}; done
 
 clean:
-	rm -f $(LIB) lib/*/*.o $(BIN) t/unit/*.t t/fuzz/*.fuzz
+	rm -f $(LIB) lib/*/*.o $(BIN) $(HELPER) t/unit/*.t t/fuzz/*.fuzz
 	rm -f lib/*/*.sto bin/*.sto t/unit/*.sto
 	rm -rf static t/trash.*
 

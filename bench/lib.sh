@@ -1,12 +1,12 @@
 # bench/lib.sh: what the benchmarks share; sourced with top set to the
 # source tree, after work names a scratch directory.
 
-# bench/rusage, built once per run.
-cc -O2 -o "$work/rusage" "$top/bench/rusage.c" ||
-	{ echo "bench: cannot build bench/rusage.c" >&2; exit 2; }
+# t/helper/rusage, built once per run.
+cc -O2 -o "$work/rusage" "$top/t/helper/rusage.c" ||
+	{ echo "bench: cannot build t/helper/rusage.c" >&2; exit 2; }
 
 # measure CMD: "WALL CPU MAXRSS STATUS" of one run of the shell command
-# CMD, its output discarded (bench/rusage.c).
+# CMD, its output discarded (t/helper/rusage.c).
 measure() {
 	"$work/rusage" sh -c "$1 >/dev/null 2>&1"
 }

@@ -1,10 +1,11 @@
 /*
- * bench/rusage.c: rusage CMD [ARG...] runs CMD and prints one line,
+ * t/helper/rusage.c: rusage CMD [ARG...] runs CMD and prints one line,
  * "WALL CPU MAXRSS STATUS": its wall time and the CPU time (user +
  * system) of it and of every descendant it waited for, in seconds to the
  * microsecond, the largest resident set among them in KiB, and its exit
  * status.  The shell's times and time(1) count in hundredths, too coarse
- * for runs of a few tens of milliseconds.
+ * for runs of a few tens of milliseconds; and time(1) is not everywhere.
+ * The benchmarks time with it, the tests bound peak memory with it.
  */
 #include <stdio.h>
 #include <sys/resource.h>
