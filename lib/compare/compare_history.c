@@ -151,37 +151,48 @@ lookup(const struct place *v, size_t n, const char *commit)
 
 /* Per-commit sums of one metric over a test's clean runs, and the points they make. */
 struct scratch {
-	double *sum;
+	double *sum;      /* per commit, zero between calls */
 	size_t *cnt;
-	long *pos; /* per member: its commit's index, or -1 */
+	size_t *touched;  /* the commits a call filled */
+	long *pos;        /* per member: its commit's index, or -1 */
 	double *means;
 };
 
+static int
+size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The points of metric k; the work follows the test's runs, not the history's length. */
 static size_t
-points(const struct group *g, enum metric_id k, size_t ncommits, struct scratch *w,
-       struct history_point **out)
+points(const struct group *g, enum metric_id k, struct scratch *w, struct history_point **out)
 {
 	const struct metric *m = &compare_metrics[k];
-	size_t i, npt = 0;
+	size_t i, n = 0;
 
-	memset(w->sum, 0, ncommits * sizeof *w->sum);
-	memset(w->cnt, 0, ncommits * sizeof *w->cnt);
 	for (i = 0; i < g->nmembers; i++) {
 		double v;
 
-		if (w->pos[i] >= 0 && compare_metric_read(m, g->members[i], &v)) {
-			w->sum[w->pos[i]] += v;
-			w->cnt[w->pos[i]]++;
-		}
+		if (w->pos[i] < 0 || !compare_metric_read(m, g->members[i], &v))
+			continue;
+		if (w->cnt[w->pos[i]]++ == 0)
+			w->touched[n++] = (size_t)w->pos[i];
+		w->sum[w->pos[i]] += v;
 	}
-	*out = NULL;
-	for (i = 0; i < ncommits; i++)
-		if (w->cnt[i]) {
-			if ((npt & (npt - 1)) == 0)
-				*out = ereallocarray(*out, npt ? 2 * npt : 1, sizeof **out);
-			(*out)[npt++] = (struct history_point){i, w->sum[i] / (double)w->cnt[i], w->cnt[i]};
-		}
-	return npt;
+	if (n)
+		qsort(w->touched, n, sizeof *w->touched, size_cmp);
+	*out = ereallocarray(NULL, n ? n : 1, sizeof **out);
+	for (i = 0; i < n; i++) {
+		size_t c = w->touched[i];
+
+		(*out)[i] = (struct history_point){c, w->sum[c] / (double)w->cnt[c], w->cnt[c]};
+		w->sum[c] = 0;
+		w->cnt[c] = 0;
+	}
+	return n;
 }
 
 static int
@@ -279,8 +290,9 @@ compare_history_find(const struct side *s, const struct history *h, const struct
 	for (i = 0; i < h->n; i++)
 		map[i] = (struct place){h->hex[i], i};
 	qsort(map, h->n, sizeof *map, place_cmp);
-	w.sum = ereallocarray(NULL, h->n ? h->n : 1, sizeof *w.sum);
-	w.cnt = ereallocarray(NULL, h->n ? h->n : 1, sizeof *w.cnt);
+	w.sum = ecalloc(h->n ? h->n : 1, sizeof *w.sum);
+	w.cnt = ecalloc(h->n ? h->n : 1, sizeof *w.cnt);
+	w.touched = ereallocarray(NULL, h->n ? h->n : 1, sizeof *w.touched);
 	w.means = ereallocarray(NULL, h->n ? h->n : 1, sizeof *w.means);
 	w.pos = NULL;
 	for (i = 0; i < s->n; i++) {
@@ -299,7 +311,7 @@ compare_history_find(const struct side *s, const struct history *h, const struct
 		}
 		for (k = 0; k < NMETRICS; k++) {
 			struct history_point *pt;
-			size_t npt = points(g, (enum metric_id)k, h->n, &w, &pt);
+			size_t npt = points(g, (enum metric_id)k, &w, &pt);
 
 			/* Too short to split, or a metric this test never measured (all 0). */
 			if (npt < 2 * cp->min_segment || all_zero(pt, npt)) {
@@ -314,6 +326,7 @@ compare_history_find(const struct side *s, const struct history *h, const struct
 		res->commits += seen[i];
 	free(w.sum);
 	free(w.cnt);
+	free(w.touched);
 	free(w.means);
 	free(w.pos);
 	free(seen);
