@@ -8,6 +8,7 @@
 
 #include "compare_analyze.h"
 #include "util/table.h"
+#include "util/text.h"
 
 /* The columns searched for outliers, in report order. */
 static const enum metric_id outlier_columns[] = {
@@ -136,10 +137,13 @@ outliers(struct buf *out, const struct row *rows, size_t n)
 		qsort(o, nout, sizeof *o, cmp_ranked);
 		buf_puts(out, "Outliers detected:\n");
 		for (i = 0; i < nout; i++) {
-			buf_printf(out, "  %s: %s %.1f (overall avg %.1f, +%.1f\u03c3)\n", o[i].scenario,
-			           compare_metrics[o[i].column].column, o[i].g, o[i].mean, o[i].rank.by);
-			if (o[i].worst.len)
-				buf_printf(out, "    worst on: %s\n", o[i].worst.s);
+			text_printf(out, "  %s: %s %.1f (overall avg %.1f, +%.1f\u03c3)", o[i].scenario,
+			            compare_metrics[o[i].column].column, o[i].g, o[i].mean, o[i].rank.by);
+			buf_putc(out, '\n');
+			if (o[i].worst.len) {
+				text_printf(out, "    worst on: %s", o[i].worst.s);
+				buf_putc(out, '\n');
+			}
 		}
 	}
 	for (i = 0; i < nout; i++)
@@ -295,7 +299,9 @@ add_profile(struct analysis *a, const struct json_value *sc, const struct row *r
 
 	if (ps == NULL || ps->u.arr.n == 0)
 		return;
-	buf_printf(out, "\n  %s (%s):\n", r->scenario, r->topology);
+	buf_putc(out, '\n');
+	text_printf(out, "  %s (%s):", r->scenario, r->topology);
+	buf_putc(out, '\n');
 	buf_printf(out, "    %-24s %12s %14s %12s\n", "program", "cnt", "total_ns", "avg_ns");
 	buf_printf(out, "    %.24s %.12s %.14s %.12s\n", "------------------------", "------------",
 	           "--------------", "------------");
@@ -400,9 +406,11 @@ verifier(struct buf *out, struct analysis *a)
 	for (i = 0; i < a->nprogs; i++) {
 		double pct = (double)a->progs[i].verified / VERIFIER_LIMIT * 100;
 
-		if (pct >= 75.0)
-			buf_printf(out, "  %s: %.1f%% of 1M limit (%" PRIu64 " verified insns)\n",
-			           a->progs[i].name, pct, a->progs[i].verified);
+		if (pct >= 75.0) {
+			text_printf(out, "  %s: %.1f%% of 1M limit (%" PRIu64 " verified insns)",
+			            a->progs[i].name, pct, a->progs[i].verified);
+			buf_putc(out, '\n');
+		}
 	}
 }
 

@@ -11,6 +11,7 @@
 #include "json/json.h"
 #include "util/rustnum.h"
 #include "util/table.h"
+#include "util/text.h"
 
 void
 compare_list_metrics(struct buf *out, int json)
@@ -158,8 +159,11 @@ compare_list_values(struct buf *out, const struct row *rows, size_t n, int json)
 			buf_printf(out, "%s:\n", set[i].key);
 			if (set[i].n == 0)
 				buf_puts(out, "  (no sidecars in pool)\n");
-			for (k = 0; k < set[i].n; k++)
-				buf_printf(out, "  %s\n", set[i].v[k] ? set[i].v[k] : "unknown");
+			for (k = 0; k < set[i].n; k++) {
+				buf_puts(out, "  ");
+				text_puts(out, set[i].v[k] ? set[i].v[k] : "unknown");
+				buf_putc(out, '\n');
+			}
 			buf_putc(out, '\n');
 		}
 	}

@@ -9,6 +9,7 @@
 
 #include "compare.h"
 #include "util/table.h"
+#include "util/text.h"
 
 struct tally {
 	const struct row *row;
@@ -75,10 +76,10 @@ pass_counts(struct buf *out, const struct report *r)
 		/* Within a side the later group replaces the earlier. */
 		for (j = i; j < n && cmp_tuple(t[i].row, t[j].row) == 0; j++)
 			last[t[j].side] = &t[j];
-		buf_printf(out, "  %s/%s/%s:", t[i].row->scenario, t[i].row->topology,
-		           t[i].row->work_type);
+		text_printf(out, "  %s/%s/%s:", t[i].row->scenario, t[i].row->topology,
+		            t[i].row->work_type);
 		for (k = 0; k < 2; k++) {
-			buf_printf(out, " %s=", r->label[k]);
+			text_printf(out, " %s=", r->label[k]);
 			if (last[k])
 				buf_printf(out, "%zu/%zu", last[k]->passes, last[k]->total);
 			else
@@ -141,9 +142,11 @@ render_heading(struct buf *out, const struct report *r)
 	for (i = 0; i < sl->npair; i++)
 		buf_printf(out, ", %s", compare_dim_name[sl->pair[i]]);
 	buf_putc(out, '\n');
-	if (r->average)
-		buf_printf(out, "averaged across %zu runs (%s) and %zu runs (%s)\n", r->side[0]->nrows,
-		           r->label[0], r->side[1]->nrows, r->label[1]);
+	if (r->average) {
+		text_printf(out, "averaged across %zu runs (%s) and %zu runs (%s)", r->side[0]->nrows,
+		            r->label[0], r->side[1]->nrows, r->label[1]);
+		buf_putc(out, '\n');
+	}
 }
 
 /* The table's columns; the extra ones of ktstr-compare(1) only when asked for. */
@@ -230,12 +233,16 @@ render_summary(struct buf *out, const struct report *r)
 		           res->skipped_failed);
 	if (r->average)
 		pass_counts(out, r);
-	if (res->new_in_b)
-		buf_printf(out, "  %zu row(s) new in '%s' (no matching key in '%s')\n", res->new_in_b,
-		           r->label[1], r->label[0]);
-	if (res->removed_from_a)
-		buf_printf(out, "  %zu row(s) removed from '%s' (no matching key in '%s')\n",
-		           res->removed_from_a, r->label[0], r->label[1]);
+	if (res->new_in_b) {
+		text_printf(out, "  %zu row(s) new in '%s' (no matching key in '%s')", res->new_in_b,
+		            r->label[1], r->label[0]);
+		buf_putc(out, '\n');
+	}
+	if (res->removed_from_a) {
+		text_printf(out, "  %zu row(s) removed from '%s' (no matching key in '%s')",
+		            res->removed_from_a, r->label[0], r->label[1]);
+		buf_putc(out, '\n');
+	}
 	if (r->host_section)
 		buf_puts(out, r->host_section);
 }

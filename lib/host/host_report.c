@@ -14,6 +14,7 @@
 #include "host.h"
 #include "host_int.h"
 #include "json/json_serde.h"
+#include "util/text.h"
 
 static const char ARROW[] = " \xe2\x86\x92 ";
 
@@ -22,10 +23,11 @@ static const char ARROW[] = " \xe2\x86\x92 ";
 /* Scalar rows in report order: indexes into host_fields[]. */
 static const unsigned scalar_order[] = {12, 13, 14, 0, 1, 2, 3, 4, 5, 9, 10, 6, 7, 15};
 
+/* A host string comes from the host or from a sidecar: escaped (util/text.h). */
 static void
 put_str(struct buf *b, const struct host_str *s)
 {
-	buf_add(b, s->s, s->len);
+	text_escape(b, s->s, s->len, 0);
 }
 
 static void
@@ -274,21 +276,28 @@ host_format_delta(struct buf *out, const struct host_context *a, const struct ho
 	if (!a && !b)
 		return -1;
 	if (!a || !b) {
-		buf_printf(out, "\nhost: captured in '%s' only, delta unavailable\n", a ? la : lb);
+		buf_putc(out, '\n');
+		text_printf(out, "host: captured in '%s' only, delta unavailable", a ? la : lb);
+		buf_putc(out, '\n');
 		return 1;
 	}
 	if (host_diff(&d, a, b) > 0) {
-		buf_printf(out, "\nhost delta ('%s'%s'%s'):\n", la, ARROW, lb);
+		buf_putc(out, '\n');
+		text_printf(out, "host delta ('%s'%s'%s'):", la, ARROW, lb);
+		buf_putc(out, '\n');
 		buf_add(out, d.s, d.len);
 		buf_free(&d);
 		return 1;
 	}
 	if (a->arch.s && b->arch.s) {
-		buf_printf(out, "\nhost: identical between '%s' and '%s' (arch: ", la, lb);
+		buf_putc(out, '\n');
+		text_printf(out, "host: identical between '%s' and '%s' (arch: ", la, lb);
 		put_str(out, &a->arch);
 		buf_puts(out, ")\n");
 	} else {
-		buf_printf(out, "\nhost: identical between '%s' and '%s'\n", la, lb);
+		buf_putc(out, '\n');
+		text_printf(out, "host: identical between '%s' and '%s'", la, lb);
+		buf_putc(out, '\n');
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "sidecar_explain.h"
 #include "sidecar_schema.h"
 #include "sidecar_view.h"
+#include "util/text.h"
 #include "util/util.h"
 
 #define RUN_RULES                                                                                 \
@@ -228,11 +229,22 @@ generation(struct buf *out, const struct sidecar *sc)
 		if (sidecar_check(root, g, err, sizeof err, NULL) == 0)
 			buf_printf(out, "%s %s", valid++ ? "," : "", sidecar_gen_label[g]);
 	buf_puts(out, valid ? "\n" : " none\n");
-	if (strcmp(v.work_type, v.r.work_type ? v.r.work_type : "") != 0)
-		buf_printf(out, "  work_type: %s, read as %s\n", v.r.work_type, v.work_type);
+	if (strcmp(v.work_type, v.r.work_type ? v.r.work_type : "") != 0) {
+		text_printf(out, "  work_type: %s, read as %s", v.r.work_type ? v.r.work_type : "", v.work_type);
+		buf_putc(out, '\n');
+	}
 	each_default(root, list_default, &d);
 	buf_printf(out, "  defaults (%zu): %s\n", d.n, d.n ? d.b.s : "<none>");
 	buf_free(&d.b);
+}
+
+/* "{label}{value}\n", the value escaped: it comes from a file (util/text.h). */
+static void
+put_line(struct buf *out, const char *label, const char *value)
+{
+	buf_puts(out, label);
+	text_puts(out, value);
+	buf_putc(out, '\n');
 }
 
 static void
@@ -247,10 +259,11 @@ text_report(const struct sidecar_set *set, struct buf *out)
 		size_t k = 0, j = 0;
 
 		arch = host && host->type == JSON_OBJECT ? json_get(host, "arch") : NULL;
-		buf_printf(out, "test: %s\n  topology: %s\n  scheduler: %s\n  run_id: %s\n  arch: %s\n",
-		           sidecar_str(sc, "test_name"), sidecar_str(sc, "topology"),
-		           sidecar_str(sc, "scheduler"), sidecar_str(sc, "run_id"),
-		           arch && arch->type == JSON_STRING ? arch->u.str.s : "-");
+		put_line(out, "test: ", sidecar_str(sc, "test_name"));
+		put_line(out, "  topology: ", sidecar_str(sc, "topology"));
+		put_line(out, "  scheduler: ", sidecar_str(sc, "scheduler"));
+		put_line(out, "  run_id: ", sidecar_str(sc, "run_id"));
+		put_line(out, "  arch: ", arch && arch->type == JSON_STRING ? arch->u.str.s : "-");
 		generation(out, sc);
 		for (size_t f = 0; f < LEN(catalog); f++)
 			k += sidecar_get(sc, catalog[f].name) != NULL;
@@ -282,17 +295,20 @@ text_report(const struct sidecar_set *set, struct buf *out)
 		for (size_t i = 0; i < set->nerrs; i++) {
 			if (set->errs[i].io)
 				continue;
-			buf_printf(out, "  %s\n    error: %s\n", set->errs[i].path, set->errs[i].error);
+			put_line(out, "  ", set->errs[i].path);
+			put_line(out, "    error: ", set->errs[i].error);
 			if (set->errs[i].enriched)
-				buf_printf(out, "    enriched: %s\n", set->errs[i].enriched);
+				put_line(out, "    enriched: ", set->errs[i].enriched);
 		}
 		buf_putc(out, '\n');
 	}
 	if (nio) {
 		buf_printf(out, "io errors (%zu):\n", nio);
 		for (size_t i = 0; i < set->nerrs; i++)
-			if (set->errs[i].io)
-				buf_printf(out, "  %s\n    error: %s\n", set->errs[i].path, set->errs[i].error);
+			if (set->errs[i].io) {
+				put_line(out, "  ", set->errs[i].path);
+				put_line(out, "    error: ", set->errs[i].error);
+			}
 		buf_putc(out, '\n');
 	}
 }

@@ -4,14 +4,8 @@
 #include <string.h>
 
 #include "markdown.h"
+#include "text.h"
 #include "utf8.h"
-
-/* A code point that must not appear raw: C0, DEL and the C1 controls. */
-static int
-control(uint32_t c)
-{
-	return c < 0x20 || (c >= 0x7f && c < 0xa0);
-}
 
 /* The code point at s[0..avail), U+FFFD for a bad byte; its length. */
 static size_t
@@ -44,7 +38,7 @@ md_text(struct buf *b, const char *s)
 			buf_puts(b, "<br>");
 		else if (c == '\t')
 			buf_putc(b, ' ');
-		else if (control(c))
+		else if (text_is_control(c))
 			visible(b, c);
 		else if (c < 0x80 && strchr("\\`*_[]<>|~&!#", (int)c))
 			buf_printf(b, "\\%c", (char)c);
@@ -98,7 +92,7 @@ md_code_block(struct buf *out, const char *text, size_t len)
 	buf_puts(out, "text\n");
 	for (i = 0; i < len;) {
 		i += next(text + i, len - i, &c);
-		if (control(c) && c != '\n' && c != '\t')
+		if (text_is_control(c) && c != '\n' && c != '\t')
 			visible(out, c);
 		else
 			utf8_encode(out, c);

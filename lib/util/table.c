@@ -52,27 +52,6 @@ table_set_colour(struct table *t, size_t row, size_t col, enum colour c)
 		t->colour[(row + 1) * t->ncols + col] = c;
 }
 
-size_t
-text_width(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-void
-pad_right(struct buf *b, const char *s, size_t width)
-{
-	size_t w = text_width(s);
-
-	buf_puts(b, s);
-	for (; w < width; w++)
-		buf_putc(b, ' ');
-}
-
 void
 table_render(const struct table *t, int colour, struct buf *out)
 {
@@ -80,35 +59,42 @@ table_render(const struct table *t, int colour, struct buf *out)
 		[COLOUR_RED] = "\033[38;5;9m",
 		[COLOUR_GREEN] = "\033[38;5;10m",
 	};
-	size_t *width = ecalloc(t->ncols, sizeof *width);
-	size_t line, col;
+	size_t n = (t->nrows + 1) * t->ncols, *width = ecalloc(t->ncols, sizeof *width), i;
+	char **shown = ereallocarray(NULL, n, sizeof *shown);
 
-	for (line = 0; line <= t->nrows; line++)
-		for (col = 0; col < t->ncols; col++) {
-			size_t w = text_width(t->cells[line * t->ncols + col]);
-			if (w > width[col])
-				width[col] = w;
-		}
-	for (col = 0; col < t->ncols; col++)
+	/* Escaped for the terminal first, so the widths are those of what is printed. */
+	for (i = 0; i < n; i++) {
+		struct buf cell = BUF_INIT;
+		size_t w;
+
+		text_puts(&cell, t->cells[i]);
+		shown[i] = buf_detach(&cell);
+		if ((w = text_width(shown[i])) > width[i % t->ncols])
+			width[i % t->ncols] = w;
+	}
+	for (size_t col = 0; col < t->ncols; col++)
 		if (width[col] == 0)
 			width[col] = 1;
-	for (line = 0; line <= t->nrows; line++) {
-		if (line > 0)
-			buf_putc(out, '\n');
-		for (col = 0; col < t->ncols; col++) {
-			enum colour c = t->colour[line * t->ncols + col];
-			int on = colour && c != COLOUR_NONE;
+	for (i = 0; i < n; i++) {
+		size_t col = i % t->ncols;
+		enum colour c = t->colour[i];
+		int on = colour && c != COLOUR_NONE;
 
-			/* The escape wraps the whole padded cell; widths come from the plain text. */
-			if (on)
-				buf_puts(out, sgr[c]);
+		if (col == 0 && i > 0)
+			buf_putc(out, '\n');
+		/* The colour wraps the whole padded cell; widths come from the escaped text. */
+		if (on)
+			buf_puts(out, sgr[c]);
+		buf_putc(out, ' ');
+		buf_puts(out, shown[i]);
+		for (size_t w = text_width(shown[i]); w < width[col]; w++)
 			buf_putc(out, ' ');
-			pad_right(out, t->cells[line * t->ncols + col], width[col]);
-			buf_putc(out, ' ');
-			if (on)
-				buf_puts(out, "\033[39m");
-		}
+		buf_putc(out, ' ');
+		if (on)
+			buf_puts(out, "\033[39m");
+		free(shown[i]);
 	}
+	free(shown);
 	free(width);
 }
 

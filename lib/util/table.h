@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "text.h"
 #include "util.h"
 
 enum colour { COLOUR_NONE, COLOUR_RED, COLOUR_GREEN };
@@ -32,15 +33,11 @@ void table_free(struct table *t);
 size_t table_add(struct table *t, const char *const *cells);
 void table_set_colour(struct table *t, size_t row, size_t col, enum colour c);
 /*
- * Appends the rendered lines joined by '\n', without a final newline.
- * With colour false no escape sequence is written at all.
+ * Appends the rendered lines joined by '\n', without a final newline,
+ * each cell escaped for a terminal (text.h).  With colour false no
+ * escape sequence is written at all.
  */
 void table_render(const struct table *t, int colour, struct buf *out);
-
-/* Display width of a UTF-8 string: its code points. */
-size_t text_width(const char *s);
-/* Appends s left-justified in width columns (never truncated). */
-void pad_right(struct buf *b, const char *s, size_t width);
 
 /* "auto", "always", "never" -> 0 and *when; else -1. */
 int colour_parse(const char *s, enum colour_when *when);

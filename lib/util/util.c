@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "text.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -25,15 +26,30 @@ setprogname(const char *argv0)
 void
 vwarning(const char *fmt, va_list ap)
 {
-	int saved = errno;
+	int saved = errno, len;
 	size_t n = strlen(fmt);
+	char small[1024], *msg = small;
+	va_list aq;
 
+	/* No e*alloc here: die("out of memory") comes through this function. */
+	va_copy(aq, ap);
+	len = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (len < 0)
+		len = 0;
+	else if ((size_t)len >= sizeof(small) && (msg = malloc((size_t)len + 1)) != NULL)
+		vsnprintf(msg, (size_t)len + 1, fmt, ap);
+	else if ((size_t)len >= sizeof(small))
+		msg = small, len = sizeof(small) - 1;
 	fflush(stdout);
 	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
+	/* A message quotes names and file contents: none reaches the terminal raw. */
+	text_fwrite(stderr, msg, (size_t)len, TEXT_KEEP_NEWLINE);
 	if (n > 0 && fmt[n - 1] == ':')
 		fprintf(stderr, " %s", strerror(saved));
 	fputc('\n', stderr);
+	if (msg != small)
+		free(msg);
 	errno = saved;
 }
 

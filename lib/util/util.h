@@ -17,7 +17,9 @@ void setprogname(const char *argv0);
 
 /*
  * "prog: message\n" on stderr.  A format ending in ':' appends
- * " strerror(errno)".  die() exits with EXIT_ERROR.
+ * " strerror(errno)".  die() exits with EXIT_ERROR.  The message is
+ * escaped for a terminal (text.h), its own line breaks kept: it may
+ * quote a file name or a file's contents.
  */
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vwarning(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
