@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,7 +220,7 @@ build_policy(struct policy *p, const char *threshold, const char *file)
 			die("%s", err.s);
 	}
 	if (file) {
-		if (read_file(file, &text, 0) < 0)
+		if (read_file_at(AT_FDCWD, file, &text, COMPARE_POLICY_MAX, READ_FIFO) < 0)
 			die("read comparison policy from %s: %s", file, os_error(errno, ebuf, sizeof ebuf));
 		if (compare_policy_parse(p, text.s, text.len, &err) < 0)
 			die("parse comparison policy from %s: %s", file, err.s);
@@ -230,12 +231,18 @@ build_policy(struct policy *p, const char *threshold, const char *file)
 	buf_free(&err);
 }
 
-/* A chart, staged and renamed into place: a failed write leaves the old file. */
+/*
+ * A chart, staged and renamed into place: a failed write leaves the old
+ * file.  A symlink there is neither followed nor replaced (publish.h).
+ */
 static void
 publish(const char *path, const struct buf *b)
 {
-	if (file_publish(path, b->s ? b->s : "", b->len) < 0)
+	if (file_publish(path, b->s ? b->s : "", b->len) < 0) {
+		if (errno == ELOOP)
+			die("cannot write '%s': it is a symbolic link (refused)", path);
 		die("cannot write '%s':", path);
+	}
 }
 
 static void

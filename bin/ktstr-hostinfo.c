@@ -230,11 +230,14 @@ read_path(const char *path, const char *run, struct side *s)
 	size_t len;
 	int fd = STDIN_FILENO, rc;
 
-	if (strcmp(path, "-") != 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* A host file, a sidecar or a stream of them: a FIFO too, no device. */
+	if (strcmp(path, "-") != 0 && (fd = open_input_at(AT_FDCWD, path, READ_FIFO)) < 0) {
 		warning("cannot read '%s':", name);
 		return -1;
 	}
 	lines_init(&l, fd, !run);
+	/* Bounded, so an input without end is an error, not all of memory. */
+	lines_limit(&l, run ? SIDECAR_FILE_MAX : SIDECAR_STREAM_MAX);
 	if (!run) {
 		if (lines_rest(&l, &text, &len) < 0) {
 			warning("cannot read '%s':", name);

@@ -93,6 +93,18 @@ test_expect_success 'a full disk is a write error' '
 	grep "^ktstr-compare: cannot write '"'"'/dev/full'"'"': No space left on device\$" err
 '
 
+# RLIMIT_FSIZE stands in for a full disk; SIGXFSZ ignored turns it into EFBIG.
+test_expect_success 'a write that fails leaves the previous chart whole' '
+	echo OLDCHART >kept.svg &&
+	(trap "" XFSZ; ulimit -f 1; cmp_ab pool --svg kept.svg) >out 2>err;
+	test $? = 2 &&
+	test_cmp /dev/null out &&
+	grep "^ktstr-compare: cannot write '"'"'kept.svg'"'"': File too large\$" err &&
+	echo OLDCHART >expect &&
+	test_cmp expect kept.svg &&
+	! ls -a | grep -q "\.tmp\$"
+'
+
 test_expect_success '--svg is a comparison option, once' '
 	test_must_fail ktstr-compare --analyze --svg x.svg pool >out 2>err &&
 	test_cmp /dev/null out &&

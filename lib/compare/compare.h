@@ -85,6 +85,9 @@ struct policy {
 	size_t nper;
 };
 
+/* A policy names each metric at most once: a larger file is no policy. */
+#define COMPARE_POLICY_MAX ((size_t)1 << 20)
+
 /*
  * Parses a policy file's text.  On failure appends a one-line parser
  * message (with "at line L column C" where it points somewhere) to err

@@ -173,76 +173,34 @@ add_io_error(struct sidecar_set *set, const char *path, int err, unsigned flags)
 
 /* ---- reading ---- */
 
-/*
- * Read a whole file with as few system calls as its size allows: a
- * regular file whose size is known is read in one read(2) and not
- * probed for growth (a file still being written reads as truncated
- * either way).  Returns 0 or an errno value.
- */
 static int
-slurp_fd(int fd, char **text, size_t *len)
+take(struct buf *b, int rc, char **text, size_t *len)
 {
-	struct stat st;
-	size_t cap, n = 0, want = 0;
-	char *p;
-	ssize_t r;
+	int e = errno;
 
-	*text = NULL;
 	*len = 0;
-	if (fstat(fd, &st) < 0)
-		return errno;
-	if (S_ISDIR(st.st_mode))
-		return EISDIR;
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		if ((uintmax_t)st.st_size >= SIZE_MAX)
-			return EFBIG;
-		want = (size_t)st.st_size;
+	*text = NULL;
+	if (rc < 0) {
+		buf_free(b);
+		return e;
 	}
-	cap = want ? want + 1 : 65536;
-	p = emalloc(cap);
-	for (;;) {
-		if (n == cap - 1) {
-			if (cap > SIZE_MAX / 2) {
-				free(p);
-				return EFBIG;
-			}
-			cap *= 2;
-			p = erealloc(p, cap);
-		}
-		r = read(fd, p + n, cap - 1 - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			r = errno;
-			free(p);
-			return (int)r;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (want && n >= want)
-			break;
-	}
-	p[n] = '\0';
-	*text = p;
-	*len = n;
+	*len = b->len;
+	*text = buf_detach(b);
 	return 0;
 }
 
-/* Read name relative to the directory dfd (AT_FDCWD: the working directory). */
+/*
+ * Read name relative to the directory dfd (AT_FDCWD: the working
+ * directory), bounded, as read_file_at's flags say: a file found by a
+ * walk must be regular (a FIFO or device among the sidecars would block
+ * or never end); one named on the command line may be a pipe.
+ */
 static int
-slurp_at(int dfd, const char *name, char **text, size_t *len)
+slurp_at(int dfd, const char *name, size_t max, unsigned how, char **text, size_t *len)
 {
-	int fd, rc;
+	struct buf b = BUF_INIT;
 
-	do
-		fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return errno;
-	rc = slurp_fd(fd, text, len);
-	close(fd);
-	return rc;
+	return take(&b, read_file_at(dfd, name, &b, max, how), text, len);
 }
 
 /*
@@ -290,7 +248,8 @@ load_at(int dfd, const char *name, const char *path, const char *run, int archiv
 	int rc;
 
 	out->walked++;
-	if ((rc = slurp_at(dfd, name, &text, &len)) != 0) {
+	if ((rc = slurp_at(dfd, name, SIDECAR_FILE_MAX, dfd == AT_FDCWD ? READ_FIFO : 0, &text,
+	                   &len)) != 0) {
 		add_io_error(out, path, rc, flags);
 		return;
 	}
@@ -713,6 +672,8 @@ read_input(int fd, const char *name, unsigned flags, struct sidecar_set *out)
 		return -1;
 	}
 	lines_init(&l, fd, 1);
+	/* A line (or a whole document) past a sidecar's bound has no end worth reading. */
+	lines_limit(&l, SIDECAR_FILE_MAX);
 	while ((rc = lines_next(&l, &p, &n)) > 0 && blank(p, n))
 		;
 	if (rc > 0 && one_value(p, n)) {
@@ -748,10 +709,7 @@ sidecar_read_file(const char *path, unsigned flags, struct sidecar_set *out)
 
 	if (strcmp(path, "-") == 0)
 		return sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out);
-	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0) {
+	if ((fd = open_input_at(AT_FDCWD, path, READ_FIFO)) < 0) {
 		add_io_error(out, path, errno, flags);
 		return -1;
 	}

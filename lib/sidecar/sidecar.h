@@ -14,6 +14,15 @@
 #include "json/json.h"
 #include "sidecar_schema.h"
 
+/*
+ * A sidecar is a few kB (a test's blob can make it 100 MB): a file or
+ * stream line over SIDECAR_FILE_MAX is damage or has no end, and is
+ * reported, not read.  A stream read whole holds a pool:
+ * SIDECAR_STREAM_MAX fits 100k sidecars.
+ */
+#define SIDECAR_FILE_MAX ((size_t)256 << 20)
+#define SIDECAR_STREAM_MAX ((size_t)1 << 30)
+
 /* {CARGO_TARGET_DIR or target}/ktstr (a non-UTF-8 value counts as unset); caller frees. */
 char *sidecar_runs_root(void);
 

@@ -21,6 +21,22 @@ lines_init(struct lines *l, int fd, int keep)
 }
 
 void
+lines_limit(struct lines *l, size_t max)
+{
+	l->max = max;
+}
+
+/* Is more held than lines_limit allows?  Then EFBIG. */
+static int
+over(struct lines *l, size_t held)
+{
+	if (l->max == 0 || held <= l->max)
+		return 0;
+	errno = l->err = EFBIG;
+	return 1;
+}
+
+void
 lines_init_text(struct lines *l, const char *text, size_t len)
 {
 	memset(l, 0, sizeof *l);
@@ -108,7 +124,7 @@ lines_next(struct lines *l, const char **line, size_t *n)
 			errno = l->err;
 			return -1;
 		}
-		if (fill(l, LINES_CHUNK) < 0)
+		if (over(l, l->keep ? l->len : l->len - l->pos) || fill(l, LINES_CHUNK) < 0)
 			return -1;
 	}
 }
@@ -133,13 +149,14 @@ lines_rest(struct lines *l, char **text, size_t *n)
 		l->pos = l->scan = l->len;
 		return 0;
 	}
-	/* A regular file of known size is read in one go. */
+	/* A regular file of known size is read in one go, or refused before it is. */
 	if (!l->eof && fstat(l->fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uintmax_t)st.st_size < SIZE_MAX / 2 && (size_t)st.st_size > l->len &&
-	    fill(l, (size_t)st.st_size - l->len) < 0)
+	    (over(l, (uintmax_t)st.st_size < SIZE_MAX ? (size_t)st.st_size : SIZE_MAX) ||
+	     ((uintmax_t)st.st_size < SIZE_MAX / 2 && (size_t)st.st_size > l->len &&
+	      fill(l, (size_t)st.st_size - l->len) < 0)))
 		return -1;
 	while (!l->eof)
-		if (fill(l, LINES_CHUNK) < 0)
+		if (over(l, l->len) || fill(l, LINES_CHUNK) < 0)
 			return -1;
 	if (l->buf == NULL)
 		l->buf = emalloc(1);

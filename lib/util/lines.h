@@ -22,10 +22,19 @@ struct lines {
 	int keep;      /* hand out, but drop nothing */
 	int eof;
 	int err;       /* errno of the read that failed */
+	size_t max;    /* lines_limit's bound; 0: none */
 };
 
 /* Read fd (not closed by lines_free). */
 void lines_init(struct lines *l, int fd, int keep);
+/*
+ * Bound what l holds at once to max bytes: a longer line, or with keep
+ * more kept text, or a longer text for lines_rest, fails with EFBIG, so
+ * an input without newlines or without end (a pipe from /dev/zero)
+ * costs max, not all memory.
+ */
+void lines_limit(struct lines *l, size_t max);
+
 /* Read text[0..len), which must outlive l and is not freed by it. */
 void lines_init_text(struct lines *l, const char *text, size_t len);
 void lines_free(struct lines *l);

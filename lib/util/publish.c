@@ -12,23 +12,14 @@
 #include "publish.h"
 #include "util.h"
 
-/* ".{name}.tmp.{pid}.{n}" in path's directory; caller frees. */
-static char *
-staging_name(const char *path, unsigned n)
-{
-	const char *slash = strrchr(path, '/');
-	const char *name = slash ? slash + 1 : path;
-	int dirlen = slash ? (int)(slash - path + 1) : 0;
-
-	return easprintf("%.*s.%s.tmp.%ld.%u", dirlen, path, name, (long)getpid(), n);
-}
-
-/* All of data to fd, then close it; -1 with the first failure's errno. */
+/* A device, a FIFO or a terminal is written where it is: nothing replaces it. */
 static int
-write_close(int fd, const void *data, size_t len)
+write_in_place(const char *path, const void *data, size_t len)
 {
-	int e;
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC), e;
 
+	if (fd < 0)
+		return -1;
 	if (write_all(fd, data, len) < 0) {
 		e = errno;
 		close(fd);
@@ -38,52 +29,46 @@ write_close(int fd, const void *data, size_t len)
 	return close(fd);
 }
 
-/* A device, a FIFO or a terminal is written where it is: nothing replaces it. */
+/* The directory of path to stage in, opened; AT_FDCWD for a bare name. */
 static int
-write_in_place(const char *path, const void *data, size_t len)
+open_parent(const char *path, const char **name)
 {
-	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd;
 
-	return fd < 0 ? -1 : write_close(fd, data, len);
+	*name = slash ? slash + 1 : path;
+	if (slash == NULL)
+		return AT_FDCWD;
+	dir = estrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	return fd;
 }
 
 int
 file_publish(const char *path, const void *data, size_t len)
 {
-	struct stat st;
-	char *tmp = NULL;
-	unsigned n;
-	int fd = -1, e;
+	struct stat st, to;
+	const char *name;
+	int dfd, rc, e;
 
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode)) {
 			errno = EISDIR;
 			return -1;
 		}
-		return write_in_place(path, data, len);
-	}
-	for (n = 0; n < 100 && fd < 0; n++) {
-		free(tmp);
-		tmp = staging_name(path, n);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (fd < 0 && errno != EEXIST) {
-			free(tmp);
-			return -1;
-		}
-	}
-	if (fd < 0) {
-		free(tmp);
+		if (stat(path, &to) == 0 && !S_ISREG(to.st_mode) && !S_ISDIR(to.st_mode))
+			return write_in_place(path, data, len);
+		errno = ELOOP; /* a symlink to a file, a directory or nothing */
 		return -1;
 	}
-	if (write_close(fd, data, len) < 0 || rename(tmp, path) < 0) {
-		e = errno;
-		goto fail;
-	}
-	free(tmp);
-	return 0;
-fail:
-	unlink(tmp);
-	free(tmp);
+	if ((dfd = open_parent(path, &name)) < 0 && dfd != AT_FDCWD)
+		return -1;
+	rc = file_replace_at(dfd, name, ".ktstr-publish", data, len);
+	e = errno;
+	if (dfd >= 0)
+		close(dfd);
 	errno = e;
-	return -1;
+	return rc;
 }

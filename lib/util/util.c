@@ -1,6 +1,5 @@
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +45,7 @@ vwarning(const char *fmt, va_list ap)
 	/* A message quotes names and file contents: none reaches the terminal raw. */
 	text_fwrite(stderr, msg, (size_t)len, TEXT_KEEP_NEWLINE);
 	if (n > 0 && fmt[n - 1] == ':')
-		fprintf(stderr, " %s", strerror(saved));
+		fprintf(stderr, " %s", error_text(saved));
 	fputc('\n', stderr);
 	if (msg != small)
 		free(msg);
@@ -75,9 +74,18 @@ die(const char *fmt, ...)
 }
 
 const char *
+error_text(int err)
+{
+	return err == ENOTREGULAR ? "not a regular file" : strerror(err);
+}
+
+const char *
 os_error(int err, char *dst, size_t size)
 {
-	snprintf(dst, size, "%s (os error %d)", strerror(err), err);
+	if (err == ENOTREGULAR)
+		snprintf(dst, size, "%s", error_text(err));
+	else
+		snprintf(dst, size, "%s (os error %d)", strerror(err), err);
 	return dst;
 }
 
@@ -269,89 +277,6 @@ path_basename(const char *path)
 	if (start == end) /* "/" or "" */
 		return estrndup(path, end);
 	return estrndup(path + start, end - start);
-}
-
-int
-read_fd(int fd, struct buf *b, size_t max)
-{
-	size_t start = b->len;
-	ssize_t n;
-
-	for (;;) {
-		buf_grow(b, 65536);
-		n = read(fd, b->s + b->len, b->cap - b->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-		if (max && b->len - start > max) {
-			errno = EFBIG;
-			goto fail;
-		}
-	}
-	b->s[b->len] = '\0';
-	return 0;
-fail:
-	b->len = start;
-	b->s[b->len] = '\0';
-	return -1;
-}
-
-int
-read_file(const char *path, struct buf *b, size_t max)
-{
-	int fd, rc, saved;
-
-	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return -1;
-	rc = read_fd(fd, b, max);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
-}
-
-int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		if (k == 0) { /* no progress and no reason: do not spin */
-			errno = EIO;
-			return -1;
-		}
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-char *
-read_value(const char *path, size_t max)
-{
-	struct buf b = BUF_INIT;
-
-	if (read_file(path, &b, max) < 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	while (b.len > 0 && isspace((unsigned char)b.s[b.len - 1]))
-		b.s[--b.len] = '\0';
-	return buf_detach(&b);
 }
 
 int

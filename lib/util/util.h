@@ -17,9 +17,9 @@ void setprogname(const char *argv0);
 
 /*
  * "prog: message\n" on stderr.  A format ending in ':' appends
- * " strerror(errno)".  die() exits with EXIT_ERROR.  The message is
- * escaped for a terminal (text.h), its own line breaks kept: it may
- * quote a file name or a file's contents.
+ * " strerror(errno)" (error_text).  die() exits with EXIT_ERROR.  The
+ * message is escaped for a terminal (text.h), its own line breaks
+ * kept: it may quote a file name or a file's contents.
  */
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vwarning(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
@@ -61,11 +61,30 @@ char *path_join(const char *a, const char *b);
 char *path_basename(const char *path);
 
 /*
+ * The errno of read_file() for a file that is neither regular nor a
+ * directory (a FIFO, a device, a socket), whose reading could block or
+ * never end.  Outside the range of errno values; error_text() words it.
+ */
+#define ENOTREGULAR 4096
+
+/* strerror(), knowing ENOTREGULAR. */
+const char *error_text(int err);
+
+/*
  * Read a whole file into b (appending), also one whose st_size lies
  * (procfs, sysfs).  Returns 0, or -1 with errno set.  max bounds the
- * size read (0 = no bound); a longer file fails with EFBIG.
+ * size read (0 = no bound); a longer file fails with EFBIG, before any
+ * byte is read when its size is known.  read_file opens with O_NONBLOCK
+ * and refuses what is not a regular file (ENOTREGULAR, EISDIR);
+ * READ_FIFO also reads a FIFO, opened as FIFOs are (a pipe named on a
+ * command line: <(cmd)); READ_NOFOLLOW refuses a symlink (ELOOP).
+ * read_fd reads whatever fd is, but a directory.
  */
+enum { READ_FIFO = 1, READ_NOFOLLOW = 2 };
 int read_file(const char *path, struct buf *b, size_t max);
+/* The descriptor read_file_at would read, checked the same way; -1 with errno set. */
+int open_input_at(int dfd, const char *name, unsigned flags);
+int read_file_at(int dfd, const char *name, struct buf *b, size_t max, unsigned flags);
 int read_fd(int fd, struct buf *b, size_t max);
 /* Write all n bytes, through short writes and EINTR.  0, or -1 with errno set. */
 int write_all(int fd, const void *p, size_t n);
@@ -75,6 +94,37 @@ int write_all(int fd, const void *p, size_t n);
  * when read_file fails.
  */
 char *read_value(const char *path, size_t max);
+
+/* 32 random bits: getrandom(2), else /dev/urandom, else the clock. */
+uint32_t random_u32(void);
+
+/* Room for a temporary file name of temp_create_at, prefix included. */
+#define TEMP_NAME_MAX 96
+
+/*
+ * A new file in the directory dfd, named "{prefix}.{pid}.{8 hex}.tmp"
+ * (short whatever the final name, so it always fits NAME_MAX), created
+ * O_CREAT|O_EXCL|O_NOFOLLOW, so nothing already there is opened, a
+ * planted symlink included: another random name on EEXIST.  Returns
+ * the descriptor with its name in name[size], or -1 with errno set.
+ */
+int temp_create_at(int dfd, const char *prefix, char *name, size_t size);
+
+/*
+ * Write data as dfd/name atomically: a temporary file beside it (named
+ * from prefix), then rename(2) over name, which replaces whatever is
+ * there, a symlink included, and never writes through it.  0, or -1
+ * with errno set and no temporary file left behind.  (A path a user
+ * named is file_publish's, publish.h.)
+ */
+int file_replace_at(int dfd, const char *name, const char *prefix, const void *data, size_t len);
+
+/*
+ * Open the directory path to work in with the *at calls: O_DIRECTORY|
+ * O_NOFOLLOW, so a symlink in its place is refused (ELOOP) and a path
+ * swapped later cannot redirect what is done through the descriptor.
+ */
+int dir_open(const char *path);
 
 /*
  * Strict decimal integers in [min, max]: optional sign (unsigned: none),

@@ -65,10 +65,21 @@ main(void)
 	victim = at("victim");
 	link = at("link.svg");
 	ok(file_publish(victim, "keep\n", 5) == 0 && symlink(victim, link) == 0, "a symlink to a file");
-	ok(file_publish(link, "new\n", 4) == 0, "publishing at the symlink");
-	is_str(got = slurp(victim), "keep\n", "leaves the file it pointed to alone");
+	errno = 0;
+	ok(file_publish(link, "new\n", 4) < 0 && errno == ELOOP, "publishing at a symlink to a file is refused");
+	is_str(got = slurp(victim), "keep\n", "the file it points to is left alone");
 	free(got);
-	ok(lstat(link, &st) == 0 && S_ISREG(st.st_mode), "and replaces the link with the file");
+	ok(lstat(link, &st) == 0 && S_ISLNK(st.st_mode), "and so is the link (as root it could be /dev/stdout)");
+	free(link);
+	link = at("dangling.svg");
+	errno = 0;
+	ok(symlink("nowhere", link) == 0 && file_publish(link, "x", 1) < 0 && errno == ELOOP,
+	   "a dangling symlink is refused too");
+	free(link);
+	link = at("null.svg");
+	ok(symlink("/dev/null", link) == 0 && file_publish(link, "x", 1) == 0,
+	   "a symlink to a device is written in place");
+	ok(lstat(link, &st) == 0 && S_ISLNK(st.st_mode), "and stays a link");
 
 	ok(file_publish("/dev/null", "x", 1) == 0, "/dev/null is written in place");
 	ok(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode), "and is still a device");

@@ -1,6 +1,7 @@
 /* Unit tests for lib/util. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,6 +99,120 @@ files(void)
 	ok(read_file("/nonexistent/x", &b, 0) < 0 && errno == ENOENT, "a missing file is ENOENT");
 	is_str(os_error(ENOENT, msg, sizeof msg), "No such file or directory (os error 2)", "Rust's io::Error rendering");
 	buf_free(&b);
+}
+
+/* A scratch directory for the file tests; caller removes it with rm_rf. */
+static char *
+scratch(void)
+{
+	char *d = estrdup("/tmp/ktstr-util-dir-XXXXXX");
+
+	if (mkdtemp(d) == NULL)
+		die("mkdtemp:");
+	return d;
+}
+
+static void
+rm_rf(char *d)
+{
+	char *cmd = easprintf("rm -rf '%s'", d);
+
+	if (system(cmd) != 0)
+		warning("cannot remove %s", d);
+	free(cmd);
+	free(d);
+}
+
+static void
+hostile_inputs(void)
+{
+	char *d = scratch(), *fifo = path_join(d, "fifo"), *big = path_join(d, "big");
+	char *link = path_join(d, "link"), msg[64];
+	struct buf b = BUF_INIT;
+	int fd;
+
+	ok(mkfifo(fifo, 0666) == 0, "a FIFO");
+	errno = 0;
+	ok(read_file(fifo, &b, 0) < 0 && errno == ENOTREGULAR, "a FIFO is refused, without waiting for a writer");
+	ok(read_file("/dev/zero", &b, 0) < 0 && errno == ENOTREGULAR, "a device is refused");
+	ok(read_file("/", &b, 0) < 0 && errno == EISDIR, "a directory is EISDIR");
+	is_str(error_text(ENOTREGULAR), "not a regular file", "error_text words the refusal");
+	is_str(os_error(ENOTREGULAR, msg, sizeof msg), "not a regular file", "so does os_error, as no os error");
+	ok((fd = open(big, O_WRONLY | O_CREAT, 0666)) >= 0 && ftruncate(fd, 1L << 30) == 0 && close(fd) == 0,
+	   "a sparse 1 GiB file");
+	ok(read_file(big, &b, 1 << 20) < 0 && errno == EFBIG && b.len == 0 && b.cap < (1 << 20),
+	   "over the bound: EFBIG before anything is read or allocated");
+	fd = open("/dev/zero", O_RDONLY);
+	ok(read_fd(fd, &b, 1 << 16) < 0 && errno == EFBIG && b.len == 0,
+	   "read_fd of an endless stream stops at the bound");
+	close(fd);
+	ok(symlink("/dev/zero", link) == 0, "a symlink to /dev/zero");
+	ok(read_file_at(AT_FDCWD, link, &b, 0, 0) < 0 && errno == ENOTREGULAR, "followed, and refused");
+	ok(read_file_at(AT_FDCWD, link, &b, 0, READ_NOFOLLOW) < 0 && errno == ELOOP,
+	   "READ_NOFOLLOW refuses the link itself");
+	if (fork() == 0) {
+		int w = open(fifo, O_WRONLY);
+
+		_exit(w >= 0 && write(w, "piped", 5) == 5 ? 0 : 1);
+	}
+	ok(read_file_at(AT_FDCWD, fifo, &b, 0, READ_FIFO) == 0 && b.len == 5 && strcmp(b.s, "piped") == 0,
+	   "READ_FIFO reads a FIFO as a pipe");
+	wait(NULL);
+	buf_free(&b);
+	free(fifo);
+	free(big);
+	free(link);
+	rm_rf(d);
+}
+
+static void
+created_files(void)
+{
+	char *d = scratch(), *victim = path_join(d, "victim"), *link = path_join(d, "out");
+	char name[TEMP_NAME_MAX], other[TEMP_NAME_MAX], *p;
+	struct buf b = BUF_INIT;
+	int dfd = dir_open(d), fd, fd2;
+
+	ok(dfd >= 0, "dir_open of a directory");
+	fd = temp_create_at(dfd, ".x", name, sizeof name);
+	fd2 = temp_create_at(dfd, ".x", other, sizeof other);
+	ok(fd >= 0 && fd2 >= 0 && strcmp(name, other) != 0 && strncmp(name, ".x.", 3) == 0 &&
+	       strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".tmp") == 0,
+	   "temporary files: new names, {prefix}.{pid}.{random}.tmp (%s)", name);
+	close(fd);
+	close(fd2);
+	ok(temp_create_at(dfd, ".x", name, 8) < 0 && errno == ENAMETOOLONG, "no room for the name: ENAMETOOLONG");
+
+	p = path_join(d, "victim");
+	fd = open(p, O_WRONLY | O_CREAT, 0666);
+	ok(fd >= 0 && write(fd, "keep", 4) == 4 && close(fd) == 0, "a victim file");
+	free(p);
+	ok(symlink(victim, link) == 0, "a symlink planted where a file is written");
+	ok(file_replace_at(dfd, "out", ".x", "new", 3) == 0, "file_replace_at writes");
+	ok(read_file(victim, &b, 0) == 0 && strcmp(b.s, "keep") == 0, "the link is not written through");
+	buf_reset(&b);
+	ok(read_file_at(dfd, "out", &b, 0, READ_NOFOLLOW) == 0 && strcmp(b.s, "new") == 0,
+	   "the link was replaced by the file");
+	p = path_join(d, "sub");
+	ok(mkdir(p, 0777) == 0 && file_replace_at(dfd, "sub", ".x", "x", 1) < 0 && errno == EISDIR,
+	   "a directory in the way fails");
+	free(p);
+
+	p = path_join(d, "dirlink");
+	ok(symlink(d, p) == 0 && dir_open(p) < 0 && errno == ELOOP, "dir_open refuses a symlink: ELOOP");
+	free(p);
+	p = easprintf("%s/dirlink/", d);
+	ok(dir_open(p) < 0 && errno == ELOOP, "also written with a trailing slash");
+	free(p);
+	close(dfd);
+	/* Nothing but the files made on purpose: no temporary file left behind. */
+	p = easprintf("ls -A '%s' | grep -c '^\\.x\\.' | grep -qx 2", d);
+	ok(system(p) == 0, "only the two temporary files made on purpose remain");
+	free(p);
+	buf_free(&b);
+	free(victim);
+	free(link);
+	rm_rf(d);
 }
 
 static void
@@ -241,6 +356,26 @@ lines_read(void)
 	   "a text in memory: its lines, an empty one, the last without a newline");
 	lines_free(&l);
 
+	/* The 300 kB lines are past a 100 kB bound: the read stops there. */
+	if ((fd = piped(text, sizeof text, &pid)) < 0)
+		return;
+	lines_init(&l, fd, 0);
+	lines_limit(&l, 100000);
+	count = 0;
+	while (lines_next(&l, &line, &n) > 0)
+		count++;
+	ok(count == 4 && l.err == EFBIG && l.cap < 100000 + 2 * 256 * 1024,
+	   "lines_limit: a line past the bound is EFBIG, after the lines before it");
+	unpipe(&l, fd, pid);
+	fd = open("/dev/zero", O_RDONLY);
+	lines_init(&l, fd, 1);
+	lines_limit(&l, 1 << 20);
+	errno = 0;
+	ok(fd >= 0 && lines_rest(&l, &whole, &n) < 0 && errno == EFBIG,
+	   "and lines_rest of an endless input stops at it");
+	lines_free(&l);
+	close(fd);
+
 	fd = open("/", O_RDONLY);
 	lines_init(&l, fd, 0);
 	errno = 0;
@@ -261,6 +396,8 @@ main(void)
 	utf8();
 	distance();
 	files();
+	hostile_inputs();
+	created_files();
 	values();
 	writes();
 	lines_read();
