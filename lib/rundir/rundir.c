@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -264,19 +263,20 @@ rundir_warn_unknown_commit(const struct rundir_run *run)
 
 /*
  * Start, join, superseded or re-record (doc/runs.md, Run identity):
- * under the lock, at the first write of the process.
+ * under the lock h, at the first write of the process.
  */
 static void
-decide(struct rundir_run *run)
+decide(struct rundir_run *run, const struct rundir_held *h, int dirfd)
 {
 	char *path = rundir_marker_path(run->dir);
 	struct rundir_marker m = {0};
 	struct buf err = BUF_INIT;
 	char e[128];
 
-	if (rundir_marker_read(path, &m) < 0) {
+	if (rundir_marker_read(h, &m) < 0) {
 		warning("warning: cannot read run marker %s: %s; writing to %s without pre-clear", path,
-		     os_error(errno, e, sizeof(e)), run->dir);
+		        rundir_os_error(errno, e, sizeof(e)),
+		        run->dir);
 		run->failed = 1;
 		goto out;
 	}
@@ -291,8 +291,8 @@ decide(struct rundir_run *run)
 		}
 	/* start; a begun run re-records itself: --begin already cleared */
 	if (run->branch == RUNDIR_BRANCH_COMPUTED)
-		rundir_preclear(run->dir);
-	if (rundir_marker_replace(path, run->token, &m, &err) < 0) {
+		rundir_preclear(dirfd);
+	if (rundir_marker_replace(h, path, run->token, &m, &err) < 0) {
 		warning("warning: %s", err.s);
 		run->failed = 1;
 	}
@@ -302,65 +302,65 @@ out:
 	free(path);
 }
 
+/*
+ * mkdir -p dir and open it to work in; -1 with "{what}: {cause}" in
+ * err.  A symlink in its place is refused: pre-clear would delete, and
+ * the writer write, wherever it points.
+ */
+static int
+open_run_dir(const char *dir, struct buf *err)
+{
+	char e[128];
+	int fd;
+
+	if (rundir_mkdir_p(dir) < 0) {
+		buf_printf(err, "create sidecar dir %s: %s", dir, os_error(errno, e, sizeof(e)));
+		return -1;
+	}
+	if ((fd = dir_open(dir)) < 0)
+		buf_printf(err, "open sidecar dir %s: %s", dir,
+		           rundir_os_error(errno, e, sizeof(e)));
+	return fd;
+}
+
 int
 rundir_run_write(struct rundir_run *run, const char *name, const void *data, size_t len,
                  int skip, struct buf *err)
 {
 	const char *label = skip ? "skip sidecar" : "sidecar";
-	char *path = path_join(run->dir, name), *tmp, e[128];
-	int fd = -1, rc = -1;
+	struct rundir_held h = {-1, -1, NULL};
+	char e[128];
+	int dirfd, rc = -1;
 
 	pthread_mutex_lock(&run->mu);
-	tmp = easprintf("%s/.%s.%ld.%lu.tmp", run->dir, name, (long)getpid(), run->nwrites++);
-	if (rundir_mkdir_p(run->dir) < 0) {
-		buf_printf(err, "create sidecar dir %s: %s", run->dir, os_error(errno, e, sizeof(e)));
+	if ((dirfd = open_run_dir(run->dir, err)) < 0)
 		goto out;
-	}
 	if (run->branch != RUNDIR_BRANCH_SIDECAR_DIR) {
-		if ((fd = rundir_lock(run->dir, run->lock_timeout_ms, err)) < 0)
+		if (rundir_lock(run->dir, run->lock_timeout_ms, &h, err) < 0)
 			goto out;
 		if (!run->decided) {
 			run->decided = 1;
-			decide(run);
+			decide(run, &h, dirfd);
 		}
 	}
-	if (rundir_write_new(tmp, data, len) < 0 || rename(tmp, path) < 0) {
+	/* The temporary name is short: any name that fits NAME_MAX can be written. */
+	if (file_replace_at(dirfd, name, RUNDIR_TEMP_PREFIX, data, len) < 0) {
+		char *path = path_join(run->dir, name);
+
 		buf_printf(err, "write %s %s: %s", label, path, os_error(errno, e, sizeof(e)));
-		unlink(tmp);
+		free(path);
 		goto out;
 	}
 	rc = 0;
 out:
-	rundir_unlock(fd);
+	rundir_unlock(&h);
+	if (dirfd >= 0)
+		close(dirfd);
 	pthread_mutex_unlock(&run->mu);
-	free(tmp);
-	free(path);
 	return rc;
 }
 
 /* ---- --begin ----------------------------------------------------------- */
-
-/* The random part of a run id: getrandom, else /dev/urandom, else the clock. */
-static unsigned
-run_id_random(void)
-{
-	unsigned r;
-	int fd;
-
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
-		return r;
-	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) >= 0) {
-		ssize_t got = read(fd, &r, sizeof(r));
-
-		close(fd);
-		if (got == (ssize_t)sizeof(r))
-			return r;
-	}
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned)((unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
-}
 
 int
 rundir_begin(struct rundir_begin *b, unsigned timeout_ms, struct buf *err)
@@ -369,8 +369,9 @@ rundir_begin(struct rundir_begin *b, unsigned timeout_ms, struct buf *err)
 	const char *sd, *pc, *kc;
 	time_t now = time(NULL);
 	struct rundir_marker m = {0};
+	struct rundir_held h = {-1, -1, NULL};
 	struct tm tm;
-	int fd = -1, rc = -1;
+	int dirfd = -1, rc = -1;
 
 	memset(b, 0, sizeof(*b));
 	pc = rundir_project_commit();
@@ -381,7 +382,7 @@ rundir_begin(struct rundir_begin *b, unsigned timeout_ms, struct buf *err)
 	b->run_source = rundir_run_source();
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	b->run_id = easprintf("%s-%ld-%08x", stamp, (long)getpid(), run_id_random());
+	b->run_id = easprintf("%s-%ld-%08lx", stamp, (long)getpid(), (unsigned long)random_u32());
 
 	if ((sd = rundir_env("KTSTR_SIDECAR_DIR")) != NULL) {
 		dir = estrdup(sd);
@@ -394,19 +395,20 @@ rundir_begin(struct rundir_begin *b, unsigned timeout_ms, struct buf *err)
 		free(key);
 		if (pc == NULL)
 			warn_unknown(dir);
-		if (rundir_mkdir_p(dir) < 0) {
-			buf_printf(err, "create sidecar dir %s: %s", dir, os_error(errno, e, sizeof(e)));
-		} else if ((fd = rundir_lock(dir, timeout_ms, err)) >= 0) {
+		if ((dirfd = open_run_dir(dir, err)) >= 0 && rundir_lock(dir, timeout_ms, &h, err) == 0) {
 			path = rundir_marker_path(dir);
-			if (rundir_marker_read(path, &m) < 0) {
-				buf_printf(err, "read run marker %s: %s", path, os_error(errno, e, sizeof(e)));
+			if (rundir_marker_read(&h, &m) < 0) {
+				buf_printf(err, "read run marker %s: %s", path,
+				           rundir_os_error(errno, e, sizeof(e)));
 			} else {
-				rundir_preclear(dir);
-				if (rundir_marker_replace(path, token, &m, err) == 0)
+				rundir_preclear(dirfd);
+				if (rundir_marker_replace(&h, path, token, &m, err) == 0)
 					rc = 0;
 			}
-			rundir_unlock(fd);
+			rundir_unlock(&h);
 		}
+		if (dirfd >= 0)
+			close(dirfd);
 		free(token);
 		if (rc < 0)
 			goto out;

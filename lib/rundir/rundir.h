@@ -58,7 +58,11 @@ char *rundir_kernel_env(void);
  */
 char *rundir_cache_root(void);
 
-/* The kernel version named by KTSTR_KERNEL, or NULL.  Caller frees. */
+/*
+ * The kernel version named by KTSTR_KERNEL, or NULL; NULL too for a
+ * version that is not one safe path component (path_component_ok, at
+ * most 128 bytes), since it names the run directory.  Caller frees.
+ */
 char *rundir_kernel_version(void);
 
 /*
@@ -196,12 +200,24 @@ char *rundir_lock_path(const char *dir);
 char *rundir_marker_path(const char *dir);
 
 /*
- * Take the run-directory lock of dir, polling every 100 ms for up to
- * timeout_ms.  Returns the descriptor to pass to rundir_unlock, or
- * -1 with the error (remote filesystem, timeout with holders, ...) in err.
+ * A held run-directory lock: the flock'd file, and the .locks/
+ * directory it is in, where the run marker lives too.  Both are opened
+ * without following a symlink in their place.
  */
-int rundir_lock(const char *dir, unsigned timeout_ms, struct buf *err);
-void rundir_unlock(int fd);
+struct rundir_held {
+	int lock;   /* the .lock file, flock'd */
+	int locks;  /* {parent(dir)}/.locks */
+	char *leaf; /* leaf(dir): the lock is {leaf}.lock, the marker {leaf}.run */
+};
+
+/*
+ * Take the run-directory lock of dir, polling every 100 ms for up
+ * to timeout_ms.  Returns 0 with the lock in h (release with
+ * rundir_unlock), or -1 with the error (remote filesystem, timeout with
+ * holders, a symlink in place of the lock, ...) in err.
+ */
+int rundir_lock(const char *dir, unsigned timeout_ms, struct rundir_held *h, struct buf *err);
+void rundir_unlock(struct rundir_held *h);
 
 /*
  * The name of a filesystem whose flock cannot be trusted (NFS, CIFS/SMB,
@@ -210,10 +226,11 @@ void rundir_unlock(int fd);
 const char *rundir_fs_refused(unsigned long f_type, const char **reason);
 
 /*
- * Remove the top-level regular files of dir whose names are sidecar
- * candidates, and stale .{name}.ktstr.json.*.tmp files; errors ignored.
+ * Remove the top-level regular files of the run directory open as
+ * dirfd (dir_open) whose names are sidecar candidates, and stale
+ * temporary files; errors ignored.
  */
-void rundir_preclear(const char *dir);
+void rundir_preclear(int dirfd);
 
 /* ---- Listing ---------------------------------------------------------- */
 

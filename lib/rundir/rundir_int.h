@@ -4,10 +4,13 @@
 
 #include <stddef.h>
 
+#include "rundir.h"
 #include "util/util.h"
 
 /* metadata.json and run markers are small; anything larger is damage. */
 #define RUNDIR_SMALL_FILE_MAX (1u << 20)
+/* A kernel version is a run directory's name: at most this long. */
+#define RUNDIR_VERSION_MAX 128
 /* The marker holds the current token and at most eight earlier ones. */
 #define RUNDIR_MARKER_LINES 9
 
@@ -20,11 +23,21 @@ rundir_ascii_space(int c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/*
+ * Temporary sidecars are "{prefix}.{pid}.{random}.tmp" (temp_create_at):
+ * short whatever the sidecar's name, and what pre-clear knows as stale
+ * (a name that starts with '.', holds ".ktstr.json." and ends ".tmp").
+ */
+#define RUNDIR_TEMP_PREFIX ".ktstr.json"
+
+/*
+ * os_error(), except that ELOOP from a final component opened with
+ * O_NOFOLLOW says what it means here.
+ */
+const char *rundir_os_error(int err, char *dst, size_t size);
+
 /* mkdir -p, mode 0777 before umask.  0, or -1 with errno set. */
 int rundir_mkdir_p(const char *dir);
-
-/* Write data to a new file path (truncated if it exists).  0, or -1 with errno set. */
-int rundir_write_new(const char *path, const void *data, size_t len);
 
 /* Last component of dir (trailing slashes ignored); NULL for "/", ".", "..". */
 char *rundir_leaf(const char *dir);
@@ -35,16 +48,18 @@ struct rundir_marker {
 };
 
 /*
- * Read a marker: one token a line, empty lines dropped.  0 (a missing
- * marker holds no token), or -1 with errno set.
+ * Read the marker of a held lock, in its .locks/: one token a line,
+ * empty lines dropped.  0 (a missing marker holds no token), or -1 with
+ * errno set (ELOOP: it is a symlink, which is never read).
  */
-int rundir_marker_read(const char *path, struct rundir_marker *m);
+int rundir_marker_read(const struct rundir_held *h, struct rundir_marker *m);
 /*
- * Replace a marker, staged and renamed: token, then old's lines without
- * it, at most RUNDIR_MARKER_LINES.  0, or -1 with the error chain in err.
+ * Replace the marker of a held lock, staged and renamed: token, then
+ * old's lines without it, at most RUNDIR_MARKER_LINES; path names it in
+ * err.  0, or -1 with the error chain in err.
  */
-int rundir_marker_replace(const char *path, const char *token, const struct rundir_marker *old,
-                          struct buf *err);
+int rundir_marker_replace(const struct rundir_held *h, const char *path, const char *token,
+                          const struct rundir_marker *old, struct buf *err);
 void rundir_marker_free(struct rundir_marker *m);
 
 #endif

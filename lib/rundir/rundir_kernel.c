@@ -366,8 +366,9 @@ kernel_release(const char *dir)
 	return out;
 }
 
-char *
-rundir_kernel_version(void)
+/* The kernel version as the files KTSTR_KERNEL leads to write it, not yet checked. */
+static char *
+kernel_version_read(void)
 {
 	char *v = rundir_kernel_env(), *out = NULL;
 	enum rundir_kernel_kind kind;
@@ -385,6 +386,23 @@ rundir_kernel_version(void)
 		out = kernel_release(v);
 	free(v);
 	return out;
+}
+
+char *
+rundir_kernel_version(void)
+{
+	char *v = kernel_version_read();
+
+	/*
+	 * The version names the run directory: one that is not a safe path
+	 * component ("../../tmp/x", a control character) counts as none,
+	 * as an unreadable one does, and the run is keyed "unknown".
+	 */
+	if (v != NULL && !path_component_ok(v, RUNDIR_VERSION_MAX)) {
+		free(v);
+		v = NULL;
+	}
+	return v;
 }
 
 struct centry {

@@ -22,6 +22,15 @@
 
 /* ---- Files ------------------------------------------------------------- */
 
+const char *
+rundir_os_error(int err, char *dst, size_t size)
+{
+	if (err != ELOOP)
+		return os_error(err, dst, size);
+	snprintf(dst, size, "it is a symbolic link (refused)");
+	return dst;
+}
+
 int
 rundir_mkdir_p(const char *dir)
 {
@@ -53,22 +62,6 @@ rundir_mkdir_p(const char *dir)
 	}
 	free(p);
 	return rc;
-}
-
-int
-rundir_write_new(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666), e;
-
-	if (fd < 0)
-		return -1;
-	if (write_all(fd, data, len) < 0) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return close(fd);
 }
 
 static char *
@@ -137,16 +130,16 @@ rundir_fs_refused(unsigned long f_type, const char **reason)
 	return NULL;
 }
 
-/* For the timeout error: "  pid=N cmd=..." lines of /proc/locks holders of path. */
+/* For the timeout error: "  pid=N cmd=..." lines of /proc/locks holders of the lock open as fd. */
 static void
-lock_holders(const char *path, struct buf *out)
+lock_holders(int fd, struct buf *out)
 {
 	struct buf locks = BUF_INIT;
 	char id[96];
 	struct stat st;
 	size_t count = 0;
 
-	if (stat(path, &st) == 0 && read_file("/proc/locks", &locks, 0) == 0 && locks.len > 0) {
+	if (fstat(fd, &st) == 0 && read_file("/proc/locks", &locks, 0) == 0 && locks.len > 0) {
 		snprintf(id, sizeof(id), "%02x:%02x:%lu", major(st.st_dev), minor(st.st_dev),
 		         (unsigned long)st.st_ino);
 		for (char *line = locks.s, *next; line && *line; line = next) {
@@ -202,84 +195,132 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int
-rundir_lock(const char *dir, unsigned timeout_ms, struct buf *err)
+/* A lock on a filesystem whose flock cannot be trusted is refused: -1 with why in err, else 0. */
+static int
+refuse_fs(int fd, const char *path, struct buf *err)
 {
-	char *path = rundir_lock_path(dir), *locks, e[128];
-	long long start = now_ms();
-	int fd = -1;
+	const char *fs, *reason;
+	struct statfs sf;
 
-	if (path == NULL) {
-		buf_printf(err, "run-dir %s has no parent directory or no name to lock", dir);
+	if (fstatfs(fd, &sf) < 0 || (fs = rundir_fs_refused((unsigned long)sf.f_type, &reason)) == NULL)
+		return 0;
+	buf_printf(err,
+	           "%s: filesystem %s is not supported for ktstr lockfiles (%s). "
+	           "Move the lockfile path to a local filesystem (tmpfs, ext4, xfs, "
+	           "btrfs, f2fs, bcachefs).",
+	           path, fs, reason);
+	return -1;
+}
+
+/*
+ * The lock file, created if need be, never through a symlink: a planted
+ * link would make ktstr-test create or lock a file wherever it points.
+ */
+static int
+open_lock(int locks, const char *name, const char *path, struct buf *err)
+{
+	int fd = openat(locks, name, O_CREAT | O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+	struct stat st;
+	char e[128];
+
+	if (fd < 0) {
+		buf_printf(err, "open %s: %s", path,
+		           rundir_os_error(errno, e, sizeof(e)));
 		return -1;
 	}
-	locks = estrndup(path, strrchr(path, '/') - path);
-	if (rundir_mkdir_p(locks) < 0) {
-		buf_printf(err, "create lock subdirectory %s: %s", locks, os_error(errno, e, sizeof(e)));
-		goto out;
-	}
-	for (;;) {
-		struct statfs sf;
-		const char *fs, *reason;
-
-		if (statfs(path, &sf) == 0 || (errno == ENOENT && statfs(locks, &sf) == 0)) {
-			if ((fs = rundir_fs_refused((unsigned long)sf.f_type, &reason)) != NULL) {
-				buf_printf(err,
-				           "%s: filesystem %s is not supported for ktstr lockfiles (%s). "
-				           "Move the lockfile path to a local filesystem (tmpfs, ext4, xfs, "
-				           "btrfs, f2fs, bcachefs).",
-				           path, fs, reason);
-				goto out;
-			}
-		}
-		if ((fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0666)) < 0) {
-			buf_printf(err, "open %s: %s", path, os_error(errno, e, sizeof(e)));
-			goto out;
-		}
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			goto out;
-		int saved = errno;
-
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		buf_printf(err, "open %s: %s", path, error_text(ENOTREGULAR));
 		close(fd);
-		fd = -1;
-		if (saved == EINTR)
-			continue;
-		if (saved != EWOULDBLOCK) {
-			buf_printf(err, "flock %s: %s", path, os_error(saved, e, sizeof(e)));
-			goto out;
-		}
-		if (now_ms() - start >= (long long)timeout_ms) {
-			char *leaf = rundir_leaf(dir);
-
-			if (timeout_ms % 1000 == 0)
-				buf_printf(err, "flock LOCK_EX on run-dir %s timed out after %us", dir,
-				           timeout_ms / 1000);
-			else
-				buf_printf(err, "flock LOCK_EX on run-dir %s timed out after %ums", dir,
-				           timeout_ms);
-			buf_printf(err, " (lockfile %s, holders: ", path);
-			lock_holders(path, err);
-			buf_printf(err,
-			           "). Another test process is writing sidecars to the same "
-			           "{kernel}-{project_commit} directory (%s): wait for it to finish "
-			           "or kill it, then retry.",
-			           leaf ? leaf : dir);
-			free(leaf);
-			goto out;
-		}
-		nanosleep(&(struct timespec){0, 100 * 1000000L}, NULL);
+		return -1;
 	}
-out:
-	free(locks);
-	free(path);
 	return fd;
 }
 
-void
-rundir_unlock(int fd)
+static void
+timed_out(const char *dir, const char *path, int fd, unsigned timeout_ms, struct buf *err)
 {
-	if (fd >= 0)
+	char *leaf = rundir_leaf(dir);
+
+	if (timeout_ms % 1000 == 0)
+		buf_printf(err, "flock LOCK_EX on run-dir %s timed out after %us", dir, timeout_ms / 1000);
+	else
+		buf_printf(err, "flock LOCK_EX on run-dir %s timed out after %ums", dir, timeout_ms);
+	buf_printf(err, " (lockfile %s, holders: ", path);
+	lock_holders(fd, err);
+	buf_printf(err,
+	           "). Another test process is writing sidecars to the same "
+	           "{kernel}-{project_commit} directory (%s): wait for it to finish "
+	           "or kill it, then retry.",
+	           leaf ? leaf : dir);
+	free(leaf);
+}
+
+int
+rundir_lock(const char *dir, unsigned timeout_ms, struct rundir_held *h, struct buf *err)
+{
+	char *path = rundir_lock_path(dir), *locks, *name, e[128];
+	long long start = now_ms();
+
+	h->lock = h->locks = -1;
+	h->leaf = rundir_leaf(dir);
+	if (path == NULL || h->leaf == NULL) {
+		buf_printf(err, "run-dir %s has no parent directory or no name to lock", dir);
+		free(path);
+		rundir_unlock(h);
+		return -1;
+	}
+	locks = estrndup(path, strrchr(path, '/') - path);
+	name = easprintf("%s.lock", h->leaf);
+	if (rundir_mkdir_p(locks) < 0 || (h->locks = dir_open(locks)) < 0) {
+		buf_printf(err, "create lock subdirectory %s: %s", locks,
+		           rundir_os_error(errno, e, sizeof(e)));
+		goto fail;
+	}
+	if (refuse_fs(h->locks, path, err) < 0)
+		goto fail;
+	for (;;) {
+		int fd = open_lock(h->locks, name, path, err), saved;
+
+		if (fd < 0)
+			goto fail;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			h->lock = fd;
+			break;
+		}
+		saved = errno;
+		if (saved != EINTR && saved != EWOULDBLOCK)
+			buf_printf(err, "flock %s: %s", path, os_error(saved, e, sizeof(e)));
+		else if (saved == EWOULDBLOCK && now_ms() - start >= (long long)timeout_ms)
+			timed_out(dir, path, fd, timeout_ms, err);
+		else
+			saved = 0; /* busy or interrupted: try again */
 		close(fd);
+		if (saved != 0)
+			goto fail;
+		nanosleep(&(struct timespec){0, 100 * 1000000L}, NULL);
+	}
+	free(name);
+	free(locks);
+	free(path);
+	return 0;
+fail:
+	free(name);
+	free(locks);
+	free(path);
+	rundir_unlock(h);
+	return -1;
+}
+
+void
+rundir_unlock(struct rundir_held *h)
+{
+	if (h->lock >= 0)
+		close(h->lock);
+	if (h->locks >= 0)
+		close(h->locks);
+	free(h->leaf);
+	h->lock = h->locks = -1;
+	h->leaf = NULL;
 }
 
 /* A writer's leftover ".{name}.ktstr.json.{pid}.{n}.tmp". */
@@ -293,23 +334,24 @@ stale_temp(const char *name)
 }
 
 void
-rundir_preclear(const char *dir)
+rundir_preclear(int dirfd)
 {
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *de;
-	DIR *d = opendir(dir);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 
-	if (d == NULL)
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
+	/* Relative to the descriptor: a path swapped meanwhile cannot redirect a delete. */
 	while ((de = readdir(d)) != NULL) {
 		struct stat st;
-		char *path;
 
-		if (!sidecar_is_candidate(de->d_name) && !stale_temp(de->d_name))
-			continue;
-		path = path_join(dir, de->d_name);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			unlink(path);
-		free(path);
+		if ((sidecar_is_candidate(de->d_name) || stale_temp(de->d_name)) &&
+		    fstatat(dirfd, de->d_name, &st, 0) == 0 && S_ISREG(st.st_mode))
+			unlinkat(dirfd, de->d_name, 0);
 	}
 	closedir(d);
 }
@@ -337,14 +379,28 @@ rundir_marker_free(struct rundir_marker *m)
 	m->n = 0;
 }
 
-/* 0 (a missing marker holds no token), or -1 with errno set. */
+/* The marker's name in .locks/. */
+static char *
+marker_name(const struct rundir_held *h)
+{
+	return easprintf("%s.run", h->leaf);
+}
+
+/*
+ * 0 (a missing marker holds no token), or -1 with errno set; a marker
+ * that is a symlink (ELOOP) or not a regular file cannot be read.
+ */
 int
-rundir_marker_read(const char *path, struct rundir_marker *m)
+rundir_marker_read(const struct rundir_held *h, struct rundir_marker *m)
 {
 	struct buf b = BUF_INIT;
+	char *name = marker_name(h);
+	int rc;
 
 	m->n = 0;
-	if (read_file(path, &b, RUNDIR_SMALL_FILE_MAX) < 0) {
+	rc = read_file_at(h->locks, name, &b, RUNDIR_SMALL_FILE_MAX, READ_NOFOLLOW);
+	free(name);
+	if (rc < 0) {
 		int e = errno;
 
 		buf_free(&b);
@@ -365,16 +421,13 @@ rundir_marker_read(const char *path, struct rundir_marker *m)
 
 /* New content: token, then the old lines without it, 9 in all; atomic. */
 int
-rundir_marker_replace(const char *path, const char *token, const struct rundir_marker *old,
-                      struct buf *err)
+rundir_marker_replace(const struct rundir_held *h, const char *path, const char *token,
+                      const struct rundir_marker *old, struct buf *err)
 {
-	char *dir = estrndup(path, strrchr(path, '/') - path);
-	char *base = path_basename(path);
-	char *tmp = easprintf("%s/.%s.%ld.tmp", dir, base, (long)getpid());
+	char *name = marker_name(h), e[128];
 	struct buf b = BUF_INIT;
 	size_t lines = 1;
-	char e[128];
-	int rc = -1;
+	int rc = 0;
 
 	buf_printf(&b, "%s\n", token);
 	for (size_t i = 0; i < old->n && lines < RUNDIR_MARKER_LINES; i++)
@@ -382,16 +435,11 @@ rundir_marker_replace(const char *path, const char *token, const struct rundir_m
 			buf_printf(&b, "%s\n", old->lines[i]);
 			lines++;
 		}
-	if (rundir_write_new(tmp, b.s, b.len) < 0 || rename(tmp, path) < 0) {
+	if (file_replace_at(h->locks, name, ".run", b.s, b.len) < 0) {
 		buf_printf(err, "write run marker %s: %s", path, os_error(errno, e, sizeof(e)));
-		unlink(tmp);
-		goto out;
+		rc = -1;
 	}
-	rc = 0;
-out:
 	buf_free(&b);
-	free(tmp);
-	free(base);
-	free(dir);
+	free(name);
 	return rc;
 }

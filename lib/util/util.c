@@ -264,6 +264,22 @@ path_join(const char *a, const char *b)
 	return easprintf("%s/%s", a, b);
 }
 
+int
+path_component_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s), i = 0, len;
+	uint32_t c;
+
+	if (n == 0 || n > max || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return 0;
+	while (i < n) {
+		if ((len = utf8_decode(s + i, n - i, &c)) == 0 || c == '/' || text_is_control(c))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
 char *
 path_basename(const char *path)
 {

@@ -61,6 +61,13 @@ char *path_join(const char *a, const char *b);
 char *path_basename(const char *path);
 
 /*
+ * Is s one safe path component: 1 to max bytes of valid UTF-8, no '/',
+ * no control character, not "." or ".."?  Every value that becomes a
+ * file or directory name passes this check first.
+ */
+int path_component_ok(const char *s, size_t max);
+
+/*
  * The errno of read_file() for a file that is neither regular nor a
  * directory (a FIFO, a device, a socket), whose reading could block or
  * never end.  Outside the range of errno values; error_text() words it.

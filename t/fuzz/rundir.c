@@ -2,16 +2,10 @@
  * libFuzzer target for lib/rundir's readers of untrusted files: the
  * bytes are a kernel directory's metadata.json (first byte even) or a
  * run marker (first byte odd).  Checks: the kernel version read from a
- * metadata.json is valid UTF-8 without NUL; a marker read and replaced
+ * metadata.json is one safe path component; a marker read and replaced
  * reads back with the new token first, at most nine lines, no empty line
  * and the token only once.  The rest of the input is also classified as
- * a KTSTR_KERNEL value.
- *
- *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *       -o t/fuzz/rundir.fuzz t/fuzz/rundir.c lib/rundir*.c lib/git*.c \
- *       lib/revspec.c lib/inflate.c lib/sha*.c lib/sidecar*.c lib/json.c \
- *       lib/serde.c lib/util.c -lm -lpthread
- *   t/fuzz/rundir.fuzz -max_total_time=60
+ * a KTSTR_KERNEL value.  Built and run by `make fuzz`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +14,6 @@
 
 #include "rundir/rundir.h"
 #include "rundir/rundir_int.h"
-#include "util/utf8.h"
 #include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -44,7 +37,7 @@ metadata(const uint8_t *data, size_t size)
 	put(path, data, size);
 	setenv("KTSTR_KERNEL", root, 1);
 	if ((v = rundir_kernel_version()) != NULL) {
-		if (!utf8_valid(v, strlen(v)))
+		if (!path_component_ok(v, RUNDIR_VERSION_MAX))
 			abort();
 		free(v);
 	}
@@ -56,13 +49,14 @@ marker(const uint8_t *data, size_t size)
 {
 	char *path = path_join(root, "m.run");
 	struct rundir_marker m = {0}, back = {0};
+	struct rundir_held h = {-1, dir_open(root), "m"};
 	struct buf err = BUF_INIT;
 	size_t seen = 0;
 
 	put(path, data, size);
-	if (rundir_marker_read(path, &m) < 0)
+	if (h.locks < 0 || rundir_marker_read(&h, &m) < 0)
 		abort();
-	if (rundir_marker_replace(path, "id:T", &m, &err) < 0 || rundir_marker_read(path, &back) < 0)
+	if (rundir_marker_replace(&h, path, "id:T", &m, &err) < 0 || rundir_marker_read(&h, &back) < 0)
 		abort();
 	if (back.n == 0 || back.n > RUNDIR_MARKER_LINES || strcmp(back.lines[0], "id:T") != 0)
 		abort();
@@ -75,6 +69,7 @@ marker(const uint8_t *data, size_t size)
 		abort();
 	rundir_marker_free(&m);
 	rundir_marker_free(&back);
+	close(h.locks);
 	buf_free(&err);
 	free(path);
 }

@@ -386,29 +386,41 @@ test_lock(void)
 	char *root = fresh_root("lock"), *dir = path_join(root, "K"), *lock = rundir_lock_path(dir);
 	struct buf err = BUF_INIT;
 	char *pid = easprintf("pid=%ld cmd=", (long)getpid());
-	int fd = rundir_lock(dir, 1000, &err), hold;
+	struct rundir_held h;
+	int hold;
 
-	ok(fd >= 0, "lock taken");
-	rundir_unlock(fd);
+	ok(rundir_lock(dir, 1000, &h, &err) == 0 && h.lock >= 0 && h.locks >= 0, "lock taken");
+	rundir_unlock(&h);
+	ok(h.lock < 0 && h.locks < 0 && h.leaf == NULL, "unlock closes both descriptors");
 	hold = open(lock, O_RDWR);
 	ok(hold >= 0 && flock(hold, LOCK_EX) == 0, "lock held elsewhere");
-	fd = rundir_lock(dir, 250, &err);
-	ok(fd < 0, "busy lock times out");
+	ok(rundir_lock(dir, 250, &h, &err) < 0 && h.lock < 0, "busy lock times out");
 	ok(strstr(err.s, "flock LOCK_EX on run-dir ") && strstr(err.s, "timed out after 250ms") &&
 	       strstr(err.s, lock),
 	   "timeout message names the directory and lock file");
 	ok(strstr(err.s, pid) != NULL, "holders list this process: %s", err.s);
 	close(hold);
 	buf_reset(&err);
-	fd = rundir_lock(dir, 250, &err);
-	ok(fd >= 0, "free again after the holder closes");
-	rundir_unlock(fd);
+	ok(rundir_lock(dir, 250, &h, &err) == 0, "free again after the holder closes");
+	rundir_unlock(&h);
+
+	/* A planted symlink is never followed: no file appears where it points. */
+	char *victim = path_join(root, "victim");
+	unlink(lock);
+	if (symlink(victim, lock) < 0)
+		die("symlink:");
+	buf_reset(&err);
+	ok(rundir_lock(dir, 250, &h, &err) < 0 && strstr(err.s, "it is a symbolic link (refused)"),
+	   "a symlinked lock file is refused: %s", err.s);
+	ok(access(victim, F_OK) < 0 && errno == ENOENT, "a dangling lock symlink creates nothing");
+	unlink(lock);
+	free(victim);
 
 	char *file = path_join(root, "file");
 	char *under = path_join(file, "K");
 	put(file, "");
 	buf_reset(&err);
-	ok(rundir_lock(under, 250, &err) < 0 && strstr(err.s, "create lock subdirectory "),
+	ok(rundir_lock(under, 250, &h, &err) < 0 && strstr(err.s, "create lock subdirectory "),
 	   "lock subdirectory cannot be made: %s", err.s);
 	free(under);
 	free(file);
@@ -424,7 +436,7 @@ test_preclear(void)
 {
 	char *root = fresh_root("preclear"), *dir = path_join(root, "K"), *s;
 	const char *files[] = {"notes.json", "run.ktstr.log", ".a-0000000000000000.ktstr.json.77.0.tmp",
-	                       ".other.tmp", "x.ktstr.json.tmp"};
+	                       ".ktstr.json.77.0123abcd.tmp", ".other.tmp", "x.ktstr.json.tmp"};
 
 	for (size_t i = 0; i < LEN(files); i++) {
 		char *p = path_join(dir, files[i]);
@@ -441,7 +453,10 @@ test_preclear(void)
 	if (symlink("notes.json", link) < 0 || symlink("job.ktstr.json", dlink) < 0 ||
 	    symlink("nowhere", dangle) < 0)
 		die("symlink:");
-	rundir_preclear(dir);
+	int dfd = dir_open(dir);
+
+	rundir_preclear(dfd);
+	close(dfd);
 	is_str(s = ls(dir),
 	       ".other.tmp dangle-0000000000000000.ktstr.json dlink-0000000000000000.ktstr.json "
 	       "job.ktstr.json notes.json run.ktstr.log x.ktstr.json.tmp",
@@ -449,6 +464,26 @@ test_preclear(void)
 	free(s);
 	is_str(s = ls(sub), "in-0000000000000000.ktstr.json", "subdirectories are untouched");
 	free(s);
+
+	/* The descriptor, not the path: a directory swapped in meanwhile is not cleared. */
+	char *moved = path_join(root, "K.moved"), *again = path_join(dir, "a-0000000000000000.ktstr.json");
+	char *old = path_join(moved, "b-0000000000000000.ktstr.json");
+	char *first = path_join(dir, "b-0000000000000000.ktstr.json");
+
+	put(first, "{}");
+	free(first);
+	dfd = dir_open(dir);
+	if (rename(dir, moved) < 0 || mkdir(dir, 0777) < 0)
+		die("rename:");
+	put(again, "{}");
+	rundir_preclear(dfd);
+	close(dfd);
+	is_str(s = ls(dir), "a-0000000000000000.ktstr.json", "pre-clear does not follow a swapped path");
+	free(s);
+	ok(access(old, F_OK) < 0, "it clears the directory it opened");
+	free(old);
+	free(again);
+	free(moved);
 	free(sub);
 	free(subf);
 	free(link);

@@ -216,6 +216,22 @@ created_files(void)
 }
 
 static void
+components(void)
+{
+	ok(path_component_ok("6.14.0-rc3+", 128), "a kernel version");
+	ok(path_component_ok("tÂµ", 128), "UTF-8");
+	ok(!path_component_ok("", 128), "empty");
+	ok(!path_component_ok(".", 128) && !path_component_ok("..", 128), ". and ..");
+	ok(path_component_ok("..x", 128) && path_component_ok(".hidden", 128), "other dot names are one component");
+	ok(!path_component_ok("../../tmp/x", 128) && !path_component_ok("a/b", 128), "a slash");
+	ok(!path_component_ok("a\033b", 128) && !path_component_ok("a\nb", 128) &&
+	       !path_component_ok("a\xc2\x85", 128),
+	   "control characters, C1 included");
+	ok(!path_component_ok("a\xff", 128), "invalid UTF-8");
+	ok(path_component_ok("abc", 3) && !path_component_ok("abcd", 3), "bounded length");
+}
+
+static void
 values(void)
 {
 	char path[] = "/tmp/ktstr-util-XXXXXX", *s;
@@ -398,6 +414,7 @@ main(void)
 	files();
 	hostile_inputs();
 	created_files();
+	components();
 	values();
 	writes();
 	lines_read();
