@@ -354,7 +354,8 @@ file_base(const char *path)
 
 /*
  * A test name becomes a file name in the run directory: it must be a
- * JSON string and one path component.
+ * JSON string and one safe path component short enough that its
+ * sidecar's name fits NAME_MAX, refused now rather than after the test.
  */
 static const char *
 test_name_arg(const char *name)
@@ -362,6 +363,13 @@ test_name_arg(const char *name)
 	utf8_arg("test name", name);
 	if (strchr(name, '/'))
 		die("invalid test name '%s': contains '/'", name);
+	if (strlen(name) > SIDECAR_TEST_NAME_MAX)
+		die("invalid test name '%.40s...': %zu bytes, but a sidecar's file name has room "
+		    "for %d (NAME_MAX)",
+		    name, strlen(name), SIDECAR_TEST_NAME_MAX);
+	if (!path_component_ok(name, SIDECAR_TEST_NAME_MAX))
+		die("invalid test name '%s': a control character, '.' or '..' cannot name a file",
+		    name);
 	return name;
 }
 

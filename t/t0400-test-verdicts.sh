@@ -223,6 +223,27 @@ test_expect_success 'usage errors exit 2 before any test runs' '
 	! test -e rd
 '
 
+# NAME_MAX is 255: "-{16 hex}.ktstr.json" leaves 227 bytes for the name.
+test_expect_success 'the longest test name whose sidecar fits is written, as a file operand too' '
+	n227=$(printf "%227s" "" | tr " " a) &&
+	ktstr-test -q -n "$n227" -- true &&
+	ls sd | grep -q "^$n227-[0-9a-f]\{16\}\.ktstr\.json$" &&
+	mkdir -p long && cp t/alpha "long/$n227" &&
+	ktstr-test -q "long/$n227" &&
+	test "$(ls sd | grep -c "^$n227-")" -eq 2
+'
+
+test_expect_success 'a longer name, or one no file can bear, is refused before the test runs' '
+	n228=$(printf "%228s" "" | tr " " a) &&
+	test_must_fail ktstr-test -n "$n228" -- touch ran 2>err &&
+	grep -q "^ktstr-test: invalid test name .a\{40\}\.\.\..: 228 bytes, but a sidecar.s file name has room for 227 (NAME_MAX)$" err &&
+	! test -e ran &&
+	test_must_fail ktstr-test -n "$(printf "t\033[2J")" -- touch ran 2>err &&
+	grep -F -q "ktstr-test: invalid test name '"'"'t\x1b[2J'"'"': a control character" err &&
+	test_must_fail ktstr-test -n .. -- touch ran 2>err &&
+	! test -e ran
+'
+
 test_expect_success 'a "--" given as an option argument does not start the command form' '
 	test_must_fail ktstr-test -n -- t/alpha 2>err &&
 	grep -q "names the test of the command form" err &&

@@ -8,6 +8,7 @@
 #ifndef KTSTR_SIDECAR_H
 #define KTSTR_SIDECAR_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -230,6 +231,8 @@ uint64_t sidecar_variant_hash_json(const char *topology, const char *scheduler, 
                                    const char *work_type, char *const *flags, size_t nflags,
                                    char *const *sysctls, size_t nsysctls, char *const *kargs,
                                    size_t nkargs);
+/* The longest test name whose sidecar's name fits NAME_MAX (227 bytes). */
+#define SIDECAR_TEST_NAME_MAX (NAME_MAX - (int)(sizeof("-0123456789abcdef.ktstr.json") - 1))
 /* "{test_name}-{hash:016x}.ktstr.json"; caller frees. */
 char *sidecar_file_name(const char *test_name, uint64_t hash);
 uint64_t sidecar_siphash13(uint64_t k0, uint64_t k1, const void *data, size_t len);
