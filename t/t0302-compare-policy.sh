@@ -73,6 +73,19 @@ test_expect_success 'Example 3: policy precedence' '
 	summary "0 regressions, 0 improvements, 1 unchanged"
 '
 
+# An empty map once reached qsort(NULL, 0): under UBSan (make check-asan)
+# that was exit 1, a "regression" to a CI gate.
+test_expect_success 'an empty per-metric map is no map: the default gates decide' '
+	cmp_ab >plain 2>plain.err;
+	want=$? &&
+	echo "{\"per_metric_percent\":{}}" >p5.json &&
+	test_expect_code $want cmp_ab --policy p5.json >out 2>err &&
+	test_cmp plain out &&
+	echo "[null, {}]" >p6.json &&
+	test_expect_code $want cmp_ab --policy p6.json >out 2>err &&
+	test_cmp plain out
+'
+
 test_expect_success 'Example 3: an unknown metric in a policy names file and metric' '
 	echo "{\"per_metric_percent\":{\"wrost_gap_ms\":70}}" >bad.json &&
 	test_must_fail cmp_ab --policy bad.json >out 2>err &&

@@ -79,7 +79,8 @@ policy_set_map(struct policy *p, const char *text, const struct json_value *v, s
 		}
 		p->per[j].percent = m->value.u.num.d;
 	}
-	qsort(p->per, p->nper, sizeof *p->per, cmp_entry);
+	if (p->nper > 1)
+		qsort(p->per, p->nper, sizeof *p->per, cmp_entry);
 	return 0;
 }
 
