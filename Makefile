@@ -21,6 +21,12 @@ HELPERSRC != ls t/helper/*.c 2>/dev/null || true
 HELPER = $(HELPERSRC:.c=)
 SHTESTS != ls t/t[0-9]*.sh 2>/dev/null || true
 
+# Every t/fuzz/*.c is a libFuzzer harness: the one list `make fuzz` builds.
+FUZZSRC != ls t/fuzz/*.c 2>/dev/null || true
+FUZZ = $(FUZZSRC:.c=.fuzz)
+FUZZOBJ = $(LIBSRC:.c=.fo)
+FUZZLIB = t/fuzz/libktstr-fuzz.a
+
 MAN1 != ls man/*.1 2>/dev/null || true
 MAN5 != ls man/*.5 2>/dev/null || true
 MAN7 != ls man/*.7 2>/dev/null || true
@@ -43,7 +49,7 @@ $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-.SUFFIXES: .c .o .t .sto
+.SUFFIXES: .c .o .t .sto .fo .fuzz
 .c.o:
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -c -o $@ $<
 
@@ -85,6 +91,27 @@ static-unit: $(SLIB) $(SUNITOBJ)
 	for o in $(SUNITOBJ); do \
 		$(STATIC_CC) -o static/$${o%.sto}.t $$o $(SLIB) $(STATIC_LDFLAGS) $(LDLIBS) || exit 1; \
 	done
+
+# The library again, instrumented for libFuzzer (its own objects, .fo,
+# so the normal build is untouched), and each harness linked against it.
+.c.fo:
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -Ilib -c -o $@ $<
+
+.c.fuzz:
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer -Ilib -o $@ $< $(FUZZLIB) $(LDLIBS)
+
+$(FUZZOBJ): $(LIBHDR) config.mk
+$(FUZZLIB): $(FUZZOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZOBJ)
+$(FUZZ): $(FUZZLIB) $(LIBHDR)
+
+# make fuzz: build every harness, replay its corpus and crash inputs,
+# then fuzz each for FUZZTIME seconds (t/fuzz/run says how).
+fuzz:
+	sh t/fuzz/run check '$(FUZZCC)'
+	$(MAKE) $(FUZZ)
+	sh t/fuzz/run run '$(FUZZTIME)' $(FUZZ)
 
 check:
 	$(MAKE) WERROR=-Werror all $(UNIT) $(HELPER)
@@ -130,11 +157,11 @@ uninstall:
 	for m in $(MAN7); do rm -f $(DESTDIR)$(MANPREFIX)/man7/$${m#man/}; done
 
 clean:
-	rm -f $(LIB) lib/*/*.o $(BIN) $(HELPER) t/unit/*.t t/fuzz/*.fuzz
+	rm -f $(LIB) lib/*/*.o $(BIN) $(HELPER) t/unit/*.t t/fuzz/*.fuzz $(FUZZLIB) lib/*/*.fo
 	rm -f lib/*/*.sto bin/*.sto t/unit/*.sto
 	rm -rf static t/trash.*
 
 FORCE:
 
-.PHONY: all static static-unit check check-static check-asan demo install install-static install-man \
+.PHONY: all static static-unit check check-static check-asan fuzz demo install install-static install-man \
 	uninstall clean FORCE

@@ -22,3 +22,8 @@ STATIC_CFLAGS = -ffunction-sections -fdata-sections
 STATIC_LDFLAGS = -static -Wl,--gc-sections -s
 
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# make fuzz: libFuzzer comes with clang; seconds of fuzzing per harness.
+FUZZCC = clang
+FUZZFLAGS = -std=c11 -O1 -g $(SANFLAGS)
+FUZZTIME = 15

@@ -5,12 +5,7 @@
  * detached, averaged with itself, compared with itself, listed and
  * analysed.  Checks: no crash, a row compared with itself has no
  * finding, a policy that parses either validates or says why.
- *
- *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *       -o t/fuzz/compare.fuzz t/fuzz/compare.c lib/compare.c lib/metrics.c \
- *       lib/analyze.c lib/table.c lib/revspec.c lib/git*.c lib/inflate.c \
- *       lib/serde.c lib/sha*.c lib/json.c lib/tdist.c lib/util.c -lm
- *   t/fuzz/compare.fuzz -max_total_time=60
+ * Built and run by `make fuzz` (t/fuzz/run).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -4,10 +4,7 @@
  * byte odd; the second byte picks the file).  Checks: a host object that
  * reads back writes JSON that reads to the same context (no diff), and
  * collection never fails, whatever the files hold.
- *
- *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *       -o t/fuzz/host.fuzz t/fuzz/host.c lib/host.c lib/serde.c lib/json.c lib/util.c -lm
- *   t/fuzz/host.fuzz -max_total_time=60
+ * Built and run by `make fuzz` (t/fuzz/run).
  */
 #include <fcntl.h>
 #include <stdio.h>

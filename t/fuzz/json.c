@@ -6,10 +6,7 @@
  * walk a document to the same bytes; a document that parses must
  * re-emit compactly to text that parses again and re-emits to the same
  * bytes.
- *
- *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=c11 -g -O1 -Ilib \
- *       -o t/fuzz/json.fuzz t/fuzz/json.c lib/json.c lib/util.c lib/sidecar*.c lib/serde.c -lm
- *   t/fuzz/json.fuzz -max_total_time=300 t/fixtures/sidecars/6.14-abc1234
+ * Built and run by `make fuzz` (t/fuzz/run).
  */
 #include <stdint.h>
 #include <stdlib.h>

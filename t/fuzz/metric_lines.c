@@ -4,11 +4,7 @@
  * blanks, a finite value and a known polarity; the report has exactly
  * one line per malformed input line; kept + malformed never exceeds the
  * number of lines.
- *
- *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *       -o t/fuzz/metric_lines.fuzz t/fuzz/metric_lines.c lib/metric_lines.c lib/util.c \
- *       lib/json.c -lm
- *   t/fuzz/metric_lines.fuzz -max_total_time=60
+ * Built and run by `make fuzz` (t/fuzz/run).
  */
 #include <math.h>
 #include <stdlib.h>

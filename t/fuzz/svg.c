@@ -7,10 +7,7 @@
  * escaped (each '&' starts one of the five entities, and the labels'
  * markup characters never reach the output raw), and no coordinate is
  * NaN or infinite.
- *
- *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *       -o t/fuzz/svg.fuzz t/fuzz/svg.c lib/svg.c lib/util.c lib/json.c -lm
- *   t/fuzz/svg.fuzz -max_total_time=60
+ * Built and run by `make fuzz` (t/fuzz/run).
  */
 #include <math.h>
 #include <stdlib.h>

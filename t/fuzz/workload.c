@@ -5,11 +5,7 @@
  * counts match; 1: a --work-type value; 2: a CPU list; 3-7: the
  * --partition, --policy, --duration, --max-spread-pct and --cgroup-mode
  * values.  No input may crash, leak or read out of bounds.
- *
- *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *       -o t/fuzz/workload.fuzz t/fuzz/workload.c lib/wl_*.c lib/workload.c \
- *       lib/json.c lib/util.c -lm
- *   t/fuzz/workload.fuzz -max_total_time=60
+ * Built and run by `make fuzz` (t/fuzz/run).
  */
 #include <stdlib.h>
 #include <string.h>
