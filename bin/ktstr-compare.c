@@ -238,11 +238,8 @@ build_policy(struct policy *p, const char *threshold, const char *file)
 static void
 publish(const char *path, const struct buf *b)
 {
-	if (file_publish(path, b->s ? b->s : "", b->len) < 0) {
-		if (errno == ELOOP)
-			die("cannot write '%s': it is a symbolic link (refused)", path);
+	if (file_publish(path, b->s ? b->s : "", b->len) < 0)
 		die("cannot write '%s':", path);
-	}
 }
 
 static void

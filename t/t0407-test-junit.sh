@@ -69,12 +69,15 @@ test_expect_success XMLLINT '-j 4: the report parses' '
 	test "$(xpath many.xml "count(//testcase[@name=\"p7.t\"])")" = 1
 '
 
-test_expect_success 'staged and renamed: the old report replaced, a symlink not followed, nothing left' '
+test_expect_success 'staged and renamed: the old report replaced, a symlink refused, nothing left' '
+	echo old >report.xml &&
+	test_expect_code 1 ktstr-test --quiet --junit report.xml t/a.t t/b.t >/dev/null 2>&1 &&
+	grep -q " tests=\"2\" " report.xml &&
 	echo old >victim && ln -s victim linked.xml &&
-	test_expect_code 1 ktstr-test --quiet --junit linked.xml t/a.t t/b.t >/dev/null 2>&1 &&
-	echo old >expect && test_cmp expect victim &&
-	grep -q " tests=\"2\" " linked.xml &&
-	! ls -a | grep -q "\.tmp\."
+	test_must_fail ktstr-test --quiet --junit linked.xml t/a.t t/b.t >/dev/null 2>err &&
+	grep -q "^ktstr-test: cannot write .linked.xml.: it is a symbolic link (refused)\$" err &&
+	echo old >expect && test_cmp expect victim && test -L linked.xml &&
+	! ls -a | grep -q "\.tmp"
 '
 
 test_expect_success 'a report that cannot be written: exit 2, the tests still ran' '

@@ -275,8 +275,7 @@ decide(struct rundir_run *run, const struct rundir_held *h, int dirfd)
 
 	if (rundir_marker_read(h, &m) < 0) {
 		warning("warning: cannot read run marker %s: %s; writing to %s without pre-clear", path,
-		        rundir_os_error(errno, e, sizeof(e)),
-		        run->dir);
+		        os_error(errno, e, sizeof(e)), run->dir);
 		run->failed = 1;
 		goto out;
 	}
@@ -318,8 +317,7 @@ open_run_dir(const char *dir, struct buf *err)
 		return -1;
 	}
 	if ((fd = dir_open(dir)) < 0)
-		buf_printf(err, "open sidecar dir %s: %s", dir,
-		           rundir_os_error(errno, e, sizeof(e)));
+		buf_printf(err, "open sidecar dir %s: %s", dir, os_error(errno, e, sizeof(e)));
 	return fd;
 }
 
@@ -398,8 +396,7 @@ rundir_begin(struct rundir_begin *b, unsigned timeout_ms, struct buf *err)
 		if ((dirfd = open_run_dir(dir, err)) >= 0 && rundir_lock(dir, timeout_ms, &h, err) == 0) {
 			path = rundir_marker_path(dir);
 			if (rundir_marker_read(&h, &m) < 0) {
-				buf_printf(err, "read run marker %s: %s", path,
-				           rundir_os_error(errno, e, sizeof(e)));
+				buf_printf(err, "read run marker %s: %s", path, os_error(errno, e, sizeof(e)));
 			} else {
 				rundir_preclear(dirfd);
 				if (rundir_marker_replace(&h, path, token, &m, err) == 0)

@@ -30,12 +30,6 @@ rundir_ascii_space(int c)
  */
 #define RUNDIR_TEMP_PREFIX ".ktstr.json"
 
-/*
- * os_error(), except that ELOOP from a final component opened with
- * O_NOFOLLOW says what it means here.
- */
-const char *rundir_os_error(int err, char *dst, size_t size);
-
 /* mkdir -p, mode 0777 before umask.  0, or -1 with errno set. */
 int rundir_mkdir_p(const char *dir);
 
@@ -50,7 +44,7 @@ struct rundir_marker {
 /*
  * Read the marker of a held lock, in its .locks/: one token a line,
  * empty lines dropped.  0 (a missing marker holds no token), or -1 with
- * errno set (ELOOP: it is a symlink, which is never read).
+ * errno set (ESYMLINK: it is a symlink, which is never read).
  */
 int rundir_marker_read(const struct rundir_held *h, struct rundir_marker *m);
 /*

@@ -22,15 +22,6 @@
 
 /* ---- Files ------------------------------------------------------------- */
 
-const char *
-rundir_os_error(int err, char *dst, size_t size)
-{
-	if (err != ELOOP)
-		return os_error(err, dst, size);
-	snprintf(dst, size, "it is a symbolic link (refused)");
-	return dst;
-}
-
 int
 rundir_mkdir_p(const char *dir)
 {
@@ -219,13 +210,12 @@ refuse_fs(int fd, const char *path, struct buf *err)
 static int
 open_lock(int locks, const char *name, const char *path, struct buf *err)
 {
-	int fd = openat(locks, name, O_CREAT | O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+	int fd = openat_nofollow(locks, name, O_CREAT | O_RDWR | O_NONBLOCK | O_CLOEXEC, 0666);
 	struct stat st;
 	char e[128];
 
 	if (fd < 0) {
-		buf_printf(err, "open %s: %s", path,
-		           rundir_os_error(errno, e, sizeof(e)));
+		buf_printf(err, "open %s: %s", path, os_error(errno, e, sizeof(e)));
 		return -1;
 	}
 	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -272,8 +262,7 @@ rundir_lock(const char *dir, unsigned timeout_ms, struct rundir_held *h, struct 
 	locks = estrndup(path, strrchr(path, '/') - path);
 	name = easprintf("%s.lock", h->leaf);
 	if (rundir_mkdir_p(locks) < 0 || (h->locks = dir_open(locks)) < 0) {
-		buf_printf(err, "create lock subdirectory %s: %s", locks,
-		           rundir_os_error(errno, e, sizeof(e)));
+		buf_printf(err, "create lock subdirectory %s: %s", locks, os_error(errno, e, sizeof(e)));
 		goto fail;
 	}
 	if (refuse_fs(h->locks, path, err) < 0)
@@ -388,7 +377,7 @@ marker_name(const struct rundir_held *h)
 
 /*
  * 0 (a missing marker holds no token), or -1 with errno set; a marker
- * that is a symlink (ELOOP) or not a regular file cannot be read.
+ * that is a symlink (ESYMLINK) or not a regular file cannot be read.
  */
 int
 rundir_marker_read(const struct rundir_held *h, struct rundir_marker *m)

@@ -70,17 +70,37 @@ fail:
 }
 
 int
-open_input_at(int dfd, const char *name, unsigned flags)
+openat_nofollow(int dfd, const char *name, int flags, unsigned mode)
 {
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer that never comes. */
-	int oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (flags & READ_FIFO ? 0 : O_NONBLOCK) |
-	             (flags & READ_NOFOLLOW ? O_NOFOLLOW : 0);
 	struct stat st;
 	int fd, e;
 
 	do
-		fd = openat(dfd, name, oflags);
+		fd = openat(dfd, name, flags | O_NOFOLLOW, mode);
 	while (fd < 0 && errno == EINTR);
+	/* ELOOP is also a loop further up: say "symlink" only for one here. */
+	e = errno;
+	if (fd < 0 && (e == ELOOP || (e == ENOTDIR && (flags & O_DIRECTORY))) &&
+	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		e = ESYMLINK;
+	errno = e;
+	return fd;
+}
+
+int
+open_input_at(int dfd, const char *name, unsigned flags)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer that never comes. */
+	int oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (flags & READ_FIFO ? 0 : O_NONBLOCK);
+	struct stat st;
+	int fd, e;
+
+	if (flags & READ_NOFOLLOW)
+		fd = openat_nofollow(dfd, name, oflags, 0);
+	else
+		do
+			fd = openat(dfd, name, oflags);
+		while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) < 0)
@@ -227,19 +247,13 @@ dir_open(const char *path)
 	/* A trailing slash would make the kernel follow a symlink after all. */
 	size_t n = strlen(path);
 	char *p;
-	struct stat st;
 	int fd, e;
 
 	while (n > 1 && path[n - 1] == '/')
 		n--;
 	p = estrndup(path, n);
-	do
-		fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	/* O_DIRECTORY answers ENOTDIR for a symlink: say what it is. */
+	fd = openat_nofollow(AT_FDCWD, p, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	e = errno;
-	if (fd < 0 && e == ENOTDIR && lstat(p, &st) == 0 && S_ISLNK(st.st_mode))
-		e = ELOOP;
 	free(p);
 	errno = e;
 	return fd;

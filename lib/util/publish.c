@@ -60,7 +60,7 @@ file_publish(const char *path, const void *data, size_t len)
 		}
 		if (stat(path, &to) == 0 && !S_ISREG(to.st_mode) && !S_ISDIR(to.st_mode))
 			return write_in_place(path, data, len);
-		errno = ELOOP; /* a symlink to a file, a directory or nothing */
+		errno = ESYMLINK; /* a symlink to a file, a directory or nothing */
 		return -1;
 	}
 	if ((dfd = open_parent(path, &name)) < 0 && dfd != AT_FDCWD)

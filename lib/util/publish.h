@@ -6,7 +6,7 @@
  * then renamed over it.  A target that is not a regular file (a device
  * such as /dev/null, a FIFO) is written in place instead, never
  * replaced; so is a symlink to one (/dev/stdout on a pipe or a
- * terminal).  Any other symlink is refused (ELOOP), neither followed,
+ * terminal).  Any other symlink is refused (ESYMLINK), neither followed,
  * which would write to a file the user never named, nor replaced,
  * which as root could replace /dev/stdout itself.  A directory is
  * EISDIR.

@@ -76,13 +76,17 @@ die(const char *fmt, ...)
 const char *
 error_text(int err)
 {
-	return err == ENOTREGULAR ? "not a regular file" : strerror(err);
+	if (err == ENOTREGULAR)
+		return "not a regular file";
+	if (err == ESYMLINK)
+		return "it is a symbolic link (refused)";
+	return strerror(err);
 }
 
 const char *
 os_error(int err, char *dst, size_t size)
 {
-	if (err == ENOTREGULAR)
+	if (err == ENOTREGULAR || err == ESYMLINK)
 		snprintf(dst, size, "%s", error_text(err));
 	else
 		snprintf(dst, size, "%s (os error %d)", strerror(err), err);

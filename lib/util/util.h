@@ -73,8 +73,14 @@ int path_component_ok(const char *s, size_t max);
  * never end.  Outside the range of errno values; error_text() words it.
  */
 #define ENOTREGULAR 4096
+/*
+ * The errno for a symlink where none is followed (O_NOFOLLOW's ELOOP
+ * on the last component, confirmed by lstat): "it is a symbolic link
+ * (refused)" rather than the kernel's "too many levels".
+ */
+#define ESYMLINK 4097
 
-/* strerror(), knowing ENOTREGULAR. */
+/* strerror(), knowing ENOTREGULAR and ESYMLINK. */
 const char *error_text(int err);
 
 /*
@@ -84,7 +90,7 @@ const char *error_text(int err);
  * byte is read when its size is known.  read_file opens with O_NONBLOCK
  * and refuses what is not a regular file (ENOTREGULAR, EISDIR);
  * READ_FIFO also reads a FIFO, opened as FIFOs are (a pipe named on a
- * command line: <(cmd)); READ_NOFOLLOW refuses a symlink (ELOOP).
+ * command line: <(cmd)); READ_NOFOLLOW refuses a symlink (ESYMLINK).
  * read_fd reads whatever fd is, but a directory.
  */
 enum { READ_FIFO = 1, READ_NOFOLLOW = 2 };
@@ -127,8 +133,14 @@ int temp_create_at(int dfd, const char *prefix, char *name, size_t size);
 int file_replace_at(int dfd, const char *name, const char *prefix, const void *data, size_t len);
 
 /*
+ * openat(2) with O_NOFOLLOW: a symlink as name's last component fails
+ * with ESYMLINK.
+ */
+int openat_nofollow(int dfd, const char *name, int flags, unsigned mode);
+
+/*
  * Open the directory path to work in with the *at calls: O_DIRECTORY|
- * O_NOFOLLOW, so a symlink in its place is refused (ELOOP) and a path
+ * O_NOFOLLOW, so a symlink in its place is refused (ESYMLINK) and a path
  * swapped later cannot redirect what is done through the descriptor.
  */
 int dir_open(const char *path);

@@ -165,6 +165,15 @@ test_expect_success 'control characters and dot names are not versions either' '
 	test_cmp expect out
 '
 
+test_expect_success '--junit: a symlink at its path is refused, never written through' '
+	rm -rf target &&
+	ln -s "$TRASH/outside/victim" report.xml &&
+	test_must_fail ktstr-test -q --junit report.xml -n t -- true 2>err &&
+	grep -q "^ktstr-test: cannot write .report.xml.: it is a symbolic link (refused)$" err &&
+	test -L report.xml &&
+	outside_unchanged
+'
+
 test_expect_success '--svg: a symlink at its path is refused, never written through' '
 	mkdir -p pool &&
 	sidecar pool/a.ktstr.json &&
