@@ -13,6 +13,7 @@
 #include "rundir/rundir.h"
 #include "sidecar/metric_lines.h"
 #include "sidecar/sidecar.h"
+#include "sidecar/sidecar_view.h"
 #include "sidecar/sidecar_write.h"
 #include "supervise/junit.h"
 #include "supervise/supervise.h"
@@ -125,12 +126,13 @@ write_host(struct json_writer *w, const void *ctx)
 }
 
 /*
- * Fill in what every sidecar of this process shares, serialise it and
- * write it atomically into the run directory.  Returns the written
- * path (caller frees), or NULL after reporting the error chain.
+ * Fill in what every sidecar of this process shares, serialise it (the
+ * union every upstream generation reads, ktstr-sidecar(5)) and write it
+ * atomically into the run directory.  Returns the written path (caller
+ * frees), or NULL after reporting the error chain.
  */
 static char *
-write_sidecar(struct env *e, struct sidecar_out *s)
+write_sidecar(struct env *e, struct sidecar_result *s)
 {
 	const struct opts *o = e->o;
 	struct buf err = BUF_INIT;
@@ -140,24 +142,27 @@ write_sidecar(struct env *e, struct sidecar_out *s)
 	s->topology = e->topology;
 	s->scheduler = e->scheduler;
 	s->project_commit = e->run.project_commit;
-	s->active_flags = o->flags;
-	s->nflags = o->nflags;
-	s->sysctls = o->sysctls;
-	s->nsysctls = o->nsysctls;
-	s->kargs = o->kargs;
-	s->nkargs = o->nkargs;
+	s->active_flags = (struct sidecar_strv){o->flags, o->nflags};
+	s->sysctls = (struct sidecar_strv){o->sysctls, o->nsysctls};
+	s->kargs = (struct sidecar_strv){o->kargs, o->nkargs};
 	s->kernel_version = e->run.kernel_version;
 	s->kernel_commit = e->run.kernel_commit;
+	/*
+	 * A host run: no VM, so no vCPUs and no budget (none, which pairs
+	 * with every older run); no throughput rate is recorded, and cpu_sec
+	 * is what the newest upstream writes.
+	 */
+	s->throughput_denomination = SIDECAR_CPU_SEC;
 	sidecar_timestamp(time(NULL), stamp);
 	s->timestamp = stamp;
 	sidecar_next_run_id(run_id);
 	s->run_id = run_id;
-	s->write_host = write_host;
-	s->host_ctx = &e->host;
+	s->host = (struct sidecar_cb){write_host, &e->host};
 	s->run_source = e->run.run_source;
 
-	hash = sidecar_variant_hash(s->topology, s->scheduler, s->payload, s->work_type, s->active_flags,
-	                            s->nflags, s->sysctls, s->nsysctls, s->kargs, s->nkargs);
+	hash = sidecar_variant_hash_json(s->topology, s->scheduler, s->payload, s->work_type,
+	                                 o->flags, o->nflags, o->sysctls, o->nsysctls, o->kargs,
+	                                 o->nkargs);
 	file = sidecar_file_name(s->test_name, hash);
 	jw_reset(&e->w);
 	sidecar_write_json(&e->w, s);
@@ -264,7 +269,7 @@ finish(struct supervise_job *j, void *arg)
 	struct metric_lines ml = {0};
 	struct sidecar_metric *all;
 	struct sidecar_payload_metrics pm;
-	struct sidecar_out s = {0};
+	struct sidecar_result s;
 	struct supervise_verdict v;
 
 	supervise_verdict(&e->sv, j, read_metrics(t, j->file, &ml) ? "malformed metrics" : NULL, &v);
@@ -278,11 +283,12 @@ finish(struct supervise_job *j, void *arg)
 	};
 	pm = (struct sidecar_payload_metrics){0, all, ml.n + 1, v.code};
 
+	sidecar_clear(sidecar_type_result, &s);
 	s.test_name = t->name;
 	s.payload = t->payload;
-	s.metrics = &pm;
-	s.nmetrics = 1;
-	s.passed = v.passed;
+	s.metrics = (struct sidecar_payloads){&pm, 1};
+	/* A skip is no pass: the newest generation's verdict bits exclude each other. */
+	s.passed = v.passed && !v.skipped;
 	s.skipped = v.skipped;
 	s.work_type = o->work_type;
 	t->path = write_sidecar(e, &s);
@@ -502,7 +508,7 @@ run_scenario(struct env *e, struct wl_opts *wo)
 {
 	const struct opts *o = e->o;
 	struct wl_result res;
-	struct sidecar_out s = {0};
+	struct sidecar_result s;
 	char err[512], *path;
 	const char *verdict;
 	int sig;
@@ -524,13 +530,12 @@ run_scenario(struct env *e, struct wl_opts *wo)
 		free(e->scheduler);
 		e->scheduler = estrdup(res.scheduler);
 	}
+	sidecar_clear(sidecar_type_result, &s);
 	s.test_name = wo->scenario;
-	s.passed = res.passed;
+	s.passed = res.passed && !res.skipped;
 	s.skipped = res.skipped;
-	s.write_stats = wl_write_result_stats;
-	s.stats_ctx = &res;
-	s.write_monitor = wl_write_result_monitor;
-	s.monitor_ctx = &res;
+	s.stats = &res.stats;
+	s.monitor = res.monitor ? &res.monitor->summary : NULL;
 	s.work_type = res.work_type;
 	path = write_sidecar(e, &s);
 
@@ -705,7 +710,8 @@ parse_option(struct opts *o, int c, const char *name, char *arg)
 		o->topology = utf8_arg("topology", arg);
 		break;
 	case O_WORK_TYPE:
-		o->work_type = utf8_arg("work type", arg);
+		/* 0.4.9's names as the newest generation spells them: CpuSpin is SpinWait. */
+		o->work_type = sidecar_work_type_name(utf8_arg("work type", arg));
 		o->work_type_given = 1;
 		break;
 	case O_FLAG:
@@ -854,7 +860,7 @@ main(int argc, char **argv)
 	 * Static: what a usage error's die() leaves allocated stays
 	 * reachable, so leak checkers report only real leaks.
 	 */
-	static struct opts o = {.work_type = "CpuSpin", .lock_timeout_s = -1, .jobs = 1};
+	static struct opts o = {.work_type = "SpinWait", .lock_timeout_s = -1, .jobs = 1};
 	static struct env e;
 	static struct test *tests;
 	size_t ntests = 0;

@@ -51,9 +51,10 @@ positive() {
 	awk -v x="$1" 'BEGIN { exit !(x + 0 > 0) }'
 }
 
-# valid FILE: the sidecar parses (ktstr-scan rejects an invalid one).
+# valid FILE: the sidecar parses (ktstr-scan rejects an invalid one) and is
+# what 0.4.9, 0.5.2 and the newest upstream each require.
 valid() {
-	ktstr-scan "$1" >/dev/null
+	ktstr-scan "$1" >/dev/null && check_generations "$1"
 }
 
 # check_run FILE WORKERS CGROUPS: a sidecar of a scenario that ran.
@@ -66,10 +67,10 @@ check_run() {
 	positive "$(stat "$1" total_iterations)"
 }
 
-# check_skip FILE: the sidecar of a scenario this host cannot hold.
+# check_skip FILE: the sidecar of a scenario this host cannot hold (a skip is no pass).
 check_skip() {
 	valid "$1" &&
-	grep -q '^  "passed": true,$' "$1" &&
+	grep -q '^  "passed": false,$' "$1" &&
 	grep -q '^  "skipped": true,$' "$1" &&
 	grep -q '^    "cgroups": \[\],$' "$1" &&
 	test "$(stat "$1" total_workers)" = 0

@@ -137,6 +137,16 @@ test_must_fail() {
 	test_expect_code 2 "$@"
 }
 
+# check_generations FILE...: every file is what 0.4.9, 0.5.2 and the newest
+# upstream each require (t/unit/generations.c, a reading of upstream's
+# structs apart from lib/sidecar's); their defects are shown otherwise.
+check_generations() {
+	for gen_ in G0 G1 G2; do
+		"$TOP/t/unit/generations.t" "$gen_" "$@" >"$TRASH/.generations" ||
+			{ grep -v "^OK" "$TRASH/.generations" | sed "s/^/$gen_: /" >&2; return 1; }
+	done
+}
+
 # Files are compared, so strip nothing: write expectations with printf.
 test_done() {
 	printf '1..%d\n' "$test_count_"

@@ -34,12 +34,12 @@ test_expect_success 'a passing command passes, and its sidecar is valid' '
 	grep -q "\"passed\":true,\"skipped\":false" stream
 '
 
-test_expect_success 'exit 77 is a skip: passed and skipped, exit 0' '
+test_expect_success 'exit 77 is a skip, not a pass, exit 0' '
 	ktstr-test -n skipper -- sh -c "exit 77" 2>err &&
 	printf "0 passed, 0 failed, 1 skipped\n" >expect &&
 	test_cmp expect err &&
-	line skipper | grep -q "\"passed\":true,\"skipped\":true" &&
-	line skipper | grep -q "\"work_type\":\"CpuSpin\"" &&
+	line skipper | grep -q "\"passed\":false,\"skipped\":true,\"inconclusive\":false" &&
+	line skipper | grep -q "\"work_type\":\"SpinWait\"" &&
 	line skipper | grep -q "\"exit_code\":77"
 '
 
@@ -124,18 +124,19 @@ test_expect_success 'recorded options: scheduler, topology, work type, flags, sy
 	grep -q "\"sysctls\":\[\"sysctl.kernel.a=1\"\],\"kargs\":\[\"nosmt\",\"quiet\"\]" l
 '
 
-test_expect_success 'every field upstream requires is there, in order' '
+test_expect_success 'every field each upstream generation requires is there, in order' '
 	line opts | grep -q "^{\"_path\":\"sd/opts-[0-9a-f]*\.ktstr\.json\",\"_run\":\"sd\",\"_archive\":true,\"test_name\":\"opts\",\"topology\":" &&
-	line opts | grep -q "\"scheduler_commit\":null,\"project_commit\":" &&
-	line opts | grep -q "\"monitor\":null,\"stimulus_events\":\[\]" &&
+	line opts | grep -q "\"scheduler_commit\":null,\"resolve_source\":null,\"project_commit\":" &&
+	line opts | grep -q "\"passed\":true,\"skipped\":false,\"inconclusive\":false,\"expected_failure\":false,\"stats\":" &&
+	line opts | grep -q "\"monitor\":null,\"periodic_fired\":0,\"periodic_target\":0,\"vcpus\":0,\"cpu_budget\":0,\"throughput_denomination\":\"cpu_sec\",\"stimulus_events\":\[\]" &&
 	line opts | grep -q "\"verifier_stats\":\[\],\"kvm_stats\":null" &&
 	line opts | grep -q "\"timestamp\":\"[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:]\{8\}Z\",\"run_id\":\"[0-9]\{8\}T[0-9]\{6\}Z-0\",\"host\":{" &&
-	line opts | grep -q "\"cleanup_duration_ms\":null,\"run_source\":\"local\"}$"
+	line opts | grep -q "\"cleanup_duration_ms\":null,\"run_source\":\"local\",\"perf_delta_assertions\":\[\]}$"
 '
 
 test_expect_success 'KTSTR_CI makes the run source ci' '
 	KTSTR_CI=1 ktstr-test -q -n ci -- true &&
-	line ci | grep -q "\"run_source\":\"ci\"}$"
+	line ci | grep -q "\"run_source\":\"ci\",\"perf_delta_assertions\":\[\]}$"
 '
 
 test_expect_success 'run_id counts the sidecars of one process from 0' '
@@ -263,9 +264,10 @@ test_expect_success 'standard input of a test is /dev/null' '
 	test_cmp expect out
 '
 
-test_expect_success 'every sidecar written above passes the validator' '
+test_expect_success 'every sidecar written above is what every generation requires' '
 	ktstr-scan sd >stream &&
-	test "$(wc -l <stream)" = "$(ls sd | wc -l)"
+	test "$(wc -l <stream)" = "$(ls sd | wc -l)" &&
+	check_generations sd/*.ktstr.json
 '
 
 test_done

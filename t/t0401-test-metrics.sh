@@ -198,9 +198,10 @@ test_expect_success 'nothing is left in TMPDIR, whatever the tests did to their 
 	test_cmp /dev/null left
 '
 
-test_expect_success 'every sidecar written above passes the validator' '
+test_expect_success 'every sidecar written above is what every generation requires' '
 	ktstr-scan sd >stream &&
-	test "$(wc -l <stream)" = "$(ls sd | wc -l)"
+	test "$(wc -l <stream)" = "$(ls sd | wc -l)" &&
+	check_generations sd/*.ktstr.json
 '
 
 test_done

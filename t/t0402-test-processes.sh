@@ -137,9 +137,10 @@ test_expect_success 'a signal ignored by the caller stays ignored (nohup)' '
 	ls sd | grep -q "^hup-"
 '
 
-test_expect_success 'every sidecar written above passes the validator' '
+test_expect_success 'every sidecar written above is what every generation requires' '
 	ktstr-scan sd >stream &&
-	test "$(wc -l <stream)" = "$(ls sd | wc -l)"
+	test "$(wc -l <stream)" = "$(ls sd | wc -l)" &&
+	check_generations sd/*.ktstr.json
 '
 
 test_done

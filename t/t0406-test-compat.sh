@@ -30,9 +30,14 @@ test_expect_success 'setup: two runs, each passed, skipped and failed tests' '
 	test "$(ls target/ktstr/6.14-aaaaaaa | wc -l)" = 4
 '
 
-test_expect_success 'every sidecar passes the validator of lib/sidecar' '
+test_expect_success 'every sidecar passes the validator of lib/sidecar and each generation'\''s checks' '
 	ktstr-scan >stream &&
-	test "$(wc -l <stream)" = 8
+	test "$(wc -l <stream)" = 8 &&
+	check_generations target/ktstr/*/*.ktstr.json &&
+	for g in G0 G1 G2; do
+		ktstr-scan --strict $g >strict &&
+		test_cmp stream strict || return 1
+	done
 '
 
 test_expect_success 'every sidecar: every key, zero stats, one payload invocation' '
@@ -42,7 +47,9 @@ test_expect_success 'every sidecar: every key, zero stats, one payload invocatio
 			payload metrics passed skipped stats monitor stimulus_events \
 			work_type active_flags verifier_stats kvm_stats sysctls kargs \
 			kernel_version kernel_commit timestamp run_id host \
-			cleanup_duration_ms run_source; do
+			cleanup_duration_ms run_source resolve_source inconclusive \
+			expected_failure periodic_fired periodic_target vcpus cpu_budget \
+			throughput_denomination perf_delta_assertions; do
 			grep -q "\"$k\":" l || { echo "$n: no $k"; return 1; }
 		done &&
 		grep -q "\"total_workers\":0,\"total_cpus\":0,\"total_migrations\":0,\"worst_spread\":0.0,\"worst_gap_ms\":0," l &&
@@ -50,16 +57,64 @@ test_expect_success 'every sidecar: every key, zero stats, one payload invocatio
 	done
 '
 
-test_expect_success 'the layout is upstream'\''s: the minimal fixture, field for field' '
+test_expect_success 'the layout is upstream'\''s: the union of every generation, field for field' '
 	KTSTR_SIDECAR_DIR=fx ktstr-test -q -n t --topology 1n1l1c1t --scheduler eevdf -- true &&
 	f=$(ls fx/t-*.ktstr.json) &&
 	sed -n "1,5p" "$f" >actual &&
-	sed -n "1,5p" "$FIXTURES/sidecar-minimal.json" >expect &&
+	printf "%s\n" "{" "  \"test_name\": \"t\"," "  \"topology\": \"1n1l1c1t\"," \
+		"  \"scheduler\": \"eevdf\"," "  \"scheduler_commit\": null," >expect &&
 	test_cmp expect actual &&
 	sed -n "/^  \"passed\"/,/^  \"work_type\"/p" "$f" >actual &&
-	sed -n "/^  \"passed\"/,/^  \"work_type\"/p" "$FIXTURES/sidecar-minimal.json" >expect &&
+	cat >expect <<-\EOF &&
+	  "passed": true,
+	  "skipped": false,
+	  "inconclusive": false,
+	  "expected_failure": false,
+	  "stats": {
+	    "cgroups": [],
+	    "total_workers": 0,
+	    "total_cpus": 0,
+	    "total_migrations": 0,
+	    "worst_spread": 0.0,
+	    "worst_gap_ms": 0,
+	    "worst_gap_cpu": 0,
+	    "worst_migration_ratio": 0.0,
+	    "total_iterations": 0,
+	    "worst_p99_wake_latency_us": 0.0,
+	    "worst_median_wake_latency_us": 0.0,
+	    "worst_wake_latency_cv": 0.0,
+	    "worst_mean_run_delay_us": 0.0,
+	    "worst_run_delay_us": 0.0,
+	    "worst_page_locality": 0.0,
+	    "worst_cross_node_migration_ratio": 0.0,
+	    "worst_wake_latency_tail_ratio": 0.0,
+	    "worst_iterations_per_worker": 0.0,
+	    "ext_metrics": {},
+	    "phases": []
+	  },
+	  "monitor": null,
+	  "periodic_fired": 0,
+	  "periodic_target": 0,
+	  "vcpus": 0,
+	  "cpu_budget": 0,
+	  "throughput_denomination": "cpu_sec",
+	  "stimulus_events": [],
+	  "work_type": "SpinWait",
+	EOF
 	test_cmp expect actual &&
 	test "$(tail -c 2 "$f")" = "$(printf "\n}")"
+'
+
+# SipHash-1-3 of {"kargs":[],"payload":"true","scheduler":"eevdf","sysctls":[],"topology":"1n1l1c1t","work_type":"SpinWait"}
+test_expect_success 'the file name is the newest variant hash; --work-type CpuSpin is SpinWait' '
+	ls fx >names &&
+	echo t-6aa74c4b6a5c5db8.ktstr.json >expect &&
+	test_cmp expect names &&
+	KTSTR_SIDECAR_DIR=fx ktstr-test -q -n t --topology 1n1l1c1t --scheduler eevdf \
+		--work-type CpuSpin -- true &&
+	ls fx >names &&
+	test_cmp expect names &&
+	grep -q "^  \"work_type\": \"SpinWait\",$" fx/t-6aa74c4b6a5c5db8.ktstr.json
 '
 
 test_expect_success ktstr-compare 'ktstr-compare --list-values reads the stream' '
@@ -85,7 +140,7 @@ test_expect_success ktstr-compare 'ktstr-compare --list-values reads the stream'
 	  1n1l2c1t
 
 	work_type:
-	  CpuSpin
+	  SpinWait
 
 	flags:
 	  llc
@@ -100,7 +155,7 @@ test_expect_success ktstr-compare 'ktstr-scan | ktstr-compare compares the two k
 	test $? -le 1 &&
 	grep -q "^slicing dimensions: kernel$" out &&
 	grep -q "^per-group pass counts" out &&
-	grep -q "steady/1n1l2c1t/CpuSpin: 6.14=1/1 6.15=1/1" out
+	grep -q "steady/1n1l2c1t/SpinWait: 6.14=1/1 6.15=1/1" out
 '
 
 test_expect_success ktstr-rundir 'ktstr-rundir --list counts the runs' '

@@ -26,7 +26,7 @@ while read -r spec workers wakes; do
 		'
 	fi
 done <<-\EOF
-	CpuSpin 2 -
+	SpinWait 2 -
 	YieldHeavy 2 -
 	Mixed 2 -
 	IoSync 1 wakes
@@ -47,6 +47,15 @@ done <<-\EOF
 	MutexContention:contenders=2 2 -
 EOF
 
+test_expect_success 'CpuSpin, as 0.4.9 named SpinWait, runs SpinWait' '
+	mkdir -p sd-alias &&
+	KTSTR_SIDECAR_DIR=$TRASH/sd-alias scen --scenario custom --cgroups 1 --workers 2 \
+		--cgroup-mode none --duration 0.3 --work-type CpuSpin &&
+	f=$(KTSTR_SIDECAR_DIR=$TRASH/sd-alias sidecar custom) &&
+	check_run "$f" 2 1 &&
+	grep -q "^  \"work_type\": \"SpinWait\",\$" "$f"
+'
+
 test_expect_success 'every type --list-work-types names was run above' '
 	ktstr-test --list-work-types >types &&
 	ls sd | sed "s/:.*//" | grep -v "^Sequence$" | sort >ran &&
@@ -55,7 +64,7 @@ test_expect_success 'every type --list-work-types names was run above' '
 '
 
 test_expect_success 'types without wake samples record no latency' '
-	for t in CpuSpin YieldHeavy Mixed CachePressure; do
+	for t in SpinWait YieldHeavy Mixed CachePressure; do
 		f=$(KTSTR_SIDECAR_DIR=$TRASH/sd/$t sidecar custom) &&
 		test "$(stat "$f" worst_p99_wake_latency_us)" = 0.0 || return 1
 	done

@@ -61,11 +61,11 @@ test_expect_success 'cgroup_cpuset_cross_llc_steady is an alias of the cross-LLC
 	valid "$(sidecar cgroup_cpuset_crossllc_steady)"
 '
 
-test_expect_success 'the defaults: cgroup_steady, CpuSpin, this host, eevdf or a sched_ext ops name' '
+test_expect_success 'the defaults: cgroup_steady, SpinWait, this host, eevdf or a sched_ext ops name' '
 	rm -rf sd &&
 	scen --scenario cgroup_steady --duration 0.2 &&
 	f=$(sidecar cgroup_steady) &&
-	grep -q "^  \"work_type\": \"CpuSpin\",\$" "$f" &&
+	grep -q "^  \"work_type\": \"SpinWait\",\$" "$f" &&
 	grep -q "^  \"test_name\": \"cgroup_steady\",\$" "$f" &&
 	grep -q "^  \"topology\": \"[0-9]*n[0-9]*l[0-9]*c[0-9]*t\",\$" "$f" &&
 	grep -q "^  \"scheduler\": \"..*\",\$" "$f" &&
@@ -108,7 +108,7 @@ test_expect_success '--scheduler, --topology, --flag and --sysctl are recorded' 
 	grep -q "^    \"sysctl.kernel.a=1\"\$" "$f"
 '
 
-test_expect_success '--work-type replaces the CpuSpin groups of a catalog scenario' '
+test_expect_success '--work-type replaces the SpinWait groups of a catalog scenario' '
 	rm -rf sd &&
 	scen --scenario cgroup_steady --duration 0.2 --work-type YieldHeavy &&
 	grep -q "^  \"work_type\": \"YieldHeavy\",\$" "$(sidecar cgroup_steady)"
@@ -118,7 +118,7 @@ test_expect_success 'a grouped type that does not divide the workers is not appl
 	rm -rf sd &&
 	ktstr-test --scenario cgroup_steady --duration 0.2 --settle-ms 0 --max-spread-pct 100 \
 		--max-gap-ms 60000 --workers 3 --work-type PipeIo 2>err &&
-	grep -q "^  \"work_type\": \"CpuSpin\",\$" "$(sidecar cgroup_steady)" &&
+	grep -q "^  \"work_type\": \"SpinWait\",\$" "$(sidecar cgroup_steady)" &&
 	grep -q "work-type PipeIo not applied to every group" err
 '
 

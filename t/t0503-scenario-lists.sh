@@ -29,7 +29,7 @@ test_expect_success '--list-scenarios: the catalog in order, then steady and cus
 test_expect_success '--list-work-types: every type a bare name can make, in declaration order' '
 	ktstr-test --list-work-types >actual &&
 	cat >expect <<-\EOF &&
-	CpuSpin
+	SpinWait
 	YieldHeavy
 	Mixed
 	IoSync

@@ -15,7 +15,7 @@ test_expect_success jq 'the statistics through ktstr-scan and jq' '
 	awk "{ exit !(\$1 > 0) }" p99
 '
 
-test_expect_success 'twice as many CpuSpin workers as CPUs: the sidecar is written' '
+test_expect_success 'twice as many SpinWait workers as CPUs: the sidecar is written' '
 	rm -rf target &&
 	ktstr-test --scenario cgroup_steady --workers "$(nproc)" --max-spread-pct 10 2>err
 	test $? -le 1 &&

@@ -2,6 +2,7 @@
  * sidecar_schema: the member lists of sidecar_schema.h turned into the
  * descriptors the checker, reader, writer and fold walk.
  */
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -225,7 +226,8 @@ struct sc_none {
 	                                          .members = token##_members,          \
 	                                          .nmembers = sizeof token##_members /  \
 	                                                      sizeof token##_members[0], \
-	                                          .present = offsetof(ctype, present)}
+	                                          .present = offsetof(ctype, present),  \
+	                                          .size = sizeof(ctype)}
 
 STRUCT_SEQ(METRIC, METRICS, "Metric", SIDECAR_METRIC_MEMBERS, D_NONE);
 STRUCT_SEQ(PAYLOAD, PAYLOADS, "PayloadMetrics", SIDECAR_PAYLOAD_MEMBERS, D_NONE);
@@ -273,6 +275,16 @@ sidecar_member_since(const struct sc_member *m)
 		if (m->rule[g] != SC_R_NO && m->rule[g] != SC_R_EXT)
 			break;
 	return (enum sidecar_gen)g;
+}
+
+void
+sidecar_clear(const struct sc_type *t, void *obj)
+{
+	memset(obj, 0, t->size);
+	for (size_t k = 0; k < t->nmembers; k++)
+		if (t->members[k].ctype == SC_C_OF64 && t->members[k].how != SC_HOW_N &&
+		    t->members[k].how != SC_HOW_D)
+			*(double *)((char *)obj + t->members[k].offset) = NAN;
 }
 
 double

@@ -32,7 +32,9 @@
  *                cgroup that set the previous member's maximum)
  *
  * The checker, the reader, the writer and the scenario fold all walk these
- * lists, so a new upstream member is one line here.
+ * lists, so a new upstream member is one line here.  A list's order is
+ * the order the union object is written in: the newest generation's,
+ * each member only older ones have after its newest neighbour.
  */
 #ifndef KTSTR_SIDECAR_SCHEMA_H
 #define KTSTR_SIDECAR_SCHEMA_H
@@ -103,10 +105,10 @@ enum sidecar_denom { SIDECAR_WALL, SIDECAR_CPU_SEC };
 	X(worst_gap_ms, U64, REQ, REQ, REQ, CORE, MAX, max_gap_ms)                          \
 	X(worst_gap_cpu, USIZE, REQ, REQ, REQ, CORE, ATMAX, max_gap_cpu)                    \
 	X(worst_migration_ratio, F64, REQ, REQ, REQ, CORE, MAX, migration_ratio)            \
+	X(total_iterations, U64, REQ, REQ, REQ, CORE, SUM, total_iterations)                \
 	X(worst_p99_wake_latency_us, F64, REQ, REQ, EXT, 0, MAX, p99_wake_latency_us)       \
 	X(worst_median_wake_latency_us, F64, REQ, REQ, EXT, 0, MAX, median_wake_latency_us) \
 	X(worst_wake_latency_cv, F64, REQ, REQ, EXT, 0, MAX, wake_latency_cv)               \
-	X(total_iterations, U64, REQ, REQ, REQ, CORE, SUM, total_iterations)                \
 	X(worst_mean_run_delay_us, F64, REQ, REQ, EXT, 0, MAX, mean_run_delay_us)           \
 	X(worst_run_delay_us, F64, REQ, REQ, EXT, 0, MAX, worst_run_delay_us)               \
 	X(worst_page_locality, F64, REQ, REQ, EXT, 0, MINNZ, page_locality)                 \
@@ -531,6 +533,7 @@ struct sc_type {
 	const struct sc_variant *variants; /* SC_K_ENUM */
 	size_t nvariants;
 	size_t present; /* modelled structs: offset of the present mask; 0 otherwise */
+	size_t size;    /* modelled structs: the C struct's size */
 };
 
 /* The structs, by their upstream names. */
@@ -546,6 +549,12 @@ const struct sc_member *sidecar_member(const struct sc_type *t, const char *name
 
 /* The first generation that has m, or SIDECAR_NGEN when none does (EXT). */
 enum sidecar_gen sidecar_member_since(const struct sc_member *m);
+
+/*
+ * Empty the C struct obj of modelled type t: every member zero, NULL or empty,
+ * except the optional numbers, which are NaN (none).
+ */
+void sidecar_clear(const struct sc_type *t, void *obj);
 
 /*
  * The C value of member m of the struct at obj as a double (stored or

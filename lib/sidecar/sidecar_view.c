@@ -16,22 +16,18 @@ static const struct {
 };
 
 const char *
+sidecar_work_type_renamed(size_t i)
+{
+	return i < sizeof work_type_renames / sizeof work_type_renames[0] ? work_type_renames[i].old : NULL;
+}
+
+const char *
 sidecar_work_type_name(const char *name)
 {
 	for (size_t i = 0; i < sizeof work_type_renames / sizeof work_type_renames[0]; i++)
 		if (strcmp(name, work_type_renames[i].old) == 0)
 			return work_type_renames[i].now;
 	return name;
-}
-
-/* The default each stored scalar reads as when absent or null. */
-static void
-set_default(const struct sc_member *m, void *out)
-{
-	char *p = (char *)out + m->offset;
-
-	if (m->ctype == SC_C_OF64)
-		*(double *)p = NAN;
 }
 
 static void
@@ -75,9 +71,8 @@ sidecar_decode(const struct sc_type *t, const struct json_value *obj, void *out)
 {
 	uint64_t *present = (uint64_t *)((char *)out + t->present);
 
-	for (size_t k = 0; k < t->nmembers; k++)
-		if (t->members[k].how != SC_HOW_N && t->members[k].how != SC_HOW_D)
-			set_default(&t->members[k], out);
+	/* Absent and null read as sidecar_clear leaves them. */
+	sidecar_clear(t, out);
 	if (obj == NULL || obj->type != JSON_OBJECT)
 		return;
 	for (size_t i = 0; i < obj->u.obj.n; i++) {

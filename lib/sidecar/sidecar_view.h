@@ -35,11 +35,13 @@ void sidecar_view_read(struct sidecar_view *v, const struct json_value *root);
 
 /* A work-type name as the newest generation spells it ("CpuSpin" is "SpinWait"). */
 const char *sidecar_work_type_name(const char *name);
+/* The i-th old name sidecar_work_type_name maps, or NULL past the last. */
+const char *sidecar_work_type_renamed(size_t i);
 
 /*
- * Decode the scalar members of t found in obj into the C struct out
- * (which the caller zeroed): strings point into the document, absent
- * optional numbers are NaN; out's present bits say what was found.
+ * Decode the scalar members of t found in obj into the C struct out:
+ * strings point into the document, absent members read as
+ * sidecar_clear leaves them; out's present bits say what was found.
  */
 void sidecar_decode(const struct sc_type *t, const struct json_value *obj, void *out);
 

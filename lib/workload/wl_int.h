@@ -149,7 +149,7 @@ void wl_mon_free(struct wl_mon *m);
  * cross_node_migration_ratio = Σmigrated/Σpages over the group.
  */
 void wl_numa_stats(const struct wl_report *r, size_t n, const unsigned char *expected,
-                   size_t nnodes, struct wl_cgroup_stats *cg);
+                   size_t nnodes, struct sidecar_cgroup *cg);
 
 /* ---- checks (wl_stats.c) ---- */
 

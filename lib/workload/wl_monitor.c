@@ -16,7 +16,7 @@
 #define MAX_FALLBACK_RATE 200.0
 #define MAX_KEEP_LAST_RATE 100.0
 
-/* sched_ext event names (without SCX_EV_) in struct wl_event_deltas order of totals. */
+/* sched_ext event names (without SCX_EV_) in ScxEventDeltas order of totals. */
 enum {
 	EV_FALLBACK,
 	EV_OFFLINE,
@@ -235,8 +235,11 @@ wl_mon_sample(struct wl_mon *m, uint64_t now_ns)
 struct wl_monitor *
 wl_mon_finish(struct wl_mon *m, int *failed, struct wl_detail **d, size_t *nd)
 {
-	struct wl_monitor *s = ecalloc(1, sizeof *s);
+	struct wl_monitor *mon = ecalloc(1, sizeof *mon);
+	struct sidecar_monitor *s = &mon->summary;
 
+	/* Nothing here measures IRQs: those members stay none. */
+	sidecar_clear(sidecar_type_monitor, s);
 	s->total_samples = m->samples;
 	s->max_imbalance_ratio = m->max_imbalance;
 	if (m->valid_imbalance)
@@ -244,28 +247,28 @@ wl_mon_finish(struct wl_mon *m, int *failed, struct wl_detail **d, size_t *nd)
 	if (m->nr_readings)
 		s->avg_nr_running = m->sum_nr_running / (double)m->nr_readings;
 	if (m->have_events) {
-		struct wl_event_deltas *e = &s->ev;
+		struct sidecar_events *e = &mon->events;
 		uint64_t dv[NEV];
 		double secs = (double)(m->last_ns - m->first_ns) / 1e9;
 		for (int i = 0; i < NEV; i++)
 			dv[i] = m->last[i] - m->first[i];
-		s->have_events = 1;
-		e->total_fallback = dv[EV_FALLBACK];
+		s->event_deltas = e;
+		e->total_fallback = (int64_t)dv[EV_FALLBACK];
 		e->fallback_rate = secs > 0 ? (double)dv[EV_FALLBACK] / secs : 0;
-		e->max_fallback_burst = m->max_fallback_burst;
-		e->total_dispatch_offline = dv[EV_OFFLINE];
-		e->total_dispatch_keep_last = dv[EV_KEEP_LAST];
+		e->max_fallback_burst = (int64_t)m->max_fallback_burst;
+		e->total_dispatch_offline = (int64_t)dv[EV_OFFLINE];
+		e->total_dispatch_keep_last = (int64_t)dv[EV_KEEP_LAST];
 		e->keep_last_rate = secs > 0 ? (double)dv[EV_KEEP_LAST] / secs : 0;
-		e->total_enq_skip_exiting = dv[EV_SKIP_EXITING];
-		e->total_enq_skip_migration_disabled = dv[EV_SKIP_MIGRATION_DISABLED];
-		e->total_reenq_immed = dv[EV_REENQ_IMMED];
-		e->total_reenq_local_repeat = dv[EV_REENQ_LOCAL_REPEAT];
-		e->total_refill_slice_dfl = dv[EV_REFILL_SLICE_DFL];
-		e->total_bypass_duration = dv[EV_BYPASS_DURATION];
-		e->total_bypass_dispatch = dv[EV_BYPASS_DISPATCH];
-		e->total_bypass_activate = dv[EV_BYPASS_ACTIVATE];
-		e->total_insert_not_owned = dv[EV_INSERT_NOT_OWNED];
-		e->total_sub_bypass_dispatch = dv[EV_SUB_BYPASS_DISPATCH];
+		e->total_enq_skip_exiting = (int64_t)dv[EV_SKIP_EXITING];
+		e->total_enq_skip_migration_disabled = (int64_t)dv[EV_SKIP_MIGRATION_DISABLED];
+		e->total_reenq_immed = (int64_t)dv[EV_REENQ_IMMED];
+		e->total_reenq_local_repeat = (int64_t)dv[EV_REENQ_LOCAL_REPEAT];
+		e->total_refill_slice_dfl = (int64_t)dv[EV_REFILL_SLICE_DFL];
+		e->total_bypass_duration = (int64_t)dv[EV_BYPASS_DURATION];
+		e->total_bypass_dispatch = (int64_t)dv[EV_BYPASS_DISPATCH];
+		e->total_bypass_activate = (int64_t)dv[EV_BYPASS_ACTIVATE];
+		e->total_insert_not_owned = (int64_t)dv[EV_INSERT_NOT_OWNED];
+		e->total_sub_bypass_dispatch = (int64_t)dv[EV_SUB_BYPASS_DISPATCH];
 		/* The thresholds are judged only with a sched_ext scheduler under test. */
 		if (m->imbalance_failed)
 			wl_detail_add(d, nd, WL_D_MONITOR,
@@ -282,5 +285,5 @@ wl_mon_finish(struct wl_mon *m, int *failed, struct wl_detail **d, size_t *nd)
 		*failed = m->imbalance_failed || m->fallback_failed || m->keep_last_failed;
 	}
 	wl_mon_free(m);
-	return s;
+	return mon;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sidecar/sidecar_view.h"
 #include "wl_int.h"
 
 struct param {
@@ -18,7 +19,7 @@ static const struct {
 	const char *name;
 	struct param params[4];
 } types[WL_NTYPES] = {
-	[WL_CPU_SPIN] = {"CpuSpin", {{0}}},
+	[WL_CPU_SPIN] = {"SpinWait", {{0}}},
 	[WL_YIELD_HEAVY] = {"YieldHeavy", {{0}}},
 	[WL_MIXED] = {"Mixed", {{0}}},
 	[WL_IO_SYNC] = {"IoSync", {{0}}},
@@ -78,9 +79,11 @@ wl_work_name(const struct wl_work *w)
 	return wl_type_name(w->type);
 }
 
+/* A name as any generation spells it: 0.4.9's CpuSpin is SpinWait. */
 int
 wl_type_lookup(const char *name)
 {
+	name = sidecar_work_type_name(name);
 	for (int t = 0; t < WL_NTYPES; t++)
 		if (strcmp(types[t].name, name) == 0)
 			return t;
@@ -149,10 +152,11 @@ closest(const char *s, const char *(*list)(size_t))
 	return best;
 }
 
+/* Every name a type can be given by: the catalogue's (Custom has none), then 0.4.9's old ones. */
 static const char *
 any_type(size_t i)
 {
-	return i < WL_NTYPES - 1 ? types[i].name : NULL; /* Custom has no spelling */
+	return i < WL_NTYPES - 1 ? types[i].name : sidecar_work_type_renamed(i - (WL_NTYPES - 1));
 }
 
 const char *

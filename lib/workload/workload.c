@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sidecar/sidecar_write.h"
 #include "wl_int.h"
 
 #define START_TIMEOUT_MS 30000
@@ -705,7 +706,7 @@ plan_groups(const struct wl_scenario *sc, const struct wl_opts *o, struct wl_res
 	}
 	res->work_type = wl_work_name(&res->groups[0].work);
 	if (res->work_override_skipped && !o->quiet)
-		warning("--work-type %s not applied to every group: it replaces only CpuSpin groups whose "
+		warning("--work-type %s not applied to every group: it replaces only SpinWait groups whose "
 		     "worker count its group size (%u) divides", wl_work_name(&o->work),
 		     wl_group_size(&o->work));
 	return 0;
@@ -904,12 +905,15 @@ judge_group(struct run *r, struct wl_group *g)
 {
 	const struct wl_opts *o = r->o;
 	const struct wl_topo *topo = &r->topo;
-	struct wl_cgroup_stats cg;
+	struct sidecar_cgroup cg;
 	struct wl_checks ck = {o->max_gap_ms, o->max_spread_pct,
 	                       o->isolation && g->has_cpuset ? &g->cpuset : NULL};
+	char name[32];
 	int passed;
 
-	wl_cgroup_stats(g->reports, g->nreports, &cg);
+	/* The name of the group's cgroup directory, in every cgroup mode. */
+	snprintf(name, sizeof name, "cg_%zu", (size_t)(g - r->res->groups));
+	wl_cgroup_stats(g->reports, g->nreports, name, &cg);
 	if (topo->nnodes > 1 && g->has_cpuset) {
 		/* Real NUMA values only where they mean something (host mode: no upstream counterpart) */
 		unsigned char expected[1024] = {0};
@@ -1018,7 +1022,7 @@ wl_result_free(struct wl_result *res)
 		free(res->groups[i].reports);
 	}
 	free(res->groups);
-	wl_stats_free(&res->stats);
+	sidecar_stats_free(&res->stats);
 	wl_details_free(res->details, res->ndetails);
 	free(res->scheduler);
 	free(res->monitor);

@@ -12,9 +12,9 @@
  *
  * The interface mirrors `ktstr-test --scenario`: struct wl_opts
  * holds the option values, wl_opt_set() parses one option the way the
- * command line spells it, wl_scenario_run() runs a scenario, and
- * wl_write_stats() / wl_write_monitor() write the sidecar's `stats` and
- * `monitor` values with json/json.h's writer.
+ * command line spells it, and wl_scenario_run() runs a scenario.  Its
+ * statistics and monitor summary are the sidecar's own structs
+ * (sidecar/sidecar_schema.h), which sidecar/sidecar_write.h writes.
  *
  * Workers die with the thread that forked them (PR_SET_PDEATHSIG), so
  * call wl_scenario_run() from the main thread of a single-threaded program.
@@ -32,7 +32,7 @@
  *	case 0:  sidecar with test_name NAME, work_type res.work_type,
  *	         scheduler --scheduler or res.scheduler, topology --topology
  *	         or wl_topology_label(NULL, NULL, 0), passed/skipped, stats
- *	         wl_write_result_stats, monitor wl_write_result_monitor;
+ *	         &res.stats, monitor res.monitor (&res.monitor->summary);
  *	         print res.details on failure; exit 1 when !res.passed or
  *	         res.monitor_failed, else 0;
  *	}
@@ -50,6 +50,7 @@
 #include <stdint.h>
 
 #include "json/json.h"
+#include "sidecar/sidecar_schema.h"
 
 /* ---- work types, in upstream's declaration order ---- */
 
@@ -119,7 +120,7 @@ struct wl_work {
 /* Upstream's defaults for type t (Sequence: no phases; Custom: no function). */
 void wl_work_init(struct wl_work *w, enum wl_type t);
 
-/* PascalCase wire name ("CpuSpin"); for Custom the custom_name. */
+/* PascalCase wire name ("SpinWait"); for Custom the custom_name. */
 const char *wl_work_name(const struct wl_work *w);
 const char *wl_type_name(enum wl_type t);
 /* Exact, case-sensitive lookup; -1 when unknown. */
@@ -323,60 +324,28 @@ void wl_report_free(struct wl_report *r);
 
 /* ---- statistics (doc/workloads.md) ---- */
 
-struct wl_metric {
-	char *name;
-	double value;
-};
-
-struct wl_cgroup_stats {
-	uint64_t num_workers;
-	uint64_t num_cpus;
-	double avg_off_cpu_pct, min_off_cpu_pct, max_off_cpu_pct, spread;
-	uint64_t max_gap_ms;
-	uint64_t max_gap_cpu;
-	uint64_t total_migrations;
-	double migration_ratio;
-	double p99_wake_latency_us, median_wake_latency_us, wake_latency_cv;
-	uint64_t total_iterations;
-	double mean_run_delay_us, worst_run_delay_us;
-	/*
-	 * 0.0 as upstream writes them, except that wl_scenario_run fills them
-	 * on a multi-node host for a group with a cpuset (host mode; upstream writes 0).
-	 */
-	double page_locality, cross_node_migration_ratio;
-	double wake_latency_tail_ratio, iterations_per_worker;
-	struct wl_metric *ext; /* sorted by name */
-	size_t next;
-};
-
-struct wl_stats {
-	struct wl_cgroup_stats *cgroups;
-	size_t ncgroups;
-	uint64_t total_workers, total_cpus, total_migrations;
-	double worst_spread;
-	uint64_t worst_gap_ms, worst_gap_cpu;
-	double worst_migration_ratio;
-	double worst_p99_wake_latency_us, worst_median_wake_latency_us, worst_wake_latency_cv;
-	uint64_t total_iterations;
-	double worst_mean_run_delay_us, worst_run_delay_us;
-	double worst_page_locality, worst_cross_node_migration_ratio;
-	double worst_wake_latency_tail_ratio, worst_iterations_per_worker;
-	struct wl_metric *ext; /* sorted by name */
-	size_t next;
-};
+/*
+ * A group's statistics are a sidecar_cgroup, a scenario's a
+ * sidecar_stats.  page_locality and cross_node_migration_ratio stay 0.0
+ * as upstream writes them, except that wl_scenario_run fills them on a
+ * multi-node host for a group with a cpuset (host mode; upstream writes 0).
+ */
 
 /* Nearest-rank percentile of sorted s[0..n): s[ceil(n * p) - 1]; 0 when n == 0. */
 uint64_t wl_percentile(const uint64_t *sorted, size_t n, double p);
 
-/* One work group's CgroupStats from its reports (sentinels included). */
-void wl_cgroup_stats(const struct wl_report *r, size_t n, struct wl_cgroup_stats *out);
-/* Fold one group into the scenario's stats acc (acc starts zeroed); copies cg. */
-void wl_stats_add(struct wl_stats *acc, const struct wl_cgroup_stats *cg);
-void wl_cgroup_stats_free(struct wl_cgroup_stats *cg);
-void wl_stats_free(struct wl_stats *s);
-
-/* The sidecar's `stats` value (object), keys in upstream's order. */
-void wl_write_stats(struct json_writer *w, const struct wl_stats *s);
+/*
+ * One work group's CgroupStats from its reports (sentinels included),
+ * named name; an off-CPU share no worker measured is NaN (none).
+ */
+void wl_cgroup_stats(const struct wl_report *r, size_t n, const char *name,
+                     struct sidecar_cgroup *out);
+/*
+ * Fold one group into the scenario's stats acc (acc starts zeroed):
+ * the schema's fold, then its ext_metrics, worst value winning.
+ */
+void wl_stats_add(struct sidecar_stats *acc, const struct sidecar_cgroup *cg);
+void wl_cgroup_stats_free(struct sidecar_cgroup *cg);
 
 /* ---- checks and verdict ---- */
 
@@ -414,44 +383,16 @@ struct wl_checks {
  * append the group's failing details to
  * *d / *nd; returns 1 when the group passed.
  */
-int wl_check_group(const struct wl_report *r, size_t n, const struct wl_cgroup_stats *cg,
+int wl_check_group(const struct wl_report *r, size_t n, const struct sidecar_cgroup *cg,
                    const struct wl_checks *c, struct wl_detail **d, size_t *nd);
 
 /* ---- monitor ---- */
 
-struct wl_event_deltas {
-	uint64_t total_fallback;
-	double fallback_rate;
-	uint64_t max_fallback_burst;
-	uint64_t total_dispatch_offline;
-	uint64_t total_dispatch_keep_last;
-	double keep_last_rate;
-	uint64_t total_enq_skip_exiting;
-	uint64_t total_enq_skip_migration_disabled;
-	uint64_t total_reenq_immed;
-	uint64_t total_reenq_local_repeat;
-	uint64_t total_refill_slice_dfl;
-	uint64_t total_bypass_duration;
-	uint64_t total_bypass_dispatch;
-	uint64_t total_bypass_activate;
-	uint64_t total_insert_not_owned;
-	uint64_t total_sub_bypass_dispatch;
-};
-
+/* The monitor summary of a run: the sidecar's, with its event deltas beside it. */
 struct wl_monitor {
-	uint64_t total_samples;
-	double max_imbalance_ratio;
-	uint64_t max_local_dsq_depth;
-	int stall_detected;
-	double avg_imbalance_ratio;
-	double avg_nr_running;
-	double avg_local_dsq_depth;
-	int have_events;
-	struct wl_event_deltas ev;
+	struct sidecar_monitor summary; /* summary.event_deltas is &events or NULL */
+	struct sidecar_events events;
 };
-
-/* The `monitor` value: null when m is NULL, else upstream's MonitorSummary object. */
-void wl_write_monitor(struct json_writer *w, const struct wl_monitor *m);
 
 /* ---- running a scenario ---- */
 
@@ -466,7 +407,7 @@ struct wl_group {
 
 struct wl_result {
 	int passed, skipped;
-	struct wl_stats stats;
+	struct sidecar_stats stats;
 	struct wl_detail *details;
 	size_t ndetails;
 	struct wl_group *groups;
@@ -483,12 +424,6 @@ struct wl_result {
 
 void wl_result_free(struct wl_result *res);
 
-/*
- * The same two values in the shape of lib/sidecar_write.h's
- * sidecar_write_fn: ctx is a const struct wl_result *.
- */
-void wl_write_result_stats(struct json_writer *w, const void *result);
-void wl_write_result_monitor(struct json_writer *w, const void *result);
 
 /*
  * Run a scenario.  Returns 0 with a verdict in res (passed/skipped/

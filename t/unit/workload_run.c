@@ -1,6 +1,6 @@
 /*
  * Short real runs of the workload library on this host: every work
- * type, a 2 x 2 CpuSpin run, run delay under oversubscription, grouped
+ * type, a 2 x 2 SpinWait run, run delay under oversubscription, grouped
  * spawn errors, a dying worker, the cgroup modes (each skipped when the
  * host cannot do it), the stale-cgroup sweep, and a runner killed
  * mid-run (SIGTERM and SIGKILL) leaving no worker and no cgroup behind.
@@ -191,7 +191,7 @@ test_all_types(void)
 		test_type(types[i].spec, types[i].samples);
 }
 
-/* ---- CpuSpin runs ---- */
+/* ---- SpinWait runs ---- */
 
 struct progress_log {
 	unsigned calls, done, max_alive, total;
@@ -242,7 +242,7 @@ test_cpuspin_2x2(void)
 	o.progress_arg = &l;
 	if (m && getuid() == 0 && wl_cgroup_mode_available(WL_CG_V2))
 		l.cg_check = easprintf("%s/ktstr-%ld/cg_1/cgroup.procs", m, (long)getpid());
-	if (!ok(run(&o, &r) == 0, "cgroup_steady 2x2 CpuSpin ran")) {
+	if (!ok(run(&o, &r) == 0, "cgroup_steady 2x2 SpinWait ran")) {
 		free(m);
 		free(l.cg_check);
 		return;
@@ -255,10 +255,10 @@ test_cpuspin_2x2(void)
 			        p->exit_kind == WL_EXIT_NONE;
 		}
 	ok(good, "completed, work_units > 0, iterations > 0");
-	ok(r.stats.ncgroups == 2 && r.stats.cgroups[0].num_cpus >= 1 && r.stats.cgroups[1].num_cpus >= 1,
+	ok(r.stats.cgroups.n == 2 && r.stats.cgroups.v[0].num_cpus >= 1 && r.stats.cgroups.v[1].num_cpus >= 1,
 	   "num_cpus >= 1 per group");
 	ok(r.stats.total_workers == 4, "total_workers 4");
-	is_str(r.work_type, "CpuSpin", "work_type CpuSpin");
+	is_str(r.work_type, "SpinWait", "work_type SpinWait (0.4.9's CpuSpin)");
 	ok(r.scheduler && *r.scheduler, "scheduler named (%s)", r.scheduler ? r.scheduler : "");
 	ok(r.passed && !r.skipped && r.ndetails == 0, "passed");
 	ok(r.elapsed_ms >= 500 && r.elapsed_ms < 1500, "held about 500 ms (%llu)",
@@ -273,41 +273,32 @@ test_cpuspin_2x2(void)
 	else
 		skip("cgroup v2 not writable here", "workers inside cgroup v2");
 	ok(no_cgroups_of(getpid()), "cgroups removed after the run");
+	ok(r.monitor == NULL, "no monitor without --monitor");
 	{
-		struct json_writer a, b;
-		jw_init(&a, 1);
-		jw_init(&b, 1);
-		wl_write_stats(&a, &r.stats);
-		wl_write_result_stats(&b, &r);
-		is_str(b.s, a.s, "the sidecar_write_fn adapter writes the same stats");
-		jw_reset(&b);
-		wl_write_result_monitor(&b, &r);
-		is_str(b.s, "null", "and monitor null without --monitor");
-		jw_free(&a);
-		jw_free(&b);
-	}
-	{
-		/* the stats go into a sidecar that the readers accept */
-		struct sidecar_out so;
+		/* the stats go into a sidecar that every generation's rules accept */
+		struct sidecar_result so;
 		struct json_writer w;
-		struct json_doc doc = {0};
-		char *topo = wl_topology_label(NULL, NULL, 1), e[256] = "";
-		memset(&so, 0, sizeof so);
+		char *topo = wl_topology_label(NULL, NULL, 1);
+		sidecar_clear(sidecar_type_result, &so);
 		so.test_name = o.scenario;
 		so.topology = topo;
 		so.scheduler = r.scheduler;
 		so.passed = r.passed;
 		so.skipped = r.skipped;
-		so.write_stats = wl_write_result_stats;
-		so.stats_ctx = &r;
+		so.stats = &r.stats;
 		so.work_type = r.work_type;
 		so.timestamp = "2026-01-01T00:00:00Z";
 		so.run_id = "20260101T000000Z-0";
 		jw_init(&w, 1);
 		sidecar_write_json(&w, &so);
-		ok(sidecar_parse(&doc, w.s, w.len, SIDECAR_G0, e, sizeof e) == 0, "a sidecar with these stats validates%s%s",
-		   *e ? ": " : "", e);
-		json_doc_free(&doc);
+		for (unsigned g = 0; g < SIDECAR_NGEN; g++) {
+			struct json_doc doc = {0};
+			char e[256] = "";
+			ok(sidecar_parse(&doc, w.s, w.len, g, e, sizeof e) == 0,
+			   "a sidecar with these stats is what %s requires%s%s", sidecar_gen_label[g],
+			   *e ? ": " : "", e);
+			json_doc_free(&doc);
+		}
 		jw_free(&w);
 		free(topo);
 	}
@@ -365,22 +356,22 @@ test_spawn_errors(void)
 	is_str(err, "FutexFanOut requires num_workers divisible by 5, got 2", "message");
 	wl_result_free(&r);
 
-	/* --work-type: a catalog scenario keeps CpuSpin when the group size does not fit */
+	/* --work-type: a catalog scenario keeps SpinWait when the group size does not fit */
 	opts(&o, "cgroup_steady", 100);
 	wl_opt_set(&o, "work-type", "PipeIo", err, sizeof err);
 	o.workers = 3;
 	ok(run(&o, &r) == 0 && r.work_override_skipped, "override not applied to 3 workers");
-	is_str(r.work_type, "CpuSpin", "work_type names what ran");
+	is_str(r.work_type, "SpinWait", "work_type names what ran");
 	wl_result_free(&r);
 	o.workers = 2;
 	ok(run(&o, &r) == 0 && !r.work_override_skipped, "override applied to 2 workers");
 	is_str(r.work_type, "PipeIo", "work_type PipeIo");
 	wl_result_free(&r);
-	/* sched_fifo's own Bursty is not CpuSpin: never replaced */
+	/* sched_fifo's own Bursty is not SpinWait: never replaced */
 	opts(&o, "sched_batch", 100);
 	wl_opt_set(&o, "work-type", "YieldHeavy", err, sizeof err);
 	ok(run(&o, &r) == 0 && strcmp(r.work_type, "YieldHeavy") == 0,
-	   "a CpuSpin catalog entry takes the override");
+	   "a SpinWait catalog entry takes the override");
 	wl_result_free(&r);
 
 	/* A topology that cannot hold the scenario skips it */
@@ -396,13 +387,13 @@ test_spawn_errors(void)
 		wl_topo_free(&t);
 		if (nllc < 2) {
 			ok(r.skipped && r.passed && r.ndetails == 1 && r.details[0].kind == WL_D_SKIP &&
-			   strcmp(r.details[0].msg, "not enough CPUs/LLCs") == 0 && r.stats.ncgroups == 0 &&
-			   r.stats.total_workers == 0 && strcmp(r.work_type, "CpuSpin") == 0,
+			   strcmp(r.details[0].msg, "not enough CPUs/LLCs") == 0 && r.stats.cgroups.n == 0 &&
+			   r.stats.total_workers == 0 && strcmp(r.work_type, "SpinWait") == 0,
 			   "one LLC: skipped with zero stats, work_type kept");
 			skip("one LLC here", "several LLCs: ran in LLC cpusets");
 		} else {
 			skip("several LLCs here", "one LLC: skipped with zero stats, work_type kept");
-			ok(!r.skipped && r.stats.ncgroups == 2, "several LLCs: ran in LLC cpusets");
+			ok(!r.skipped && r.stats.cgroups.n == 2, "several LLCs: ran in LLC cpusets");
 		}
 		wl_result_free(&r);
 	}
@@ -491,14 +482,19 @@ json_shape_equal(const struct json_value *a, const struct json_value *b)
 	return 1;
 }
 
+/* The sidecar of a run: its statistics, the rest fixed. */
 static char *
 stats_json(const struct wl_result *r)
 {
+	struct sidecar_result so;
 	struct json_writer w;
 	char *s;
 
+	sidecar_clear(sidecar_type_result, &so);
+	so.test_name = so.topology = so.scheduler = so.work_type = so.timestamp = so.run_id = "";
+	so.stats = &r->stats;
 	jw_init(&w, 1);
-	wl_write_stats(&w, &r->stats);
+	sidecar_write_json(&w, &so);
 	s = estrdup(w.s);
 	jw_free(&w);
 	return s;
@@ -719,11 +715,11 @@ test_fake_scheduler(void)
 	if (ok(run(&o, &r) == 0, "run under a (fake) sched_ext scheduler")) {
 		is_str(r.scheduler, "rusty", "the scheduler is the ops name");
 		ok(r.passed && r.ndetails == 0, "it stayed alive: passed");
-		ok(r.monitor && r.monitor->total_samples >= 3 && r.monitor->have_events &&
-		   r.monitor->ev.total_fallback == 3 * r.monitor->ev.total_dispatch_keep_last &&
-		   r.monitor->ev.total_fallback > 0 && r.monitor->max_imbalance_ratio == 2.0,
+		ok(r.monitor && r.monitor->summary.total_samples >= 3 && r.monitor->summary.event_deltas &&
+		   r.monitor->events.total_fallback == 3 * r.monitor->events.total_dispatch_keep_last &&
+		   r.monitor->events.total_fallback > 0 && r.monitor->summary.max_imbalance_ratio == 2.0,
 		   "monitor: %llu samples, event deltas and imbalance from the fake files",
-		   r.monitor ? (unsigned long long)r.monitor->total_samples : 0ull);
+		   r.monitor ? (unsigned long long)r.monitor->summary.total_samples : 0ull);
 		ok(!r.monitor_failed, "a short run never fails the sustained monitor thresholds");
 		wl_result_free(&r);
 	}
