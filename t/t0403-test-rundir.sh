@@ -76,12 +76,14 @@ test_expect_success 'KTSTR_RUN_DIR without KTSTR_RUN_ID is a usage error' '
 '
 
 # In nogit/ the key is always 6.14-unknown (KTSTR_KERNEL=6.14, no commit).
-test_expect_success 'a new run pre-clears top-level sidecars and stale temporary files only' '
+test_expect_success 'a new run pre-clears top-level sidecars and stale temporary files (ours, upstream'"'"'s) only' '
 	d=nogit/target/ktstr/6.14-unknown &&
 	rm -rf nogit/target && mkdir -p $d/shard &&
 	old_sidecar $d && old_sidecar $d/shard &&
 	echo keep >$d/notes.txt &&
 	echo junk >$d/.gone.ktstr.json.123.0.tmp &&
+	echo junk >$d/.ktstr.json.tmp.123.0123abcd.tmp &&
+	echo upstream >$d/up-0000000000000000.ktstr.json.tmp.4242.20260514T101112Z-0 &&
 	(cd nogit && KTSTR_RUN_ID=r1 KTSTR_KERNEL=6.14 ktstr-test -q -n first -- true 2>/dev/null) &&
 	ls -A $d | sed "s/^first-[0-9a-f]*\./first-H./" >actual &&
 	printf "first-H.ktstr.json\nnotes.txt\nshard\n" >expect &&

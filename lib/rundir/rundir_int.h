@@ -27,8 +27,10 @@ rundir_ascii_space(int c)
  * Temporary sidecars are "{prefix}.{pid}.{random}.tmp" (temp_create_at):
  * short whatever the sidecar's name, and what pre-clear knows as stale
  * (a name that starts with '.', holds ".ktstr.json." and ends ".tmp").
+ * The prefix holds ".ktstr.json.tmp.", as the staging names of upstream
+ * 0.5.2 and later do, so their pre-clear removes ours too.
  */
-#define RUNDIR_TEMP_PREFIX ".ktstr.json"
+#define RUNDIR_TEMP_PREFIX ".ktstr.json.tmp"
 
 /* mkdir -p, mode 0777 before umask.  0, or -1 with errno set. */
 int rundir_mkdir_p(const char *dir);

@@ -312,14 +312,19 @@ rundir_unlock(struct rundir_held *h)
 	h->leaf = NULL;
 }
 
-/* A writer's leftover ".{name}.ktstr.json.{pid}.{n}.tmp". */
+/*
+ * A writer's leftover: ours, ".ktstr.json.tmp.{pid}.{random}.tmp" (and the
+ * older ".{name}.ktstr.json.{pid}.{n}.tmp"), or upstream 0.5.2's and
+ * later's "{name}.ktstr.json.tmp.{pid}.{run_id}".
+ */
 static int
 stale_temp(const char *name)
 {
 	size_t n = strlen(name);
 
-	return name[0] == '.' && strstr(name, ".ktstr.json.") != NULL && n >= 4 &&
-	       strcmp(name + n - 4, ".tmp") == 0;
+	return strstr(name, ".ktstr.json.tmp.") != NULL ||
+	       (name[0] == '.' && strstr(name, ".ktstr.json.") != NULL && n >= 4 &&
+	        strcmp(name + n - 4, ".tmp") == 0);
 }
 
 void

@@ -436,7 +436,9 @@ test_preclear(void)
 {
 	char *root = fresh_root("preclear"), *dir = path_join(root, "K"), *s;
 	const char *files[] = {"notes.json", "run.ktstr.log", ".a-0000000000000000.ktstr.json.77.0.tmp",
-	                       ".ktstr.json.77.0123abcd.tmp", ".other.tmp", "x.ktstr.json.tmp"};
+	                       ".ktstr.json.77.0123abcd.tmp", ".ktstr.json.tmp.77.0123abcd.tmp",
+	                       "a-0000000000000000.ktstr.json.tmp.77.20260514T101112Z-0",
+	                       ".other.tmp", "x.ktstr.json.tmp"};
 
 	for (size_t i = 0; i < LEN(files); i++) {
 		char *p = path_join(dir, files[i]);
