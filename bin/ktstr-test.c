@@ -692,6 +692,31 @@ wl_option(struct opts *o, const char *name, const char *arg)
 		die("%s", err);
 }
 
+/* --scenario and the options of the scenario form; 0 when c is none of them. */
+static int
+scenario_option(struct opts *o, int c, const char *name, const char *arg)
+{
+	switch (c) {
+	case O_SCENARIO:
+		wl_option(o, "scenario", arg);
+		o->scenario = 1;
+		return 1;
+	case O_WL:
+		wl_option(o, name, arg);
+		o->wl_opt = name;
+		return 1;
+	case O_ISOLATION:
+		o->wl.isolation = 1;
+		o->wl_opt = "isolation";
+		return 1;
+	case O_MONITOR:
+		o->wl.monitor = 1;
+		o->wl_opt = "monitor";
+		return 1;
+	}
+	return 0;
+}
+
 /* One option: c as getopt_long returned it, name its long name. */
 static void
 parse_option(struct opts *o, int c, const char *name, char *arg)
@@ -750,22 +775,6 @@ parse_option(struct opts *o, int c, const char *name, char *arg)
 	case O_JSON:
 		o->json = 1;
 		break;
-	case O_SCENARIO:
-		wl_option(o, "scenario", arg);
-		o->scenario = 1;
-		break;
-	case O_WL:
-		wl_option(o, name, arg);
-		o->wl_opt = name;
-		break;
-	case O_ISOLATION:
-		o->wl.isolation = 1;
-		o->wl_opt = "isolation";
-		break;
-	case O_MONITOR:
-		o->wl.monitor = 1;
-		o->wl_opt = "monitor";
-		break;
 	case 'h':
 		usage(EXIT_OK);
 	case O_LIST_SCENARIOS:
@@ -776,7 +785,8 @@ parse_option(struct opts *o, int c, const char *name, char *arg)
 		o->action = c;
 		break;
 	default:
-		usage(EXIT_ERROR);
+		if (!scenario_option(o, c, name, arg))
+			usage(EXIT_ERROR);
 	}
 }
 
