@@ -45,16 +45,15 @@ elapsed_ms(const struct timespec *start)
 static int
 temp_file(char **keep_path)
 {
-	const char *env = getenv("TMPDIR"), *dir = env && *env ? env : "/tmp";
 	char *path;
 	int fd;
 
-	path = easprintf("%s/%s.XXXXXX", dir, progname);
-	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
+	if ((fd = temp_create(progname, &path)) < 0) {
+		const char *env = getenv("TMPDIR");
+
 		/* a minimal image may have no /tmp: say where else to look */
-		warning("cannot create a temporary file in '%s'%s:", dir,
-		        dir == env ? "" : " (TMPDIR is not set)");
-		free(path);
+		warning("cannot create a temporary file in '%s'%s:", temp_dir(),
+		        env && *env ? "" : " (TMPDIR is not set)");
 		return -1;
 	}
 	if (keep_path != NULL) {

@@ -198,8 +198,9 @@ random_u32(void)
 /* Enough tries that only a directory full of our names exhausts them. */
 #define TEMP_TRIES 100
 
-int
-temp_create_at(int dfd, const char *prefix, char *name, size_t size)
+/* temp_create_at with the open flags (besides the creating ones) and mode given. */
+static int
+temp_open_at(int dfd, const char *prefix, int flags, unsigned mode, char *name, size_t size)
 {
 	for (int i = 0; i < TEMP_TRIES; i++) {
 		int fd, n = snprintf(name, size, "%s.%ld.%08lx.tmp", prefix, (long)getpid(),
@@ -209,12 +210,44 @@ temp_create_at(int dfd, const char *prefix, char *name, size_t size)
 			errno = ENAMETOOLONG;
 			return -1;
 		}
-		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		fd = openat(dfd, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd >= 0 || (errno != EEXIST && errno != EINTR))
 			return fd;
 	}
 	errno = EEXIST;
 	return -1;
+}
+
+int
+temp_create_at(int dfd, const char *prefix, char *name, size_t size)
+{
+	return temp_open_at(dfd, prefix, O_WRONLY, 0666, name, size);
+}
+
+const char *
+temp_dir(void)
+{
+	const char *env = getenv("TMPDIR");
+
+	return env && *env ? env : "/tmp";
+}
+
+int
+temp_create(const char *prefix, char **path)
+{
+	char name[TEMP_NAME_MAX];
+	int dfd, fd, e;
+
+	*path = NULL;
+	if ((dfd = open(temp_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	fd = temp_open_at(dfd, prefix, O_RDWR, 0600, name, sizeof(name));
+	e = errno;
+	close(dfd);
+	if (fd >= 0)
+		*path = path_join(temp_dir(), name);
+	errno = e;
+	return fd;
 }
 
 int

@@ -123,6 +123,17 @@ uint32_t random_u32(void);
  */
 int temp_create_at(int dfd, const char *prefix, char *name, size_t size);
 
+/* Where temporary files go: $TMPDIR when set and not empty, else /tmp. */
+const char *temp_dir(void);
+
+/*
+ * A scratch file of this process in temp_dir(), created as
+ * temp_create_at does but private (mode 0600) and open for reading and
+ * writing; its path in *path (caller frees).  The descriptor, or -1
+ * with errno set (*path NULL).
+ */
+int temp_create(const char *prefix, char **path);
+
 /*
  * Write data as dfd/name atomically: a temporary file beside it (named
  * from prefix), then rename(2) over name, which replaces whatever is

@@ -283,27 +283,6 @@ io_round(struct ws *s, int fd)
 	record(s, wl_now_ns() - t0);
 }
 
-static int
-open_tmp(const char *prefix, char **path)
-{
-	const char *dir = getenv("TMPDIR");
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	*path = easprintf("%s/%s%ld", dir, prefix, (long)getpid());
-	/*
-	 * The name is guessable, and scenarios often run
-	 * as root: never follow a link planted under it into someone's file.
-	 */
-	fd = open(*path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		free(*path);
-		*path = NULL;
-	}
-	return fd;
-}
-
 static void
 run_sequence(struct ws *s)
 {
@@ -334,7 +313,7 @@ run_sequence(struct ws *s)
 				break;
 			case WL_PHASE_IO:
 				if (fd < 0)
-					fd = open_tmp("ktstr_seq_", &path);
+					fd = temp_create("ktstr_seq", &path);
 				while (fd >= 0 && !wl_stop && wl_now_ns() < end)
 					io_round(s, fd);
 				reset_gap(s);
@@ -381,7 +360,7 @@ loop_setup(const struct wl_work *w, struct loop *l)
 	l->npolicies = 3;
 	switch (w->type) {
 	case WL_IO_SYNC:
-		return (l->fd = open_tmp("ktstr_io_", &l->path)) < 0 ? -1 : 0;
+		return (l->fd = temp_create("ktstr_io", &l->path)) < 0 ? -1 : 0;
 	case WL_CACHE_PRESSURE:
 	case WL_CACHE_YIELD:
 	case WL_CACHE_PIPE:

@@ -215,6 +215,48 @@ created_files(void)
 	rm_rf(d);
 }
 
+/* temp_create: a private scratch file in $TMPDIR, else /tmp. */
+static void
+scratch_files(void)
+{
+	char *d = scratch(), *keep = getenv("TMPDIR") ? estrdup(getenv("TMPDIR")) : NULL;
+	char *p, *q, *missing = path_join(d, "missing"), back[4] = "";
+	struct stat st;
+	int fd, fd2;
+
+	setenv("TMPDIR", d, 1);
+	is_str(temp_dir(), d, "temp_dir: $TMPDIR");
+	fd = temp_create("ktstr-x", &p);
+	fd2 = temp_create("ktstr-x", &q);
+	ok(fd >= 0 && fd2 >= 0 && p && q && strcmp(p, q) != 0, "two scratch files, two names");
+	ok(p && strncmp(p, d, strlen(d)) == 0 && strncmp(p + strlen(d), "/ktstr-x.", 9) == 0,
+	   "in $TMPDIR, named from the prefix (%s)", p ? p : "");
+	ok(fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0600, "private: mode 0600");
+	ok(fd >= 0 && write(fd, "abc", 3) == 3 && pread(fd, back, 3, 0) == 3 && strcmp(back, "abc") == 0,
+	   "open for reading and writing");
+	close(fd);
+	close(fd2);
+	free(p);
+	free(q);
+
+	setenv("TMPDIR", "", 1);
+	is_str(temp_dir(), "/tmp", "an empty $TMPDIR: /tmp");
+	unsetenv("TMPDIR");
+	is_str(temp_dir(), "/tmp", "no $TMPDIR: /tmp");
+
+	setenv("TMPDIR", missing, 1);
+	p = (char *)"x";
+	ok(temp_create("ktstr-x", &p) < 0 && errno == ENOENT && p == NULL,
+	   "a $TMPDIR that does not exist: ENOENT, no path");
+	if (keep)
+		setenv("TMPDIR", keep, 1);
+	else
+		unsetenv("TMPDIR");
+	free(keep);
+	free(missing);
+	rm_rf(d);
+}
+
 static void
 components(void)
 {
@@ -414,6 +456,7 @@ main(void)
 	files();
 	hostile_inputs();
 	created_files();
+	scratch_files();
 	components();
 	values();
 	writes();
