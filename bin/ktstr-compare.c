@@ -181,27 +181,6 @@ load_analysis(const char *dir, char **operands, size_t noperands, struct analysi
 	sidecar_set_free(&set);
 }
 
-/* The commit expressions of the commit filters, expanded in place. */
-static void
-expand_commits(struct strlist lists[3][NDIMS])
-{
-	static const char *const prefix[3] = {"", "a-", "b-"};
-	static const enum dim dims[2] = {DIM_PROJECT_COMMIT, DIM_KERNEL_COMMIT};
-	size_t s, d, i;
-
-	for (s = 0; s < 3; s++)
-		for (d = 0; d < 2; d++) {
-			struct strlist *l = &lists[s][dims[d]], out = {NULL, 0};
-			char *option = easprintf("%s%s", prefix[s], compare_dim_option[dims[d]]);
-
-			for (i = 0; i < l->n; i++)
-				compare_commit_expand(option, l->v[i], dims[d] == DIM_KERNEL_COMMIT, &out);
-			strlist_free(l);
-			*l = out;
-			free(option);
-		}
-}
-
 static void
 build_policy(struct policy *p, const char *threshold, const char *file)
 {
@@ -270,11 +249,14 @@ static void
 find_slicing(struct sides *sd, struct strlist lists[3][NDIMS], const char *const commits[2])
 {
 	struct buf msg = BUF_INIT;
+	unsigned empty[3];
 
-	expand_commits(lists);
-	for (size_t i = 0; commits && i < 2; i++)
+	compare_commits_expand_lists(lists, empty);
+	for (size_t i = 0; commits && i < 2; i++) {
 		strlist_add(&lists[1 + i][DIM_PROJECT_COMMIT], commits[i]);
-	compare_filters_build(lists[0], lists[1], lists[2], sd->f);
+		empty[1 + i] &= ~(1u << DIM_PROJECT_COMMIT);
+	}
+	compare_filters_build(lists[0], lists[1], lists[2], empty, sd->f);
 	compare_slicing_find(sd->f, &sd->sl);
 	if (sd->sl.nslice == 0)
 		die("A and B select identical rows. Specify at least one per-side filter (e.g. "
@@ -518,11 +500,14 @@ history_side(struct side *s, struct pool *pool, struct cmdline *cl, struct slici
 	struct filter fsel[2], fsl[2];
 	char *source = NULL;
 
-	expand_commits(cl->lists);
-	compare_filters_build(cl->lists[0], cl->lists[0], cl->lists[0], fsel);
+	unsigned empty[3], shared[3];
+
+	compare_commits_expand_lists(cl->lists, empty);
+	shared[0] = shared[1] = shared[2] = empty[0];
+	compare_filters_build(cl->lists[0], cl->lists[0], cl->lists[0], shared, fsel);
 	strlist_add(&apart[0][DIM_PROJECT_COMMIT], "a");
 	strlist_add(&apart[1][DIM_PROJECT_COMMIT], "b");
-	compare_filters_build(cl->lists[0], apart[0], apart[1], fsl);
+	compare_filters_build(cl->lists[0], apart[0], apart[1], NULL, fsl);
 	compare_slicing_find(fsl, sl);
 	strlist_free(&apart[0][DIM_PROJECT_COMMIT]);
 	strlist_free(&apart[1][DIM_PROJECT_COMMIT]);

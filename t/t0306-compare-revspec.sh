@@ -58,6 +58,23 @@ test_expect_success GIT 'a range expands to its commits' '
 	grep -q "^summary: 1 regressions" out
 '
 
+test_expect_success GIT 'a range of no commit selects nothing: the zero-match error, exit 2' '
+	(
+		cd repo &&
+		test_must_fail ktstr-compare --a-project-commit HEAD..HEAD --b-project-commit HEAD \
+			../pool/a.ktstr.json ../pool/b.ktstr.json >../out 2>../err
+	) &&
+	test_cmp /dev/null out &&
+	grep -q "^ktstr-compare: A side filter matched 0 sidecars in pool (2 pooled from " err &&
+	(
+		cd repo &&
+		test_must_fail ktstr-compare --project-commit HEAD..HEAD --a-kernel 6.14 \
+			--b-kernel 6.15 ../pool/a.ktstr.json >../out 2>../err
+	) &&
+	test_cmp /dev/null out &&
+	grep -q "^ktstr-compare: A side filter matched 0 sidecars" err
+'
+
 test_expect_success GIT 'an expression that does not resolve is used as given, with a warning' '
 	(
 		cd repo &&

@@ -54,11 +54,22 @@ const char *compare_row_dim(const struct row *r, enum dim d);
 void compare_commit_expand(const char *option, const char *value, int kernel, struct strlist *out);
 
 /*
- * Side filters from the shared lists and the per-side ones
- * ("more specific replaces").  The filters point into the lists.
+ * The commit options of the shared, A and B lists (lists[0..2]), each
+ * value replaced in place by the values it stands for.  empty[s] gets
+ * bit 1u << d for each commit dimension d of list s whose values were
+ * given but stand for nothing at all (a range such as HEAD..HEAD): that
+ * filter selects no row, where a list never given selects every row.
+ */
+void compare_commits_expand_lists(struct strlist lists[3][NDIMS], unsigned empty[3]);
+
+/*
+ * Side filters from the shared lists and the per-side ones ("more
+ * specific replaces").  The filters point into the lists, or, for a
+ * dimension empty (may be NULL) marks, at a list that matches no row.
  */
 void compare_filters_build(const struct strlist shared[NDIMS], const struct strlist a[NDIMS],
-                   const struct strlist b[NDIMS], struct filter side[2]);
+                           const struct strlist b[NDIMS], const unsigned empty[3],
+                           struct filter side[2]);
 
 /* The slicing dimensions (A and B value sets differ) and the pairing ones (the rest). */
 struct slicing {

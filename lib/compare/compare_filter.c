@@ -90,6 +90,12 @@ compare_row_dim(const struct row *r, enum dim d)
 	return NULL;
 }
 
+/*
+ * What a filter points at for a dimension whose values stood for
+ * nothing: told apart from an empty list (no constraint) by its address.
+ */
+static const struct strlist no_value = {NULL, 0};
+
 int
 compare_filter_match(const struct filter *f, const struct row *r)
 {
@@ -98,6 +104,8 @@ compare_filter_match(const struct filter *f, const struct row *r)
 	for (d = 0; d < NDIMS; d++) {
 		const struct strlist *l = f->dim[d];
 
+		if (l == &no_value)
+			return 0;
 		if (l->n == 0)
 			continue;
 		if (d == DIM_KERNEL) {
@@ -141,14 +149,50 @@ compare_commit_expand(const char *option, const char *value, int kernel, struct 
 }
 
 void
-compare_filters_build(const struct strlist shared[NDIMS], const struct strlist a[NDIMS],
-              const struct strlist b[NDIMS], struct filter side[2])
+compare_commits_expand_lists(struct strlist lists[3][NDIMS], unsigned empty[3])
 {
-	size_t d;
+	static const char *const prefix[3] = {"", "a-", "b-"};
+	static const enum dim dims[2] = {DIM_PROJECT_COMMIT, DIM_KERNEL_COMMIT};
 
-	for (d = 0; d < NDIMS; d++) {
-		side[0].dim[d] = a[d].n ? &a[d] : &shared[d];
-		side[1].dim[d] = b[d].n ? &b[d] : &shared[d];
+	for (size_t s = 0; s < 3; s++) {
+		empty[s] = 0;
+		for (size_t d = 0; d < LEN(dims); d++) {
+			struct strlist *l = &lists[s][dims[d]], out = {NULL, 0};
+			char *option = easprintf("%s%s", prefix[s], compare_dim_option[dims[d]]);
+
+			for (size_t i = 0; i < l->n; i++)
+				compare_commit_expand(option, l->v[i], dims[d] == DIM_KERNEL_COMMIT, &out);
+			if (l->n > 0 && out.n == 0)
+				empty[s] |= 1u << dims[d];
+			strlist_free(l);
+			*l = out;
+			free(option);
+		}
+	}
+}
+
+/* The list side s (1: A, 2: B) filters dimension d on. */
+static const struct strlist *
+chosen(const struct strlist shared[NDIMS], const struct strlist mine[NDIMS], size_t s, size_t d,
+       const unsigned empty[3])
+{
+	unsigned bit = 1u << d;
+
+	if (empty && (empty[s] & bit))
+		return &no_value;
+	if (mine[d].n)
+		return &mine[d];
+	return empty && (empty[0] & bit) ? &no_value : &shared[d];
+}
+
+void
+compare_filters_build(const struct strlist shared[NDIMS], const struct strlist a[NDIMS],
+                      const struct strlist b[NDIMS], const unsigned empty[3],
+                      struct filter side[2])
+{
+	for (size_t d = 0; d < NDIMS; d++) {
+		side[0].dim[d] = chosen(shared, a, 1, d, empty);
+		side[1].dim[d] = chosen(shared, b, 2, d, empty);
 	}
 }
 
@@ -188,7 +232,10 @@ compare_slicing_find(const struct filter side[2], struct slicing *s)
 
 	s->nslice = s->npair = 0;
 	for (d = 0; d < NDIMS; d++) {
-		if (same_set(side[0].dim[d], side[1].dim[d]))
+		const struct strlist *a = side[0].dim[d], *b = side[1].dim[d];
+
+		/* What matches nothing equals only itself. */
+		if ((a == &no_value) == (b == &no_value) && same_set(a, b))
 			s->pair[s->npair++] = (enum dim)d;
 		else
 			s->slice[s->nslice++] = (enum dim)d;

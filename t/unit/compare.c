@@ -242,14 +242,14 @@ slicing(void)
 	struct row r = mkrow("x", "6.14.2", "abc", "scx_rusty", 0);
 
 	reset_lists();
-	compare_filters_build(L0, LA, LB, f);
+	compare_filters_build(L0, LA, LB, NULL, f);
 	compare_slicing_find(f, &s);
 	is_int(s.nslice, 0, "no flags: no slicing dimension");
 	is_int(s.npair, 8, "all eight pair");
 
 	strlist_add(&L0[DIM_KERNEL], "6.14");
 	strlist_add(&LA[DIM_KERNEL], "6.13");
-	compare_filters_build(L0, LA, LB, f);
+	compare_filters_build(L0, LA, LB, NULL, f);
 	ok(f[0].dim[DIM_KERNEL] == &LA[DIM_KERNEL] && f[1].dim[DIM_KERNEL] == &L0[DIM_KERNEL],
 	   "more specific replaces");
 	compare_slicing_find(f, &s);
@@ -266,14 +266,14 @@ slicing(void)
 	strlist_add(&LB[DIM_KERNEL], "6.15");
 	strlist_add(&LB[DIM_KERNEL], "6.14");
 	strlist_add(&LB[DIM_KERNEL], "6.14");
-	compare_filters_build(L0, LA, LB, f);
+	compare_filters_build(L0, LA, LB, NULL, f);
 	compare_slicing_find(f, &s);
 	is_int(s.nslice, 0, "same sets in another order and with duplicates: no slice");
 
 	strlist_add(&LB[DIM_SCHEDULER], "scx_rusty");
 	strlist_add(&LA[DIM_SCHEDULER], "scx_lavd");
 	strlist_add(&LB[DIM_FLAGS], "llc");
-	compare_filters_build(L0, LA, LB, f);
+	compare_filters_build(L0, LA, LB, NULL, f);
 	compare_slicing_find(f, &s);
 	ok(s.nslice == 2 && s.slice[0] == DIM_SCHEDULER && s.slice[1] == DIM_FLAGS,
 	   "two slicing dimensions in canonical order");
@@ -293,7 +293,7 @@ slicing(void)
 	strlist_add(&LB[DIM_KERNEL], "2");
 	strlist_add(&LB[DIM_KERNEL], "3");
 	strlist_add(&LB[DIM_KERNEL], "4");
-	compare_filters_build(L0, LA, LB, f);
+	compare_filters_build(L0, LA, LB, NULL, f);
 	compare_slicing_find(f, &s);
 	la = compare_side_label(&f[0], &s, 'A');
 	lb = compare_side_label(&f[1], &s, 'B');
@@ -301,10 +301,35 @@ slicing(void)
 	is_str(lb, "B", "more than three values: the letter");
 	free(la), free(lb);
 
+	/* A commit expression that stood for nothing selects nothing (HEAD..HEAD). */
+	{
+		unsigned empty[3] = {0, 1u << DIM_PROJECT_COMMIT, 0};
+
+		reset_lists();
+		strlist_add(&LB[DIM_PROJECT_COMMIT], "abc");
+		compare_filters_build(L0, LA, LB, empty, f);
+		ok(!compare_filter_match(&f[0], &r) && compare_filter_match(&f[1], &r),
+		   "an expression that expanded to nothing matches no row; the other side's does");
+		compare_slicing_find(f, &s);
+		ok(s.nslice == 1 && s.slice[0] == DIM_PROJECT_COMMIT, "and slices against a value");
+		strlist_free(&LB[DIM_PROJECT_COMMIT]);
+		compare_filters_build(L0, LA, LB, empty, f);
+		compare_slicing_find(f, &s);
+		ok(s.nslice == 1 && s.slice[0] == DIM_PROJECT_COMMIT,
+		   "nothing is not the same as no constraint");
+		empty[0] = empty[1];
+		empty[1] = 0;
+		compare_filters_build(L0, LA, LB, empty, f);
+		ok(!compare_filter_match(&f[0], &r) && !compare_filter_match(&f[1], &r),
+		   "a shared one that stood for nothing: neither side matches");
+		compare_slicing_find(f, &s);
+		is_int(s.nslice, 0, "and both sides pair on it");
+	}
+
 	reset_lists();
 	strlist_add(&L0[DIM_FLAGS], "llc");
 	strlist_add(&L0[DIM_FLAGS], "steal");
-	compare_filters_build(L0, LA, LB, f);
+	compare_filters_build(L0, LA, LB, NULL, f);
 	ok(!compare_filter_match(&f[0], &r), "flags AND: row without flags fails");
 	r.flags = flags;
 	r.nflags = 2;
