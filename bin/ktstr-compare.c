@@ -122,6 +122,12 @@ pool_take(struct sidecar *sc, void *arg)
 	sidecar_free(sc);
 }
 
+/*
+ * An input named on the command line (or $KTSTR_SIDECAR_DIR) could not
+ * be read: whatever the mode finds in the others, the exit status is 2.
+ */
+static int input_failed;
+
 /* Read the inputs (ktstr-compare(1), Inputs) into p; *source names them. */
 static void
 pool_load(struct pool *p, const char *dir, char **operands, size_t noperands, char **source)
@@ -130,7 +136,8 @@ pool_load(struct pool *p, const char *dir, char **operands, size_t noperands, ch
 
 	set.each = pool_take;
 	set.arg = p;
-	sidecar_load_inputs(dir, operands, noperands, 0, &set, source);
+	if (sidecar_load_inputs(dir, operands, noperands, 0, &set, source) < 0)
+		input_failed = 1;
 	sidecar_set_free(&set);
 }
 
@@ -164,10 +171,16 @@ load_analysis(const char *dir, char **operands, size_t noperands, struct analysi
 	set.each = analysis_take;
 	set.arg = a;
 	if (dir || noperands || sidecar_stdin_is_input()) {
-		sidecar_load_inputs(dir, operands, noperands, 0, &set, &source);
+		if (sidecar_load_inputs(dir, operands, noperands, 0, &set, &source) < 0)
+			input_failed = 1;
 		free(source);
 	} else if (env && *env) {
-		sidecar_walk_run(env, NULL, 0, 0, &set);
+		if (sidecar_walk_run(env, NULL, 0, 0, &set) < 0) {
+			char e[128];
+
+			warning("cannot read KTSTR_SIDECAR_DIR %s: %s", env, os_error(errno, e, sizeof e));
+			input_failed = 1;
+		}
 	} else {
 		root = sidecar_runs_root();
 		if ((name = sidecar_newest_run(root)) != NULL) {
@@ -897,6 +910,8 @@ main(int argc, char *argv[])
 	}
 	fwrite(out.s ? out.s : "", 1, out.len, stdout);
 	buf_free(&out);
+	if (input_failed)
+		status = EXIT_ERROR;
 	for (s = 0; s < 3; s++)
 		for (d = 0; d < NDIMS; d++)
 			strlist_free(&cl.lists[s][d]);

@@ -135,6 +135,16 @@ test_expect_success '--list-values: an empty pool is not an error' '
 	test_cmp expect actual
 '
 
+test_expect_success '--list-values: an input that cannot be read is exit 2, the rest listed' '
+	for k in kernel commit kernel_commit source scheduler topology work_type flags; do
+		printf "%s:\n  (no sidecars in pool)\n\n" $k
+	done >expect &&
+	test_must_fail ktstr-compare --list-values nonexistent empty >actual 2>err &&
+	test_cmp expect actual &&
+	echo "ktstr-compare: cannot read nonexistent: No such file or directory (os error 2)" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success '--list-values: None sorts first and prints as unknown' '
 	sidecar x.ktstr.json kernel=null project_commit=null source=absent &&
 	sidecar y.ktstr.json kernel=\"6.15.0\" project_commit=\"0000000\" source=\"ci\" flags="[\"b\",\"a\",\"b\"]" &&

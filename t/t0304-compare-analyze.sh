@@ -79,6 +79,20 @@ test_expect_success 'no run, no sidecars: a notice and exit 0' '
 	test_cmp expect err
 '
 
+test_expect_success 'an input that cannot be read: its line and exit 2' '
+	test_must_fail ktstr-compare --analyze "$TRASH/nonexistent" </dev/null >out 2>err &&
+	test_cmp /dev/null out &&
+	printf "%s\n" "ktstr-compare: cannot read $TRASH/nonexistent: No such file or directory (os error 2)" \
+		"ktstr-compare: no sidecar data found (skipped)" >expect &&
+	test_cmp expect err &&
+	: >afile &&
+	KTSTR_SIDECAR_DIR=$TRASH/afile test_must_fail ktstr-compare --analyze </dev/null >out 2>err &&
+	test_cmp /dev/null out &&
+	grep -q "^ktstr-compare: cannot read KTSTR_SIDECAR_DIR $TRASH/afile: Not a directory (os error 20)\$" err &&
+	test_must_fail ktstr-compare --analyze --dir "$TRASH/nonexistent" </dev/null >out 2>err &&
+	grep -q "^ktstr-compare: cannot read $TRASH/nonexistent: No such file or directory" err
+'
+
 test_expect_success 'setup: a gauntlet run with an outlier, callbacks and KVM' '
 	mkdir G &&
 	for t in a b c d e f g h i j; do

@@ -740,16 +740,29 @@ sidecar_stdin_is_input(void)
 	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
 }
 
+/* A directory named as an input cannot be listed: its one line, -1. */
+static int
+unlistable(const char *dir, unsigned flags)
+{
+	char msg[128];
+
+	if (!(flags & SIDECAR_QUIET))
+		warning("cannot read %s: %s", dir, os_error(errno, msg, sizeof msg));
+	return -1;
+}
+
 int
 sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, unsigned flags,
                     struct sidecar_set *out, char **source)
 {
 	struct buf src = BUF_INIT;
 	struct stat st;
+	int rc = 0;
 
 	if (dir != NULL || noperands > 0) {
 		if (dir != NULL) {
-			sidecar_walk_pool(dir, 1, flags, out);
+			if (sidecar_walk_pool(dir, 1, flags, out) < 0)
+				rc = unlistable(dir, flags);
 			buf_puts(&src, dir);
 		}
 		for (size_t i = 0; i < noperands; i++) {
@@ -758,18 +771,22 @@ sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, un
 			if (src.len)
 				buf_puts(&src, ", ");
 			if (strcmp(op, "-") == 0) {
-				sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out);
+				if (sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out) < 0)
+					rc = -1;
 				buf_puts(&src, "standard input");
 				continue;
 			}
 			buf_puts(&src, op);
-			if (stat(op, &st) == 0 && S_ISDIR(st.st_mode))
-				sidecar_read_dir(op, flags, out);
-			else
-				sidecar_read_file(op, flags, out);
+			if (stat(op, &st) == 0 && S_ISDIR(st.st_mode)) {
+				if (sidecar_read_dir(op, flags, out) < 0)
+					rc = unlistable(op, flags);
+			} else if (sidecar_read_file(op, flags, out) < 0) {
+				rc = -1; /* reported */
+			}
 		}
 	} else if (sidecar_stdin_is_input()) {
-		sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out);
+		if (sidecar_read_fd(STDIN_FILENO, "<stdin>", flags, out) < 0)
+			rc = -1;
 		buf_puts(&src, "standard input");
 	} else {
 		char *root = sidecar_runs_root();
@@ -782,7 +799,7 @@ sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, un
 		*source = buf_detach(&src);
 	else
 		buf_free(&src);
-	return 0;
+	return rc;
 }
 
 /* ---- members ---- */

@@ -194,9 +194,10 @@ int sidecar_read_fd(int fd, const char *name, unsigned flags, struct sidecar_set
  * Directory operands are read as ktstr-scan reads them (a run directory
  * when it has a candidate directly inside, else a runs root), with the
  * archive override.  *source receives the words that name the inputs
- * in "no sidecar data found in {source}" (caller frees).  Returns 0:
- * unreadable inputs (a missing --dir root included) are reported on
- * stderr and contribute nothing.
+ * in "no sidecar data found in {source}" (caller frees).  An input
+ * named (--dir, an operand) that cannot be read at all is reported on
+ * stderr and contributes nothing; the others are still read, and then
+ * -1 is returned (else 0).  The default runs root may be missing.
  */
 int sidecar_load_inputs(const char *dir, char *const *operands, size_t noperands, unsigned flags,
                         struct sidecar_set *out, char **source);
