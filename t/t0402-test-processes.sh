@@ -40,6 +40,27 @@ test_expect_success 'with -j each test output comes whole, after the test' '
 	test "$(ls sd | wc -l)" = 4
 '
 
+test_expect_success '-j: a test writing more than its pipe holds runs through, output whole' '
+	mktest chatty "head -c 3000000 /dev/zero | tr \"\\000\" x; echo; echo end" &&
+	mktest quiet "echo quiet" &&
+	ktstr-test -q -j 2 t/chatty t/quiet >out 2>err &&
+	test_cmp /dev/null err &&
+	test "$(wc -c <out)" -eq $((3000000 + 1 + 4 + 6)) &&
+	tail -n 1 out | grep -qx "end\|quiet"
+'
+
+# RLIMIT_FSIZE stands in for a full TMPDIR (SIGXFSZ ignored: EFBIG), the
+# limit on ktstr-test itself; the test writes to a pipe, which has none.
+test_expect_success '-j: output that TMPDIR cannot hold is ktstr-test'"'"'s error, the verdict stands' '
+	mktest big "head -c 100000 /dev/zero | tr \"\\000\" x; echo; echo done" &&
+	mktest small "echo small" &&
+	(trap "" XFSZ; ulimit -f 64; ktstr-test -j 2 t/big t/small >/dev/null 2>err);
+	test $? = 2 &&
+	grep -q "^ktstr-test: big: its output was cut short: cannot keep it in $TMPDIR: File too large$" err &&
+	grep -q "^2 passed, 0 failed, 0 skipped$" err &&
+	! grep -q "FAIL" err
+'
+
 test_expect_success '-j runs tests at the same time' '
 	for i in 1 2 3 4; do
 		mktest s$i "sleep 1" || return 1

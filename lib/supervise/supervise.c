@@ -84,6 +84,8 @@ discard(struct supervise_job *j)
 	}
 	close_fd(&j->out_fd);
 	close_fd(&j->err_fd);
+	close_fd(&j->out_pipe);
+	close_fd(&j->err_pipe);
 }
 
 /* execv(2), then whether file exists: errno is the answer either way. */
@@ -136,7 +138,8 @@ exec_argv(char *const argv[], int *exists)
 
 /* In the child: become the test.  Never returns. */
 static _Noreturn void
-exec_job(const struct supervise *s, const struct supervise_job *j, const sigset_t *mask)
+exec_job(const struct supervise *s, const struct supervise_job *j, int out_wr, int err_wr,
+         const sigset_t *mask)
 {
 	int null = open("/dev/null", O_RDONLY), err, exists;
 
@@ -146,9 +149,9 @@ exec_job(const struct supervise *s, const struct supervise_job *j, const sigset_
 		dup2(null, STDIN_FILENO);
 		close(null);
 	}
-	if (j->out_fd >= 0) {
-		dup2(j->out_fd, STDOUT_FILENO);
-		dup2(j->err_fd, STDERR_FILENO);
+	if (out_wr >= 0) {
+		dup2(out_wr, STDOUT_FILENO);
+		dup2(err_wr, STDERR_FILENO);
 	} else if (s->stdout_to_stderr) {
 		dup2(STDERR_FILENO, STDOUT_FILENO);
 	}
@@ -167,30 +170,94 @@ exec_job(const struct supervise *s, const struct supervise_job *j, const sigset_
 	_exit(err == ENOENT && !exists ? 127 : 126);
 }
 
+/*
+ * A pipe for one captured stream: *rd, the supervisor's end, never
+ * blocks and raises SIGIO when data comes; *wr is the job's.
+ */
+static int
+open_pipe(int *rd, int *wr)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		warning("cannot make a pipe:");
+		return -1;
+	}
+	if (fcntl(p[0], F_SETOWN, getpid()) < 0 ||
+	    fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK | O_ASYNC) < 0) {
+		warning("cannot watch a pipe:");
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	*rd = p[0];
+	*wr = p[1];
+	return 0;
+}
+
+/*
+ * Move what the job wrote from its pipes to its files; at the end (the
+ * job is gone) close them.  A write that fails (TMPDIR full) is kept
+ * in capture_err and the rest is read and dropped, so the job never
+ * blocks on a full pipe.
+ */
+static void
+drain(struct supervise_job *j, int end)
+{
+	int *pipes[2] = {&j->out_pipe, &j->err_pipe}, files[2] = {j->out_fd, j->err_fd};
+	int saved = errno; /* EAGAIN here must not pass for a caller's error */
+	char b[65536];
+
+	for (size_t k = 0; k < 2; k++) {
+		ssize_t n = -1;
+
+		while (*pipes[k] >= 0 && (n = read(*pipes[k], b, sizeof(b))) != 0) {
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				break; /* EAGAIN: nothing more now */
+			}
+			if (!j->capture_err && write_all(files[k], b, (size_t)n) < 0)
+				j->capture_err = errno;
+		}
+		if (end || n == 0)
+			close_fd(pipes[k]);
+	}
+	errno = saved;
+}
+
 static int
 spawn(const struct supervise *s, struct supervise_job *j, int capture, const sigset_t *mask)
 {
-	int fd;
+	int fd, out = -1, err = -1;
 
-	j->out_fd = j->err_fd = -1;
+	j->out_fd = j->err_fd = j->out_pipe = j->err_pipe = -1;
+	j->capture_err = 0;
 	j->file = NULL;
 	if (s->env) {
 		if ((fd = temp_file(&j->file)) < 0)
 			return -1;
 		close(fd);
 	}
-	if (capture && ((j->out_fd = temp_file(NULL)) < 0 || (j->err_fd = temp_file(NULL)) < 0))
+	if (capture && ((j->out_fd = temp_file(NULL)) < 0 || (j->err_fd = temp_file(NULL)) < 0 ||
+	                open_pipe(&j->out_pipe, &out) < 0 || open_pipe(&j->err_pipe, &err) < 0)) {
+		close_fd(&out);
 		return -1;
+	}
 	fflush(stdout);
 	fflush(stderr);
 	/* Before fork: the child may run, exec and start its work before the parent runs again. */
 	clock_gettime(CLOCK_MONOTONIC, &j->start);
 	if ((j->pid = fork()) < 0) {
 		warning("cannot fork:");
+		close_fd(&out);
+		close_fd(&err);
 		return -1;
 	}
 	if (j->pid == 0)
-		exec_job(s, j, mask);
+		exec_job(s, j, out, err, mask);
+	close_fd(&out);
+	close_fd(&err);
 	/* Both sides set the group, so a kill right after fork cannot miss it. */
 	setpgid(j->pid, j->pid);
 	j->stop = SUPERVISE_RUNNING;
@@ -220,6 +287,7 @@ block_signals(sigset_t *set, sigset_t *old)
 	signal(SIGCHLD, SIG_DFL);
 	sigemptyset(set);
 	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGIO);
 	for (size_t i = 0; i < LEN(stop_signals); i++) {
 		struct sigaction sa;
 
@@ -314,6 +382,7 @@ reap(struct supervise *s, struct supervise_job *v, size_t n, int interrupted)
 		reaped++;
 		j->wstatus = st;
 		j->wall_ms = elapsed_ms(&j->start);
+		drain(j, 1);
 		if (!interrupted && s->finish)
 			s->finish(j, s->arg);
 		discard(j);
@@ -349,7 +418,10 @@ supervise_run(struct supervise *s, struct supervise_job *v, size_t n)
 		if (running == 0)
 			break;
 		sig = next_signal(&set, enforce_deadlines(s, v, n));
-		if (sig > 0 && sig != SIGCHLD) {
+		for (size_t i = 0; i < n; i++)
+			if (v[i].pid > 0)
+				drain(&v[i], 0);
+		if (sig > 0 && sig != SIGCHLD && sig != SIGIO) {
 			/* No verdict for what is running: stop it, finish nothing of it. */
 			interrupted = sig;
 			for (size_t i = 0; i < n; i++)
@@ -358,6 +430,11 @@ supervise_run(struct supervise *s, struct supervise_job *v, size_t n)
 		}
 		running -= reap(s, v, n, interrupted);
 	}
+	/* Every pipe is closed now; a SIGIO still pending would kill us once unblocked. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGIO);
+	while (sigtimedwait(&set, NULL, &(struct timespec){0, 0}) > 0)
+		;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return interrupted;
 }

@@ -11,7 +11,10 @@
  * $KTSTR_METRICS).  A test that outlives its deadline gets SIGTERM, then
  * SIGKILL after the grace time; when a test's leader exits, whatever it
  * left running in its group is killed.  A job the caller cannot start
- * gets no verdict.
+ * gets no verdict.  Captured output goes through a pipe that the
+ * supervisor itself empties into a temporary file (woken by SIGIO), so
+ * a full TMPDIR is the supervisor's error (capture_err), not a failed
+ * write the test may never report.
  *
  *	struct supervise s = {.jobs = 4, .timeout_ms = 60000, .env = "X",
  *	                      .finish = done, .arg = ctx};
@@ -48,6 +51,8 @@ struct supervise_job {
 	/* Set while the job runs; valid in finish(). */
 	pid_t pid;          /* 0: not started (or could not be); -1: ended */
 	int out_fd, err_fd; /* the captured stdout and stderr, or -1 */
+	int capture_err;    /* errno of a write of captured output that failed (TMPDIR full), or 0 */
+	int out_pipe, err_pipe; /* private: what the job writes, until its end */
 	char *file;         /* the path named in the environment variable */
 	struct timespec start;
 	long long stop_at_ms; /* CLOCK_MONOTONIC; 0: no deadline */
