@@ -177,15 +177,6 @@ lock_holders(int fd, struct buf *out)
 	buf_free(&locks);
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A lock on a filesystem whose flock cannot be trusted is refused: -1 with why in err, else 0. */
 static int
 refuse_fs(int fd, const char *path, struct buf *err)
@@ -249,7 +240,7 @@ int
 rundir_lock(const char *dir, unsigned timeout_ms, struct rundir_held *h, struct buf *err)
 {
 	char *path = rundir_lock_path(dir), *locks, *name, e[128];
-	long long start = now_ms();
+	uint64_t start = monotonic_ns();
 
 	h->lock = h->locks = -1;
 	h->leaf = rundir_leaf(dir);
@@ -279,7 +270,7 @@ rundir_lock(const char *dir, unsigned timeout_ms, struct rundir_held *h, struct 
 		saved = errno;
 		if (saved != EINTR && saved != EWOULDBLOCK)
 			buf_printf(err, "flock %s: %s", path, os_error(saved, e, sizeof(e)));
-		else if (saved == EWOULDBLOCK && now_ms() - start >= (long long)timeout_ms)
+		else if (saved == EWOULDBLOCK && monotonic_ns() - start >= timeout_ms * 1000000ull)
 			timed_out(dir, path, fd, timeout_ms, err);
 		else
 			saved = 0; /* busy or interrupted: try again */

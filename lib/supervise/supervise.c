@@ -20,22 +20,7 @@ static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
 static long long
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Milliseconds since start, to the microsecond. */
-static double
-elapsed_ms(const struct timespec *start)
-{
-	struct timespec ts;
-	long long us;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	us = (ts.tv_sec - start->tv_sec) * 1000000LL + (ts.tv_nsec - start->tv_nsec) / 1000;
-	return us / 1e3;
+	return (long long)(monotonic_ns() / 1000000);
 }
 
 /*
@@ -247,7 +232,7 @@ spawn(const struct supervise *s, struct supervise_job *j, int capture, const sig
 	fflush(stdout);
 	fflush(stderr);
 	/* Before fork: the child may run, exec and start its work before the parent runs again. */
-	clock_gettime(CLOCK_MONOTONIC, &j->start);
+	j->start_ns = monotonic_ns();
 	if ((j->pid = fork()) < 0) {
 		warning("cannot fork:");
 		close_fd(&out);
@@ -381,7 +366,8 @@ reap(struct supervise *s, struct supervise_job *v, size_t n, int interrupted)
 			continue;
 		reaped++;
 		j->wstatus = st;
-		j->wall_ms = elapsed_ms(&j->start);
+		/* To the microsecond. */
+		j->wall_ms = (double)((monotonic_ns() - j->start_ns) / 1000) / 1e3;
 		drain(j, 1);
 		if (!interrupted && s->finish)
 			s->finish(j, s->arg);

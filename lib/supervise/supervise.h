@@ -31,9 +31,9 @@
 #ifndef KTSTR_SUPERVISE_H
 #define KTSTR_SUPERVISE_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
-#include <time.h>
 
 #include "util/util.h"
 
@@ -54,7 +54,7 @@ struct supervise_job {
 	int capture_err;    /* errno of a write of captured output that failed (TMPDIR full), or 0 */
 	int out_pipe, err_pipe; /* private: what the job writes, until its end */
 	char *file;         /* the path named in the environment variable */
-	struct timespec start;
+	uint64_t start_ns;    /* monotonic_ns() when it was started */
 	long long stop_at_ms; /* CLOCK_MONOTONIC; 0: no deadline */
 	enum supervise_stop stop;
 	int timed_out;

@@ -171,6 +171,9 @@ int64_t num_arg(const char *name, const char *s, int64_t min, int64_t max);
  */
 size_t edit_distance(const char *a, const char *b);
 
+/* CLOCK_MONOTONIC in nanoseconds: for intervals and deadlines. */
+uint64_t monotonic_ns(void);
+
 /* Flush stdout and report a write error; returns the status to exit with. */
 int stdout_status(int status);
 

@@ -14,7 +14,6 @@
 #include "util/util.h"
 #include "workload.h"
 
-uint64_t wl_now_ns(void); /* CLOCK_MONOTONIC */
 void wl_sleep_ns(uint64_t ns); /* returns early on a signal */
 
 /* "0-3,5" <-> cpu_set_t.  Parse returns 0, or -1 on bad syntax. */

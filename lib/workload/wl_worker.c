@@ -35,15 +35,6 @@ struct ws {
 	uint64_t rng;
 };
 
-uint64_t
-wl_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void
 wl_sleep_ns(uint64_t ns)
 {
@@ -142,7 +133,7 @@ record(struct ws *s, uint64_t ns)
 static void
 reset_gap(struct ws *s)
 {
-	s->last_iter_time = wl_now_ns();
+	s->last_iter_time = monotonic_ns();
 }
 
 static void
@@ -174,7 +165,7 @@ tail(struct ws *s)
 	__atomic_store_n(s->c->progress, s->iterations, __ATOMIC_RELAXED);
 	if (s->work_units % 1024 != 0)
 		return;
-	now = wl_now_ns();
+	now = monotonic_ns();
 	gap = now - s->last_iter_time;
 	if (gap > s->max_gap_ns) {
 		s->max_gap_ns = gap;
@@ -232,10 +223,10 @@ futex_wake(void *addr, uint64_t n)
 static uint64_t
 timed_yield(void)
 {
-	uint64_t t0 = wl_now_ns();
+	uint64_t t0 = monotonic_ns();
 
 	sched_yield();
-	return wl_now_ns() - t0;
+	return monotonic_ns() - t0;
 }
 
 /* The PipeIo exchange: one byte to the partner, then wait for its byte. */
@@ -247,7 +238,7 @@ pipe_exchange(struct ws *s)
 
 	if (write(s->c->pipe_wr, &x, 1) < 0 && errno != EINTR)
 		return;
-	t0 = wl_now_ns();
+	t0 = monotonic_ns();
 	while (!wl_stop) {
 		struct pollfd p = {s->c->pipe_rd, POLLIN, 0};
 		int n = poll(&p, 1, 100);
@@ -257,7 +248,7 @@ pipe_exchange(struct ws *s)
 			break;
 		if (n > 0) {
 			if (read(s->c->pipe_rd, &x, 1) == 1)
-				record(s, wl_now_ns() - t0);
+				record(s, monotonic_ns() - t0);
 			break;
 		}
 	}
@@ -278,9 +269,9 @@ io_round(struct ws *s, int fd)
 			break;
 		s->work_units++;
 	}
-	t0 = wl_now_ns();
+	t0 = monotonic_ns();
 	wl_sleep_ns(100000);
-	record(s, wl_now_ns() - t0);
+	record(s, monotonic_ns() - t0);
 }
 
 static void
@@ -292,20 +283,20 @@ run_sequence(struct ws *s)
 
 	while (!wl_stop) {
 		for (size_t i = 0; i < w->nphases && !wl_stop; i++) {
-			uint64_t end = wl_now_ns() + w->phases[i].ns, t0;
+			uint64_t end = monotonic_ns() + w->phases[i].ns, t0;
 			switch (w->phases[i].kind) {
 			case WL_PHASE_SPIN:
-				while (!wl_stop && wl_now_ns() < end)
+				while (!wl_stop && monotonic_ns() < end)
 					spin_burst(s, 1024);
 				break;
 			case WL_PHASE_SLEEP:
-				t0 = wl_now_ns();
+				t0 = monotonic_ns();
 				wl_sleep_ns(w->phases[i].ns);
-				record(s, wl_now_ns() - t0);
+				record(s, monotonic_ns() - t0);
 				reset_gap(s);
 				break;
 			case WL_PHASE_YIELD:
-				while (!wl_stop && wl_now_ns() < end) {
+				while (!wl_stop && monotonic_ns() < end) {
 					s->work_units++;
 					record(s, timed_yield());
 				}
@@ -314,7 +305,7 @@ run_sequence(struct ws *s)
 			case WL_PHASE_IO:
 				if (fd < 0)
 					fd = temp_create("ktstr_seq", &path);
-				while (fd >= 0 && !wl_stop && wl_now_ns() < end)
+				while (fd >= 0 && !wl_stop && monotonic_ns() < end)
 					io_round(s, fd);
 				reset_gap(s);
 				break;
@@ -452,10 +443,10 @@ futex_ping_pong(struct ws *s)
 	spin_burst(s, s->c->work->spin_iters);
 	atomic_store(word, theirs);
 	futex_wake((void *)word, 1);
-	t0 = wl_now_ns();
+	t0 = monotonic_ns();
 	while (!wl_stop) {
 		if (atomic_load(word) == mine) {
-			record(s, wl_now_ns() - t0);
+			record(s, monotonic_ns() - t0);
 			break;
 		}
 		futex_wait((void *)word, theirs);
@@ -478,10 +469,10 @@ futex_fan_out(struct ws *s)
 		return;
 	}
 	expected = atomic_load(word);
-	t0 = wl_now_ns();
+	t0 = monotonic_ns();
 	while (!wl_stop) {
 		if (atomic_load(word) != expected) {
-			record(s, wl_now_ns() - t0);
+			record(s, monotonic_ns() - t0);
 			break;
 		}
 		futex_wait((void *)word, expected);
@@ -502,7 +493,7 @@ fan_out_compute(struct ws *s, struct loop *l)
 	uint64_t expected;
 
 	if (s->c->is_messenger) {
-		*wake_ns = wl_now_ns();
+		*wake_ns = monotonic_ns();
 		atomic_fetch_add_explicit(gen, 1, memory_order_release);
 		futex_wake((void *)gen, w->fan_out);
 		spin_burst(s, 256);
@@ -511,7 +502,7 @@ fan_out_compute(struct ws *s, struct loop *l)
 	expected = atomic_load_explicit(gen, memory_order_acquire);
 	while (!wl_stop) {
 		if (atomic_load_explicit(gen, memory_order_acquire) != expected) {
-			uint64_t now = wl_now_ns(), then = *wake_ns;
+			uint64_t now = monotonic_ns(), then = *wake_ns;
 			record(s, now > then ? now - then : 0);
 			break;
 		}
@@ -559,9 +550,9 @@ mutex_contention(struct ws *s)
 		if (atomic_compare_exchange_strong_explicit(word, &zero, 1, memory_order_acquire,
 		                                            memory_order_relaxed))
 			break;
-		t0 = wl_now_ns();
+		t0 = monotonic_ns();
 		futex_wait((void *)word, 1);
-		record(s, wl_now_ns() - t0);
+		record(s, monotonic_ns() - t0);
 	}
 	spin_burst(s, w->hold_iters);
 	atomic_store_explicit(word, 0, memory_order_release);
@@ -578,10 +569,10 @@ fork_exit(struct ws *s)
 	if (pid == 0)
 		_exit(0);
 	if (pid > 0) {
-		uint64_t t0 = wl_now_ns();
+		uint64_t t0 = monotonic_ns();
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		record(s, wl_now_ns() - t0);
+		record(s, monotonic_ns() - t0);
 	}
 	s->work_units++;
 }
@@ -591,15 +582,15 @@ static void
 bursty(struct ws *s)
 {
 	const struct wl_work *w = s->c->work;
-	uint64_t t0 = wl_now_ns(), burst = w->burst_ms * 1000000;
+	uint64_t t0 = monotonic_ns(), burst = w->burst_ms * 1000000;
 
 	do
 		spin_burst(s, 1024);
-	while (!wl_stop && wl_now_ns() - t0 < burst);
+	while (!wl_stop && monotonic_ns() - t0 < burst);
 	if (!wl_stop) {
-		t0 = wl_now_ns();
+		t0 = monotonic_ns();
 		wl_sleep_ns(w->sleep_ms * 1000000);
-		record(s, wl_now_ns() - t0);
+		record(s, monotonic_ns() - t0);
 	}
 }
 
@@ -839,7 +830,7 @@ wl_worker_main(const struct wl_worker_ctx *c, struct wl_report *r)
 	if (c->has_affinity)
 		sched_setaffinity(0, sizeof c->affinity, &c->affinity);
 	apply_policy(&c->policy);
-	s.start = s.last_iter_time = wl_now_ns();
+	s.start = s.last_iter_time = monotonic_ns();
 	s.rng = (uint64_t)getpid() * 0x9e3779b97f4a7c15ull ^ s.start;
 	if (s.rng == 0)
 		s.rng = 1;
@@ -847,7 +838,7 @@ wl_worker_main(const struct wl_worker_ctx *c, struct wl_report *r)
 		if (c->work->custom_fn)
 			c->work->custom_fn(&wl_stop, r, c->work->custom_arg);
 		r->tid = (int32_t)getpid();
-		r->wall_time_ns = wl_now_ns() - s.start;
+		r->wall_time_ns = monotonic_ns() - s.start;
 		r->exit_kind = WL_EXIT_NONE;
 		r->completed = 1;
 		return;
@@ -862,7 +853,7 @@ wl_worker_main(const struct wl_worker_ctx *c, struct wl_report *r)
 
 	run_loop(&s);
 
-	end = wl_now_ns();
+	end = monotonic_ns();
 	if (have_ss && read_schedstat(ss1) == 0) {
 		r->schedstat_cpu_time_ns = ss1[0] - ss0[0];
 		r->schedstat_run_delay_ns = ss1[1] - ss0[1];

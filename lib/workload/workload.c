@@ -486,7 +486,7 @@ static int
 drain(int fd, struct buf *b, uint64_t deadline)
 {
 	for (;;) {
-		uint64_t now = wl_now_ns();
+		uint64_t now = monotonic_ns();
 		struct pollfd p = {fd, POLLIN, 0};
 		ssize_t k;
 		int n;
@@ -522,7 +522,7 @@ collect(struct run *r)
 		for (size_t j = 0; j < r->h[i].n; j++)
 			if (r->h[i].w[j].pid > 0)
 				kill(r->h[i].w[j].pid, SIGUSR1);
-	deadline = wl_now_ns() + COLLECT_NS;
+	deadline = monotonic_ns() + COLLECT_NS;
 	for (size_t i = 0; i < r->nh; i++) {
 		struct handle *h = &r->h[i];
 		for (size_t j = 0; j < h->n; j++) {
@@ -616,10 +616,10 @@ signals_restore(const struct sigaction *old)
 static void
 pause_ns(uint64_t ns)
 {
-	uint64_t end = wl_now_ns() + ns;
+	uint64_t end = monotonic_ns() + ns;
 
 	while (!interrupted) {
-		uint64_t now = wl_now_ns();
+		uint64_t now = monotonic_ns();
 		if (now >= end)
 			break;
 		wl_sleep_ns(end - now < 100000000 ? end - now : 100000000);
@@ -829,7 +829,7 @@ start_workers(struct run *r, char *err, size_t errlen)
 		wl_errf(err, errlen, "cannot map shared memory: %s", strerror(errno));
 		return -1;
 	}
-	rng = (uint64_t)r->self * 0x9e3779b97f4a7c15ull ^ wl_now_ns();
+	rng = (uint64_t)r->self * 0x9e3779b97f4a7c15ull ^ monotonic_ns();
 	rng |= 1;
 	for (size_t i = 0; i < r->nh; i++)
 		if (spawn_group(r, i, &r->topo, &rng, &slot, err, errlen) < 0)
@@ -881,21 +881,21 @@ hold(struct run *r)
 	if (o->monitor && (r->mon = wl_mon_new(o->scx_dir, o->debugfs_dir)) == NULL && !o->quiet)
 		warning("monitor: neither sched_ext events nor debugfs sched/debug are readable; "
 		     "monitor is null");
-	t0 = r->t0 = wl_now_ns();
+	t0 = r->t0 = monotonic_ns();
 	while (!interrupted) {
-		uint64_t now = wl_now_ns(), left;
+		uint64_t now = monotonic_ns(), left;
 		elapsed = now - t0;
 		if (elapsed >= o->duration_ms * 1000000)
 			break;
 		left = o->duration_ms * 1000000 - elapsed;
 		wl_sleep_ns(left < 100000000 ? left : 100000000);
-		now = wl_now_ns();
+		now = monotonic_ns();
 		if (r->mon)
 			wl_mon_sample(r->mon, now);
 		watch_scheduler(r, now, &last_sched);
 		progress(r, (now - t0) / 1000000, count_alive(r), total, 0);
 	}
-	r->res->elapsed_ms = (wl_now_ns() - t0) / 1000000;
+	r->res->elapsed_ms = (monotonic_ns() - t0) / 1000000;
 	progress(r, r->res->elapsed_ms, count_alive(r), total, 1);
 }
 
@@ -941,7 +941,7 @@ judge(struct run *r)
 		if (!judge_group(r, &res->groups[i]))
 			res->passed = 0;
 	/* Once more at the end: the scheduler may have died while the workers stopped. */
-	watch_scheduler(r, wl_now_ns(), NULL);
+	watch_scheduler(r, monotonic_ns(), NULL);
 	if (r->died) {
 		res->passed = 0;
 		wl_detail_add(&res->details, &res->ndetails, WL_D_SCHEDULER_DIED,

@@ -215,6 +215,18 @@ created_files(void)
 	rm_rf(d);
 }
 
+/* monotonic_ns: never backwards, and a sleep lasts at least its length. */
+static void
+clock_reads(void)
+{
+	uint64_t a = monotonic_ns(), b;
+
+	usleep(10000);
+	b = monotonic_ns();
+	ok(b >= a + 10000000, "a 10 ms sleep measures at least 10 ms (%llu ns)",
+	   (unsigned long long)(b - a));
+}
+
 /* temp_create: a private scratch file in $TMPDIR, else /tmp. */
 static void
 scratch_files(void)
@@ -457,6 +469,7 @@ main(void)
 	hostile_inputs();
 	created_files();
 	scratch_files();
+	clock_reads();
 	components();
 	values();
 	writes();

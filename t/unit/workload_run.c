@@ -770,8 +770,8 @@ test_killed(int sig, const char *scenario)
 	/* wait until the workers run (their cgroup exists), at most 2 s */
 	if (m && getuid() == 0 && wl_cgroup_mode_available(WL_CG_V2))
 		probe = easprintf("%s/ktstr-%ld/cg_1/cgroup.procs", m, (long)child);
-	deadline = wl_now_ns() + 2000000000ull;
-	while (wl_now_ns() < deadline) {
+	deadline = monotonic_ns() + 2000000000ull;
+	while (monotonic_ns() < deadline) {
 		struct buf b = BUF_INIT;
 		int seen = probe && read_file(probe, &b, 4096) == 0 && b.len > 0;
 		buf_free(&b);
@@ -784,7 +784,7 @@ test_killed(int sig, const char *scenario)
 	wl_sleep_ns(100000000);
 	kill(child, sig);
 	/* as subreaper, every orphan (workers, guardian) comes back to us */
-	deadline = wl_now_ns() + 10000000000ull;
+	deadline = monotonic_ns() + 10000000000ull;
 	for (;;) {
 		p = waitpid(-1, &st, WNOHANG);
 		if (p < 0 && errno == ECHILD)
@@ -794,7 +794,7 @@ test_killed(int sig, const char *scenario)
 		else if (p > 0)
 			others++;
 		if (p == 0) {
-			if (wl_now_ns() > deadline)
+			if (monotonic_ns() > deadline)
 				break;
 			wl_sleep_ns(10000000);
 		}
