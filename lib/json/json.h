@@ -116,6 +116,8 @@ void json_doc_free(struct json_doc *doc);
  * costs no allocation once the arena has grown to the largest.
  */
 void json_doc_clear(struct json_doc *doc);
+/* n bytes (16-aligned) that live as long as doc's tree, for a caller building one. */
+void *json_doc_alloc(struct json_doc *doc, size_t n);
 
 /*
  * Pull reader.  A cursor walks the text one value at a time and checks
@@ -205,6 +207,15 @@ int json_cursor_end(struct json_cursor *c);
 const char *json_cursor_pos(const struct json_cursor *c);
 /* The number item's value as a double, correctly rounded (json_value's u.num.d). */
 double json_item_double(const struct json_item *it);
+/*
+ * The whole value of item it, just read from c, built as json_parse
+ * builds it into doc's arena: a container's elements are read from c up
+ * to its close.  doc is as json_parse wants it, or already holds trees
+ * of this text, which then share its arena; doc->root is left alone.
+ * Returns 0, or -1 on an error (c's).
+ */
+int json_cursor_value(struct json_cursor *c, struct json_doc *doc, const struct json_item *it,
+                      struct json_value *out);
 
 /* "... at line L column C" into dst, as serde_json prints errors. */
 void json_error_string(const struct json_error *err, char *dst, size_t size);
@@ -337,6 +348,12 @@ json__alloc(struct json_doc *doc, size_t n)
 	}
 	c->used += n;
 	return c->data + c->used - n;
+}
+
+void *
+json_doc_alloc(struct json_doc *doc, size_t n)
+{
+	return json__alloc(doc, n);
 }
 
 void
@@ -1334,12 +1351,12 @@ json_cursor_free(struct json_cursor *c)
 /* ---- the tree ---- */
 
 /*
- * json_parse: a cursor's items copied into the arena.  The children of
+ * A cursor's items copied into a document's arena.  The children of
  * open containers wait on two stacks until their container closes and
  * its size is known.
  */
 struct json__builder {
-	struct json_cursor c;
+	struct json_cursor *c;
 	struct json_doc *doc;
 	struct json_value *vals;
 	size_t nvals, capvals;
@@ -1408,7 +1425,7 @@ json__build_array(struct json__builder *b, struct json_value *v)
 	struct json_item it;
 	int rc;
 
-	while ((rc = json_cursor_next(&b->c, &it)) > 0) {
+	while ((rc = json_cursor_next(b->c, &it)) > 0) {
 		struct json_value tmp;
 
 		if (it.type == JSON_ARRAY || it.type == JSON_OBJECT) {
@@ -1444,7 +1461,7 @@ json__build_object(struct json__builder *b, struct json_value *v)
 	struct json_item it;
 	int rc;
 
-	while ((rc = json_cursor_next(&b->c, &it)) > 0) {
+	while ((rc = json_cursor_next(b->c, &it)) > 0) {
 		struct json_value tmp;
 		struct json_member *m;
 		const char *key;
@@ -1491,7 +1508,23 @@ json__build_container(struct json__builder *b, struct json_value *v, const struc
 	v->type = it->type;
 	v->raw = it->raw;
 	rc = it->type == JSON_ARRAY ? json__build_array(b, v) : json__build_object(b, v);
-	v->rawlen = (size_t)(json_cursor_pos(&b->c) - it->raw);
+	v->rawlen = (size_t)(json_cursor_pos(b->c) - it->raw);
+	return rc;
+}
+
+int
+json_cursor_value(struct json_cursor *c, struct json_doc *doc, const struct json_item *it,
+                  struct json_value *out)
+{
+	struct json__builder b;
+	int rc;
+
+	memset(&b, 0, sizeof b);
+	b.c = c;
+	b.doc = doc;
+	rc = json__build(&b, out, it);
+	free(b.vals);
+	free(b.mems);
 	return rc;
 }
 
@@ -1499,22 +1532,18 @@ int
 json_parse(struct json_doc *doc, const char *src, size_t len, unsigned max_depth,
            struct json_error *err)
 {
-	struct json__builder b;
+	struct json_cursor c;
 	struct json_value *root;
 	struct json_item it;
 	int rc = -1;
 
-	memset(&b, 0, sizeof b);
-	json_cursor_init(&b.c, src, len, max_depth, err);
-	b.doc = doc;
+	json_cursor_init(&c, src, len, max_depth, err);
 	doc->root = NULL;
 	root = json__alloc(doc, sizeof *root);
-	if (json_cursor_next(&b.c, &it) > 0 && json__build(&b, root, &it) == 0 &&
-	    json_cursor_end(&b.c) == 0)
+	if (json_cursor_next(&c, &it) > 0 && json_cursor_value(&c, doc, &it, root) == 0 &&
+	    json_cursor_end(&c) == 0)
 		rc = 0;
-	json_cursor_free(&b.c);
-	free(b.vals);
-	free(b.mems);
+	json_cursor_free(&c);
 	if (rc == 0)
 		doc->root = root;
 	return rc;

@@ -575,6 +575,42 @@ cursor_depth(void)
 	free(deep);
 }
 
+/* Subtrees built from a cursor's items, as json_parse builds them, in one arena. */
+static void
+cursor_values(void)
+{
+	const char *text = "{\"a\":[1,{\"b\":\"x\\ty\"}],\"c\":2.5,\"d\":{\"e\":[]}}";
+	struct json_doc doc = {0}, whole = {0};
+	struct json_value a, c, *kept;
+	struct json_cursor cur;
+	struct json_item it;
+	struct json_writer w;
+
+	json_cursor_init(&cur, text, strlen(text), 0, NULL);
+	ok(next_is(&cur, &it, JSON_OBJECT, NULL) && next_is(&cur, &it, JSON_ARRAY, "a") &&
+	           json_cursor_value(&cur, &doc, &it, &a) == 0,
+	   "a list built from its opening item");
+	ok(next_is(&cur, &it, JSON_NUMBER, "c") && json_cursor_value(&cur, &doc, &it, &c) == 0 &&
+	           c.u.num.d == 2.5 && c.raw == it.raw,
+	   "a scalar built from its item, its double rounded");
+	ok(next_is(&cur, &it, JSON_OBJECT, "d") && json_cursor_skip(&cur) == 0 &&
+	           json_cursor_next(&cur, &it) == 0 && json_cursor_end(&cur) == 0,
+	   "the cursor goes on after them");
+	json_cursor_free(&cur);
+	kept = json_doc_alloc(&doc, sizeof *kept);
+	*kept = a;
+	json_parse(&whole, text, strlen(text), 0, NULL);
+	jw_init(&w, 0);
+	jw_value(&w, kept);
+	jw_value(&w, json_get(whole.root, "a"));
+	is_str(w.s, "[1,{\"b\":\"x\\ty\"}][1,{\"b\":\"x\\ty\"}]",
+	       "the built list is json_parse's, and lives in the document's arena");
+	ok(a.raw == text + 5 && a.rawlen == 16, "with the extent of its text");
+	jw_free(&w);
+	json_doc_free(&doc);
+	json_doc_free(&whole);
+}
+
 /* A cleared document keeps one arena, big enough for the largest tree so far. */
 static void
 doc_clear(void)
@@ -623,6 +659,7 @@ main(void)
 	cursor_views();
 	cursor_skip();
 	cursor_depth();
+	cursor_values();
 	doc_clear();
 	return done_testing();
 }
