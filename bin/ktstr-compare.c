@@ -136,7 +136,8 @@ pool_load(struct pool *p, const char *dir, char **operands, size_t noperands, ch
 
 	set.each = pool_take;
 	set.arg = p;
-	if (sidecar_load_inputs(dir, operands, noperands, 0, &set, source) < 0)
+	/* A row reads the view and the host: nothing else needs building. */
+	if (sidecar_load_inputs(dir, operands, noperands, SIDECAR_MODELLED, &set, source) < 0)
 		input_failed = 1;
 	sidecar_set_free(&set);
 }

@@ -62,13 +62,25 @@ position(const char *text, const char *where, unsigned long *line, unsigned long
 	*col = (unsigned long)(where - bol);
 }
 
+/* " at line L column C" of where, after the reason in err. */
+static void
+add_position(const char *text, const char *where, char *err, size_t errlen)
+{
+	size_t n = strlen(err);
+	unsigned long line, col;
+
+	if (where == NULL || n >= errlen)
+		return;
+	position(text, where, &line, &col);
+	snprintf(err + n, errlen - n, " at line %lu column %lu", line, col);
+}
+
 int
 sidecar_parse(struct json_doc *doc, const char *text, size_t len, unsigned gen, char *err,
               size_t errlen)
 {
 	struct json_error je;
 	const char *where;
-	size_t n;
 
 	doc->chunks = NULL;
 	if (json_parse(doc, text, len, 0, &je) < 0) {
@@ -77,13 +89,7 @@ sidecar_parse(struct json_doc *doc, const char *text, size_t len, unsigned gen, 
 		return -1;
 	}
 	if (sidecar_check(doc->root, gen, err, errlen, &where) < 0) {
-		n = strlen(err);
-		if (where != NULL && n < errlen) {
-			unsigned long line, col;
-
-			position(text, where, &line, &col);
-			snprintf(err + n, errlen - n, " at line %lu column %lu", line, col);
-		}
+		add_position(text, where, err, errlen);
 		json_doc_free(doc);
 		return -1;
 	}
@@ -95,6 +101,24 @@ static unsigned
 parse_gen(unsigned flags)
 {
 	return flags >> 4 ? (flags >> 4) - 1 : SIDECAR_ANY;
+}
+
+/* sidecar_parse as the walker's flags ask: the whole tree, or what the suite models. */
+static int
+parse(struct json_doc *doc, const char *text, size_t len, unsigned flags, char *err,
+      size_t errlen)
+{
+	const char *where;
+
+	if (!(flags & SIDECAR_MODELLED))
+		return sidecar_parse(doc, text, len, parse_gen(flags), err, errlen);
+	doc->chunks = NULL;
+	if (sidecar_check_text(doc, text, len, parse_gen(flags), err, errlen, &where) < 0) {
+		add_position(text, where, err, errlen);
+		json_doc_free(doc);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- sets ---- */
@@ -257,7 +281,7 @@ load_at(int dfd, const char *name, const char *path, const char *run, int archiv
 	 * The parser refuses invalid UTF-8 anywhere, so only a failed parse
 	 * needs the check that turns it into a read failure.
 	 */
-	if (sidecar_parse(&doc, text, len, parse_gen(flags), err, sizeof err) < 0) {
+	if (parse(&doc, text, len, flags, err, sizeof err) < 0) {
 		if (!utf8_valid(text, len))
 			add_error(out, path, "stream did not contain valid UTF-8", 1, flags);
 		else
@@ -608,7 +632,7 @@ read_stream(struct lines *l, const char *name, unsigned flags, struct sidecar_se
 		line = emalloc(n + 1);
 		memcpy(line, p, n);
 		line[n] = '\0';
-		if (sidecar_parse(&doc, line, n, parse_gen(flags), err, sizeof err) < 0) {
+		if (parse(&doc, line, n, flags, err, sizeof err) < 0) {
 			where = easprintf("%s:%zu", name, lineno);
 			add_error(out, where, err, 0, flags);
 			free(where);
@@ -636,7 +660,7 @@ read_text(char *text, size_t len, const char *name, unsigned flags, struct sidec
 		return;
 	}
 	out->walked++;
-	if (sidecar_parse(&doc, text, len, parse_gen(flags), err, sizeof err) == 0) {
+	if (parse(&doc, text, len, flags, err, sizeof err) == 0) {
 		sidecar_set_add(out, new_sidecar(name, NULL, 0, text, len, &doc, 0, 1));
 		return;
 	}

@@ -50,6 +50,20 @@ int sidecar_check(const struct json_value *root, unsigned gen, char *err, size_t
                   const char **where);
 
 /*
+ * json_parse() and sidecar_check() in one pass that builds only what the
+ * suite models (the members with a C side in sidecar_schema.h) and, at
+ * the top, the stream's reserved members: every other member is checked
+ * as it is read and left as a null of the same extent, so it still
+ * counts as present.  A sidecar view read from doc->root is the view of
+ * the whole tree.  The first error is the one the two would give: a JSON
+ * error anywhere ("... at line L column C" in err, *where NULL), else the
+ * first check failure (*where as sidecar_check sets it).  doc is as
+ * json_parse wants it.  Returns 0 or -1.
+ */
+int sidecar_check_text(struct json_doc *doc, const char *text, size_t len, unsigned gen, char *err,
+                       size_t errlen, const char **where);
+
+/*
  * Parse and check text as one sidecar (gen as for sidecar_check).  On
  * failure fills err with the reason, "... at line L column C" for JSON
  * syntax errors, and returns -1 (the doc is freed).  text must outlive
@@ -93,6 +107,11 @@ struct sidecar_set {
 /* Flags for the walkers. */
 enum {
 	SIDECAR_QUIET = 1, /* do not print the per-file stderr lines */
+	/*
+	 * Build only what the suite models (sidecar_check_text): for readers
+	 * of the view and the reserved members, which then read nothing else.
+	 */
+	SIDECAR_MODELLED = 2,
 };
 /* Check each file against generation g's required members, not the reading rule. */
 #define SIDECAR_STRICT(g) ((unsigned)((g) + 1) << 4)

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json/json.h"
@@ -97,31 +98,30 @@ unsigned_max(enum sc_kind k)
 	return k == SC_K_U16 ? UINT16_MAX : k == SC_K_U32 ? UINT32_MAX : UINT64_MAX;
 }
 
+/* Does the integer (flags, u, i as the reader keeps them) fit integer kind k? */
 static int
-check_int(struct check *c, const struct sc_type *t, const struct json_value *v)
+int_fits(enum sc_kind k, unsigned flags, uint64_t u, int64_t i)
 {
-	unsigned f;
-
-	if (v->type != JSON_NUMBER || !serde_is_int(v))
-		return wrong_type(c, t, v);
-	f = v->u.num.flags;
-	switch (t->kind) {
+	switch (k) {
 	case SC_K_U16:
 	case SC_K_U32:
 	case SC_K_U64:
 	case SC_K_USIZE:
-		if (!(f & JSON_NUM_U64) || v->u.num.u > unsigned_max(t->kind))
-			return out_of_range(c, t, v);
-		break;
+		return (flags & JSON_NUM_U64) && u <= unsigned_max(k);
 	case SC_K_I64:
-		if (!(f & JSON_NUM_I64))
-			return out_of_range(c, t, v);
-		break;
+		return (flags & JSON_NUM_I64) != 0;
 	default: /* SC_K_I32 */
-		if (!(f & JSON_NUM_I64) || v->u.num.i < INT32_MIN || v->u.num.i > INT32_MAX)
-			return out_of_range(c, t, v);
-		break;
+		return (flags & JSON_NUM_I64) && i >= INT32_MIN && i <= INT32_MAX;
 	}
+}
+
+static int
+check_int(struct check *c, const struct sc_type *t, const struct json_value *v)
+{
+	if (v->type != JSON_NUMBER || !serde_is_int(v))
+		return wrong_type(c, t, v);
+	if (!int_fits(t->kind, v->u.num.flags, v->u.num.u, v->u.num.i))
+		return out_of_range(c, t, v);
 	return 0;
 }
 
@@ -143,17 +143,13 @@ check_name(struct check *c, const struct sc_member *f, const struct json_value *
 	return 0;
 }
 
-/* The member of t matching m, looking after the last hit first: members usually come in order. */
+/* The index in t of the member named key, t->nmembers when none; next is where to look first. */
 static size_t
-find_member(const struct sc_type *t, const struct json_member *m, size_t next)
+find_member(const struct sc_type *t, const char *key, size_t keylen, size_t next)
 {
-	for (size_t j = 0; j < t->nmembers; j++) {
-		size_t k = next + j < t->nmembers ? next + j : next + j - t->nmembers;
+	const struct sc_member *m = sidecar_member_near(t, key, keylen, next);
 
-		if (t->members[k].len == m->keylen && memcmp(t->members[k].name, m->key, m->keylen) == 0)
-			return k;
-	}
-	return t->nmembers;
+	return m ? (size_t)(m - t->members) : t->nmembers;
 }
 
 static int
@@ -172,7 +168,7 @@ check_struct(struct check *c, const struct sc_type *t, const struct json_value *
 
 		if (m->key_lone_surrogate)
 			return lone_surrogate(c, m->rawkey + m->rawkeylen);
-		if ((k = find_member(t, m, next)) == t->nmembers)
+		if ((k = find_member(t, m->key, m->keylen, next)) == t->nmembers)
 			continue; /* unknown keys are ignored, values and repeats alike */
 		f = &t->members[k];
 		rule = f->rule[c->gen];
@@ -197,12 +193,31 @@ check_struct(struct check *c, const struct sc_type *t, const struct json_value *
 
 /* serde_json reads an integer map key from the key string: plain decimal. */
 static int
-decimal_key(const struct json_member *m)
+decimal_key(const char *key, size_t keylen)
 {
+	char digits[24];
 	uint64_t u;
 
-	return memchr(m->key, '\0', m->keylen) == NULL &&
-	       !(m->keylen > 1 && m->key[0] == '0') && parse_u64(m->key, UINT64_MAX, &u) == 0;
+	/* A decimal u64 has at most 20 digits: a longer key is not one. */
+	if (keylen == 0 || keylen >= sizeof digits || memchr(key, '\0', keylen) != NULL)
+		return 0;
+	memcpy(digits, key, keylen);
+	digits[keylen] = '\0';
+	return !(keylen > 1 && key[0] == '0') && parse_u64(digits, UINT64_MAX, &u) == 0;
+}
+
+/* A key of map type t: a real string, and a decimal number for a CPU map. */
+static int
+check_map_key(struct check *c, const struct sc_type *t, const char *key, size_t keylen,
+              const char *rawkey, size_t rawkeylen, int lone)
+{
+	if (lone)
+		return lone_surrogate(c, rawkey + rawkeylen);
+	if (t->kind == SC_K_CPU_MAP && !decimal_key(key, keylen))
+		return fail(c, rawkey + rawkeylen,
+		            "invalid value: string %.*s, expected a decimal CPU number",
+		            (int)(rawkeylen > 64 ? 64 : rawkeylen), rawkey);
+	return 0;
 }
 
 static int
@@ -213,12 +228,9 @@ check_map(struct check *c, const struct sc_type *t, const struct json_value *v)
 	for (size_t i = 0; i < v->u.obj.n; i++) {
 		const struct json_member *m = &v->u.obj.members[i];
 
-		if (m->key_lone_surrogate)
-			return lone_surrogate(c, m->rawkey + m->rawkeylen);
-		if (t->kind == SC_K_CPU_MAP && !decimal_key(m))
-			return fail(c, m->rawkey + m->rawkeylen,
-			            "invalid value: string %.*s, expected a decimal CPU number",
-			            (int)(m->rawkeylen > 64 ? 64 : m->rawkeylen), m->rawkey);
+		if (check_map_key(c, t, m->key, m->keylen, m->rawkey, m->rawkeylen,
+		                  m->key_lone_surrogate) < 0)
+			return -1;
 		/* Every value is checked: serde deserializes each before the last wins. */
 		if (check(c, t->elem, &m->value) < 0)
 			return -1;
@@ -348,5 +360,393 @@ sidecar_check(const struct json_value *root, unsigned gen, char *err, size_t err
 
 	if (where)
 		*where = c.where;
+	return rc;
+}
+
+/* ---- checking as the text is read ---- */
+
+/*
+ * The checks above made by a cursor as it reads the text, in the order
+ * check() makes them on the tree, so the first failure is the same one.
+ * Only what the suite models is built: the members with a C side in
+ * sidecar_schema.h (the structs among them pruned the same way) and, at
+ * the top, the stream's reserved members.  Every other member is checked
+ * as it passes and leaves a null, so that it still counts as present.
+ */
+struct pass {
+	struct check c;
+	struct json_cursor *cur;
+	struct json_doc *doc;
+	/* the members and elements of the pruned containers still open */
+	struct json_member *mems;
+	size_t nmems, capmems;
+	struct json_value *vals;
+	size_t nvals, capvals;
+};
+
+static int pass_value(struct pass *p, const struct sc_type *t, const struct sc_member *f,
+                      const struct json_item *it, struct json_value *out);
+
+/*
+ * A scalar item as a value for check() alone: the string is the
+ * cursor's view (neither NUL-terminated nor kept), the double is not
+ * rounded.  check() reads neither; a failure's message may, so a failure
+ * is checked again on the value built whole.
+ */
+static void
+glance(const struct json_item *it, struct json_value *v)
+{
+	v->type = it->type;
+	v->raw = it->raw;
+	v->rawlen = it->rawlen;
+	if (it->type == JSON_BOOL) {
+		v->u.boolean = it->u.boolean;
+	} else if (it->type == JSON_NUMBER) {
+		v->u.num.flags = it->u.num.flags;
+		v->u.num.i = it->u.num.i;
+		v->u.num.u = it->u.num.u;
+		v->u.num.d = 0.0;
+	} else if (it->type == JSON_STRING) {
+		v->u.str.s = (char *)it->u.str.s;
+		v->u.str.len = it->u.str.len;
+		v->u.str.lone_surrogate = it->u.str.lone_surrogate;
+	}
+}
+
+/*
+ * The common cases check_value() accepts, decided on the item itself: a
+ * number where a double goes, an integer that fits, a plain string, a
+ * boolean.  Anything else is left to check_value().
+ */
+static int
+plainly(const struct sc_type *t, const struct sc_member *f, const struct json_item *it)
+{
+	switch (t->kind) {
+	case SC_K_F64:
+		return it->type == JSON_NUMBER;
+	case SC_K_BOOL:
+		return it->type == JSON_BOOL;
+	case SC_K_STR:
+		return it->type == JSON_STRING && !it->u.str.lone_surrogate &&
+		       !(f && (f->flags & SC_NAME));
+	default:
+		/* serde reads "-0" as a float: leave any minus sign to check_int. */
+		return it->type == JSON_NUMBER && (it->u.num.flags & JSON_NUM_INT) &&
+		       it->raw[0] != '-' && int_fits(t->kind, it->u.num.flags, it->u.num.u, it->u.num.i);
+	}
+}
+
+/* check() on a value, and the name check that member f adds to it. */
+static int
+check_value(struct pass *p, const struct sc_type *t, const struct sc_member *f,
+            const struct json_value *v)
+{
+	if (check(&p->c, t, v) < 0)
+		return -1;
+	return f && (f->flags & SC_NAME) ? check_name(&p->c, f, v) : 0;
+}
+
+static int
+skip_value(struct pass *p, const struct json_item *it)
+{
+	return it->type == JSON_ARRAY || it->type == JSON_OBJECT ? json_cursor_skip(p->cur) : 0;
+}
+
+static void
+push_member(struct pass *p, const char *key, const struct json_item *it, const struct json_value *v)
+{
+	if (p->nmems == p->capmems) {
+		p->capmems = p->capmems ? p->capmems * 2 : 64;
+		p->mems = ereallocarray(p->mems, p->capmems, sizeof *p->mems);
+	}
+	p->mems[p->nmems++] = (struct json_member){key, it->keylen, it->rawkey, it->rawkeylen,
+	                                           it->key_lone_surrogate, *v};
+}
+
+static void
+push_value(struct pass *p, const struct json_value *v)
+{
+	if (p->nvals == p->capvals) {
+		p->capvals = p->capvals ? p->capvals * 2 : 64;
+		p->vals = ereallocarray(p->vals, p->capvals, sizeof *p->vals);
+	}
+	p->vals[p->nvals++] = *v;
+}
+
+/* The open container of item it, closed here: its pruned children off the stacks. */
+static void
+close_container(struct pass *p, const struct json_item *it, size_t base, struct json_value *out)
+{
+	size_t n = (it->type == JSON_OBJECT ? p->nmems : p->nvals) - base;
+	size_t size = it->type == JSON_OBJECT ? sizeof *p->mems : sizeof *p->vals;
+	void *kids = n ? json_doc_alloc(p->doc, n * size) : NULL;
+
+	out->type = it->type;
+	out->raw = it->raw;
+	out->rawlen = (size_t)(json_cursor_pos(p->cur) - it->raw);
+	if (it->type == JSON_OBJECT) {
+		if (n)
+			memcpy(kids, p->mems + base, n * size);
+		out->u.obj.members = kids;
+		out->u.obj.n = n;
+		p->nmems = base;
+	} else {
+		if (n)
+			memcpy(kids, p->vals + base, n * size);
+		out->u.arr.items = kids;
+		out->u.arr.n = n;
+		p->nvals = base;
+	}
+}
+
+static char *
+copy_key(struct pass *p, const struct json_item *it)
+{
+	char *key = json_doc_alloc(p->doc, it->keylen + 1);
+
+	memcpy(key, it->key, it->keylen);
+	key[it->keylen] = '\0';
+	return key;
+}
+
+/* The null a member leaves in a pruned struct: skipped, but spanning its value. */
+static int
+placeholder(struct pass *p, const struct json_item *m, struct json_value *v)
+{
+	if (skip_value(p, m) < 0)
+		return -1;
+	*v = (struct json_value){.type = JSON_NULL, .raw = m->raw,
+	                         .rawlen = (size_t)(json_cursor_pos(p->cur) - m->raw)};
+	return 0;
+}
+
+/*
+ * A member outside generation gen's schema (f NULL: outside every one):
+ * never checked, as check_struct() ignores it.  A pruned struct keeps a
+ * modelled one (a view reads it whatever the generation) and, at the
+ * top, the stream's reserved ones; another known one leaves a null.
+ */
+static int
+pass_unknown(struct pass *p, const struct sc_type *t, const struct sc_member *f,
+             const struct json_item *m, int pruning)
+{
+	int reserved = f == NULL && t == sidecar_type_result && m->keylen > 0 && m->key[0] == '_';
+	struct json_value v;
+	char *key;
+
+	if (!pruning || (f == NULL && !reserved))
+		return skip_value(p, m);
+	key = copy_key(p, m);
+	if (reserved || f->ctype != SC_C_NONE ? json_cursor_value(p->cur, p->doc, m, &v) < 0
+	                                      : placeholder(p, m, &v) < 0)
+		return -1;
+	push_member(p, key, m, &v);
+	return 0;
+}
+
+static int
+none_allowed(unsigned rule)
+{
+	return rule == SC_R_OPT || rule == SC_R_OMIT;
+}
+
+/* check_struct() as the members pass; out, when set, gets the pruned object. */
+static int
+pass_struct(struct pass *p, const struct sc_type *t, const struct json_item *it,
+            struct json_value *out)
+{
+	size_t base = p->nmems, next = 0, k;
+	uint64_t seen = 0;
+	struct json_item m;
+	int rc;
+
+	while ((rc = json_cursor_next(p->cur, &m)) > 0) {
+		const struct sc_member *f = NULL;
+		unsigned rule = SC_R_NO;
+		struct json_value v;
+		char *key;
+
+		if (m.key_lone_surrogate)
+			return lone_surrogate(&p->c, m.rawkey + m.rawkeylen);
+		if ((k = find_member(t, m.key, m.keylen, next)) < t->nmembers) {
+			f = &t->members[k];
+			rule = f->rule[p->c.gen];
+		}
+		if (rule == SC_R_NO || rule == SC_R_EXT) {
+			if (pass_unknown(p, t, f, &m, out != NULL) < 0)
+				return -1;
+			continue;
+		}
+		next = k + 1 < t->nmembers ? k + 1 : 0;
+		if (seen >> k & 1)
+			return fail(&p->c, m.rawkey + m.rawkeylen, "duplicate field `%s`", f->name);
+		seen |= (uint64_t)1 << k;
+		/* The key first: the value's own keys reuse the cursor's buffer. */
+		key = out ? copy_key(p, &m) : NULL;
+		if (m.type == JSON_NULL && none_allowed(rule)) {
+			if (!out)
+				continue;
+			glance(&m, &v);
+		} else if (out && f->ctype != SC_C_NONE) {
+			if (pass_value(p, f->type, f, &m, &v) < 0)
+				return -1;
+		} else {
+			if (pass_value(p, f->type, f, &m, NULL) < 0)
+				return -1;
+			if (!out)
+				continue;
+			/* Checked whole; in the pruned struct, a null in its place. */
+			v = (struct json_value){.type = JSON_NULL, .raw = m.raw,
+			                        .rawlen = (size_t)(json_cursor_pos(p->cur) - m.raw)};
+		}
+		push_member(p, key, &m, &v);
+	}
+	if (rc < 0)
+		return -1;
+	for (k = 0; k < t->nmembers; k++)
+		if (!(seen >> k & 1) && t->members[k].rule[p->c.gen] == SC_R_REQ)
+			return fail(&p->c, json_cursor_pos(p->cur), "missing field `%s`",
+			            t->members[k].name);
+	if (out)
+		close_container(p, it, base, out);
+	return 0;
+}
+
+/* A sequence's elements as they pass; out, when set, gets the pruned array. */
+static int
+pass_seq(struct pass *p, const struct sc_type *t, const struct json_item *it,
+         struct json_value *out)
+{
+	size_t base = p->nvals;
+	struct json_item e;
+	int rc;
+
+	while ((rc = json_cursor_next(p->cur, &e)) > 0) {
+		struct json_value v;
+
+		if (pass_value(p, t->elem, NULL, &e, out ? &v : NULL) < 0)
+			return -1;
+		if (out)
+			push_value(p, &v);
+	}
+	if (rc < 0)
+		return -1;
+	if (out)
+		close_container(p, it, base, out);
+	return 0;
+}
+
+/* check_map() as the members pass (maps are never pruned: a kept one is built). */
+static int
+pass_map(struct pass *p, const struct sc_type *t)
+{
+	struct json_item m;
+	int rc;
+
+	while ((rc = json_cursor_next(p->cur, &m)) > 0) {
+		if (check_map_key(&p->c, t, m.key, m.keylen, m.rawkey, m.rawkeylen,
+		                  m.key_lone_surrogate) < 0)
+			return -1;
+		if (pass_value(p, t->elem, NULL, &m, NULL) < 0)
+			return -1;
+	}
+	return rc;
+}
+
+static int
+scalar(enum sc_kind k)
+{
+	switch (k) {
+	case SC_K_STR:
+	case SC_K_BOOL:
+	case SC_K_U64:
+	case SC_K_USIZE:
+	case SC_K_U32:
+	case SC_K_U16:
+	case SC_K_I64:
+	case SC_K_I32:
+	case SC_K_F64:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A struct with a C side, or a sequence of them: what a pruned tree walks into. */
+static int
+modelled(const struct sc_type *t)
+{
+	if (t->kind == SC_K_SEQ)
+		t = t->elem;
+	return t->kind == SC_K_STRUCT && t->present != 0;
+}
+
+/*
+ * check() of item it as t, member f's value (NULL for an element), and
+ * the value kept in out when out is set: a modelled struct pruned, any
+ * other value whole.  Values of kinds the walk does not follow (maps,
+ * enums) and values of the wrong kind are built to be checked.
+ */
+static int
+pass_value(struct pass *p, const struct sc_type *t, const struct sc_member *f,
+           const struct json_item *it, struct json_value *out)
+{
+	int container = it->type == JSON_ARRAY || it->type == JSON_OBJECT;
+	struct json_value v;
+
+	if (out && !(modelled(t) && (it->type == JSON_OBJECT) == (t->kind == SC_K_STRUCT) &&
+	             container)) {
+		if (json_cursor_value(p->cur, p->doc, it, out) < 0)
+			return -1;
+		return check_value(p, t, f, out);
+	}
+	if (t->kind == SC_K_STRUCT && it->type == JSON_OBJECT)
+		return pass_struct(p, t, it, out);
+	if ((t->kind == SC_K_MAP || t->kind == SC_K_CPU_MAP) && it->type == JSON_OBJECT)
+		return pass_map(p, t);
+	if (t->kind == SC_K_OBJECT && it->type == JSON_OBJECT)
+		return json_cursor_skip(p->cur);
+	/* A name check looks at a whole list after check() did. */
+	if (t->kind == SC_K_SEQ && it->type == JSON_ARRAY && (out || !f || !(f->flags & SC_NAME)))
+		return pass_seq(p, t, it, out);
+	if (scalar(t->kind) && !container) {
+		if (plainly(t, f, it))
+			return 0;
+		glance(it, &v);
+		if (check_value(p, t, f, &v) == 0)
+			return 0;
+	}
+	if (json_cursor_value(p->cur, p->doc, it, &v) < 0)
+		return -1;
+	return check_value(p, t, f, &v);
+}
+
+int
+sidecar_check_text(struct json_doc *doc, const char *text, size_t len, unsigned gen, char *err,
+                   size_t errlen, const char **where)
+{
+	struct json_cursor cur;
+	struct json_error je;
+	struct json_item it;
+	struct pass p = {{err, errlen, NULL, gen}, &cur, doc, NULL, 0, 0, NULL, 0, 0};
+	struct json_value *root = json_doc_alloc(doc, sizeof *root);
+	int rc = -1;
+
+	json_cursor_init(&cur, text, len, 0, &je);
+	if (json_cursor_next(&cur, &it) > 0 && pass_value(&p, sidecar_type_result, NULL, &it, root) == 0)
+		rc = 0;
+	/* A JSON error anywhere comes first: json_parse finds it before any check is made. */
+	if (json_cursor_end(&cur) < 0) {
+		json_error_string(&je, err, errlen);
+		p.c.where = NULL;
+		rc = -1;
+	}
+	json_cursor_free(&cur);
+	free(p.mems);
+	free(p.vals);
+	if (where)
+		*where = p.c.where;
+	if (rc == 0)
+		doc->root = root;
 	return rc;
 }

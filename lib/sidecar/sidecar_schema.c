@@ -260,9 +260,18 @@ const struct sc_type *const sidecar_type_schedstat = &ty_SCHEDSTAT;
 const struct sc_member *
 sidecar_member(const struct sc_type *t, const char *name, size_t n)
 {
-	for (size_t i = 0; i < t->nmembers; i++)
-		if (t->members[i].len == n && memcmp(t->members[i].name, name, n) == 0)
-			return &t->members[i];
+	return sidecar_member_near(t, name, n, 0);
+}
+
+const struct sc_member *
+sidecar_member_near(const struct sc_type *t, const char *name, size_t n, size_t from)
+{
+	for (size_t j = 0; j < t->nmembers; j++) {
+		size_t k = from + j < t->nmembers ? from + j : from + j - t->nmembers;
+
+		if (t->members[k].len == n && memcmp(t->members[k].name, name, n) == 0)
+			return &t->members[k];
+	}
 	return NULL;
 }
 

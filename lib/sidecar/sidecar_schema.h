@@ -546,6 +546,13 @@ extern const struct sc_type *const sidecar_type_schedstat; /* SchedstatDeltas */
 
 /* The member of t named name (length n), or NULL. */
 const struct sc_member *sidecar_member(const struct sc_type *t, const char *name, size_t n);
+/*
+ * The same, looking from member index from on first: a reader that
+ * passes the index after its last hit finds members in file order at
+ * once, since files keep their structs' order.
+ */
+const struct sc_member *sidecar_member_near(const struct sc_type *t, const char *name, size_t n,
+                                            size_t from);
 
 /* The first generation that has m, or SIDECAR_NGEN when none does (EXT). */
 enum sidecar_gen sidecar_member_since(const struct sc_member *m);

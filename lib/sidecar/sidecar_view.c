@@ -75,14 +75,15 @@ sidecar_decode(const struct sc_type *t, const struct json_value *obj, void *out)
 	sidecar_clear(t, out);
 	if (obj == NULL || obj->type != JSON_OBJECT)
 		return;
-	for (size_t i = 0; i < obj->u.obj.n; i++) {
+	for (size_t i = 0, next = 0; i < obj->u.obj.n; i++) {
 		const struct json_member *jm = &obj->u.obj.members[i];
-		const struct sc_member *m = sidecar_member(t, jm->key, jm->keylen);
+		const struct sc_member *m = sidecar_member_near(t, jm->key, jm->keylen, next);
 		size_t k;
 
 		if (m == NULL)
 			continue;
 		k = (size_t)(m - t->members);
+		next = k + 1;
 		if (*present >> k & 1)
 			continue; /* the checker refused repeats; the first one wins */
 		*present |= (uint64_t)1 << k;

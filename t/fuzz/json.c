@@ -3,7 +3,8 @@
  * ktstr-scan's stream, sidecar validation, and the file/NDJSON reader.
  * Whatever the input, nothing may crash; the cursor must accept what
  * json_parse accepts and fail with the same error where it fails, and
- * walk a document to the same bytes; a document that parses must
+ * walk a document to the same bytes; the one-pass sidecar reader must
+ * agree with json_parse + sidecar_check; a document that parses must
  * re-emit compactly to text that parses again and re-emits to the same
  * bytes.
  * Built and run by `make fuzz` (t/fuzz/run).
@@ -77,6 +78,28 @@ check_cursor(const uint8_t *data, size_t size, int rc, const struct json_error *
 	json_cursor_free(&c);
 }
 
+/*
+ * sidecar_check_text against sidecar_parse: the same verdict, and where
+ * both fail the same reason (the position the latter adds aside, whose
+ * place the former returns).
+ */
+static void
+check_one_pass(const uint8_t *data, size_t size)
+{
+	struct json_doc whole = {0}, pruned = {0};
+	char e1[256], e2[256];
+	const char *where;
+	int r1 = sidecar_parse(&whole, (const char *)data, size, SIDECAR_ANY, e1, sizeof e1);
+	int r2 = sidecar_check_text(&pruned, (const char *)data, size, SIDECAR_ANY, e2, sizeof e2, &where);
+
+	if (r1 != r2 || (r1 < 0 && strncmp(e1, e2, strlen(e2)) != 0))
+		abort();
+	if (r2 < 0 && where != NULL && (where < (const char *)data || where > (const char *)data + size))
+		abort();
+	json_doc_free(&whole);
+	json_doc_free(&pruned);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -110,9 +133,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jw_free(&w1);
 	json_doc_free(&doc);
 	json_doc_free(&again);
-	/* The whole reading path, positions included. */
-	if (sidecar_parse(&doc, (const char *)data, size, SIDECAR_ANY, err, sizeof err) == 0)
-		json_doc_free(&doc);
+	/* The whole reading path, positions included, and the one-pass reader's verdict. */
+	check_one_pass(data, size);
 	/* The same bytes as a file that may hold a stream. */
 	int fd = memfd_create("fuzz", 0);
 	if (fd >= 0) {
