@@ -3,6 +3,7 @@
  * from a directory, never across a mount point), opening and closing it.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,55 +89,73 @@ valid_gitdir(const char *dir, char **common)
 }
 
 /*
- * D/.git as a directory or a "gitdir: <path>" file; the git directory's
- * canonical path in *gitdir and the common directory in *common.
+ * A .git file: "gitdir: " and a path (relative to d), the rest of the
+ * file after the last CR or LF verbatim, as git reads it.  The path, or
+ * NULL with the reason in err: git refuses a malformed one rather than
+ * looking further up.
+ */
+static char *
+gitfile_target(const char *d, const char *file, char *err, size_t errlen)
+{
+	struct buf b = BUF_INIT;
+	char *target = NULL;
+
+	if (read_file(file, &b, 4 * PATH_MAX) < 0) {
+		snprintf(err, errlen, "cannot read '%s': %s", file, strerror(errno));
+	} else {
+		while (b.len && (b.s[b.len - 1] == '\n' || b.s[b.len - 1] == '\r'))
+			b.s[--b.len] = '\0';
+		if (b.len <= 8 || memcmp(b.s, "gitdir: ", 8) != 0 || memchr(b.s, '\0', b.len))
+			snprintf(err, errlen, "invalid gitfile format: %s", file);
+		else
+			target = path_join(d, b.s + 8);
+	}
+	buf_free(&b);
+	return target;
+}
+
+/*
+ * d/.git as a directory or a "gitdir:" file: 1 with the git directory's
+ * canonical path in *gitdir (and, when symlinks lead there, the path as
+ * given in *given), the common directory in *common; 0 when d holds no
+ * repository; -1 when its .git file is one git refuses (reason in err).
  */
 static int
-dotgit(const char *d, char **gitdir, char **common)
+dotgit(const char *d, char **gitdir, char **given, char **common, char *err, size_t errlen)
 {
-	char *p = path_join(d, ".git"), *target = NULL, *real;
+	char *p = path_join(d, ".git"), *target, *real;
 	struct stat st;
+	int file;
 
-	if (lstat(p, &st) < 0 && stat(p, &st) < 0) {
+	if (stat(p, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
 		free(p);
 		return 0;
 	}
-	if (S_ISREG(st.st_mode)) {
-		char *s = read_value(p, SMALL_FILE_MAX), *t;
-
-		if (!s || strncmp(s, "gitdir:", 7) != 0) {
-			free(s);
-			free(p);
-			return 0;
-		}
-		t = s + 7;
-		while (*t == ' ')
-			t++;
-		target = path_join(d, t);
-		free(s);
-	} else {
-		target = estrdup(p);
-	}
+	file = S_ISREG(st.st_mode);
+	target = file ? gitfile_target(d, p, err, errlen) : estrdup(p);
 	free(p);
+	if (!target)
+		return -1;
 	real = realpath(target, NULL);
-	free(target);
-	if (!real)
-		return 0;
-	if (!valid_gitdir(real, common)) {
+	if (!real || !valid_gitdir(real, common)) {
+		if (file)
+			snprintf(err, errlen, "not a git repository: %s", target);
 		free(real);
-		return 0;
+		free(target);
+		return file ? -1 : 0;
 	}
 	*gitdir = real;
+	*given = strcmp(real, target) ? target : (free(target), NULL);
 	return 1;
 }
 
 static struct git_repo *
-repo_new(char *gitdir, char *common, char *worktree, char *err, size_t errlen)
+repo_new(char *gitdir, char *given, char *common, char *worktree, char *err, size_t errlen)
 {
 	struct git_repo *repo = ecalloc(1, sizeof(*repo));
-	char *cfg;
 
 	repo->gitdir = gitdir;
+	repo->gitdir_given = given;
 	repo->commondir = common;
 	repo->worktree = worktree;
 	git_set_format(repo, GIT_HASH_SHA1);
@@ -144,21 +163,18 @@ repo_new(char *gitdir, char *common, char *worktree, char *err, size_t errlen)
 	repo->trustctime = 1;
 	repo->checkstat = 1;
 	repo->symlinks = 1;
-	cfg = path_join(common, "config");
-	if (git_config_read(repo, cfg) < 0) {
+	if (git_config_load(repo) < 0) {
 		snprintf(err, errlen, "%s", repo->err);
-		free(cfg);
 		git_close(repo);
 		return NULL;
 	}
-	free(cfg);
 	return repo;
 }
 
 struct git_repo *
 git_open(const char *dir, int walk_up, char *err, size_t errlen)
 {
-	char *d, *gitdir, *common;
+	char *d, *gitdir, *given, *common;
 	struct stat st0, st;
 
 	snprintf(err, errlen, "not a git repository: '%s'", dir);
@@ -171,13 +187,17 @@ git_open(const char *dir, int walk_up, char *err, size_t errlen)
 	}
 	for (;;) {
 		char *slash;
+		int r;
 
 		if (stat(d, &st) < 0 || st.st_dev != st0.st_dev)
 			break;
-		if (dotgit(d, &gitdir, &common))
-			return repo_new(gitdir, common, d, err, errlen);
+		r = dotgit(d, &gitdir, &given, &common, err, errlen);
+		if (r > 0)
+			return repo_new(gitdir, given, common, d, err, errlen);
+		if (r < 0)
+			break;
 		if (valid_gitdir(d, &common))
-			return repo_new(d, common, NULL, err, errlen);
+			return repo_new(d, NULL, common, NULL, err, errlen);
 		if (!walk_up || strcmp(d, "/") == 0)
 			break;
 		slash = strrchr(d, '/');
@@ -197,7 +217,9 @@ git_close(struct git_repo *repo)
 		return;
 	git_odb_free(repo);
 	git_refs_free(repo);
+	git_config_free(repo);
 	free(repo->gitdir);
+	free(repo->gitdir_given);
 	free(repo->commondir);
 	free(repo->worktree);
 	free(repo);

@@ -13,14 +13,21 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "git_int.h"
+#include "git_wildmatch.h"
 
 /* Size bound for a configuration file. */
 #define CONFIG_FILE_MAX (1 << 20)
+/* Nested includes git follows before it gives up (its MAX_INCLUDE_DEPTH). */
+#define CONFIG_INCLUDE_MAXDEPTH 10
 
 struct cfg_src {
 	const char *path;
@@ -30,6 +37,13 @@ struct cfg_src {
 
 /* One entry: var is "section.key" or "section.subsection.key". */
 typedef int cfg_fn(struct git_repo *repo, const char *var, const char *value, void *arg);
+
+/* The file whose entries are being applied. */
+struct cfg_ctx {
+	const char *path; /* for relative includes and "./" conditions */
+	int depth;        /* includes followed to reach it */
+	int repo_file;    /* the repository's own config: the format (extensions) counts */
+};
 
 /* git's get_next_char: CRLF reads as LF, the end of the text as a final LF. */
 static int
@@ -202,16 +216,22 @@ parse_text(struct git_repo *repo, const char *path, const char *text, size_t len
 		if (!isalpha(c) || (r = parse_entry(repo, &s, c, &var, stem, &val, fn, arg)) < 0)
 			break;
 	}
-	if (r == -1 || (r == 0 && !s.eof))
+	if (r == -1 || (r == 0 && !s.eof)) {
 		r = git_fail(repo, "bad config line %d in file %s", line, path);
+	} else if (r == -2) {
+		char why[sizeof(repo->err)];
+
+		snprintf(why, sizeof(why), "%s", repo->err);
+		git_fail(repo, "%s line %d: %s", path, line, why);
+	}
 	buf_free(&var);
 	buf_free(&val);
 	return r < 0 ? -1 : 0;
 }
 
-/* git's boolean: true/yes/on, false/no/off/"", or an integer (0 is false). */
+/* git's boolean: true/yes/on, false/no/off/"", or an integer (0 is false); -1 for none. */
 static int
-config_bool(struct git_repo *repo, const char *var, const char *v, int *out)
+parse_bool(const char *v, int *out)
 {
 	int64_t n;
 
@@ -224,9 +244,57 @@ config_bool(struct git_repo *repo, const char *var, const char *v, int *out)
 		return 0;
 	}
 	if (parse_i64(v, INT64_MIN, INT64_MAX, &n) < 0)
-		return git_fail(repo, "bad boolean config value '%s' for '%s'", v, var);
+		return -1;
 	*out = n != 0;
 	return 0;
+}
+
+static int
+config_bool(struct git_repo *repo, const char *var, const char *v, int *out)
+{
+	return parse_bool(v, out) < 0 ? git_fail(repo, "bad boolean config value '%s' for '%s'", v, var) : 0;
+}
+
+/* "~/" and "~user/" at the start of a path; NULL when there is no such home. */
+static char *
+expand_home(const char *path)
+{
+	const char *rest, *home = NULL;
+	struct passwd *pw = NULL;
+	char *user;
+
+	if (path[0] != '~')
+		return estrdup(path);
+	rest = strchrnul(path, '/');
+	if (rest == path + 1) {
+		home = getenv("HOME");
+	} else {
+		user = estrndup(path + 1, (size_t)(rest - path - 1));
+		pw = getpwnam(user);
+		free(user);
+		home = pw ? pw->pw_dir : NULL;
+	}
+	return home && *home ? easprintf("%s%s", home, rest) : NULL;
+}
+
+/* A path from a config value: home expanded, relative ones from the file's directory. */
+static char *
+config_path(const struct cfg_ctx *ctx, const char *value)
+{
+	char *p = expand_home(value), *dir, *slash;
+
+	if (!p || *p == '/' || !ctx->path)
+		return p;
+	dir = estrdup(ctx->path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		slash[1] = '\0';
+	else
+		dir[0] = '\0';
+	slash = path_join(*dir ? dir : ".", p);
+	free(dir);
+	free(p);
+	return slash;
 }
 
 static int
@@ -242,7 +310,7 @@ core_key(struct git_repo *repo, const char *var, const char *value)
 		return config_bool(repo, var, value, &repo->symlinks);
 	if (!strcmp(key, "autocrlf")) {
 		if (value && !strcasecmp(value, "input")) {
-			repo->autocrlf = 1;
+			repo->autocrlf = GIT_AUTOCRLF_INPUT;
 			return 0;
 		}
 		return config_bool(repo, var, value, &repo->autocrlf);
@@ -252,6 +320,14 @@ core_key(struct git_repo *repo, const char *var, const char *value)
 			repo->checkstat = 1;
 		else if (!strcasecmp(value, "minimal"))
 			repo->checkstat = 0;
+	}
+	if (!strcmp(key, "attributesfile")) {
+		if (!value)
+			return git_fail(repo, "missing value for '%s'", var);
+		free(repo->attributes_file);
+		repo->attributes_file = expand_home(value);
+		if (!repo->attributes_file)
+			return git_fail(repo, "failed to expand user dir in: '%s'", value);
 	}
 	return 0;
 }
@@ -272,40 +348,288 @@ extensions_key(struct git_repo *repo, const char *var, const char *value)
 	} else if (!strcmp(key, "refstorage") && (!value || strcasecmp(value, "files") != 0)) {
 		return git_fail(repo, "unsupported ref storage '%s' (only 'files' is read)",
 		                value ? value : "");
+	} else if (!strcmp(key, "worktreeconfig")) {
+		return config_bool(repo, var, value, &repo->worktree_config);
 	}
 	return 0;
+}
+
+/* filter.<name>.clean, .process, .required: what git does with such a file on add. */
+static int
+filter_key(struct git_repo *repo, const char *var, const char *name, size_t namelen,
+           const char *value)
+{
+	const char *key = strrchr(var, '.') + 1;
+	struct git_filter *f = NULL;
+	size_t i;
+
+	for (i = 0; i < repo->nfilters && !f; i++)
+		if (strlen(repo->filters[i].name) == namelen && !memcmp(repo->filters[i].name, name, namelen))
+			f = &repo->filters[i];
+	if (!f) {
+		repo->filters = ereallocarray(repo->filters, repo->nfilters + 1, sizeof(*repo->filters));
+		f = &repo->filters[repo->nfilters++];
+		memset(f, 0, sizeof(*f));
+		f->name = estrndup(name, namelen);
+	}
+	if (!strcmp(key, "clean") || !strcmp(key, "process")) {
+		if (!value)
+			return git_fail(repo, "missing value for '%s'", var);
+		f->has_cmd |= *value != '\0';
+	} else if (!strcmp(key, "required")) {
+		return config_bool(repo, var, value, &f->required);
+	}
+	return 0;
+}
+
+/*
+ * A gitdir: pattern as git prepares it: "~/" expanded (to the real
+ * home), "./" the including file's directory, "**" + "/" before a
+ * relative one, "**" after a trailing '/'.  *literal: how many leading
+ * bytes are a directory name to compare as it is, not as a pattern.
+ */
+static char *
+gitdir_pattern(const struct cfg_ctx *ctx, const char *cond, size_t n, size_t *literal)
+{
+	char *pat = estrndup(cond, n), *tmp;
+
+	*literal = 0;
+	if (pat[0] == '~' && pat[1] == '/') {
+		char *home = getenv("HOME") ? realpath(getenv("HOME"), NULL) : NULL;
+
+		tmp = home ? easprintf("%s%s", home, pat + 1) : NULL;
+		free(home);
+		free(pat);
+		if (!(pat = tmp))
+			return NULL;
+	} else if (pat[0] == '.' && pat[1] == '/') {
+		char *file = ctx->path ? realpath(ctx->path, NULL) : NULL, *slash;
+
+		if (!file) {
+			free(pat);
+			return NULL;
+		}
+		slash = strrchr(file, '/');
+		*literal = (size_t)(slash - file) + 1;
+		tmp = easprintf("%.*s%s", (int)(slash - file), file, pat + 1);
+		free(file);
+		free(pat);
+		pat = tmp;
+	}
+	if (pat[0] != '/') {
+		tmp = easprintf("**/%s", pat);
+		free(pat);
+		pat = tmp;
+	}
+	if (pat[strlen(pat) - 1] == '/') {
+		tmp = easprintf("%s**", pat);
+		free(pat);
+		pat = tmp;
+	}
+	return pat;
+}
+
+static int
+gitdir_matches(const char *pat, size_t literal, const char *dir, unsigned flags)
+{
+	size_t n = strlen(dir);
+
+	if (literal && (n < literal || ((flags & GIT_WM_CASEFOLD) ? strncasecmp(pat, dir, literal)
+	                                                           : strncmp(pat, dir, literal))))
+		return 0;
+	return git_wildmatch(pat + literal, dir + literal, GIT_WM_PATHNAME | flags);
+}
+
+/* HEAD's branch ("main" for refs/heads/main), or NULL when detached or unreadable. */
+static char *
+head_branch(const struct git_repo *repo)
+{
+	char *p = path_join(repo->gitdir, "HEAD"), *head = read_value(p, 4096), *branch = NULL;
+	const char *s = head;
+
+	free(p);
+	if (s && !strncmp(s, "ref:", 4)) {
+		for (s += 4; *s == ' ' || *s == '\t'; s++)
+			;
+		if (!strncmp(s, "refs/heads/", 11))
+			branch = estrdup(s + 11);
+	}
+	free(head);
+	return branch;
+}
+
+/* includeIf's condition: gitdir:, gitdir/i:, onbranch:; any other is false, as in git. */
+static int
+config_condition(struct git_repo *repo, const struct cfg_ctx *ctx, const char *cond, size_t n)
+{
+	unsigned flags = 0;
+	size_t skip = 0, literal;
+	char *pat, *branch;
+	int r;
+
+	if (n >= 7 && !memcmp(cond, "gitdir:", 7))
+		skip = 7;
+	else if (n >= 9 && !memcmp(cond, "gitdir/i:", 9))
+		skip = 9, flags = GIT_WM_CASEFOLD;
+	if (skip) {
+		pat = gitdir_pattern(ctx, cond + skip, n - skip, &literal);
+		r = pat && (gitdir_matches(pat, literal, repo->gitdir, flags) ||
+		            (repo->gitdir_given && gitdir_matches(pat, literal, repo->gitdir_given, flags)));
+		free(pat);
+		return r;
+	}
+	if (n < 9 || memcmp(cond, "onbranch:", 9) != 0 || !(branch = head_branch(repo)))
+		return 0;
+	pat = n > 9 && cond[n - 1] == '/' ? easprintf("%.*s**", (int)(n - 9), cond + 9)
+	                                   : estrndup(cond + 9, n - 9);
+	r = git_wildmatch(pat, branch, GIT_WM_PATHNAME);
+	free(pat);
+	free(branch);
+	return r;
+}
+
+static int read_file_config(struct git_repo *repo, const char *path, int depth, int repo_file);
+
+/* include.path, and includeIf.<condition>.path when the condition holds. */
+static int
+include_key(struct git_repo *repo, const struct cfg_ctx *ctx, const char *var, const char *value)
+{
+	char *path;
+	int r;
+
+	if (!value)
+		return git_fail(repo, "missing value for '%s'", var);
+	path = config_path(ctx, value);
+	if (!path)
+		return git_fail(repo, "could not expand include path '%s'", value);
+	if (access(path, R_OK) < 0 && (errno == ENOENT || errno == ENOTDIR)) {
+		free(path);
+		return 0; /* a missing include is no error */
+	}
+	if (ctx->depth + 1 > CONFIG_INCLUDE_MAXDEPTH) {
+		r = git_fail(repo, "exceeded maximum include depth (%d) while including '%s' from '%s'",
+		             CONFIG_INCLUDE_MAXDEPTH, path, ctx->path);
+		free(path);
+		return r;
+	}
+	r = read_file_config(repo, path, ctx->depth + 1, 0);
+	free(path);
+	return r;
 }
 
 static int
 repo_key(struct git_repo *repo, const char *var, const char *value, void *arg)
 {
-	const char *path = arg;
+	const struct cfg_ctx *ctx = arg;
+	const char *dot = strchr(var, '.'), *last = strrchr(var, '.');
+	size_t seclen = (size_t)(dot - var);
+	const char *sub = dot < last ? dot + 1 : NULL;
+	size_t sublen = sub ? (size_t)(last - sub) : 0;
+
+	if (seclen == 4 && !memcmp(var, "core", 4))
+		return core_key(repo, var, value);
+	if (seclen == 10 && !memcmp(var, "extensions", 10))
+		return ctx->repo_file ? extensions_key(repo, var, value) : 0;
+	if (seclen == 6 && !memcmp(var, "filter", 6) && sub)
+		return filter_key(repo, var, sub, sublen, value);
+	if (!strcmp(var, "include.path"))
+		return include_key(repo, ctx, var, value);
+	if (seclen == 9 && !memcmp(var, "includeif", 9) && sub && !strcmp(last, ".path") &&
+	    config_condition(repo, ctx, sub, sublen))
+		return include_key(repo, ctx, var, value);
+	return 0;
+}
+
+/*
+ * One file: a missing one is nothing, an unreadable one is skipped as
+ * git does after its warning; a syntax error or a bad value is an error
+ * naming the file, as git refuses to run then.
+ */
+static int
+read_file_config(struct git_repo *repo, const char *path, int depth, int repo_file)
+{
+	struct cfg_ctx ctx = {path, depth, repo_file};
+	struct buf text = BUF_INIT;
 	int r = 0;
 
-	if (!strncmp(var, "core.", 5))
-		r = core_key(repo, var, value);
-	else if (!strncmp(var, "extensions.", 11))
-		r = extensions_key(repo, var, value);
-	if (r < 0) {
-		char why[sizeof(repo->err)];
-
-		snprintf(why, sizeof(why), "%s", repo->err);
-		git_fail(repo, "%s: %s", path, why);
-	}
+	if (read_file(path, &text, CONFIG_FILE_MAX) == 0)
+		r = parse_text(repo, path, text.s ? text.s : "", text.len, repo_key, &ctx);
+	buf_free(&text);
 	return r;
 }
 
 int
-git_config_read(struct git_repo *repo, const char *path)
+git_env_bool(const char *name, int *out)
 {
-	struct buf text = BUF_INIT;
-	int r;
+	const char *v = getenv(name);
 
-	if (read_file(path, &text, CONFIG_FILE_MAX) < 0) {
-		r = errno == ENOENT ? 0 : git_fail(repo, "cannot read '%s': %s", path, strerror(errno));
-	} else {
-		r = parse_text(repo, path, text.s ? text.s : "", text.len, repo_key, (void *)path);
+	*out = 0;
+	return v ? parse_bool(v, out) : 0;
+}
+
+/*
+ * The files git reads, lowest precedence first: the system file (unless
+ * GIT_CONFIG_NOSYSTEM; GIT_CONFIG_SYSTEM names another), the user's
+ * ($XDG_CONFIG_HOME/git/config, then ~/.gitconfig; GIT_CONFIG_GLOBAL
+ * names one instead), the repository's, and its config.worktree when
+ * extensions.worktreeConfig is set.  Later values win.
+ */
+int
+git_config_load(struct git_repo *repo)
+{
+	const char *sys = getenv("GIT_CONFIG_SYSTEM"), *global = getenv("GIT_CONFIG_GLOBAL");
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	int nosystem, r = 0;
+	char *p;
+
+	if (git_env_bool("GIT_CONFIG_NOSYSTEM", &nosystem) < 0)
+		return git_fail(repo, "bad boolean value for GIT_CONFIG_NOSYSTEM");
+	if (!nosystem)
+		r = read_file_config(repo, sys ? sys : GIT_ETC_GITCONFIG, 0, 0);
+	if (r == 0 && global) {
+		r = read_file_config(repo, global, 0, 0);
+	} else if (r == 0) {
+		p = xdg && *xdg ? path_join(xdg, "git/config")
+		    : home && *home ? path_join(home, ".config/git/config") : NULL;
+		if (p)
+			r = read_file_config(repo, p, 0, 0);
+		free(p);
+		p = home && *home ? path_join(home, ".gitconfig") : NULL;
+		if (r == 0 && p)
+			r = read_file_config(repo, p, 0, 0);
+		free(p);
 	}
-	buf_free(&text);
+	if (r == 0) {
+		p = path_join(repo->commondir, "config");
+		r = read_file_config(repo, p, 0, 1);
+		free(p);
+	}
+	if (r == 0 && repo->worktree_config) {
+		p = path_join(repo->gitdir, "config.worktree");
+		r = read_file_config(repo, p, 0, 0);
+		free(p);
+	}
 	return r;
+}
+
+void
+git_config_free(struct git_repo *repo)
+{
+	size_t i;
+
+	for (i = 0; i < repo->nfilters; i++)
+		free(repo->filters[i].name);
+	free(repo->filters);
+	free(repo->attributes_file);
+	repo->filters = NULL;
+	repo->nfilters = 0;
+	repo->attributes_file = NULL;
+}
+
+int
+git_config_from_text(struct git_repo *repo, const char *name, const char *text, size_t len)
+{
+	struct cfg_ctx ctx = {name, 0, 1};
+
+	return parse_text(repo, name, text, len, repo_key, &ctx);
 }

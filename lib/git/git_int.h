@@ -4,7 +4,7 @@
  * only those before it:
  *
  *   sha1, sha256 <- git_hash <- git_oid (errors, ids, object hashing)
- *   <- git_config, git_refs, inflate <- git_odb, git_index
+ *   <- git_wildmatch, git_config, git_refs, inflate <- git_odb, git_index
  *   <- git (open, close), git_walk (the commit graph)
  *   <- git_rev (HEAD, expressions, A..B), git_merge_base
  *   <- git_first_parents, git_dirty
@@ -22,12 +22,31 @@
 struct git_pack;
 struct git_cache_ent;
 
+/* The system-wide configuration file, as Debian's and most distributions' git has it. */
+#ifndef GIT_ETC_GITCONFIG
+#define GIT_ETC_GITCONFIG "/etc/gitconfig"
+#endif
+
+enum { GIT_AUTOCRLF_FALSE, GIT_AUTOCRLF_TRUE, GIT_AUTOCRLF_INPUT };
+
+/* A filter driver the configuration defines (filter.<name>.*). */
+struct git_filter {
+	char *name;
+	int has_cmd;  /* a clean or process command: git would run it on add */
+	int required; /* git fails when the filter does */
+};
+
 struct git_repo {
-	char *gitdir, *commondir, *worktree; /* absolute; worktree NULL if bare */
+	char *gitdir, *commondir, *worktree; /* absolute, real; worktree NULL if bare */
+	char *gitdir_given;                  /* gitdir before symlinks were resolved, or NULL */
 	enum git_hash_algo algo;
 	size_t rawsz; /* git_hash_size(algo) */
 	int filemode, trustctime, checkstat, symlinks; /* checkstat: 1 default, 0 minimal */
-	int autocrlf;                                  /* core.autocrlf true or input */
+	int autocrlf;                                  /* GIT_AUTOCRLF_* */
+	int worktree_config;                           /* extensions.worktreeConfig */
+	char *attributes_file;                         /* core.attributesFile, or NULL */
+	struct git_filter *filters;
+	size_t nfilters;
 	char err[512];
 
 	char **objdirs; /* objects/ then alternates, in order */
@@ -65,8 +84,13 @@ void git_hash_object_init(const struct git_repo *repo, struct git_hash_ctx *c, c
 void git_hash_object(const struct git_repo *repo, const char *type, const void *data, size_t len,
                      struct git_oid *out);
 
-/* git_config.c: the configuration keys the reader uses, from path into repo. */
-int git_config_read(struct git_repo *repo, const char *path);
+/* git_config.c: the configuration files git reads, into repo; 0 or -1. */
+int git_config_load(struct git_repo *repo);
+/* An environment variable as git reads a boolean one: 0, or -1 for a bad value (*out 0 when unset). */
+int git_env_bool(const char *name, int *out);
+/* For fuzzers and tests: text applied as the repository's own file named name. */
+int git_config_from_text(struct git_repo *repo, const char *name, const char *text, size_t len);
+void git_config_free(struct git_repo *repo);
 
 /* git_refs.c: resolve a full ref name ("HEAD", "refs/heads/x") to an id. */
 int git_resolve_ref(struct git_repo *repo, const char *name, struct git_oid *out);

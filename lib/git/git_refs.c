@@ -54,7 +54,7 @@ load_packed(struct git_repo *repo)
 	char *p;
 
 	if (repo->packed_loaded)
-		return repo->packed_ok ? 0 : -1;
+		return repo->packed_ok ? 0 : git_fail(repo, "packed-refs cannot be read");
 	repo->packed_loaded = 1;
 	p = path_join(repo->commondir, "packed-refs");
 	if (read_file(p, &repo->packed_refs, 0) < 0) {
@@ -68,6 +68,9 @@ load_packed(struct git_repo *repo)
 		return git_fail(repo, "cannot read packed-refs: %s", strerror(e));
 	}
 	free(p);
+	/* git refuses a packed-refs file whose last line is cut off. */
+	if (repo->packed_refs.len && repo->packed_refs.s[repo->packed_refs.len - 1] != '\n')
+		return git_fail(repo, "unterminated line in packed-refs");
 	repo->packed_ok = 1;
 	return 0;
 }

@@ -21,18 +21,27 @@
  * seven digits, "-dirty" when `git diff-index --cached HEAD` or (with a
  * work tree) `git diff` finds a change, ignoring submodule work trees.
  */
+/* t/lib-git-cases.sh, where the base repository and the cases are written. */
+static char cases_lib[PATH_MAX];
+
 static char *
-oracle(const char *dir)
+oracle_env(const char *env, const char *dir)
 {
 	return capture(
-		"cd '%s'; h=$(git -c safe.directory='*' rev-parse --verify --quiet 'HEAD^{commit}') || "
+		"%s cd '%s'; h=$(git -c safe.directory='*' rev-parse --verify --quiet 'HEAD^{commit}') || "
 		"exit 0; d=; g=$(git rev-parse --absolute-git-dir); if [ -f \"$g/index\" ]; then "
 		"git -c safe.directory='*' diff-index --cached --quiet --ignore-submodules=none HEAD -- "
 		"|| d=-dirty; if [ \"$(git rev-parse --is-bare-repository)\" = false ] && "
 		"[ \"$(git rev-parse --is-inside-git-dir)\" = false ]; then "
 		"git -c safe.directory='*' --no-optional-locks diff --quiet --ignore-submodules=all "
 		"|| d=-dirty; fi; fi; printf '%%.7s%%s\\n' \"$h\" \"$d\"",
-		dir);
+		env, dir);
+}
+
+static char *
+oracle(const char *dir)
+{
+	return oracle_env("", dir);
 }
 
 static void
@@ -58,13 +67,97 @@ state(const char *name, const char *dir, const char *script)
 	check_state(name, dir);
 }
 
+/*
+ * Environment for one check, "NAME=value" or "NAME" (unset), applied to
+ * this process (the reader) and, through the same strings, to the shell
+ * that asks git.  Returns the saved values for env_restore.
+ */
+static char **
+env_apply(const char *const *env, struct buf *sh_prefix)
+{
+	size_t n = 0, i;
+	char **saved;
+
+	while (env && env[n])
+		n++;
+	saved = ecalloc(n + 1, sizeof(*saved));
+	for (i = 0; i < n; i++) {
+		const char *eq = strchr(env[i], '=');
+		char *name = eq ? estrndup(env[i], (size_t)(eq - env[i])) : estrdup(env[i]);
+
+		saved[i] = getenv(name) ? easprintf("%s=%s", name, getenv(name)) : estrdup(name);
+		if (eq) {
+			setenv(name, eq + 1, 1);
+			buf_printf(sh_prefix, "export %s='%s'; ", name, eq + 1);
+		} else {
+			unsetenv(name);
+			buf_printf(sh_prefix, "unset %s; ", name);
+		}
+		free(name);
+	}
+	return saved;
+}
+
+static void
+env_restore(char **saved)
+{
+	size_t i;
+
+	for (i = 0; saved[i]; i++) {
+		char *eq = strchr(saved[i], '=');
+
+		if (eq) {
+			*eq = '\0';
+			setenv(saved[i], eq + 1, 1);
+		} else {
+			unsetenv(saved[i]);
+		}
+		free(saved[i]);
+	}
+	free(saved);
+}
+
+/*
+ * state() for the cases of t/lib-git-cases.sh: script builds the case
+ * in dir and checks that it is what the name says; git, asked in dir +
+ * sub, must find it dirty (1), clean (0) or no commit at all (-1) as
+ * want_dirty says, and the reader must agree, all under env.
+ */
+static void
+expect_state_in(const char *name, const char *dir, const char *sub, const char *const *env,
+                int want_dirty, const char *script)
+{
+	struct buf pre = BUF_INIT;
+	char path[PATH_MAX * 2], got[32] = "", **saved, *want, *at = easprintf("%s%s", dir, sub);
+
+	if (sh("rm -rf %s && cp -a base %s && cd %s && %s", dir, dir, dir, script) != 0) {
+		ok(0, "%s: set-up script ran", name);
+		free(at);
+		return;
+	}
+	saved = env_apply(env, &pre);
+	buf_puts(&pre, "");
+	want = oracle_env(pre.s, at);
+	snprintf(path, sizeof(path), "%s/%s", top, at);
+	free(at);
+	if (git_commit_string(path, 1, got) < 0)
+		got[0] = '\0';
+	env_restore(saved);
+	if (want_dirty >= 0)
+		is_int(strstr(want, "-dirty") != NULL, want_dirty, "%s: git says %s", name,
+		       want_dirty ? "dirty" : "clean");
+	else
+		is_str(want, "", "%s: git finds no commit", name);
+	is_str(got, want, "%s: commit string matches git", name);
+	free(want);
+	buf_free(&pre);
+}
+
+
 static void
 states(void)
 {
-	ok(sh("git init -q base && cd base && printf 'aaaa\\n' >a && printf 'b\\n' >b && mkdir -p "
-	      "d/e && printf 'c\\n' >d/e/c && printf '#!/bin/sh\\n' >x && chmod +x x && ln -s a l && "
-	      "git add -A && c one && printf 'more\\n' >>b && git add b && c two") == 0,
-	   "base repository built");
+	ok(sh(". '%s' && git_cases_base base", cases_lib) == 0, "base repository built");
 	state("clean", "s1", "true");
 	state("modified", "s2", "printf 'x\\n' >>a");
 	state("staged", "s3", "printf 'x\\n' >>a && git add a");
@@ -168,6 +261,102 @@ states(void)
 	state("symbolic ref chain", "s38",
 	      "git symbolic-ref refs/heads/link1 refs/heads/$(git branch --show-current) && "
 	      "git symbolic-ref HEAD refs/heads/link1");
+}
+
+/* "A=@/x,B" into {"A=<top>/x", "B", NULL}; caller frees with free_env. */
+static char **
+parse_env(const char *s)
+{
+	char **env = ecalloc(1, sizeof(*env)), *copy = estrdup(s), *tok, *save = NULL;
+	size_t n = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct buf b = BUF_INIT;
+		const char *c;
+
+		for (c = tok; *c; c++)
+			if (*c == '@')
+				buf_puts(&b, top);
+			else
+				buf_putc(&b, *c);
+		env = ereallocarray(env, n + 2, sizeof(*env));
+		env[n++] = buf_detach(&b);
+		env[n] = NULL;
+	}
+	free(copy);
+	return env;
+}
+
+static void
+free_env(char **env)
+{
+	size_t i;
+
+	for (i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+/* Every object of dir reads back, through deltas, as its own id. */
+static void
+objects_read_back(const char *dir)
+{
+	static const char *names[] = {"", "commit", "tree", "blob", "tag"};
+	char *ids = capture("cd %s && git cat-file --batch-all-objects --batch-check='%%(objectname)'", dir);
+	char err[256], path[PATH_MAX * 2], *line, *save = NULL;
+	size_t n = 0, good = 0;
+	struct git_repo *repo;
+
+	snprintf(path, sizeof(path), "%s/%s", top, dir);
+	repo = git_open(path, 0, err, sizeof(err));
+	for (line = strtok_r(ids, "\n", &save); repo && line; line = strtok_r(NULL, "\n", &save)) {
+		struct git_oid id, again;
+		enum git_obj_type t;
+		unsigned char *data;
+		size_t len;
+
+		n++;
+		if (git_hex_to_oid(repo, line, &id) == 0 && git_read_object(repo, &id, &t, &data, &len) == 0) {
+			git_hash_object(repo, names[t], data, len, &again);
+			good += git_oid_eq(repo, &id, &again);
+			free(data);
+		}
+	}
+	ok(n > 100 && good == n, "%s: every object reads back as its id (%zu of %zu)", dir, good, n);
+	git_close(repo);
+	free(ids);
+}
+
+/* The cases of t/lib-git-cases.sh, each checked against git. */
+static void
+cases(void)
+{
+	char *table = capture(". '%s' && git_cases", cases_lib), *line, *save = NULL;
+
+	for (line = strtok_r(table, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[5], *p = line, *script, **env;
+		size_t k;
+
+		for (k = 0; k < 5 && p; k++) {
+			f[k] = p;
+			p = k < 4 ? strchr(p, '|') : NULL;
+			if (p)
+				*p++ = '\0';
+		}
+		if (k < 5) {
+			ok(0, "case line '%s' has five fields", f[0]);
+			continue;
+		}
+		script = easprintf(". '%s' && case_%s", cases_lib, f[0]);
+		env = parse_env(f[2]);
+		expect_state_in(f[4], f[0], f[1], (const char *const *)env,
+		                !strcmp(f[3], "none") ? -1 : !strcmp(f[3], "dirty"), script);
+		free_env(env);
+		free(script);
+		if (!strcmp(f[0], "r1"))
+			objects_read_back("r1");
+	}
+	free(table);
 }
 
 struct collect {
@@ -449,7 +638,15 @@ main(int argc, char **argv)
 	(void)argc;
 	if (!git_sh_begin("git-oracle"))
 		return 0;
+	/* The case scripts, from the source tree the test runs in. */
+	if (getenv("KTSTR_TOP"))
+		snprintf(cases_lib, sizeof(cases_lib), "%s/t/lib-git-cases.sh", getenv("KTSTR_TOP"));
+	else if (realpath(argv[0], cases_lib) && strstr(cases_lib, "/t/unit/"))
+		strcpy(strstr(cases_lib, "/t/unit/"), "/t/lib-git-cases.sh");
+	/* As the scripts' git, which the prelude keeps from the host's system file. */
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
 	states();
+	cases();
 	revisions();
 	revspecs();
 	return git_sh_end();

@@ -88,7 +88,7 @@ line_cmp(const void *a, const void *b)
 }
 
 /* The lines of s sorted, each ending in a newline, in a new string; s is freed. */
-static char *__attribute__((unused))
+__attribute__((unused)) static char *
 sorted(char *s)
 {
 	char **v = NULL, *p, *save = NULL;
