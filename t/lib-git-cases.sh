@@ -1,6 +1,6 @@
 # t/lib-git-cases.sh: repository states in which the project commit's
-# "-dirty" once disagreed with git (configuration files, .git files and
-# packed-refs git refuses).  Sourced by t/unit/git_oracle.c and by
+# "-dirty" once disagreed with git (configuration files, deep REF_DELTA
+# chains, replace refs, .git files and packed-refs git refuses).  Sourced by t/unit/git_oracle.c and by
 # t/t0158-rundir-commit-git.sh, which both run each case and compare
 # the answer with git's own.
 #
@@ -60,6 +60,11 @@ c23||GIT_CONFIG_SYSTEM=@/c23system,GIT_CONFIG_NOSYSTEM=1|dirty|GIT_CONFIG_NOSYST
 c24|||clean|config.worktree with extensions.worktreeConfig
 c25||HOME=@/c25home|none|a bad line in ~/.gitconfig: git refuses the repository
 c26|||none|a bad boolean: git refuses the repository
+r1|||clean|REF_DELTA chains deeper than 16
+p1|||dirty|refs/replace/: HEAD replaced by its parent
+p2|||dirty|refs/replace/, packed
+p3||GIT_NO_REPLACE_OBJECTS=1|clean|GIT_NO_REPLACE_OBJECTS
+p4|||clean|core.useReplaceRefs=false
 g1|/wt||none|a .git file whose path ends in blanks (inside another repository)
 g2|/wt||none|a .git file without a space after gitdir:
 g3|/wt||dirty|a .git file with CRLF
@@ -107,7 +112,23 @@ case_c24() { git config extensions.worktreeConfig true && git config --worktree 
 case_c25() { mkdir -p "$TOPDIR/c25home" && printf '[core\n' >"$TOPDIR/c25home/.gitconfig"; }
 case_c26() { git config core.filemode maybe; }
 
-# The .git file and refs.
+# The object database, refs and the .git file.
+# Each version changes one more line: git deltas each against the last, a deep chain.
+case_r1() {
+	awk 'BEGIN { for (i = 0; i < 300; i++) print "line " i " of some text" }' >big &&
+	for i in $(seq 1 60); do
+		awk -v k=$i '{ print NR == k * 3 ? "changed " k : $0 }' big >big.new && mv big.new big &&
+		mkdir -p t$i && printf $i >t$i/f && git add -A && c big$i || return 1
+	done &&
+	git -c repack.useDeltaBaseOffset=false repack -adfq --depth=50 --window=50 && git prune-packed &&
+	test "$(git verify-pack -v .git/objects/pack/*.idx |
+		awk '/^chain length = / { n = $4 + 0 } END { print n }')" -gt 16 &&
+	later big
+}
+case_p1() { git replace HEAD HEAD~1; }
+case_p2() { git replace HEAD HEAD~1 && git pack-refs --all && ! ls .git/refs/replace/* 2>/dev/null; }
+case_p3() { git replace HEAD HEAD~1; }
+case_p4() { git replace HEAD HEAD~1 && git config core.useReplaceRefs false; }
 gitfile() { mkdir -p wt && printf "$1" "$PWD" >wt/.git; }
 case_g1() { gitfile 'gitdir: %s/.git  \n'; }
 case_g2() { gitfile 'gitdir:%s/.git\n'; }

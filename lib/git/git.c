@@ -163,6 +163,7 @@ repo_new(char *gitdir, char *given, char *common, char *worktree, char *err, siz
 	repo->trustctime = 1;
 	repo->checkstat = 1;
 	repo->symlinks = 1;
+	repo->replace_refs = 1;
 	if (git_config_load(repo) < 0) {
 		snprintf(err, errlen, "%s", repo->err);
 		git_close(repo);

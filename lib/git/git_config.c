@@ -308,6 +308,8 @@ core_key(struct git_repo *repo, const char *var, const char *value)
 		return config_bool(repo, var, value, &repo->trustctime);
 	if (!strcmp(key, "symlinks"))
 		return config_bool(repo, var, value, &repo->symlinks);
+	if (!strcmp(key, "usereplacerefs"))
+		return config_bool(repo, var, value, &repo->replace_refs);
 	if (!strcmp(key, "autocrlf")) {
 		if (value && !strcasecmp(value, "input")) {
 			repo->autocrlf = GIT_AUTOCRLF_INPUT;

@@ -20,7 +20,7 @@
 #include "util/util.h"
 
 struct git_pack;
-struct git_cache_ent;
+struct git_base_cache;
 
 /* The system-wide configuration file, as Debian's and most distributions' git has it. */
 #ifndef GIT_ETC_GITCONFIG
@@ -43,6 +43,7 @@ struct git_repo {
 	size_t rawsz; /* git_hash_size(algo) */
 	int filemode, trustctime, checkstat, symlinks; /* checkstat: 1 default, 0 minimal */
 	int autocrlf;                                  /* GIT_AUTOCRLF_* */
+	int replace_refs;                              /* core.useReplaceRefs */
 	int worktree_config;                           /* extensions.worktreeConfig */
 	char *attributes_file;                         /* core.attributesFile, or NULL */
 	struct git_filter *filters;
@@ -55,11 +56,13 @@ struct git_repo {
 	struct git_pack *packs;
 	size_t npacks;
 	int packs_loaded;
-	struct git_cache_ent *cache; /* delta base cache */
-	int ref_delta_depth;         /* REF_DELTA bases resolved through the odb */
+	struct git_base_cache *cache; /* delta bases, by pack and offset */
 
 	struct buf packed_refs;
 	int packed_loaded, packed_ok;
+	struct git_oid (*replace)[2]; /* replaced id, replacement; sorted */
+	size_t nreplace;
+	int replace_loaded;
 
 	struct git_oid *shallow; /* commits whose parents were cut off, sorted */
 	size_t nshallow;
@@ -94,6 +97,12 @@ void git_config_free(struct git_repo *repo);
 
 /* git_refs.c: resolve a full ref name ("HEAD", "refs/heads/x") to an id. */
 int git_resolve_ref(struct git_repo *repo, const char *name, struct git_oid *out);
+/*
+ * The object refs/replace/<id> (or GIT_REPLACE_REF_BASE) puts in place
+ * of id: 1 with it in out, 0 when none does or replacing is off
+ * (GIT_NO_REPLACE_OBJECTS, core.useReplaceRefs=false).
+ */
+int git_replace_lookup(struct git_repo *repo, const struct git_oid *id, struct git_oid *out);
 void git_refs_free(struct git_repo *repo);
 
 /* Object database (git_odb.c). */

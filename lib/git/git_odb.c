@@ -1,7 +1,8 @@
 /*
  * git_odb: the object database.  Loose objects, packs (idx v1 and v2,
- * 64-bit offsets, OFS_DELTA and REF_DELTA chains resolved iteratively
- * with a depth cap and a small base cache) and alternates.
+ * 64-bit offsets, delta chains of OFS_DELTA and REF_DELTA links, across
+ * packs, resolved iteratively with a bounded cache of bases), alternates
+ * and replace refs.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -19,18 +20,31 @@
 #include "git_int.h"
 #include "inflate.h"
 
-#define DELTA_MAXDEPTH 10000 /* git's pack.depth is capped at 4095 */
-#define REF_DELTA_MAXDEPTH 16
+/*
+ * Links followed in one delta chain.  git writes chains of at most 4095
+ * (its cap on pack.depth) and follows any length; this bound is only
+ * there to stop a damaged pack whose bases loop.
+ */
+#define DELTA_MAXDEPTH 10000
 #define ALTERNATES_MAXDEPTH 5
-#define CACHE_SLOTS 256
-#define CACHE_MAXBYTES (1u << 20) /* objects larger than this are not cached */
+#define REPLACE_MAXDEPTH 5 /* git's MAXREPLACEDEPTH */
+/* The base cache: direct-mapped by pack and offset, bounded in bytes, as git's delta base cache. */
+#define CACHE_SLOTS 1024
+#define CACHE_MAXBYTES ((size_t)32 << 20)
+#define CACHE_OBJ_MAXBYTES ((size_t)8 << 20) /* a larger base is used once and dropped */
 
-struct git_cache_ent {
+struct cache_ent {
 	const struct git_pack *pk;
 	uint64_t off;
 	enum git_obj_type type;
-	unsigned char *data;
+	char *data;
 	size_t len;
+};
+
+struct git_base_cache {
+	struct cache_ent slot[CACHE_SLOTS];
+	size_t bytes;    /* held in every slot together */
+	unsigned cursor; /* where eviction for room goes on */
 };
 
 static const char *type_names[] = {"", "commit", "tree", "blob", "tag"};
@@ -470,120 +484,182 @@ unpack_data(struct git_repo *repo, const struct git_pack *pk, const struct objhd
 	return 0;
 }
 
-static struct git_cache_ent *
+static struct cache_ent *
 cache_slot(struct git_repo *repo, const struct git_pack *pk, uint64_t off)
 {
 	uint64_t h = (off ^ (uint64_t)(uintptr_t)pk) * 0x9e3779b97f4a7c15ull;
 
 	if (!repo->cache)
-		repo->cache = ecalloc(CACHE_SLOTS, sizeof(*repo->cache));
-	return &repo->cache[h >> 56];
+		repo->cache = ecalloc(1, sizeof(*repo->cache));
+	return &repo->cache->slot[h >> 54];
 }
 
 static void
-cache_put(struct git_repo *repo, const struct git_pack *pk, uint64_t off, enum git_obj_type type,
-          const void *data, size_t len)
+cache_drop(struct git_base_cache *c, struct cache_ent *e)
 {
-	struct git_cache_ent *e;
-
-	if (len > CACHE_MAXBYTES)
-		return;
-	e = cache_slot(repo, pk, off);
+	c->bytes -= e->len;
 	free(e->data);
+	e->data = NULL;
+	e->len = 0;
+}
+
+/* Hand b (the object at pk, off) to the cache; b is left empty. */
+static void
+cache_take(struct git_repo *repo, const struct git_pack *pk, uint64_t off, enum git_obj_type type,
+           struct buf *b)
+{
+	struct cache_ent *e;
+	struct git_base_cache *c;
+
+	if (b->len > CACHE_OBJ_MAXBYTES) {
+		buf_reset(b);
+		return;
+	}
+	e = cache_slot(repo, pk, off);
+	c = repo->cache;
+	if (e->data)
+		cache_drop(c, e);
+	while (c->bytes + b->len > CACHE_MAXBYTES) {
+		struct cache_ent *v = &c->slot[c->cursor++ % CACHE_SLOTS];
+
+		if (v->data)
+			cache_drop(c, v);
+	}
 	e->pk = pk;
 	e->off = off;
 	e->type = type;
-	e->data = emalloc(len + 1);
-	memcpy(e->data, data, len);
-	e->len = len;
+	e->len = b->len;
+	e->data = buf_detach(b);
+	c->bytes += e->len;
 }
 
-static int read_object(struct git_repo *repo, const struct git_oid *id, enum git_obj_type *type,
-                       struct buf *out);
+static void
+cache_free(struct git_repo *repo)
+{
+	size_t i;
+
+	if (repo->cache)
+		for (i = 0; i < CACHE_SLOTS; i++)
+			free(repo->cache->slot[i].data);
+	free(repo->cache);
+	repo->cache = NULL;
+}
+
+static int read_loose_any(struct git_repo *repo, const struct git_oid *id, enum git_obj_type *type,
+                          struct buf *out);
+static int find_packed(struct git_repo *repo, const struct git_oid *id, struct git_pack **pk,
+                       uint64_t *off);
+
+/* One link of a delta chain: the delta object's place. */
+struct link {
+	struct git_pack *pk;
+	uint64_t off;
+};
 
 /* A delta chain from the requested object down to its base. */
 struct chain {
-	uint64_t *off; /* the deltas, outermost first */
+	struct link *d; /* the deltas, outermost first */
 	size_t n, cap;
-	struct buf base; /* the base, then each delta's result in turn */
+	struct buf base;    /* the base, then each delta's result in turn */
 	enum git_obj_type type;
-	int cacheable;     /* the base is a pack object, not a cached or REF_DELTA one */
-	uint64_t base_off; /* where, when cacheable */
+	struct link at;     /* where the base is; pk NULL when it is not a pack object */
 };
 
-/* Follow off's deltas down to a cached object, a whole one, or a REF_DELTA base. */
+static void
+chain_push(struct chain *c, struct git_pack *pk, uint64_t off)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 16;
+		c->d = ereallocarray(c->d, c->cap, sizeof(*c->d));
+	}
+	c->d[c->n].pk = pk;
+	c->d[c->n++].off = off;
+}
+
+/* A REF_DELTA's base: in a pack (the chain goes on there), else a loose object (it ends). */
+static int
+ref_base(struct git_repo *repo, const struct objhdr *h, struct link *next, struct chain *c)
+{
+	char hex[GIT_MAX_HEXSZ + 1];
+	int r = find_packed(repo, &h->base, &next->pk, &next->off);
+
+	if (r != 0)
+		return r < 0 ? -1 : 1;
+	r = read_loose_any(repo, &h->base, &c->type, &c->base);
+	if (r > 0)
+		return git_fail(repo, "REF_DELTA base %s not found", git_oid_hex(repo, &h->base, hex));
+	return r;
+}
+
+/*
+ * Follow the deltas at (pk, off) down to a cached object, a whole one in
+ * a pack, or a loose one a REF_DELTA names, pushing every delta met.
+ */
 static int
 chain_down(struct git_repo *repo, struct git_pack *pk, uint64_t off, struct chain *c)
 {
-	uint64_t cur = off;
+	struct link cur = {pk, off};
 	struct objhdr h;
 	int r;
 
 	for (;;) {
-		struct git_cache_ent *e = cache_slot(repo, pk, cur);
+		struct cache_ent *e = cache_slot(repo, cur.pk, cur.off);
 
-		if (e->data && e->pk == pk && e->off == cur) {
+		if (e->data && e->pk == cur.pk && e->off == cur.off) {
 			c->type = e->type;
 			buf_add(&c->base, e->data, e->len);
-			return 0;
+			return 0; /* already cached: at stays empty */
 		}
-		if (parse_hdr(repo, pk, cur, &h) < 0)
+		if ((cur.pk != pk && git_pack_check(repo, cur.pk) < 0) || parse_hdr(repo, cur.pk, cur.off, &h) < 0)
 			return -1;
 		if (h.type <= 4) {
 			c->type = (enum git_obj_type)h.type;
-			c->cacheable = 1;
-			c->base_off = cur;
-			return unpack_data(repo, pk, &h, cur, &c->base);
+			c->at = cur;
+			return unpack_data(repo, cur.pk, &h, cur.off, &c->base);
 		}
 		if (c->n == DELTA_MAXDEPTH)
 			return git_fail(repo, "%s: delta chain longer than %d at offset %llu", pk->packpath,
 			                DELTA_MAXDEPTH, (unsigned long long)off);
-		if (c->n == c->cap) {
-			c->cap = c->cap ? 2 * c->cap : 16;
-			c->off = ereallocarray(c->off, c->cap, sizeof(*c->off));
-		}
-		c->off[c->n++] = cur;
+		chain_push(c, cur.pk, cur.off);
 		if (h.type == 6) {
-			cur = h.base_off;
-			continue;
+			cur.off = h.base_off;
+		} else if ((r = ref_base(repo, &h, &cur, c)) <= 0) {
+			return r;
 		}
-		if (repo->ref_delta_depth >= REF_DELTA_MAXDEPTH)
-			return git_fail(repo, "%s: REF_DELTA bases nested too deep at offset %llu",
-			                pk->packpath, (unsigned long long)cur);
-		repo->ref_delta_depth++;
-		r = read_object(repo, &h.base, &c->type, &c->base);
-		repo->ref_delta_depth--;
-		return r;
 	}
 }
 
-/* Apply the chain's deltas, innermost first, to its base. */
+/*
+ * Apply the chain's deltas, innermost first.  Each base, once used,
+ * goes to the cache: the next object of the same chain starts there.
+ */
 static int
-chain_up(struct git_repo *repo, struct git_pack *pk, struct chain *c)
+chain_up(struct git_repo *repo, struct chain *c)
 {
 	struct buf next = BUF_INIT, delta = BUF_INIT;
 	struct objhdr h;
 	int r = -1;
 
 	while (c->n--) {
+		const struct link *d = &c->d[c->n];
 		char err[200];
-		struct buf tmp;
 
-		if (parse_hdr(repo, pk, c->off[c->n], &h) < 0)
-			goto out;
 		buf_reset(&delta);
-		if (unpack_data(repo, pk, &h, c->off[c->n], &delta) < 0)
+		if (parse_hdr(repo, d->pk, d->off, &h) < 0 || unpack_data(repo, d->pk, &h, d->off, &delta) < 0)
 			goto out;
 		buf_reset(&next);
 		if (git_delta_apply((unsigned char *)c->base.s, c->base.len, (unsigned char *)delta.s,
 		                    delta.len, &next, err, sizeof(err)) < 0) {
-			git_fail(repo, "%s: delta at offset %llu: %s", pk->packpath,
-			         (unsigned long long)c->off[c->n], err);
+			git_fail(repo, "%s: delta at offset %llu: %s", d->pk->packpath,
+			         (unsigned long long)d->off, err);
 			goto out;
 		}
-		tmp = c->base;
+		if (c->at.pk)
+			cache_take(repo, c->at.pk, c->at.off, c->type, &c->base);
+		buf_free(&c->base);
 		c->base = next;
-		next = tmp;
+		next = (struct buf)BUF_INIT;
+		c->at = *d;
 	}
 	r = 0;
 out:
@@ -596,21 +672,15 @@ int
 git_pack_read_at(struct git_repo *repo, struct git_pack *pk, uint64_t off, enum git_obj_type *type,
                  struct buf *out)
 {
-	struct chain c = {NULL, 0, 0, BUF_INIT, GIT_OBJ_NONE, 0, 0};
+	struct chain c = {NULL, 0, 0, BUF_INIT, GIT_OBJ_NONE, {NULL, 0}};
 	int r = -1;
 
-	if (git_pack_check(repo, pk) < 0 || chain_down(repo, pk, off, &c) < 0)
-		goto out;
-	/* Bases are shared by many deltas; a plain object read once is not. */
-	if (c.n && c.cacheable)
-		cache_put(repo, pk, c.base_off, c.type, c.base.s, c.base.len);
-	if (chain_up(repo, pk, &c) < 0)
-		goto out;
-	buf_add(out, c.base.s, c.base.len);
-	*type = c.type;
-	r = 0;
-out:
-	free(c.off);
+	if (git_pack_check(repo, pk) == 0 && chain_down(repo, pk, off, &c) == 0 && chain_up(repo, &c) == 0) {
+		buf_add(out, c.base.s, c.base.len);
+		*type = c.type;
+		r = 0;
+	}
+	free(c.d);
 	buf_free(&c.base);
 	return r;
 }
@@ -661,35 +731,59 @@ read_loose(struct git_repo *repo, const char *path, enum git_obj_type *type, str
 	return r;
 }
 
+/* Where id is packed: 1 with its pack and offset, 0 when in no pack, -1 for a damaged idx. */
 static int
-read_object(struct git_repo *repo, const struct git_oid *id, enum git_obj_type *type, struct buf *out)
+find_packed(struct git_repo *repo, const struct git_oid *id, struct git_pack **pk, uint64_t *off)
 {
-	char hex[GIT_MAX_HEXSZ + 1];
-	size_t d, i;
+	size_t i;
 
 	load_packs(repo);
 	for (i = 0; i < repo->npacks; i++) {
-		struct git_pack *pk = &repo->packs[i];
-		uint32_t k = idx_lower(repo, pk, id->id, repo->rawsz);
-		uint64_t off = 0;
+		struct git_pack *p = &repo->packs[i];
+		uint32_t k = idx_lower(repo, p, id->id, repo->rawsz);
 
-		if (k < pk->n && !memcmp(idx_name(repo, pk, k), id->id, repo->rawsz))
-			return idx_offset(repo, pk, k, &off) < 0 ? -1
-			                                          : git_pack_read_at(repo, pk, off, type, out);
+		if (k < p->n && !memcmp(idx_name(repo, p, k), id->id, repo->rawsz)) {
+			*pk = p;
+			return idx_offset(repo, p, k, off) < 0 ? -1 : 1;
+		}
 	}
-	git_oid_hex(repo, id, hex);
-	for (d = 0; d < repo->nobjdirs; d++) {
-		char rel[GIT_MAX_HEXSZ + 2], *path;
-		int r;
+	return 0;
+}
 
-		snprintf(rel, sizeof(rel), "%.2s/%s", hex, hex + 2);
-		path = path_join(repo->objdirs[d], rel);
-		r = read_loose(repo, path, type, out);
+/* id as a loose object in any object directory: 0, 1 when in none, -1. */
+static int
+read_loose_any(struct git_repo *repo, const struct git_oid *id, enum git_obj_type *type,
+               struct buf *out)
+{
+	char hex[GIT_MAX_HEXSZ + 1], rel[GIT_MAX_HEXSZ + 2];
+	size_t d;
+
+	load_objdirs(repo);
+	git_oid_hex(repo, id, hex);
+	snprintf(rel, sizeof(rel), "%.2s/%s", hex, hex + 2);
+	for (d = 0; d < repo->nobjdirs; d++) {
+		char *path = path_join(repo->objdirs[d], rel);
+		int r = read_loose(repo, path, type, out);
+
 		free(path);
 		if (r <= 0)
 			return r;
 	}
-	return git_fail(repo, "object %s not found", hex);
+	return 1;
+}
+
+static int
+read_object(struct git_repo *repo, const struct git_oid *id, enum git_obj_type *type, struct buf *out)
+{
+	char hex[GIT_MAX_HEXSZ + 1];
+	struct git_pack *pk;
+	uint64_t off;
+	int r = find_packed(repo, id, &pk, &off);
+
+	if (r != 0)
+		return r < 0 ? -1 : git_pack_read_at(repo, pk, off, type, out);
+	r = read_loose_any(repo, id, type, out);
+	return r <= 0 ? r : git_fail(repo, "object %s not found", git_oid_hex(repo, id, hex));
 }
 
 int
@@ -697,8 +791,17 @@ git_read_object(struct git_repo *repo, const struct git_oid *id, enum git_obj_ty
                 unsigned char **data, size_t *len)
 {
 	struct buf b = BUF_INIT;
+	struct git_oid cur = *id, next;
+	char hex[GIT_MAX_HEXSZ + 1];
+	int depth;
 
-	if (read_object(repo, id, type, &b) < 0) {
+	/* Replacements chain, as in git, to a bounded depth. */
+	for (depth = 0; git_replace_lookup(repo, &cur, &next) > 0; depth++) {
+		if (depth == REPLACE_MAXDEPTH)
+			return git_fail(repo, "replace depth too high for object %s", git_oid_hex(repo, id, hex));
+		cur = next;
+	}
+	if (read_object(repo, &cur, type, &b) < 0) {
 		buf_free(&b);
 		return -1;
 	}
@@ -791,10 +894,7 @@ git_odb_free(struct git_repo *repo)
 	for (i = 0; i < repo->nobjdirs; i++)
 		free(repo->objdirs[i]);
 	free(repo->objdirs);
-	if (repo->cache)
-		for (i = 0; i < CACHE_SLOTS; i++)
-			free(repo->cache[i].data);
-	free(repo->cache);
+	cache_free(repo);
 	free(repo->shallow);
 	repo->shallow = NULL;
 	repo->nshallow = 0;

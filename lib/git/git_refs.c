@@ -3,6 +3,7 @@
  * git's files backend does.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -156,9 +157,98 @@ git_resolve_ref(struct git_repo *repo, const char *name, struct git_oid *out)
 	return resolve(repo, name, out) == 0 ? 0 : -1;
 }
 
+/* Replace refs: name the object they replace, hold the replacement's id. */
+
+static int
+replace_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct git_oid));
+}
+
+/* One ref under the replace base, the rest of its name hex: add it (a later one wins). */
+static void
+replace_add(struct git_repo *repo, const char *base, const char *hex)
+{
+	struct git_oid pair[2];
+	char *name;
+
+	if (strlen(hex) != repo->rawsz * 2 || git_hex_to_oid(repo, hex, &pair[0]) < 0)
+		return;
+	name = easprintf("%s%s", base, hex);
+	if (resolve(repo, name, &pair[1]) == 0) {
+		repo->replace = ereallocarray(repo->replace, repo->nreplace + 1, sizeof(pair));
+		memcpy(repo->replace[repo->nreplace++], pair, sizeof(pair));
+	}
+	free(name);
+}
+
+/* Every replace ref, loose and packed, sorted by the replaced id. */
+static void
+load_replace(struct git_repo *repo)
+{
+	const char *base = getenv("GIT_REPLACE_REF_BASE");
+	char *dir, *slashed;
+	DIR *d;
+	struct dirent *de;
+	const char *s, *end;
+	size_t blen;
+
+	repo->replace_loaded = 1;
+	if (!base || !*base)
+		base = "refs/replace/";
+	slashed = base[strlen(base) - 1] == '/' ? estrdup(base) : easprintf("%s/", base);
+	blen = strlen(slashed);
+	if (load_packed(repo) == 0)
+		for (s = repo->packed_refs.s, end = s + repo->packed_refs.len; s && s < end;) {
+			const char *nl = memchr(s, '\n', (size_t)(end - s)), *name;
+			size_t hexsz = repo->rawsz * 2;
+
+			if ((size_t)(nl - s) > hexsz + 1 + blen && s[hexsz] == ' ' &&
+			    !strncmp(name = s + hexsz + 1, slashed, blen)) {
+				char *hex = estrndup(name + blen, (size_t)(nl - name) - blen);
+
+				replace_add(repo, slashed, hex);
+				free(hex);
+			}
+			s = nl + 1;
+		}
+	dir = path_join(repo->commondir, slashed);
+	d = opendir(dir);
+	while (d && (de = readdir(d)))
+		replace_add(repo, slashed, de->d_name);
+	if (d)
+		closedir(d);
+	free(dir);
+	free(slashed);
+	if (repo->nreplace)
+		qsort(repo->replace, repo->nreplace, sizeof(*repo->replace), replace_cmp);
+}
+
+int
+git_replace_lookup(struct git_repo *repo, const struct git_oid *id, struct git_oid *out)
+{
+	const struct git_oid(*hit)[2];
+
+	if (!repo->replace_refs || getenv("GIT_NO_REPLACE_OBJECTS"))
+		return 0;
+	if (!repo->replace_loaded)
+		load_replace(repo);
+	hit = repo->nreplace ? bsearch(id, repo->replace, repo->nreplace, sizeof(*repo->replace),
+	                               replace_cmp)
+	                     : NULL;
+	if (!hit)
+		return 0;
+	*out = (*hit)[1];
+	return 1;
+}
+
 void
 git_refs_free(struct git_repo *repo)
 {
 	buf_free(&repo->packed_refs);
 	repo->packed_loaded = repo->packed_ok = 0;
+	free(repo->replace);
+	repo->replace = NULL;
+	repo->nreplace = 0;
+	repo->replace_loaded = 0;
 }
