@@ -1,6 +1,7 @@
 # t/lib-git-cases.sh: repository states in which the project commit's
-# "-dirty" once disagreed with git (configuration files, deep REF_DELTA
-# chains, replace refs, .git files and packed-refs git refuses).  Sourced by t/unit/git_oracle.c and by
+# "-dirty" once disagreed with git (attributes, configuration files,
+# deep REF_DELTA chains, symlinked directories, replace refs, .git files
+# and packed-refs git refuses).  Sourced by t/unit/git_oracle.c and by
 # t/t0158-rundir-commit-git.sh, which both run each case and compare
 # the answer with git's own.
 #
@@ -34,6 +35,44 @@ autocrlf_on() { printf '[core]\n\tautocrlf = true\n' >"$1"; }
 
 git_cases() {
 	cat <<'EOF'
+a1|||clean|eol=crlf: a CRLF checkout of an LF blob
+a1r|||clean|eol=crlf: a fresh checkout in the index's second (racy)
+a2|||dirty|eol=crlf: a changed line
+a3|||clean|text with core.eol=crlf
+a4|||dirty|-text under core.autocrlf=true: CRs added to a binary file
+a5|||dirty|binary under core.autocrlf=true: CRs added
+a5u|||clean|binary under core.autocrlf=true, unchanged
+a6|||clean|ident: an expanded $Id$
+a6m|||dirty|ident: a change outside the $Id$
+a6n|||dirty|ident: a $Id: cut by a newline is kept
+a7|||clean|crlf, the legacy name of text
+a8|||dirty|-crlf under core.autocrlf=true
+a9|||clean|crlf=input
+a9t|||clean|text=input
+a10|||dirty|a subdirectory's .gitattributes over the root's
+a11|||clean|the root's .gitattributes where the subdirectory's says nothing
+a12|||dirty|!text in a subdirectory: back to unspecified
+a13|||clean|eol=lf makes a file text
+a14|||clean|$GIT_DIR/info/attributes over .gitattributes
+a15|||clean|core.attributesFile
+a16|||clean|core.attributesFile with ~/
+a17||XDG_CONFIG_HOME=@/a17xdg|clean|$XDG_CONFIG_HOME/git/attributes
+a18||XDG_CONFIG_HOME=/nonexistent|dirty|no $XDG_CONFIG_HOME/git/attributes
+a19|||clean|text=auto keeps the CRLF the index holds
+a20|||dirty|text converts the CRLF the index holds: the file reads modified
+a21|||dirty|text=auto: a NUL makes a file binary
+a22|||clean|a filter whose program is missing: the content as it is
+a23|||dirty|a filter whose program is missing, file changed
+a24|||dirty|a required filter that cannot run
+a25|||clean|a filter driver with no clean command
+a26|||clean|a macro defined at the top
+a27|||dirty|a macro defined in a subdirectory is ignored
+a28|||dirty|a symlinked .gitattributes is not followed
+a29|||clean|.gitattributes only in the index (skip-worktree)
+a30|||clean|anchored and ** patterns
+a31|||dirty|a pattern with a slash matches from its own directory only
+a32|||clean|a quoted pattern
+a33|||dirty|a pattern ending in / matches no file
 c1||HOME=@/c1home|clean|core.autocrlf=true in ~/.gitconfig
 c2||XDG_CONFIG_HOME=@/c2xdg|clean|$XDG_CONFIG_HOME/git/config
 c3||GIT_CONFIG_GLOBAL=@/c3global|clean|GIT_CONFIG_GLOBAL
@@ -61,6 +100,9 @@ c24|||clean|config.worktree with extensions.worktreeConfig
 c25||HOME=@/c25home|none|a bad line in ~/.gitconfig: git refuses the repository
 c26|||none|a bad boolean: git refuses the repository
 r1|||clean|REF_DELTA chains deeper than 16
+l1|||dirty|a symlinked leading directory
+l2|||dirty|a symlinked directory deeper down
+l3|||dirty|a leading directory replaced by a file
 p1|||dirty|refs/replace/: HEAD replaced by its parent
 p2|||dirty|refs/replace/, packed
 p3||GIT_NO_REPLACE_OBJECTS=1|clean|GIT_NO_REPLACE_OBJECTS
@@ -72,6 +114,86 @@ g4|/wt||none|a .git file naming no repository
 g5|||none|packed-refs whose last line has no newline
 EOF
 }
+
+# gitattributes(5)
+eol_crlf_txt() { printf '*.txt eol=crlf\n' >.gitattributes && commit_file t.txt 'one\ntwo\n'; }
+case_a1() { eol_crlf_txt && rm t.txt && git checkout t.txt && has_cr t.txt && later t.txt; }
+case_a1r() { eol_crlf_txt && rm t.txt && git checkout t.txt && has_cr t.txt && touch -r .git/index t.txt; }
+case_a2() { eol_crlf_txt && crlf t.txt 'one\r\nTWO\r\n'; }
+case_a3() {
+	printf '*.txt text\n' >.gitattributes && git config core.eol crlf && commit_file u.txt 'x\ny\n' &&
+	rm u.txt && git checkout u.txt && has_cr u.txt && later u.txt
+}
+bin_autocrlf() { printf "*.bin $1\n" >.gitattributes && commit_file f.bin "$2" && git config core.autocrlf true; }
+case_a4() { bin_autocrlf -text 'p\nq\n' && crlf f.bin 'p\r\nq\r\n'; }
+case_a5() { bin_autocrlf binary 'p\nq\n' && crlf f.bin 'p\r\nq\r\n'; }
+case_a5u() { bin_autocrlf binary 'p\r\nq\r\n' && later f.bin; }
+case_a6() {
+	printf '*.c ident\n' >.gitattributes && commit_file i.c 'x $Id$ y\n$Id: old $\n' &&
+	rm i.c && git checkout i.c && grep -q 'Id: [0-9a-f]' i.c && later i.c
+}
+case_a6m() { printf '*.c ident\n' >.gitattributes && commit_file i.c 'x $Id$ y\n' && printf 'x $Id: abc $ z\n' >i.c && later i.c; }
+case_a6n() { printf '*.c ident\n' >.gitattributes && commit_file i.c 'x $Id$ y\n' && printf 'x $Id: a\n$ y\n' >i.c && later i.c; }
+txt_attr() { printf "$1\n" >.gitattributes && commit_file t.txt 't\n' && crlf t.txt 't\r\n'; }
+case_a7() { txt_attr '*.txt crlf'; }
+case_a8() { bin_autocrlf -crlf 'p\n' && crlf f.bin 'p\r\n'; }
+case_a9() { txt_attr '*.txt crlf=input'; }
+case_a9t() { txt_attr '*.txt text=input'; }
+sub_attr() {
+	printf '*.txt text\n' >.gitattributes && printf "$1\n" >d/.gitattributes &&
+	commit_file d/w.txt 'w\n' && crlf d/w.txt 'w\r\n'
+}
+case_a10() { sub_attr '*.txt -text'; }
+case_a11() { sub_attr '*.c -text'; }
+case_a12() { sub_attr '*.txt !text'; }
+case_a13() { txt_attr '*.txt eol=lf'; }
+case_a14() {
+	printf '*.txt -text\n' >.gitattributes && commit_file t.txt 't\n' && mkdir -p .git/info &&
+	printf '*.txt text\n' >.git/info/attributes && crlf t.txt 't\r\n'
+}
+case_a15() {
+	commit_file t.txt 't\n' && printf '*.txt text\n' >.git/attrs &&
+	git config core.attributesFile "$PWD/.git/attrs" && crlf t.txt 't\r\n'
+}
+case_a16() {
+	commit_file t.txt 't\n' && printf '*.txt text\n' >"$HOME/a16-attrs" &&
+	git config core.attributesFile '~/a16-attrs' && crlf t.txt 't\r\n'
+}
+case_a17() {
+	commit_file t.txt 't\n' && mkdir -p "$TOPDIR/a17xdg/git" &&
+	printf '*.txt text\n' >"$TOPDIR/a17xdg/git/attributes" && crlf t.txt 't\r\n'
+}
+case_a18() { commit_file t.txt 't\n' && crlf t.txt 't\r\n'; }
+index_crlf() { commit_file r.txt 'r\r\ns\r\n' && printf "$1\n" >.gitattributes && git add .gitattributes && c attrs && later r.txt; }
+case_a19() { index_crlf '* text=auto'; }
+case_a20() { index_crlf '* text'; }
+case_a21() { printf '* text=auto\n' >.gitattributes && commit_file z.dat 'a\nb\n' && printf 'a\r\n\000b\r\n' >z.dat && later z.dat; }
+missing_filter() {
+	printf '*.dat filter=nope\n' >.gitattributes && git config filter.nope.clean no-such-program-ktstr &&
+	printf 'd\n' >f.dat && git add -A 2>/dev/null && c f
+}
+case_a22() { missing_filter && later f.dat; }
+case_a23() { missing_filter && printf 'e\n' >f.dat && later f.dat; }
+case_a24() {
+	commit_file r.dat 'd\n' && printf '*.dat filter=req\n' >.gitattributes && git add .gitattributes &&
+	c attrs && git config filter.req.clean no-such-program-ktstr && git config filter.req.required true &&
+	later r.dat
+}
+case_a25() { printf '*.dat filter=so\n' >.gitattributes && git config filter.so.smudge cat && commit_file f.dat 'd\r\n' && later f.dat; }
+case_a26() { txt_attr '[attr]crlftext text eol=crlf\n*.txt crlftext'; }
+case_a27() { printf '[attr]mm text\n*.txt mm\n' >d/.gitattributes && commit_file d/w.txt 'w\n' && crlf d/w.txt 'w\r\n'; }
+case_a28() { commit_file t.txt 't\n' && printf '*.txt text\n' >.git/real && ln -s .git/real .gitattributes && crlf t.txt 't\r\n'; }
+case_a29() {
+	printf '*.txt text\n' >.gitattributes && commit_file t.txt 't\n' &&
+	git update-index --skip-worktree .gitattributes && rm .gitattributes && crlf t.txt 't\r\n'
+}
+case_a30() {
+	printf '/d/**/*.txt text\ne/x.txt text\n' >.gitattributes && printf 'w\n' >d/e/w.txt && mkdir e &&
+	commit_file e/x.txt 'x\n' && crlf d/e/w.txt 'w\r\n' && crlf e/x.txt 'x\r\n'
+}
+case_a31() { printf 'e/x.txt text\n' >.gitattributes && commit_file d/e/x.txt 'x\n' && crlf d/e/x.txt 'x\r\n'; }
+case_a32() { printf '"sp ace.txt" text\n' >.gitattributes && commit_file 'sp ace.txt' 's\n' && crlf 'sp ace.txt' 's\r\n'; }
+case_a33() { printf 'd/ text\nd text\n' >.gitattributes && commit_file d/w.txt 'w\n' && crlf d/w.txt 'w\r\n'; }
 
 # git-config(1).  The repository's own file sets core.filemode, so the
 # files it overrides try core.autocrlf instead.
@@ -112,7 +234,7 @@ case_c24() { git config extensions.worktreeConfig true && git config --worktree 
 case_c25() { mkdir -p "$TOPDIR/c25home" && printf '[core\n' >"$TOPDIR/c25home/.gitconfig"; }
 case_c26() { git config core.filemode maybe; }
 
-# The object database, refs and the .git file.
+# The object database, paths, refs and the .git file.
 # Each version changes one more line: git deltas each against the last, a deep chain.
 case_r1() {
 	awk 'BEGIN { for (i = 0; i < 300; i++) print "line " i " of some text" }' >big &&
@@ -125,6 +247,9 @@ case_r1() {
 		awk '/^chain length = / { n = $4 + 0 } END { print n }')" -gt 16 &&
 	later big
 }
+case_l1() { mv d d.real && ln -s d.real d; }
+case_l2() { mv d/e d/e.real && ln -s e.real d/e; }
+case_l3() { rm -r d && printf f >d; }
 case_p1() { git replace HEAD HEAD~1; }
 case_p2() { git replace HEAD HEAD~1 && git pack-refs --all && ! ls .git/refs/replace/* 2>/dev/null; }
 case_p3() { git replace HEAD HEAD~1; }

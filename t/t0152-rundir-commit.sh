@@ -162,6 +162,19 @@ test_expect_success GIT 'a corrupt index (entry count 0x80000000) counts as dirt
 	test "$(wc -l <err)" -eq 1
 '
 
+# Nanoseconds count, as in a git built with USE_NSEC (ktstr-rundir(1)):
+# a git built without them misses this change.
+test_expect_success GIT 'core.trustctime=false: a same-second change of the same size is found' '
+	repo nsec &&
+	git -C nsec config core.trustctime false &&
+	echo aaa >nsec/a && touch -d "2021-01-01 00:00:00.100000000" nsec/a && git -C nsec add a &&
+	git -C nsec commit -q -m aaa &&
+	echo bbb >nsec/a && touch -d "2021-01-01 00:00:00.200000000" nsec/a &&
+	printf "%s-dirty\n" "$(short nsec)" >expect &&
+	ktstr-rundir -C nsec --commit >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success '--commit ignores a begun run' '
 	mkdir -p empty/.git/objects empty/.git/refs &&
 	echo "ref: refs/heads/main" >empty/.git/HEAD &&

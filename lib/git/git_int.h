@@ -5,6 +5,7 @@
  *
  *   sha1, sha256 <- git_hash <- git_oid (errors, ids, object hashing)
  *   <- git_wildmatch, git_config, git_refs, inflate <- git_odb, git_index
+ *   <- git_attr <- git_convert <- git_worktree
  *   <- git (open, close), git_walk (the commit graph)
  *   <- git_rev (HEAD, expressions, A..B), git_merge_base
  *   <- git_first_parents, git_dirty
@@ -25,6 +26,9 @@ struct git_base_cache;
 /* The system-wide configuration file, as Debian's and most distributions' git has it. */
 #ifndef GIT_ETC_GITCONFIG
 #define GIT_ETC_GITCONFIG "/etc/gitconfig"
+#endif
+#ifndef GIT_ETC_GITATTRIBUTES
+#define GIT_ETC_GITATTRIBUTES "/etc/gitattributes"
 #endif
 
 enum { GIT_AUTOCRLF_FALSE, GIT_AUTOCRLF_TRUE, GIT_AUTOCRLF_INPUT };
@@ -130,6 +134,12 @@ struct git_ientry {
 	size_t pathlen;
 };
 #define GIT_IE_STAGE(e) (((e)->flags >> 12) & 3)
+/* The object types of index and tree entry modes. */
+#define GIT_MODE_TYPE 0170000
+#define GIT_MODE_DIR 0040000
+#define GIT_MODE_REG 0100000
+#define GIT_MODE_LINK 0120000
+#define GIT_MODE_GITLINK 0160000
 #define GIT_IE_VALID 0x8000          /* assume-unchanged */
 #define GIT_IE_SKIP_WORKTREE 0x4000  /* in xflags */
 #define GIT_IE_INTENT_TO_ADD 0x2000  /* in xflags */
@@ -162,6 +172,9 @@ int git_index_parse(struct git_repo *repo, const unsigned char *p, size_t len, c
 /* The repository's index: 0, 1 when there is none, -1 when it cannot be read. */
 int git_index_read(struct git_repo *repo, struct git_index *ix);
 void git_index_free(struct git_index *ix);
+
+/* The index against the work tree (git_worktree.c): 1 when something differs. */
+int git_worktree_dirty(struct git_repo *repo, const struct git_index *ix);
 
 /* Delta application (git_odb.c): 0 or -1 with a reason in err. */
 int git_delta_apply(const unsigned char *base, size_t baselen, const unsigned char *delta,
