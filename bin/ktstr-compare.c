@@ -651,20 +651,22 @@ parse_must_fail(struct cmdline *cl, const char *arg)
 {
 	const char *p = arg, *comma;
 
-	do {
+	for (;;) {
+		char *name;
+
 		comma = strchr(p, ',');
 		if ((comma ? (size_t)(comma - p) : strlen(p)) == 0) {
 			warning("invalid value '%s' for '--must-fail': an empty metric name", arg);
 			usage(EXIT_ERROR);
 		}
-		{
-			char *name = comma ? estrndup(p, (size_t)(comma - p)) : estrdup(p);
-
-			strlist_add(&cl->must_fail, name);
-			free(name);
-		}
+		name = comma ? estrndup(p, (size_t)(comma - p)) : estrdup(p);
+		strlist_add(&cl->must_fail, name);
+		free(name);
+		/* Not NULL + 1: undefined, and UBSan says so. */
+		if (comma == NULL)
+			break;
 		p = comma + 1;
-	} while (comma);
+	}
 }
 
 /* How an option's value is kept. */

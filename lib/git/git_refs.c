@@ -88,7 +88,9 @@ packed_lookup(struct git_repo *repo, const char *name, struct git_oid *out)
 
 	if (load_packed(repo) < 0)
 		return -1;
-	s = repo->packed_refs.s;
+	/* No packed-refs file leaves s NULL, and NULL + 0 is undefined too. */
+	if ((s = repo->packed_refs.s) == NULL)
+		return 1;
 	end = s + repo->packed_refs.len;
 	while (s && s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
