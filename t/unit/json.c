@@ -581,7 +581,7 @@ cursor_values(void)
 {
 	const char *text = "{\"a\":[1,{\"b\":\"x\\ty\"}],\"c\":2.5,\"d\":{\"e\":[]}}";
 	struct json_doc doc = {0}, whole = {0};
-	struct json_value a, c, *kept;
+	struct json_value a = {0}, c = {0}, *kept;
 	struct json_cursor cur;
 	struct json_item it;
 	struct json_writer w;

@@ -370,7 +370,7 @@ lines_read(void)
 	const char *line;
 	size_t n, count = 0, total = 0;
 	int fd, same = 1;
-	char *whole;
+	char *whole = NULL;
 	pid_t pid;
 
 	/* Lines of 0 to 300 kB, NUL bytes in some, the last without a newline. */
