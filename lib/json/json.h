@@ -192,6 +192,12 @@ void json_cursor_free(struct json_cursor *c);
  */
 int json_cursor_next(struct json_cursor *c, struct json_item *it);
 /*
+ * json_cursor_next for a reader that expects the next member to be
+ * named key[0..n) (printable ASCII but '"' and '\\'): returns 2 instead
+ * of 1 when it is, having matched the key without scanning it.
+ */
+int json_cursor_next_key(struct json_cursor *c, struct json_item *it, const char *key, size_t n);
+/*
  * Read the rest of the innermost open container (nothing at the top)
  * without building anything; the next call reads what follows it.
  * Returns 0, or -1 on an error in what was skipped.
@@ -1139,9 +1145,15 @@ json__no_key(struct json_item *it)
 	it->key_lone_surrogate = 0;
 }
 
-/* The key and colon of a member at p; returns the byte after the colon. */
+/*
+ * The key and colon of a member at p; returns the byte after the colon.
+ * A key the caller expects (plain bytes: no quote, backslash, control or
+ * non-ASCII byte, so the token is valid as it stands) is taken by one
+ * comparison, and *hit says so.
+ */
 static inline const unsigned char *
-json__key(struct json_cursor *c, const unsigned char *p, struct json_item *it)
+json__key(struct json_cursor *c, const unsigned char *p, struct json_item *it, const char *expect,
+          size_t n, int *hit)
 {
 	const unsigned char *end = c->end;
 
@@ -1155,9 +1167,16 @@ json__key(struct json_cursor *c, const unsigned char *p, struct json_item *it)
 		return NULL;
 	}
 	it->rawkey = (const char *)p;
-	p = json__string(c, p, 0, &it->key, &it->keylen, &it->key_lone_surrogate);
-	if (p == NULL)
+	if (expect != NULL && (size_t)(end - p) > n + 1 && p[n + 1] == '"' &&
+	    memcmp(p + 1, expect, n) == 0) {
+		it->key = (const char *)p + 1;
+		it->keylen = n;
+		it->key_lone_surrogate = 0;
+		p += n + 2;
+		*hit = 1;
+	} else if ((p = json__string(c, p, 0, &it->key, &it->keylen, &it->key_lone_surrogate)) == NULL) {
 		return NULL;
+	}
 	it->rawkeylen = (size_t)(p - (const unsigned char *)it->rawkey);
 	if (p < end && *p == ':')
 		return p + 1;
@@ -1219,14 +1238,15 @@ json__other(struct json_cursor *c, const unsigned char *p, struct json_item *it)
 
 /*
  * One function for the grammar, its common path straight through: a
- * compact stream line is a run of comma, key, colon, scalar.
+ * compact stream line is a run of comma, key, colon, scalar.  Returns
+ * json_cursor_next's answers, and 2 for 1 when the key was expect.
  */
-int
-json_cursor_next(struct json_cursor *c, struct json_item *it)
+static inline int
+json__next(struct json_cursor *c, struct json_item *it, const char *expect, size_t n)
 {
 	const unsigned char *p = c->p, *end = c->end;
 	const char *ctx;
-	int rc;
+	int rc, hit = 0;
 
 	if (c->state == JSON__AFTER) {
 		/* The common case, a comma and the next element, inline. */
@@ -1246,7 +1266,7 @@ json_cursor_next(struct json_cursor *c, struct json_item *it)
 		return c->state == JSON__DONE ? 0 : -1;
 	}
 	if (c->obj) {
-		if ((p = json__key(c, p, it)) == NULL)
+		if ((p = json__key(c, p, it, expect, n, &hit)) == NULL)
 			return -1;
 		ctx = "an object";
 	} else {
@@ -1262,7 +1282,7 @@ value:
 		it->type = JSON_STRING;
 		p = json__string(c, p, 1, &it->u.str.s, &it->u.str.len, &it->u.str.lone_surrogate);
 	} else if (*p == '{' || *p == '[') {
-		return json__push(c, p, it);
+		return json__push(c, p, it) + hit;
 	} else {
 		p = json__other(c, p, it);
 	}
@@ -1271,7 +1291,19 @@ value:
 	it->rawlen = (size_t)(p - (const unsigned char *)it->raw);
 	c->p = p;
 	c->state = c->depth ? JSON__AFTER : JSON__DONE;
-	return 1;
+	return 1 + hit;
+}
+
+int
+json_cursor_next(struct json_cursor *c, struct json_item *it)
+{
+	return json__next(c, it, NULL, 0);
+}
+
+int
+json_cursor_next_key(struct json_cursor *c, struct json_item *it, const char *key, size_t n)
+{
+	return json__next(c, it, key, n);
 }
 
 int

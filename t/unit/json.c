@@ -575,6 +575,33 @@ cursor_depth(void)
 	free(deep);
 }
 
+/* An expected key is matched as it is read; anything else reads as ever. */
+static void
+cursor_expected_keys(void)
+{
+	const char *text = "{\"ab\":1,\"a\":2,\"\\u0061\":3,\"b\" : [4],\"a\"}";
+	struct json_cursor c;
+	struct json_error err;
+	struct json_item it;
+
+	json_cursor_init(&c, text, strlen(text), 0, &err);
+	ok(next_is(&c, &it, JSON_OBJECT, NULL), "an object");
+	ok(json_cursor_next_key(&c, &it, "a", 1) == 1 && it.keylen == 2 && it.u.num.u == 1,
+	   "a longer key is not the expected one");
+	ok(json_cursor_next_key(&c, &it, "a", 1) == 2 && it.key == text + 9 && it.rawkeylen == 3 &&
+	           it.u.num.u == 2,
+	   "the expected key: 2, the item as ever");
+	ok(json_cursor_next_key(&c, &it, "a", 1) == 1 && it.keylen == 1 && *it.key == 'a' &&
+	           it.rawkeylen == 8,
+	   "an escaped spelling of it is read, and decoded, as any key");
+	ok(json_cursor_next_key(&c, &it, "b", 1) == 2 && it.type == JSON_ARRAY &&
+	           json_cursor_skip(&c) == 0,
+	   "whitespace before the colon, a container as the value");
+	ok(json_cursor_next_key(&c, &it, "a", 1) < 0 && strcmp(err.msg, "expected `:`") == 0,
+	   "and a member without its colon fails as ever");
+	json_cursor_free(&c);
+}
+
 /* Subtrees built from a cursor's items, as json_parse builds them, in one arena. */
 static void
 cursor_values(void)
@@ -660,6 +687,7 @@ main(void)
 	cursor_skip();
 	cursor_depth();
 	cursor_values();
+	cursor_expected_keys();
 	doc_clear();
 	return done_testing();
 }
