@@ -413,6 +413,25 @@ glance(const struct json_item *it, struct json_value *v)
 	}
 }
 
+static int
+scalar(enum sc_kind k)
+{
+	switch (k) {
+	case SC_K_STR:
+	case SC_K_BOOL:
+	case SC_K_U64:
+	case SC_K_USIZE:
+	case SC_K_U32:
+	case SC_K_U16:
+	case SC_K_I64:
+	case SC_K_I32:
+	case SC_K_F64:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /*
  * The common cases check_value() accepts, decided on the item itself: a
  * number where a double goes, an integer that fits, a plain string, a
@@ -421,6 +440,8 @@ glance(const struct json_item *it, struct json_value *v)
 static int
 plainly(const struct sc_type *t, const struct sc_member *f, const struct json_item *it)
 {
+	if (!scalar(t->kind))
+		return 0;
 	switch (t->kind) {
 	case SC_K_F64:
 		return it->type == JSON_NUMBER;
@@ -560,7 +581,8 @@ pass_struct(struct pass *p, const struct sc_type *t, const struct json_item *it,
 	struct json_item m;
 	int rc;
 
-	while ((rc = json_cursor_next(p->cur, &m)) > 0) {
+	/* Members come in their struct's order: the one after the last is matched as it is read. */
+	while ((rc = json_cursor_next_key(p->cur, &m, t->members[next].name, t->members[next].len)) > 0) {
 		const struct sc_member *f = NULL;
 		unsigned rule = SC_R_NO;
 		struct json_value v;
@@ -568,7 +590,7 @@ pass_struct(struct pass *p, const struct sc_type *t, const struct json_item *it,
 
 		if (m.key_lone_surrogate)
 			return lone_surrogate(&p->c, m.rawkey + m.rawkeylen);
-		if ((k = find_member(t, m.key, m.keylen, next)) < t->nmembers) {
+		if ((k = rc == 2 ? next : find_member(t, m.key, m.keylen, next)) < t->nmembers) {
 			f = &t->members[k];
 			rule = f->rule[p->c.gen];
 		}
@@ -581,6 +603,18 @@ pass_struct(struct pass *p, const struct sc_type *t, const struct json_item *it,
 		if (seen >> k & 1)
 			return fail(&p->c, m.rawkey + m.rawkeylen, "duplicate field `%s`", f->name);
 		seen |= (uint64_t)1 << k;
+		/* Most members: a scalar checked on the item, nothing built unless kept. */
+		if (plainly(f->type, f, &m)) {
+			if (out == NULL)
+				continue;
+			key = copy_key(p, &m);
+			if (f->ctype == SC_C_NONE)
+				v = (struct json_value){.type = JSON_NULL, .raw = m.raw, .rawlen = m.rawlen};
+			else
+				json_cursor_value(p->cur, p->doc, &m, &v);
+			push_member(p, key, &m, &v);
+			continue;
+		}
 		/* The key first: the value's own keys reuse the cursor's buffer. */
 		key = out ? copy_key(p, &m) : NULL;
 		if (m.type == JSON_NULL && none_allowed(rule)) {
@@ -651,25 +685,6 @@ pass_map(struct pass *p, const struct sc_type *t)
 			return -1;
 	}
 	return rc;
-}
-
-static int
-scalar(enum sc_kind k)
-{
-	switch (k) {
-	case SC_K_STR:
-	case SC_K_BOOL:
-	case SC_K_U64:
-	case SC_K_USIZE:
-	case SC_K_U32:
-	case SC_K_U16:
-	case SC_K_I64:
-	case SC_K_I32:
-	case SC_K_F64:
-		return 1;
-	default:
-		return 0;
-	}
 }
 
 /* A struct with a C side, or a sequence of them: what a pruned tree walks into. */
