@@ -2,7 +2,9 @@
  * json.h: a strict RFC 8259 JSON reader and writer in one header.
  *
  * Define JSON_IMPLEMENTATION in exactly one C file before including it
- * (lib/json.c does, for libktstr.a).
+ * (lib/json/json.c does, for libktstr.a), and link with -lpthread where
+ * libc keeps pthread_once apart.  A document or a cursor is one thread's
+ * at a time; different ones may be read on different threads.
  *
  * Reader: json_parse() builds a tree in an arena owned by a json_doc.
  * Every value remembers its bytes in the source (raw, rawlen), so a
@@ -312,6 +314,7 @@ int json_strtod(const char *s, size_t n, double *out);
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,14 +401,22 @@ json_doc_clear(struct json_doc *doc)
 
 /* ---- numbers ---- */
 
+static locale_t json__c_loc;
+
+static void
+json__make_c_locale(void)
+{
+	json__c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+/* Made once, whichever thread reads a number first. */
 static locale_t
 json__c_locale(void)
 {
-	static locale_t loc;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	if (loc == (locale_t)0)
-		loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	return loc;
+	pthread_once(&once, json__make_c_locale);
+	return json__c_loc;
 }
 
 int
