@@ -98,6 +98,19 @@ struct pool {
 	int have_host[2];
 };
 
+/* The row of a sidecar, made as soon as it is read (on any thread). */
+static void *
+pool_row(const struct sidecar *sc, void *arg)
+{
+	const struct pool *p = arg;
+	struct row *r = emalloc(sizeof *r);
+
+	compare_row_from_json(r, sc->doc.root, p->archive && sc->archive);
+	compare_row_detach(r);
+	return r;
+}
+
+/* The sidecars in input order: the row into the pool, and each side's first host. */
 static void
 pool_take(struct sidecar *sc, void *arg)
 {
@@ -109,7 +122,8 @@ pool_take(struct sidecar *sc, void *arg)
 	if ((p->n & (p->n - 1)) == 0)
 		p->rows = ereallocarray(p->rows, p->n ? p->n * 2 : 1, sizeof *p->rows);
 	r = &p->rows[p->n++];
-	compare_row_from_json(r, sc->doc.root, p->archive && sc->archive);
+	*r = *(struct row *)sc->prepared;
+	free(sc->prepared);
 	for (i = 0; p->side && i < 2; i++) {
 		const struct json_value *h = json_get(sc->doc.root, "host");
 		char err[256];
@@ -118,7 +132,6 @@ pool_take(struct sidecar *sc, void *arg)
 			continue;
 		p->have_host[i] = host_from_json(&p->host[i], h, err, sizeof err) == 0;
 	}
-	compare_row_detach(r);
 	sidecar_free(sc);
 }
 
@@ -134,6 +147,7 @@ pool_load(struct pool *p, const char *dir, char **operands, size_t noperands, ch
 {
 	struct sidecar_set set = {0};
 
+	set.prepare = pool_row;
 	set.each = pool_take;
 	set.arg = p;
 	/* A row reads the view and the host: nothing else needs building. */

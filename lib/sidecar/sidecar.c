@@ -8,6 +8,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,8 +154,19 @@ sidecar_set_free(struct sidecar_set *set)
 	set->n = set->nerrs = set->walked = 0;
 }
 
+static void hand_over(struct sidecar_set *set, struct sidecar *sc);
+
 void
 sidecar_set_add(struct sidecar_set *set, struct sidecar *sc)
+{
+	if (set->each && set->prepare)
+		sc->prepared = set->prepare(sc, set->arg);
+	hand_over(set, sc);
+}
+
+/* sc, prepared already when the set has prepare, to each or into v. */
+static void
+hand_over(struct sidecar_set *set, struct sidecar *sc)
 {
 	if (set->each) {
 		set->each(sc, set->arg);
@@ -609,38 +622,251 @@ one_value(const char *p, size_t n)
 }
 
 /*
- * The lines of an NDJSON stream, one sidecar each; blank lines count
- * in the numbering only.  Each line is copied for the sidecar it
- * becomes, so only one line at a time is held here.
+ * A stream line read into a sidecar (sc) or its reason for failing
+ * (err): the part of reading a stream that reads nothing else, so that
+ * it can run anywhere, in any order.
+ */
+struct line {
+	char *text; /* the line's own copy, NUL-terminated, which its sidecar takes */
+	size_t n;
+	size_t lineno;
+	struct sidecar *sc;
+	char *err;
+};
+
+static void
+read_line(struct line *ln, const char *name, unsigned flags, const struct sidecar_set *set)
+{
+	char err[256];
+	struct json_doc doc;
+
+	if (parse(&doc, ln->text, ln->n, flags, err, sizeof err) < 0) {
+		ln->err = estrdup(err);
+		free(ln->text);
+	} else {
+		ln->sc = new_sidecar(name, NULL, 0, ln->text, ln->n, &doc, ln->lineno, 1);
+		if (set->each && set->prepare)
+			ln->sc->prepared = set->prepare(ln->sc, set->arg);
+	}
+}
+
+/* A line's result, handed over in stream order. */
+static void
+deliver(struct line *ln, const char *name, unsigned flags, struct sidecar_set *out)
+{
+	char *where;
+
+	out->walked++;
+	if (ln->sc != NULL) {
+		hand_over(out, ln->sc);
+		return;
+	}
+	where = easprintf("%s:%zu", name, ln->lineno);
+	add_error(out, where, ln->err, 0, flags);
+	free(where);
+	free(ln->err);
+}
+
+/*
+ * The lines of a stream in batches of about BATCH_BYTES, read by worker
+ * threads while the reader fills the next batches, and handed over in
+ * order: results, messages and counts are those of one thread reading
+ * line by line.  At most NBATCH batches are read ahead, so memory stays
+ * bounded whatever the stream's size.
+ */
+#define BATCH_BYTES (128 * 1024)
+#define MAX_WORKERS 8
+
+enum batch_state { BATCH_FREE, BATCH_QUEUED, BATCH_BUSY, BATCH_DONE };
+
+struct batch {
+	enum batch_state state;
+	size_t bytes; /* in its lines */
+	struct line *lines;
+	size_t n, cap;
+};
+
+struct stream {
+	const char *name;
+	unsigned flags;
+	const struct sidecar_set *set; /* for its prepare, which the workers run */
+	pthread_mutex_t lock;
+	pthread_cond_t queued, done; /* a batch to read; a batch read */
+	struct batch *b;
+	size_t nbatch;
+	int closing;
+};
+
+static void
+read_batch(struct stream *st, struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		read_line(&b->lines[i], st->name, st->flags, st->set);
+}
+
+static void *
+worker(void *arg)
+{
+	struct stream *st = arg;
+
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		struct batch *b = NULL;
+
+		for (size_t i = 0; i < st->nbatch && b == NULL; i++)
+			if (st->b[i].state == BATCH_QUEUED)
+				b = &st->b[i];
+		if (b == NULL) {
+			if (st->closing)
+				break;
+			pthread_cond_wait(&st->queued, &st->lock);
+			continue;
+		}
+		b->state = BATCH_BUSY;
+		pthread_mutex_unlock(&st->lock);
+		read_batch(st, b);
+		pthread_mutex_lock(&st->lock);
+		b->state = BATCH_DONE;
+		pthread_cond_broadcast(&st->done);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return NULL;
+}
+
+/*
+ * Fill b with the stream's next lines, blank ones counted and dropped.
+ * Returns 1 when b holds lines, 0 at the end, -1 on a read error.
+ */
+static int
+fill_batch(struct lines *l, size_t *lineno, struct batch *b)
+{
+	const char *p;
+	size_t n;
+	int rc = 1;
+
+	b->bytes = b->n = 0;
+	while (b->bytes < BATCH_BYTES && (rc = lines_next(l, &p, &n)) > 0) {
+		char *text;
+
+		++*lineno;
+		if (blank(p, n))
+			continue;
+		if (b->n == b->cap) {
+			b->cap = b->cap ? 2 * b->cap : 16;
+			b->lines = ereallocarray(b->lines, b->cap, sizeof *b->lines);
+		}
+		/* Not estrndup: a line may hold NUL bytes (then it fails to parse). */
+		text = emalloc(n + 1);
+		memcpy(text, p, n);
+		text[n] = '\0';
+		b->lines[b->n++] = (struct line){text, n, *lineno, NULL, NULL};
+		b->bytes += n;
+	}
+	/* A read error after some lines shows at the next call, which reads nothing more. */
+	return b->n > 0 ? 1 : rc < 0 ? -1 : 0;
+}
+
+static void
+deliver_batch(struct batch *b, const char *name, unsigned flags, struct sidecar_set *out)
+{
+	for (size_t i = 0; i < b->n; i++)
+		deliver(&b->lines[i], name, flags, out);
+}
+
+/* The threads that read a stream's lines besides the one that reads the stream. */
+static size_t
+workers(void)
+{
+	cpu_set_t cpus;
+	int n;
+
+	if (sched_getaffinity(0, sizeof cpus, &cpus) < 0 || (n = CPU_COUNT(&cpus)) < 2)
+		return 0;
+	return n > MAX_WORKERS ? MAX_WORKERS : (size_t)n;
+}
+
+/*
+ * The reader's side: fill batches ahead while the workers read them,
+ * hand the oldest over once it is read.  Returns fill_batch's last
+ * answer, 0 or -1.
+ */
+static int
+run_stream(struct stream *st, struct lines *l, struct sidecar_set *out)
+{
+	size_t head = 0, tail = 0, lineno = 0;
+	int rc = 1;
+
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		struct batch *b;
+
+		if (rc > 0 && head - tail < st->nbatch) {
+			/* A free batch is the reader's alone: fill it unlocked. */
+			b = &st->b[head % st->nbatch];
+			pthread_mutex_unlock(&st->lock);
+			rc = fill_batch(l, &lineno, b);
+			pthread_mutex_lock(&st->lock);
+			if (rc > 0) {
+				b->state = BATCH_QUEUED;
+				head++;
+				pthread_cond_signal(&st->queued);
+			}
+			continue;
+		}
+		if (tail == head)
+			break;
+		b = &st->b[tail % st->nbatch];
+		while (b->state != BATCH_DONE)
+			pthread_cond_wait(&st->done, &st->lock);
+		pthread_mutex_unlock(&st->lock);
+		deliver_batch(b, st->name, st->flags, out);
+		pthread_mutex_lock(&st->lock);
+		b->state = BATCH_FREE;
+		tail++;
+	}
+	st->closing = 1;
+	pthread_cond_broadcast(&st->queued);
+	pthread_mutex_unlock(&st->lock);
+	return rc;
+}
+
+/*
+ * The lines of an NDJSON stream, one sidecar each; blank lines count in
+ * the numbering only.  With more than one CPU to run on, worker threads
+ * read the lines (run_stream); else this thread reads them a batch at
+ * a time.  Either way only a few batches are held at once.
  */
 static int
 read_stream(struct lines *l, const char *name, unsigned flags, struct sidecar_set *out)
 {
-	const char *p;
-	size_t n, lineno = 0;
+	struct stream st = {.name = name, .flags = flags, .set = out};
+	pthread_t tid[MAX_WORKERS];
+	size_t nw = workers(), started = 0, lineno = 0;
 	int rc;
 
-	while ((rc = lines_next(l, &p, &n)) > 0) {
-		char err[256], *line, *where;
-		struct json_doc doc;
-
-		lineno++;
-		if (blank(p, n))
-			continue;
-		out->walked++;
-		/* Not estrndup: a line may hold NUL bytes (then it fails to parse). */
-		line = emalloc(n + 1);
-		memcpy(line, p, n);
-		line[n] = '\0';
-		if (parse(&doc, line, n, flags, err, sizeof err) < 0) {
-			where = easprintf("%s:%zu", name, lineno);
-			add_error(out, where, err, 0, flags);
-			free(where);
-			free(line);
-		} else {
-			sidecar_set_add(out, new_sidecar(name, NULL, 0, line, n, &doc, lineno, 1));
+	pthread_mutex_init(&st.lock, NULL);
+	pthread_cond_init(&st.queued, NULL);
+	pthread_cond_init(&st.done, NULL);
+	st.nbatch = nw ? 2 * nw + 1 : 1;
+	st.b = ecalloc(st.nbatch, sizeof *st.b);
+	while (started < nw && pthread_create(&tid[started], NULL, worker, &st) == 0)
+		started++;
+	if (started > 0) {
+		rc = run_stream(&st, l, out);
+	} else {
+		while ((rc = fill_batch(l, &lineno, &st.b[0])) > 0) {
+			read_batch(&st, &st.b[0]);
+			deliver_batch(&st.b[0], name, flags, out);
 		}
 	}
+	while (started > 0)
+		pthread_join(tid[--started], NULL);
+	for (size_t i = 0; i < st.nbatch; i++)
+		free(st.b[i].lines);
+	free(st.b);
+	pthread_cond_destroy(&st.done);
+	pthread_cond_destroy(&st.queued);
+	pthread_mutex_destroy(&st.lock);
 	if (rc < 0) {
 		add_io_error(out, name, l->err, flags);
 		return -1;

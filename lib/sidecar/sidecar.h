@@ -80,6 +80,7 @@ struct sidecar {
 	size_t len;
 	struct json_doc doc; /* doc.root: the sidecar object */
 	size_t line;  /* line in a stream (1-based), 0 for a whole file */
+	void *prepared; /* what the set's prepare returned */
 };
 
 struct sidecar_error {
@@ -101,6 +102,14 @@ struct sidecar_set {
 	 * with sidecar_free), so a stream of any size runs in constant memory.
 	 */
 	void (*each)(struct sidecar *sc, void *arg);
+	/*
+	 * With each: when set, prepare(sc, arg) runs on each sidecar first,
+	 * as soon as it is read, on any thread and in any order (the lines of
+	 * a stream are read by several); each then finds what it returned in
+	 * sc->prepared, in order.  prepare reads sc and arg only and writes
+	 * only what it returns.
+	 */
+	void *(*prepare)(const struct sidecar *sc, void *arg);
 	void *arg;
 };
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # ktstr-compare and ktstr-hostinfo read a stream a line at a time: their
-# peak memory follows the rows they keep, not the bytes they read.  Not
-# a timing test: it bounds the resident set, measured by t/helper/rusage.
+# peak memory follows the rows they keep, not the bytes they read (not
+# a timing test: it bounds the resident set, measured by t/helper/rusage),
+# and the lines read on several CPUs give what one CPU gives, in order.
 . "${0%/*}/lib.sh"
 
 RUSAGE=$TOP/t/helper/rusage
@@ -58,6 +59,31 @@ test_expect_success RUSAGE 'a comparison holds a line at a time, from a file or 
 test_expect_success RUSAGE '--list-values and --analyze hold a line at a time' '
 	bounded list-values "ktstr-compare --list-values" &&
 	bounded analyze "ktstr-compare --analyze"
+'
+
+# The lines of a stream are read on every CPU the process may use, and
+# handed over in order: one CPU or several, the same output, warnings and
+# all (a broken line every 37, blank lines, the last line unterminated).
+test_lazy_prereq ONE_CPU 'taskset -c 0 true'
+
+# mixed IN OUT: IN with a broken line and a blank one every 37 lines, the
+# last line without its newline.
+mixed() {
+	awk 'NR % 37 == 0 { print "{\"test_name\": 5}"; print "" } { print }' "$1" >"$2.tmp" &&
+	printf '%s' "$(cat "$2.tmp")" >"$2"
+}
+
+test_expect_success ONE_CPU 'one CPU or several: the same answers, in the same order' '
+	mixed plain.ndjson mixed.ndjson &&
+	test_expect_code 0 ktstr-compare --a-kernel 6.14 --b-kernel 7.0 <mixed.ndjson >several 2>several.err &&
+	test_expect_code 0 taskset -c 0 ktstr-compare --a-kernel 6.14 --b-kernel 7.0 <mixed.ndjson >one 2>one.err &&
+	test_cmp one several &&
+	test_cmp one.err several.err &&
+	test $(grep -c "skipping <stdin>:" one.err) -gt 10 &&
+	ktstr-compare --list-values <mixed.ndjson >several 2>several.err &&
+	taskset -c 0 ktstr-compare --list-values <mixed.ndjson >one 2>one.err &&
+	test_cmp one several &&
+	test_cmp one.err several.err
 '
 
 test_expect_success RUSAGE 'ktstr-hostinfo --run holds a line at a time' '
