@@ -12,8 +12,10 @@
 #     ... --json
 #     ... --tsv
 #     ... --svg chart.svg
+#     ... --registry newest   (the newest upstream's 172 metrics, folded by kind)
 #
-# and prints each one's wall time and its ratio to the peer's.
+# and prints each one's wall time and its ratio to the peer's (which,
+# for these 0.4.9 sidecars, gates with 0.4.9's 19 metrics).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -73,7 +75,7 @@ printf '%d sidecars (%d compared metrics)\n' "$n" \
 	"$(cd "$work" && "$top/bin/ktstr-compare" --a-kernel 6.14 --b-kernel 7.0 --tsv "$stream" |
 		tail -n +2 | wc -l)"
 printf '%-36s %7.4f s\n' "plain comparison (peer)" "$base"
-for args in "--spread --significance 0.05" "--json" "--tsv" "--svg chart.svg"; do
+for args in "--spread --significance 0.05" "--json" "--tsv" "--svg chart.svg" "--registry newest"; do
 	t=$(measure "$args")
 	echo "$t $base" | awk -v a="$args" '{ printf "%-36s %7.4f s  %.2fx the peer\n", a, $1, $1 / $2 }'
 done

@@ -47,6 +47,7 @@ struct extras {
 struct cmdline {
 	enum mode mode;
 	const char *substr, *threshold, *policy_file, *dir;
+	const struct registry *reg;     /* --registry; NULL: the pool's newest generation's */
 	enum colour_when when;
 	int json, average;
 	struct extras x;
@@ -66,16 +67,17 @@ static _Noreturn void
 usage(int status)
 {
 	fprintf(status == EXIT_OK ? stdout : stderr,
-	        "usage: %s [filters] [--threshold PCT | --policy FILE] [--no-average] [-E SUBSTR]\n"
-	        "           [--color=WHEN] [--spread] [--significance P]\n"
+	        "usage: %s [filters] [--threshold PCT | --policy FILE] [--registry REG]\n"
+	        "           [--no-average] [-E SUBSTR] [--color=WHEN] [--spread] [--significance P]\n"
 	        "           [--json | --tsv | --markdown] [--svg FILE] [--dir ROOT] [PATH...]\n"
 	        "       %s --perf-delta [--base REV | --base-ref REF] [--default-branch BRANCH]\n"
 	        "           [--fail-threshold N] [--must-fail METRIC[,METRIC...]] [filters]\n"
-	        "           [--threshold PCT | --policy FILE] [-E SUBSTR] [--significance P]\n"
-	        "           [--json | --tsv | --markdown] [--dir ROOT] [PATH...]\n"
-	        "       %s --history[=RANGE] [filters] [--threshold PCT | --policy FILE] [-E SUBSTR]\n"
-	        "           [--significance P] [--json | --markdown] [--svg FILE] [--dir ROOT] [PATH...]\n"
-	        "       %s --list-metrics [--json]\n"
+	        "           [--threshold PCT | --policy FILE] [--registry REG] [-E SUBSTR]\n"
+	        "           [--significance P] [--json | --tsv | --markdown] [--dir ROOT] [PATH...]\n"
+	        "       %s --history[=RANGE] [filters] [--threshold PCT | --policy FILE]\n"
+	        "           [--registry REG] [-E SUBSTR] [--significance P] [--json | --markdown]\n"
+	        "           [--svg FILE] [--dir ROOT] [PATH...]\n"
+	        "       %s --list-metrics [--registry REG] [--json]\n"
 	        "       %s --list-values [--json] [--dir ROOT] [PATH...]\n"
 	        "       %s --analyze [--dir ROOT] [PATH...]\n",
 	        progname, progname, progname, progname, progname, progname);
@@ -92,6 +94,8 @@ usage(int status)
 struct pool {
 	struct row *rows;
 	size_t n;
+	unsigned carries;          /* every row's ROW_CARRIES_* */
+	enum sidecar_gen newest;   /* the newest generation of any row */
 	int archive;               /* "archive" run source for an explicit root */
 	const struct filter *side; /* for the host section; NULL: none */
 	struct host_context host[2];
@@ -124,6 +128,9 @@ pool_take(struct sidecar *sc, void *arg)
 	r = &p->rows[p->n++];
 	*r = *(struct row *)sc->prepared;
 	free(sc->prepared);
+	p->carries |= r->carries;
+	if (r->gen > p->newest)
+		p->newest = r->gen;
 	for (i = 0; p->side && i < 2; i++) {
 		const struct json_value *h = json_get(sc->doc.root, "host");
 		char err[256];
@@ -223,7 +230,7 @@ build_policy(struct policy *p, const char *threshold, const char *file)
 			     threshold);
 			usage(EXIT_ERROR);
 		}
-		if (compare_policy_validate(p, &err) < 0)
+		if (compare_policy_validate(p, NULL, &err) < 0)
 			die("%s", err.s);
 	}
 	if (file) {
@@ -231,10 +238,28 @@ build_policy(struct policy *p, const char *threshold, const char *file)
 			die("read comparison policy from %s: %s", file, os_error(errno, ebuf, sizeof ebuf));
 		if (compare_policy_parse(p, text.s, text.len, &err) < 0)
 			die("parse comparison policy from %s: %s", file, err.s);
-		if (compare_policy_validate(p, &err) < 0)
+		if (compare_policy_validate(p, NULL, &err) < 0)
 			die("validate comparison policy from %s: %s", file, err.s);
 	}
 	buf_free(&text);
+	buf_free(&err);
+}
+
+/* The registry that gates the pool: --registry's, else its newest generation's. */
+static const struct registry *
+pool_registry(const struct cmdline *cl, const struct pool *pool)
+{
+	return cl->reg ? cl->reg : compare_registry_of(pool->newest);
+}
+
+/* A policy file names metrics of the registry in force. */
+static void
+check_policy(const struct policy *p, const struct cmdline *cl, const struct registry *reg)
+{
+	struct buf err = BUF_INIT;
+
+	if (cl->policy_file && compare_policy_validate(p, reg, &err) < 0)
+		die("validate comparison policy from %s: %s", cl->policy_file, err.s);
 	buf_free(&err);
 }
 
@@ -264,6 +289,7 @@ struct sides {
 	struct filter f[2];
 	struct slicing sl;
 	struct pool pool;
+	const struct registry *reg; /* the registry in force */
 	struct side side[2];
 	char *source; /* what the pool was read from */
 };
@@ -331,8 +357,10 @@ load_sides(struct sides *sd, const struct cmdline *cl, int base_may_be_empty)
 	if (msg.len)
 		warning("%s", msg.s);
 	buf_reset(&msg);
+	sd->reg = pool_registry(cl, &sd->pool);
+	compare_slicing_prune(&sd->sl, sd->pool.carries);
 	for (i = 0; i < 2; i++)
-		compare_side_group(&sd->side[i], &sd->sl, cl->average);
+		compare_side_group(&sd->side[i], &sd->sl, cl->average, sd->reg);
 	for (i = 0; i < 2 && !cl->average; i++)
 		if (compare_side_check_unique(&sd->side[i], (char)('A' + i), &msg) < 0)
 			die("%s", msg.s);
@@ -411,7 +439,8 @@ comparison_run(struct comparison *c, struct cmdline *cl, const char *const commi
 	find_slicing(&c->sd, cl->lists, commits);
 	if (load_sides(&c->sd, cl, base_may_be_empty))
 		return 1;
-	compare_sides(&c->sd.side[0], &c->sd.side[1], cl->substr, &c->policy, &c->res);
+	check_policy(&c->policy, cl, c->sd.reg);
+	compare_sides(&c->sd.side[0], &c->sd.side[1], cl->substr, &c->policy, c->sd.reg, &c->res);
 	/* The runs behind each value matter only to what goes beyond upstream. */
 	untested = x->spread || x->significance > 0 || x->json || x->tsv || x->svg
 	                   ? compare_stats_attach(&c->res, x->significance)
@@ -424,7 +453,7 @@ comparison_run(struct comparison *c, struct cmdline *cl, const char *const commi
 	c->label[0] = compare_side_label(&c->sd.f[0], &c->sd.sl, 'A');
 	c->label[1] = compare_side_label(&c->sd.f[1], &c->sd.sl, 'B');
 	host_section(&c->host, &c->sd.pool, c->label);
-	c->rep = (struct report){&c->sd.sl, {c->label[0], c->label[1]}, cl->average,
+	c->rep = (struct report){c->sd.reg, &c->sd.sl, {c->label[0], c->label[1]}, cl->average,
 	                         colour_enabled(cl->when, 1), {&c->sd.side[0], &c->sd.side[1]},
 	                         &c->res, c->host.len ? c->host.s : "", x->spread,
 	                         x->significance > 0};
@@ -491,7 +520,7 @@ mode_perf_delta(struct buf *out, struct cmdline *cl)
 	cl->gate.must_fail = &cl->must_fail;
 	if (!cl->gate.fail_threshold)
 		cl->gate.fail_threshold = PERF_FAIL_THRESHOLD;
-	if (compare_perf_check_metrics(&cl->must_fail, &err) < 0)
+	if (compare_perf_check_metrics(&cl->must_fail, cl->reg, &err) < 0)
 		die("%s", err.s);
 	perf_sides(cl, &pb);
 	commits[0] = pb.base;
@@ -504,8 +533,10 @@ mode_perf_delta(struct buf *out, struct cmdline *cl)
 		buf_free(&err);
 		return EXIT_OK;
 	}
+	if (compare_perf_check_metrics(&cl->must_fail, c.sd.reg, &err) < 0)
+		die("%s", err.s);
 	render(out, &c.rep, x);
-	compare_perf_judge(&c.res, &cl->gate, &v);
+	compare_perf_judge(&c.res, c.sd.reg, &cl->gate, &v);
 	if (x->json)
 		compare_perf_json(out, &pb, &cl->gate, &v);
 	else if (!x->tsv)
@@ -521,9 +552,10 @@ mode_perf_delta(struct buf *out, struct cmdline *cl)
  * The runs the shared filters select, grouped one group per test over
  * every commit (project-commit sliced, so it is no part of the key).
  */
-static void
+static const struct registry *
 history_side(struct side *s, struct pool *pool, struct cmdline *cl, struct slicing *sl)
 {
+	const struct registry *reg;
 	struct strlist apart[2][NDIMS] = {{{NULL, 0}}};
 	struct filter fsel[2], fsl[2];
 	char *source = NULL;
@@ -548,8 +580,11 @@ history_side(struct side *s, struct pool *pool, struct cmdline *cl, struct slici
 	compare_side_select(s, pool->rows, pool->n, &fsel[0]);
 	if (s->nrows == 0)
 		die("the filters match none of the %zu sidecars in %s", pool->n, source);
-	compare_side_group(s, sl, 1);
+	reg = pool_registry(cl, pool);
+	compare_slicing_prune(sl, pool->carries);
+	compare_side_group(s, sl, 1, reg);
 	free(source);
+	return reg;
 }
 
 /* --history[=RANGE]: the change points along a history; EXIT_FOUND on a regressing one. */
@@ -557,6 +592,7 @@ static int
 mode_history(struct buf *out, struct cmdline *cl)
 {
 	struct cp_params cp = CP_PARAMS_DEFAULT;
+	const struct registry *reg;
 	struct history h;
 	struct history_result res;
 	struct policy policy;
@@ -574,8 +610,9 @@ mode_history(struct buf *out, struct cmdline *cl)
 	build_policy(&policy, cl->threshold, cl->policy_file);
 	if (compare_history_commits(cwd, cl->range, &h, &err) < 0)
 		die("%s", err.s);
-	history_side(&side, &pool, cl, &sl);
-	compare_history_find(&side, &h, &policy, &cp, cl->substr, &res);
+	reg = history_side(&side, &pool, cl, &sl);
+	check_policy(&policy, cl, reg);
+	compare_history_find(&side, &h, &policy, reg, &cp, cl->substr, &res);
 	if (cl->x.svg) {
 		compare_history_svg(&svg, &h, &res);
 		publish(cl->x.svg, &svg);
@@ -659,6 +696,20 @@ parse_fail_threshold(struct cmdline *cl, const char *arg)
 	cl->gate.fail_threshold = (size_t)num_arg("--fail-threshold", arg, 1, 1000000000);
 }
 
+/* --registry 0.4|0.5|newest|auto. */
+static void
+parse_registry(struct cmdline *cl, const char *arg)
+{
+	if (strcmp(arg, "auto") == 0) {
+		cl->reg = NULL;
+		return;
+	}
+	if ((cl->reg = compare_registry_named(arg)) == NULL) {
+		warning("invalid value '%s' for '--registry': expected 0.4, 0.5, newest or auto", arg);
+		usage(EXIT_ERROR);
+	}
+}
+
 /* --must-fail M[,M...]: empty names are a usage error. */
 static void
 parse_must_fail(struct cmdline *cl, const char *arg)
@@ -712,6 +763,7 @@ static const struct opt {
 	{"filter", required_argument, 'E', OPT_STRING, AT(substr), NULL, COMPARING},
 	{"threshold", required_argument, 0, OPT_STRING, AT(threshold), NULL, COMPARING},
 	{"policy", required_argument, 0, OPT_STRING, AT(policy_file), NULL, COMPARING},
+	{"registry", required_argument, 0, OPT_PARSE, 0, parse_registry, COMPARING | IN(MODE_LIST_METRICS)},
 	{"dir", required_argument, 0, OPT_STRING, AT(dir), NULL, ~0u},
 	{"no-average", no_argument, 0, OPT_CLEAR, AT(average), NULL, AB},
 	{"color", required_argument, 0, OPT_PARSE, 0, parse_color, COMPARING},
@@ -847,6 +899,23 @@ check_options(struct cmdline *cl, const unsigned char *seen)
 	}
 }
 
+/* A dimension filter's value; a CPU budget as the dimension spells it. */
+static void
+add_filter(struct strlist *l, size_t d, const char *option, const char *value)
+{
+	char budget[11];
+
+	if (d == DIM_CPU_BUDGET) {
+		if (compare_budget_value(value, budget) == NULL) {
+			warning("invalid value '%s' for '--%s': expected a number of CPUs or none", value,
+			        option);
+			usage(EXIT_ERROR);
+		}
+		value = budget;
+	}
+	strlist_add(l, value);
+}
+
 /*
  * The command line into cl.  The long options are opts[] and, for each
  * dimension, its shared, --a- and --b- filter; names[] keeps the
@@ -878,7 +947,7 @@ parse_args(struct cmdline *cl, int argc, char **argv, char *names[3 * NDIMS])
 			i = (size_t)(c - OPT_BASE);
 		} else if (c >= OPT_BASE + (int)LEN(opts) && c < OPT_BASE + (int)(LEN(opts) + 3 * NDIMS)) {
 			k = (size_t)c - OPT_BASE - LEN(opts);
-			strlist_add(&cl->lists[k / NDIMS][k % NDIMS], optarg);
+			add_filter(&cl->lists[k / NDIMS][k % NDIMS], k % NDIMS, names[k], optarg);
 			cl->filters = 1;
 			cl->side_filters |= k >= NDIMS;
 			continue;
@@ -906,7 +975,8 @@ main(int argc, char *argv[])
 	parse_args(&cl, argc, argv, names);
 	switch (cl.mode) {
 	case MODE_LIST_METRICS:
-		compare_list_metrics(&out, cl.json);
+		/* No pool to take a generation from: the newest, unless named. */
+		compare_list_metrics(&out, cl.reg ? cl.reg : &compare_registries[REGISTRY_NEWEST], cl.json);
 		break;
 	case MODE_LIST_VALUES:
 		status = mode_list_values(&out, &cl);

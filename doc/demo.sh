@@ -56,7 +56,21 @@ demo_ktstr_compare() {
 	show 'Kernel 6.14 against 6.15, from the scan stream; exit 1 means a regression' \
 		'ktstr-scan 2>/dev/null | ktstr-compare --a-kernel 6.14 --b-kernel 6.15 --project-commit abc1234'
 	rm -rf target/ktstr/6.15-abc1234
+	demo_generations
 	demo_history
+}
+
+# The same two tests run by ktstr 0.4.9 (kernel 6.14) and by the newest
+# upstream (7.0): one pool, paired across the generations.
+demo_generations() {
+	cp -R "$top/t/fixtures/generations/mixed" mixed || return
+	show 'Runs of ktstr 0.4.9 and of the newest upstream as one pool: which generation wrote each' \
+		'ktstr-scan --explain --dir mixed --run 6.14-abc1234 --run 7.0-abc1234 | grep -E "^(test|  generation)"'
+	show 'The 0.4.9 run against the newest one, gated by the newest registry (the first lines)' \
+		'ktstr-compare --dir mixed --a-kernel 6.14 --b-kernel 7.0 2>/dev/null | head -12'
+	show 'The same pool gated as 0.4.9 gated it: what the newest run lacks reads 0' \
+		'ktstr-compare --dir mixed --a-kernel 6.14 --b-kernel 7.0 --registry 0.4 2>/dev/null | head -8'
+	rm -rf mixed
 }
 
 # A project of twelve commits, each with a run of the baseline's first

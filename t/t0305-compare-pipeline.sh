@@ -84,7 +84,7 @@ test_expect_success 'the man page EXAMPLES run' '
 
 test_expect_success 'usage mirrors the man page SYNOPSIS' '
 	ktstr-compare --help >usage &&
-	for opt in --threshold --policy --no-average -E --color --dir --list-metrics --list-values \
+	for opt in --threshold --policy --registry --no-average -E --color --dir --list-metrics --list-values \
 		--analyze --json --spread --significance --tsv --svg --markdown --perf-delta --base \
 		--base-ref --default-branch --fail-threshold --must-fail --history; do
 		grep -q -- "$opt" usage && grep -q -- "Fl ${opt#-}" "$TOP/man/ktstr-compare.1" ||

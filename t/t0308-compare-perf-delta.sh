@@ -158,6 +158,24 @@ test_expect_success GIT 'gate: an unknown --must-fail metric is refused before a
 	grep -q "an empty metric name" err
 '
 
+test_expect_success GIT 'gate: --must-fail names a gated metric of the registry in force' '
+	(cd r && test_must_fail ktstr-compare --perf-delta --registry newest --must-fail total_run_delay \
+		/nonexistent) 2>err &&
+	echo "ktstr-compare: --must-fail: '"'"'total_run_delay'"'"' is informational: shown, never gated" >expect &&
+	test_cmp expect err &&
+	(cd r && test_must_fail ktstr-compare --perf-delta --registry newest --must-fail total_taobench_ops \
+		/nonexistent) 2>err &&
+	grep -q "is a rate.s component, never compared\$" err &&
+	(cd r && test_must_fail ktstr-compare --perf-delta --must-fail avg_nr_running ../pool) >out 2>err &&
+	test_cmp /dev/null out &&
+	echo "ktstr-compare: --must-fail: '"'"'avg_nr_running'"'"' is not a metric of the 0.4 registry these runs are gated by (--list-metrics --registry 0.4 lists it)" >expect &&
+	test_cmp expect err &&
+	regress 1 &&
+	(cd r && test_expect_code 1 ktstr-compare --perf-delta --registry 0.5 --must-fail stall_count,worst_spread \
+		../pool) >out &&
+	grep -q "^gate: FAIL: 1 regression, below --fail-threshold 5; --must-fail metric regressed: worst_spread\$" out
+'
+
 test_expect_success GIT 'a base without runs: a notice, exit 0; HEAD without runs: exit 2' '
 	(cd r && ktstr-compare --perf-delta --base other ../pool) >out &&
 	printf "base: %s (--base other)\nhead: %s\nnotice: the base %s has no runs: nothing to compare\n" \

@@ -133,6 +133,9 @@ test_expect_success ktstr-compare 'ktstr-compare --list-values reads the stream'
 	source:
 	  local
 
+	cpu_budget:
+	  none
+
 	scheduler:
 	  scx_demo
 

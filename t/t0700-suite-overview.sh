@@ -30,6 +30,14 @@ test_expect_success 'make demo runs every program and each command works' '
 	grep -q "REGRESSION" demo.out
 '
 
+test_expect_success 'make demo compares a 0.4.9 run with a newest one' '
+	grep -q "^  generation: G0 (0.4.9); valid for: G0\$" demo.out &&
+	grep -q "^  generation: G2 (newest); valid for: G2\$" demo.out &&
+	grep -q "^ cgroup_steady/.*  worst_p99_wake_latency_us  84.00  240.00  +156.00µs  REGRESSION \$" demo.out &&
+	grep -q "^summary: 1 regressions, 0 improvements, 0 informational, 14 unchanged\$" demo.out &&
+	grep -q "^summary: 2 regressions, 0 improvements, 13 unchanged\$" demo.out
+'
+
 test_expect_success GIT 'make demo shows a history with a change point at the step, and the gate' '
 	grep -q "^\\$ cd project && .*ktstr-compare --history" demo.out &&
 	step=$(sed -n "s/^\\([0-9a-f]\\{7\\}\\) change 8\$/\\1/p" demo.out) &&

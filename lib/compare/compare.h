@@ -14,7 +14,11 @@
 #include "util/strlist.h"
 #include "util/util.h"
 
-/* The eight dimensions in the order every output lists them. */
+/*
+ * The dimensions in the order every output lists them: 0.5.2's seven,
+ * then two that exist only where some sidecar of the pool carries their
+ * member (cpu_budget, active_flags).
+ */
 enum dim {
 	DIM_KERNEL,
 	DIM_SCHEDULER,
@@ -23,12 +27,19 @@ enum dim {
 	DIM_PROJECT_COMMIT,
 	DIM_KERNEL_COMMIT,
 	DIM_RUN_SOURCE,
+	DIM_CPU_BUDGET,
 	DIM_FLAGS,
 	NDIMS
 };
 
 extern const char *const compare_dim_name[NDIMS];   /* as printed: "work-type", "flags" */
 extern const char *const compare_dim_option[NDIMS]; /* option suffix: "work-type", "flag" */
+
+/*
+ * A --cpu-budget value as the dimension spells it: a decimal u32,
+ * 0 and "none" being "none".  NULL when value is neither.
+ */
+const char *compare_budget_value(const char *value, char out[11]);
 
 /*
  * One side's filter: a list per dimension, empty = no constraint.  Values
@@ -80,6 +91,12 @@ struct slicing {
 };
 
 void compare_slicing_find(const struct filter side[2], struct slicing *s);
+/*
+ * Drop from the pairing dimensions the ones no sidecar of the pool
+ * carries (carries: the pool's ROW_CARRIES_* bits), so a pool of one
+ * generation pairs as that generation did.
+ */
+void compare_slicing_prune(struct slicing *s, unsigned carries);
 /* A side's column label from its slicing values; letter is 'A' or 'B'.  Caller frees. */
 char *compare_side_label(const struct filter *f, const struct slicing *s, char letter);
 
@@ -105,8 +122,12 @@ struct policy {
  * and returns -1.
  */
 int compare_policy_parse(struct policy *p, const char *text, size_t len, struct buf *err);
-/* No negative percentage, no unknown metric; the first failure's message goes to err, -1. */
-int compare_policy_validate(const struct policy *p, struct buf *err);
+/*
+ * No negative percentage, no metric the registry lacks (stall_count and
+ * stuck_count name one metric); the first failure's message goes to
+ * err, -1.  reg NULL checks the percentages only.
+ */
+int compare_policy_validate(const struct policy *p, const struct registry *reg, struct buf *err);
 /* The relative threshold of m, a fraction. */
 double compare_policy_threshold(const struct policy *p, const struct metric *m);
 void compare_policy_free(struct policy *p);
@@ -120,6 +141,7 @@ enum verdict {
 	VERDICT_REGRESSION,
 	VERDICT_IMPROVEMENT,
 	VERDICT_NOT_SIGNIFICANT, /* past the gates, but p >= --significance (compare_stats) */
+	VERDICT_INFORMATIONAL,   /* past the gates in a metric that is shown, never gated */
 };
 
 /*
@@ -156,8 +178,13 @@ struct side {
 
 /* The rows of a pool a filter selects. */
 void compare_side_select(struct side *s, const struct row *rows, size_t n, const struct filter *f);
-/* Group (average) or keep every row. */
-void compare_side_group(struct side *s, const struct slicing *sl, int average);
+/*
+ * Group (average) or keep every row.  Averaging folds as reg's
+ * generation did: the mean of every metric, or under the newest
+ * registry by kind (ktstr-compare(1), Averaging).
+ */
+void compare_side_group(struct side *s, const struct slicing *sl, int average,
+                        const struct registry *reg);
 void compare_side_free(struct side *s);
 
 /*
@@ -172,7 +199,7 @@ void compare_key_quote(struct buf *b, const char *key, size_t keylen);
 /* One compared metric of one pair. */
 struct finding {
 	const struct group *a, *b;
-	enum metric_id metric;
+	const struct metric *metric;
 	double va, vb, delta;
 	enum verdict verdict;
 	double threshold;     /* the relative gate t, a fraction */
@@ -187,14 +214,18 @@ struct result {
 	size_t nall;
 	size_t regressions, improvements, unchanged, skipped_failed, new_in_b, removed_from_a;
 	size_t not_significant;
+	/* The newest registry only: */
+	size_t informational;  /* changes past the gates in Informational metrics */
+	size_t one_sided;      /* metrics one side of a pair has and the other lacks */
+	size_t denomination;   /* throughput rates of pairs whose throughput_denomination differs */
 };
 
 /*
- * Pair B's groups with A's and judge every metric; then count A's
- * groups no B group paired.  substr is -E's value or NULL.
+ * Pair B's groups with A's and judge every metric of reg; then count
+ * A's groups no B group paired.  substr is -E's value or NULL.
  */
 void compare_sides(const struct side *a, const struct side *b, const char *substr,
-                   const struct policy *p, struct result *res);
+                   const struct policy *p, const struct registry *reg, struct result *res);
 void compare_result_free(struct result *res);
 
 /*
@@ -208,6 +239,7 @@ void compare_zero_match_message(struct buf *msg, char letter, const struct filte
 void compare_dirty_warning(struct buf *msg, const struct side *a, const struct side *b);
 
 struct report {
+	const struct registry *reg;
 	const struct slicing *slicing;
 	const char *label[2];
 	int average;
@@ -224,6 +256,14 @@ void compare_group_path(struct buf *b, const struct group *g);
 
 /* The report on stdout (ktstr-compare(1), Output). */
 void compare_report_render(struct buf *out, const struct report *r);
+
+/*
+ * The summary's counts, "R regressions, I improvements, U unchanged"
+ * (the newest registry adds "F informational"), and the lines on the
+ * metrics that were not compared, each after indent.
+ */
+void compare_summary_counts(struct buf *out, const struct report *r);
+void compare_summary_notes(struct buf *out, const struct report *r, const char *indent);
 
 /* The VERDICT cell of the table: "REGRESSION", "improvement", "unchanged", ... */
 const char *compare_verdict_cell(enum verdict v);
@@ -242,10 +282,10 @@ void compare_findings_table(struct table *t, const struct report *r, const struc
  */
 void compare_markdown(struct buf *out, const struct report *r);
 
-/* --list-metrics: the registry table, or pretty JSON without a final newline. */
-void compare_list_metrics(struct buf *out, int json);
+/* --list-metrics: a registry's table, or pretty JSON without a final newline. */
+void compare_list_metrics(struct buf *out, const struct registry *reg, int json);
 
-/* --list-values, text or pretty JSON (keys sorted). */
+/* --list-values, text or pretty JSON (keys sorted); cpu_budget and flags only where carried. */
 void compare_list_values(struct buf *out, const struct row *rows, size_t n, int json);
 
 #endif

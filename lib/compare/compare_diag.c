@@ -60,43 +60,61 @@ distinct(const struct row *rows, size_t n, enum dim d, size_t *count)
 	return v;
 }
 
+/* The values of l that no row has in dimension d, as "`a`, `b`"; their number. */
+static size_t
+missing_values(struct buf *out, const struct strlist *l, const char **present, size_t npresent)
+{
+	size_t i, k, nmissing = 0;
+
+	for (i = 0; i < l->n; i++) {
+		for (k = 0; k < npresent; k++)
+			if (strcmp(present[k], l->v[i]) == 0)
+				break;
+		if (k == npresent)
+			buf_printf(out, "%s`%s`", nmissing++ ? ", " : "", l->v[i]);
+	}
+	return nmissing;
+}
+
+/* A hint naming the values of a filter of dimension d the pool does not have. */
+static void
+missing_hint(struct buf *msg, const struct filter *f, enum dim d, const struct row *rows, size_t n,
+             const char *what, const char *tail)
+{
+	size_t npresent, k;
+	const char **present;
+	struct buf missing = BUF_INIT;
+
+	if (f->dim[d]->n == 0)
+		return;
+	present = distinct(rows, n, d, &npresent);
+	if (missing_values(&missing, f->dim[d], present, npresent)) {
+		buf_printf(msg, "\nhint: --%s %s not found in pool; distinct %s present: ",
+		           compare_dim_option[d], missing.s, what);
+		if (npresent == 0)
+			buf_puts(msg, "(none \u2014 every row has `run_source: null`)");
+		for (k = 0; k < npresent; k++)
+			buf_printf(msg, "%s`%s`", k ? ", " : "", present[k]);
+		buf_printf(msg, ".%s", tail);
+	}
+	buf_free(&missing);
+	free(present);
+}
+
 void
 compare_zero_match_message(struct buf *msg, char letter, const struct filter *f,
                    const struct row *rows, size_t n, const char *source)
 {
-	const struct strlist *rs = f->dim[DIM_RUN_SOURCE];
-	size_t i, k;
-
 	buf_printf(msg,
 	           "%c side filter matched 0 sidecars in pool (%zu pooled from %s). Check the "
 	           "per-side filters or confirm the runs exist with `ktstr-rundir --list`.",
 	           letter, n, source);
 	dirty_hints(msg, f->dim[DIM_PROJECT_COMMIT], rows, n, 0);
 	dirty_hints(msg, f->dim[DIM_KERNEL_COMMIT], rows, n, 1);
-	if (rs->n) {
-		size_t npresent, nmissing = 0;
-		const char **present = distinct(rows, n, DIM_RUN_SOURCE, &npresent);
-		struct buf missing = BUF_INIT;
-
-		for (i = 0; i < rs->n; i++) {
-			for (k = 0; k < npresent; k++)
-				if (strcmp(present[k], rs->v[i]) == 0)
-					break;
-			if (k == npresent)
-				buf_printf(&missing, "%s`%s`", nmissing++ ? ", " : "", rs->v[i]);
-		}
-		if (nmissing) {
-			buf_printf(msg, "\nhint: --run-source %s not found in pool; distinct values present: ",
-			           missing.s);
-			if (npresent == 0)
-				buf_puts(msg, "(none \u2014 every row has `run_source: null`)");
-			for (k = 0; k < npresent; k++)
-				buf_printf(msg, "%s`%s`", k ? ", " : "", present[k]);
-			buf_puts(msg, ". Values are case-sensitive (`ci` \u2260 `CI`).");
-		}
-		buf_free(&missing);
-		free(present);
-	}
+	missing_hint(msg, f, DIM_RUN_SOURCE, rows, n, "values",
+	             " Values are case-sensitive (`ci` \u2260 `CI`).");
+	/* A budget-less run's value is "none", so every pooled row has one. */
+	missing_hint(msg, f, DIM_CPU_BUDGET, rows, n, "budgets", "");
 	if (f->dim[DIM_PROJECT_COMMIT]->n || f->dim[DIM_KERNEL_COMMIT]->n)
 		buf_puts(msg, "\nhint: run `ktstr-compare --list-values` to see every distinct commit "
 		              "value present in the pool \u2014 the specific value the filter expected "

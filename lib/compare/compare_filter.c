@@ -13,13 +13,36 @@
 
 const char *const compare_dim_name[NDIMS] = {
 	"kernel", "scheduler", "topology", "work-type",
-	"project-commit", "kernel-commit", "run-source", "flags",
+	"project-commit", "kernel-commit", "run-source", "cpu-budget", "flags",
 };
 
 const char *const compare_dim_option[NDIMS] = {
 	"kernel", "scheduler", "topology", "work-type",
-	"project-commit", "kernel-commit", "run-source", "flag",
+	"project-commit", "kernel-commit", "run-source", "cpu-budget", "flag",
 };
+
+const char *
+compare_budget_value(const char *value, char out[11])
+{
+	uint64_t n = 0;
+	const char *p = value;
+
+	if (strcmp(value, "none") == 0) {
+		compare_budget_name(out, 0);
+		return out;
+	}
+	if (*p == '\0')
+		return NULL;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return NULL;
+		n = n * 10 + (uint64_t)(*p - '0');
+		if (n > UINT32_MAX)
+			return NULL;
+	}
+	compare_budget_name(out, (uint32_t)n);
+	return out;
+}
 
 /* Two non-empty all-digit segments joined by one '.'. */
 static int
@@ -83,6 +106,8 @@ compare_row_dim(const struct row *r, enum dim d)
 		return r->kernel_commit;
 	case DIM_RUN_SOURCE:
 		return r->run_source;
+	case DIM_CPU_BUDGET:
+		return r->budget;
 	case DIM_FLAGS:
 	case NDIMS:
 		break;
@@ -240,6 +265,21 @@ compare_slicing_find(const struct filter side[2], struct slicing *s)
 		else
 			s->slice[s->nslice++] = (enum dim)d;
 	}
+}
+
+void
+compare_slicing_prune(struct slicing *s, unsigned carries)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->npair; i++) {
+		if (s->pair[i] == DIM_CPU_BUDGET && !(carries & ROW_CARRIES_CPU_BUDGET))
+			continue;
+		if (s->pair[i] == DIM_FLAGS && !(carries & ROW_CARRIES_FLAGS))
+			continue;
+		s->pair[k++] = s->pair[i];
+	}
+	s->npair = k;
 }
 
 char *

@@ -168,9 +168,8 @@ size_cmp(const void *a, const void *b)
 
 /* The points of metric k; the work follows the test's runs, not the history's length. */
 static size_t
-points(const struct group *g, enum metric_id k, struct scratch *w, struct history_point **out)
+points(const struct group *g, const struct metric *m, struct scratch *w, struct history_point **out)
 {
-	const struct metric *m = &compare_metrics[k];
 	size_t i, n = 0;
 
 	for (i = 0; i < g->nmembers; i++) {
@@ -224,7 +223,7 @@ add_change(struct history_result *res, size_t series, const struct change_point 
            size_t ncp, const struct policy *p)
 {
 	struct history_series *s = &res->series[series];
-	const struct metric *m = &compare_metrics[s->metric];
+	const struct metric *m = s->metric;
 	size_t at = cps[j].index, lo = j ? cps[j - 1].index : 0, hi = j + 1 < ncp ? cps[j + 1].index : s->npt;
 	struct history_change *c;
 
@@ -248,7 +247,7 @@ add_change(struct history_result *res, size_t series, const struct change_point 
 
 /* Test one series; keep it with its changes in the range, or among the quiet ones. */
 static void
-test_series(struct history_result *res, const struct group *g, enum metric_id k, struct history_point *pt,
+test_series(struct history_result *res, const struct group *g, const struct metric *k, struct history_point *pt,
             size_t npt, const struct history *h, const struct policy *p, const struct cp_params *cp,
             double *means)
 {
@@ -279,7 +278,7 @@ test_series(struct history_result *res, const struct group *g, enum metric_id k,
 
 void
 compare_history_find(const struct side *s, const struct history *h, const struct policy *p,
-                     const struct cp_params *cp, const char *substr, struct history_result *res)
+                     const struct registry *reg, const struct cp_params *cp, const char *substr, struct history_result *res)
 {
 	struct place *map = ereallocarray(NULL, h->n ? h->n : 1, sizeof *map);
 	unsigned char *seen = ecalloc(h->n ? h->n : 1, 1);
@@ -309,9 +308,14 @@ compare_history_find(const struct side *s, const struct history *h, const struct
 			if (w.pos[j] >= 0)
 				seen[w.pos[j]] = 1;
 		}
-		for (k = 0; k < NMETRICS; k++) {
+		for (k = 0; k < reg->n; k++) {
+			const struct metric *m = &reg->m[k];
 			struct history_point *pt;
-			size_t npt = points(g, (enum metric_id)k, &w, &pt);
+			size_t npt;
+
+			if (!compare_metric_compared(m))
+				continue;
+			npt = points(g, m, &w, &pt);
 
 			/* Too short to split, or a metric this test never measured (all 0). */
 			if (npt < 2 * cp->min_segment || all_zero(pt, npt)) {
@@ -319,7 +323,7 @@ compare_history_find(const struct side *s, const struct history *h, const struct
 				continue;
 			}
 			res->tested++;
-			test_series(res, g, (enum metric_id)k, pt, npt, h, p, cp, w.means);
+			test_series(res, g, m, pt, npt, h, p, cp, w.means);
 		}
 	}
 	for (i = 0; i < h->n; i++)

@@ -46,7 +46,7 @@ struct history_point {
 /* A (test, metric) series with at least one change point reported. */
 struct history_series {
 	const struct group *g; /* the test: its runs over every commit */
-	enum metric_id metric;
+	const struct metric *metric;
 	struct history_point *pt;
 	size_t npt;
 	size_t *cp; /* indexes into pt of every change point found, in order */
@@ -77,10 +77,11 @@ struct history_result {
 
 /*
  * The change points of every series of s (the filtered runs, grouped
- * per test with project-commit sliced); -E's substr and the gates of p
- * as in a comparison.
+ * per test with project-commit sliced), for the metrics of reg that a
+ * comparison judges; -E's substr and the gates of p as in a comparison.
  */
 void compare_history_find(const struct side *s, const struct history *h, const struct policy *p,
+                          const struct registry *reg,
                           const struct cp_params *cp, const char *substr, struct history_result *res);
 void compare_history_result_free(struct history_result *res);
 

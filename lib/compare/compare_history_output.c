@@ -41,7 +41,7 @@ changes_table(struct table *t, const struct history *h, const struct history_res
 		compare_format_percent(&cell[2], compare_history_percent(c));
 		compare_format_p(&cell[3], c->p);
 		cells[0] = test.s;
-		cells[1] = compare_metrics[s->metric].name;
+		cells[1] = s->metric->name;
 		cells[2] = h->hex[s->pt[c->at].commit];
 		cells[3] = cell[0].s;
 		cells[4] = cell[1].s;
@@ -123,7 +123,7 @@ compare_history_json(struct buf *out, const struct history *h, const struct hist
 		jw_key(&w, "test");
 		jw_stringn(&w, test.s, test.len);
 		jw_key(&w, "metric");
-		jw_string(&w, compare_metrics[s->metric].name);
+		jw_string(&w, s->metric->name);
 		jw_key(&w, "commit");
 		jw_string(&w, h->hex[s->pt[c->at].commit]);
 		jw_key(&w, "before");
@@ -173,7 +173,7 @@ quiet_table(struct table *t, const struct history_result *r)
 		snprintf(npt, sizeof npt, "%zu", s->npt);
 		snprintf(mean, sizeof mean, "%.2f (n=%zu)", n ? sum / (double)n : 0.0, n);
 		cells[0] = test.s;
-		cells[1] = compare_metrics[s->metric].name;
+		cells[1] = s->metric->name;
 		cells[2] = npt;
 		cells[3] = mean;
 		table_add(t, cells);

@@ -84,7 +84,7 @@ panel(struct buf *b, const struct history *h, const struct history_result *r, si
 	f.hi += (f.hi - f.lo) * 0.1;
 	f.step = s->npt > 1 ? (WIDTH - LEFT - MARGIN) / (double)(s->npt - 1) : 0;
 	compare_group_path(&title, s->g);
-	buf_printf(&title, " \xe2\x80\x94 %s", compare_metrics[s->metric].name);
+	buf_printf(&title, " \xe2\x80\x94 %s", s->metric->name);
 	buf_printf(b, "<g class=\"series\">\n");
 	text(b, MARGIN, top + 20, "start", title.s);
 	buf_printf(b, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#d0d0d0\"/>\n",

@@ -13,57 +13,148 @@
 #include "util/table.h"
 #include "util/text.h"
 
-void
-compare_list_metrics(struct buf *out, int json)
+static const char *const kind_name[] = {
+	[KIND_NONE] = "",
+	[KIND_COUNTER] = "Counter",
+	[KIND_GAUGE_AVG] = "Gauge",
+	[KIND_GAUGE_LAST] = "Gauge",
+	[KIND_PEAK] = "Peak",
+	[KIND_PER_PHASE_DELTA_SUM] = "PerPhaseDeltaSum",
+	[KIND_RATE] = "Rate",
+	[KIND_DISTRIBUTION] = "Distribution",
+	[KIND_WORST_LOWEST] = "WorstLowest",
+	[KIND_TAIL_RATIO] = "WakeLatencyTailRatio",
+	[KIND_WORST_CROSS_NODE] = "WorstCrossNodeRatio",
+	[KIND_PER_PHASE] = "PerPhase",
+	[KIND_PER_RUN_DISTRIBUTION] = "PerRunDistribution",
+};
+
+/* The names of a kind's two arguments, as upstream serializes them. */
+static const char *const *
+kind_args(enum metric_kind k)
 {
-	static const char *const header[] = {"NAME", "POLARITY", "DEFAULT_ABS", "DEFAULT_REL", "UNIT"};
+	static const char *const fraction[] = {"numerator", "denominator"};
+	static const char *const sample[] = {"source", "reduction"};
+
+	return k == KIND_DISTRIBUTION ? sample : fraction;
+}
+
+/* A kind as upstream's JSON has it: "Counter", {"Gauge": "Last"}, {"Rate": {...}}. */
+static void
+kind_json(struct json_writer *w, const struct metric *m)
+{
+	if (m->kind == KIND_GAUGE_AVG || m->kind == KIND_GAUGE_LAST) {
+		jw_object_begin(w);
+		jw_key(w, "Gauge");
+		jw_string(w, m->kind == KIND_GAUGE_AVG ? "Avg" : "Last");
+		jw_object_end(w);
+	} else if (m->arg[0]) {
+		const char *const *arg = kind_args(m->kind);
+
+		jw_object_begin(w);
+		jw_key(w, kind_name[m->kind]);
+		jw_object_begin(w);
+		for (size_t i = 0; i < 2; i++) {
+			jw_key(w, arg[i]);
+			jw_string(w, m->arg[i]);
+		}
+		jw_object_end(w);
+		jw_object_end(w);
+	} else {
+		jw_string(w, kind_name[m->kind]);
+	}
+}
+
+/* A kind as ktstr-compare(1) writes it: "Gauge(Last)", "Rate(a/b)", "Distribution(s,r)". */
+static void
+kind_text(struct buf *b, const struct metric *m)
+{
+	buf_puts(b, kind_name[m->kind]);
+	if (m->kind == KIND_GAUGE_AVG || m->kind == KIND_GAUGE_LAST)
+		buf_puts(b, m->kind == KIND_GAUGE_AVG ? "(Avg)" : "(Last)");
+	else if (m->arg[0])
+		buf_printf(b, "(%s%c%s)", m->arg[0], m->kind == KIND_DISTRIBUTION ? ',' : '/', m->arg[1]);
+}
+
+static void
+list_metrics_json(struct buf *out, const struct registry *reg)
+{
+	static const char *const polarity[] = {"LowerBetter", "HigherBetter", "Informational"};
+	struct json_writer w;
+
+	jw_init(&w, 1);
+	jw_array_begin(&w);
+	for (size_t i = 0; i < reg->n; i++) {
+		const struct metric *m = &reg->m[i];
+
+		jw_object_begin(&w);
+		jw_key(&w, "name");
+		jw_string(&w, m->name);
+		jw_key(&w, "polarity");
+		jw_string(&w, polarity[m->polarity]);
+		if (m->kind != KIND_NONE) {
+			jw_key(&w, "kind");
+			kind_json(&w, m);
+		}
+		jw_key(&w, "default_abs");
+		jw_double(&w, m->default_abs);
+		jw_key(&w, "default_rel");
+		jw_double(&w, m->default_rel);
+		jw_key(&w, "display_unit");
+		jw_string(&w, m->unit);
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
+	/* No newline after the closing bracket, as upstream. */
+	buf_add(out, w.s, w.len);
+	jw_free(&w);
+}
+
+/*
+ * The table: 0.4.9's and 0.5.2's columns; the newest registry's adds
+ * KIND, since its kinds decide how runs average.
+ */
+void
+compare_list_metrics(struct buf *out, const struct registry *reg, int json)
+{
+	static const char *const header[] = {"NAME", "POLARITY", "KIND", "DEFAULT_ABS", "DEFAULT_REL", "UNIT"};
+	static const char *const header_old[] = {"NAME", "POLARITY", "DEFAULT_ABS", "DEFAULT_REL", "UNIT"};
+	static const char *const polarity[] = {"lower", "higher", "informational"};
+	int kinds = reg->id == REGISTRY_NEWEST;
+	struct buf abs = BUF_INIT, rel = BUF_INIT, kind = BUF_INIT;
 	struct table t;
-	size_t i;
 
 	if (json) {
-		struct json_writer w;
-
-		jw_init(&w, 1);
-		jw_array_begin(&w);
-		for (i = 0; i < NMETRICS; i++) {
-			jw_object_begin(&w);
-			jw_key(&w, "name");
-			jw_string(&w, compare_metrics[i].name);
-			jw_key(&w, "polarity");
-			jw_string(&w, compare_metrics[i].polarity == LOWER_BETTER ? "LowerBetter" : "HigherBetter");
-			jw_key(&w, "default_abs");
-			jw_double(&w, compare_metrics[i].default_abs);
-			jw_key(&w, "default_rel");
-			jw_double(&w, compare_metrics[i].default_rel);
-			jw_key(&w, "display_unit");
-			jw_string(&w, compare_metrics[i].unit);
-			jw_object_end(&w);
-		}
-		jw_array_end(&w);
-		/* No newline after the closing bracket, as upstream. */
-		buf_add(out, w.s, w.len);
-		jw_free(&w);
+		list_metrics_json(out, reg);
 		return;
 	}
-	table_init(&t, 5, header);
-	for (i = 0; i < NMETRICS; i++) {
-		struct buf abs = BUF_INIT, rel = BUF_INIT;
-		const char *cells[5];
+	table_init(&t, kinds ? LEN(header) : LEN(header_old), kinds ? header : header_old);
+	for (size_t i = 0; i < reg->n; i++) {
+		const struct metric *m = &reg->m[i];
+		const char *cells[LEN(header)];
+		size_t c = 0;
 
-		format_plain(&abs, compare_metrics[i].default_abs);
-		format_plain(&rel, compare_metrics[i].default_rel);
-		cells[0] = compare_metrics[i].name;
-		cells[1] = compare_metrics[i].polarity == LOWER_BETTER ? "lower" : "higher";
-		cells[2] = abs.s;
-		cells[3] = rel.s;
-		cells[4] = compare_metrics[i].unit;
+		buf_reset(&abs);
+		buf_reset(&rel);
+		buf_reset(&kind);
+		format_plain(&abs, m->default_abs);
+		format_plain(&rel, m->default_rel);
+		kind_text(&kind, m);
+		cells[c++] = m->name;
+		cells[c++] = polarity[m->polarity];
+		if (kinds)
+			cells[c++] = kind.s;
+		cells[c++] = abs.s;
+		cells[c++] = rel.s;
+		cells[c++] = m->unit;
 		table_add(&t, cells);
-		buf_free(&abs);
-		buf_free(&rel);
 	}
 	table_render(&t, 0, out);
 	buf_putc(out, '\n');
 	table_free(&t);
+	buf_free(&abs);
+	buf_free(&rel);
+	buf_free(&kind);
 }
 
 /* ---- --list-values ---- */
@@ -105,41 +196,59 @@ valueset_finish(struct valueset *s)
 	s->n = k;
 }
 
+enum { VS_KERNEL, VS_COMMIT, VS_KERNEL_COMMIT, VS_SOURCE, VS_CPU_BUDGET, VS_SCHEDULER, VS_TOPOLOGY,
+       VS_WORK_TYPE, VS_FLAGS, NVS };
+
 void
 compare_list_values(struct buf *out, const struct row *rows, size_t n, int json)
 {
 	/* Text order; JSON sorts the keys. */
-	struct valueset set[8] = {
-		{"kernel", NULL, 0},    {"commit", NULL, 0},   {"kernel_commit", NULL, 0},
-		{"source", NULL, 0},    {"scheduler", NULL, 0}, {"topology", NULL, 0},
-		{"work_type", NULL, 0}, {"flags", NULL, 0},
+	struct valueset set[NVS] = {
+		[VS_KERNEL] = {"kernel", NULL, 0},       [VS_COMMIT] = {"commit", NULL, 0},
+		[VS_KERNEL_COMMIT] = {"kernel_commit", NULL, 0}, [VS_SOURCE] = {"source", NULL, 0},
+		[VS_CPU_BUDGET] = {"cpu_budget", NULL, 0}, [VS_SCHEDULER] = {"scheduler", NULL, 0},
+		[VS_TOPOLOGY] = {"topology", NULL, 0},   [VS_WORK_TYPE] = {"work_type", NULL, 0},
+		[VS_FLAGS] = {"flags", NULL, 0},
 	};
-	static const int json_order[8] = {1, 7, 0, 2, 4, 3, 5, 6};
+	static const int json_order[NVS] = {VS_COMMIT, VS_CPU_BUDGET, VS_FLAGS, VS_KERNEL,
+	                                    VS_KERNEL_COMMIT, VS_SCHEDULER, VS_SOURCE, VS_TOPOLOGY,
+	                                    VS_WORK_TYPE};
+	unsigned carries = 0;
+	int shown[NVS];
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
 		const struct row *r = &rows[i];
 
-		valueset_add(&set[0], r->kernel_version);
-		valueset_add(&set[1], r->commit);
-		valueset_add(&set[2], r->kernel_commit);
-		valueset_add(&set[3], r->run_source);
-		valueset_add(&set[4], r->scheduler);
-		valueset_add(&set[5], r->topology);
-		valueset_add(&set[6], r->work_type);
+		carries |= r->carries;
+		valueset_add(&set[VS_KERNEL], r->kernel_version);
+		valueset_add(&set[VS_COMMIT], r->commit);
+		valueset_add(&set[VS_KERNEL_COMMIT], r->kernel_commit);
+		valueset_add(&set[VS_SOURCE], r->run_source);
+		valueset_add(&set[VS_CPU_BUDGET], r->budget);
+		valueset_add(&set[VS_SCHEDULER], r->scheduler);
+		valueset_add(&set[VS_TOPOLOGY], r->topology);
+		valueset_add(&set[VS_WORK_TYPE], r->work_type);
 		for (k = 0; k < r->nflags; k++)
-			valueset_add(&set[7], r->flags[k]);
+			valueset_add(&set[VS_FLAGS], r->flags[k]);
 	}
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < NVS; i++) {
 		valueset_finish(&set[i]);
+		shown[i] = 1;
+	}
+	/* A dimension no sidecar of the pool carries is not one. */
+	shown[VS_CPU_BUDGET] = (carries & ROW_CARRIES_CPU_BUDGET) != 0;
+	shown[VS_FLAGS] = (carries & ROW_CARRIES_FLAGS) != 0;
 	if (json) {
 		struct json_writer w;
 
 		jw_init(&w, 1);
 		jw_object_begin(&w);
-		for (i = 0; i < 8; i++) {
+		for (i = 0; i < NVS; i++) {
 			const struct valueset *s = &set[json_order[i]];
 
+			if (!shown[json_order[i]])
+				continue;
 			jw_key(&w, s->key);
 			jw_array_begin(&w);
 			for (k = 0; k < s->n; k++) {
@@ -155,7 +264,9 @@ compare_list_values(struct buf *out, const struct row *rows, size_t n, int json)
 		buf_putc(out, '\n');
 		jw_free(&w);
 	} else {
-		for (i = 0; i < 8; i++) {
+		for (i = 0; i < NVS; i++) {
+			if (!shown[i])
+				continue;
 			buf_printf(out, "%s:\n", set[i].key);
 			if (set[i].n == 0)
 				buf_puts(out, "  (no sidecars in pool)\n");
@@ -167,6 +278,6 @@ compare_list_values(struct buf *out, const struct row *rows, size_t n, int json)
 			buf_putc(out, '\n');
 		}
 	}
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < NVS; i++)
 		free(set[i].v);
 }

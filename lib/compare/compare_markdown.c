@@ -12,12 +12,8 @@
 static void
 summary_line(struct buf *out, const struct report *r)
 {
-	const struct result *res = r->res;
-
-	buf_printf(out, "**%zu regressions, %zu improvements, %zu unchanged", res->regressions,
-	           res->improvements, res->unchanged);
-	if (r->pvalues)
-		buf_printf(out, ", %zu not significant", res->not_significant);
+	buf_puts(out, "**");
+	compare_summary_counts(out, r);
 	buf_puts(out, "**: ");
 	md_text(out, r->label[1]);
 	buf_puts(out, " against ");
@@ -33,6 +29,7 @@ notes(struct buf *out, const struct report *r)
 	const struct result *res = r->res;
 	struct buf line = BUF_INIT;
 
+	compare_summary_notes(out, r, "- ");
 	if (res->skipped_failed)
 		buf_printf(out, "- %zu pairing-key row pair(s) skipped because one or both sides failed\n",
 		           res->skipped_failed);
@@ -51,7 +48,8 @@ notes(struct buf *out, const struct report *r)
 		md_text(out, line.s);
 		buf_putc(out, '\n');
 	}
-	if (res->skipped_failed || res->new_in_b || res->removed_from_a)
+	if (res->skipped_failed || res->new_in_b || res->removed_from_a || res->one_sided ||
+	    res->denomination)
 		buf_putc(out, '\n');
 	buf_free(&line);
 }

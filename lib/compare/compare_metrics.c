@@ -1,4 +1,7 @@
+/* compare_metrics: the row of a sidecar of any generation, and reading a metric from it. */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,45 +9,11 @@
 #include "sidecar/sidecar_schema.h"
 #include "sidecar/sidecar_view.h"
 
-/* Order is observable (list-metrics, findings within a test): §3. */
-const struct metric compare_metrics[NMETRICS] = {
-	[M_SPREAD] = {"worst_spread", LOWER_BETTER, 5.0, 0.25, "%", "spread", 0},
-	[M_GAP_MS] = {"worst_gap_ms", LOWER_BETTER, 500.0, 0.50, "ms", "gap_ms", 1},
-	[M_MIGRATIONS] = {"total_migrations", LOWER_BETTER, 10.0, 0.30, "", "migrations", 1},
-	[M_MIGRATION_RATIO] = {"worst_migration_ratio", LOWER_BETTER, 0.05, 0.20, "",
-	                       "migration_ratio", 0},
-	[M_IMBALANCE] = {"max_imbalance_ratio", LOWER_BETTER, 1.0, 0.25, "x", "imbalance", 0},
-	[M_DSQ_DEPTH] = {"max_dsq_depth", LOWER_BETTER, 10.0, 0.50, "", "dsq_depth", 1},
-	[M_STALLS] = {"stall_count", LOWER_BETTER, 1.0, 0.50, "", "stalls", 1},
-	[M_FALLBACK] = {"total_fallback", LOWER_BETTER, 5.0, 0.30, "", "fallback", 1},
-	[M_KEEP_LAST] = {"total_keep_last", LOWER_BETTER, 5.0, 0.30, "", "keep_last", 1},
-	[M_P99_WAKE] = {"worst_p99_wake_latency_us", LOWER_BETTER, 50.0, 0.25, "\u00b5s",
-	                "worst_p99_wake_latency_us", 0},
-	[M_MEDIAN_WAKE] = {"worst_median_wake_latency_us", LOWER_BETTER, 20.0, 0.25, "\u00b5s",
-	                   "worst_median_wake_latency_us", 0},
-	[M_WAKE_CV] = {"worst_wake_latency_cv", LOWER_BETTER, 0.10, 0.25, "",
-	               "worst_wake_latency_cv", 0},
-	[M_ITERATIONS] = {"total_iterations", HIGHER_BETTER, 100.0, 0.10, "", "total_iterations",
-	                  1},
-	[M_MEAN_RUN_DELAY] = {"worst_mean_run_delay_us", LOWER_BETTER, 50.0, 0.25, "\u00b5s",
-	                      "worst_mean_run_delay_us", 0},
-	[M_RUN_DELAY] = {"worst_run_delay_us", LOWER_BETTER, 100.0, 0.50, "\u00b5s",
-	                 "worst_run_delay_us", 0},
-	[M_TAIL_RATIO] = {"worst_wake_latency_tail_ratio", LOWER_BETTER, 0.5, 0.25, "x",
-	                  "worst_wake_latency_tail_ratio", 0},
-	[M_ITER_PER_WORKER] = {"worst_iterations_per_worker", HIGHER_BETTER, 10.0, 0.10, "",
-	                       "worst_iterations_per_worker", 0},
-	[M_PAGE_LOCALITY] = {"worst_page_locality", HIGHER_BETTER, 0.05, 0.10, "",
-	                     "page_locality", 0},
-	[M_CROSS_NODE] = {"worst_cross_node_migration_ratio", LOWER_BETTER, 0.05, 0.20, "",
-	                  "cross_node_migration_ratio", 0},
-};
-
 /*
- * Where each row field comes from, by member index in the schema:
- * ScenarioStats unless the monitor or its event deltas.  The typed
- * roll-ups the newest generation keeps in ext_metrics are present only
- * when the file has them.
+ * Where each typed field comes from, by member index in the schema:
+ * ScenarioStats unless the monitor or its event deltas.  The roll-ups
+ * the newest generation keeps in ext_metrics are present only when the
+ * file has them.
  */
 enum source { FROM_STATS, FROM_MONITOR, FROM_EVENTS };
 
@@ -73,27 +42,27 @@ static const struct {
 	[M_CROSS_NODE] = {FROM_STATS, SC_IDX_STATS_worst_cross_node_migration_ratio},
 };
 
-const struct metric *
-compare_metric_def(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NMETRICS; i++)
-		if (strcmp(compare_metrics[i].name, name) == 0)
-			return &compare_metrics[i];
-	return NULL;
-}
-
-struct ext_metric *
-compare_ext_find(struct ext_metric *v, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].name, name) == 0)
-			return &v[i];
-	return NULL;
-}
+/*
+ * Monitor members the newest registry reads from ext_metrics, where
+ * upstream's row takes them when the file's map lacks them: so a run of
+ * any generation with a monitor has them.
+ */
+static const struct {
+	const char *name;
+	unsigned char schedstat; /* from monitor.schedstat_deltas, else the monitor */
+	unsigned char member;
+} monitor_ext[] = {
+	{"avg_nr_running", 0, SC_IDX_MONITOR_avg_nr_running},
+	{"psi_irq_full_avg10", 0, SC_IDX_MONITOR_psi_irq_full_avg10},
+	{"total_irq_pressure_us", 0, SC_IDX_MONITOR_total_irq_pressure_us},
+	{"total_run_delay", 1, SC_IDX_SCHEDSTAT_total_run_delay},
+	{"total_pcount", 1, SC_IDX_SCHEDSTAT_total_pcount},
+	{"total_sched_count", 1, SC_IDX_SCHEDSTAT_total_sched_count},
+	{"total_yld_count", 1, SC_IDX_SCHEDSTAT_total_yld_count},
+	{"total_sched_goidle", 1, SC_IDX_SCHEDSTAT_total_sched_goidle},
+	{"total_ttwu_count", 1, SC_IDX_SCHEDSTAT_total_ttwu_count},
+	{"total_ttwu_local", 1, SC_IDX_SCHEDSTAT_total_ttwu_local},
+};
 
 /* The typed fields; a monitor's and its event deltas' read as 0 when the file has none. */
 static void
@@ -124,28 +93,98 @@ read_fields(struct row *r, const struct sidecar_view *v)
 	}
 }
 
-static void
-read_ext(struct row *r, const struct json_value *ext)
+/* An ext entry and where it came from: the later wins a repeated name. */
+struct ext_entry {
+	struct ext_metric e;
+	size_t order;
+};
+
+static int
+cmp_entry(const void *a, const void *b)
 {
-	size_t i;
+	const struct ext_entry *x = a, *y = b;
+	int c = strcmp(x->e.name, y->e.name);
 
-	if (ext == NULL || ext->u.obj.n == 0)
-		return;
-	r->ext = ereallocarray(NULL, ext->u.obj.n, sizeof *r->ext);
-	for (i = 0; i < ext->u.obj.n; i++) {
-		const struct json_member *m = &ext->u.obj.members[i];
-		struct ext_metric *e;
+	if (c)
+		return c;
+	return (x->order > y->order) - (x->order < y->order);
+}
 
-		if (m->value.type != JSON_NUMBER || !isfinite(m->value.u.num.d) ||
-		    strcmp(m->key, "__walk_json_leaves_truncated") == 0)
+size_t
+compare_ext_sort(struct ext_metric *v, size_t n)
+{
+	struct ext_entry *t;
+	size_t i, k = 0;
+
+	if (n < 2)
+		return n;
+	t = ereallocarray(NULL, n, sizeof *t);
+	for (i = 0; i < n; i++)
+		t[i] = (struct ext_entry){v[i], i};
+	qsort(t, n, sizeof *t, cmp_entry);
+	for (i = 0; i < n; i++) {
+		if (i + 1 < n && strcmp(t[i].e.name, t[i + 1].e.name) == 0)
 			continue;
-		/* A repeated key keeps its last value, as a map would. */
-		e = compare_ext_find(r->ext, r->next, m->key);
-		if (e == NULL)
-			e = &r->ext[r->next++];
-		e->name = m->key;
-		e->value = m->value.u.num.d;
+		v[k++] = t[i].e;
 	}
+	free(t);
+	return k;
+}
+
+/*
+ * An ext_metrics entry some registry reads from a run: a row keeps no
+ * other, so its size follows the registries, not the file.
+ */
+static int
+ext_wanted(const char *name)
+{
+	const struct metric *m = compare_registry_find(&compare_registries[REGISTRY_NEWEST], name);
+
+	return m != NULL && !(m->flags & METRIC_PHASE);
+}
+
+/* The finite numbers of stats.ext_metrics a registry reads, then the monitor members it lacks. */
+static void
+read_ext(struct row *r, const struct sidecar_view *v)
+{
+	const struct json_value *ext = v->ext;
+	size_t n = ext ? ext->u.obj.n : 0, i, k = 0;
+
+	r->ext = ereallocarray(NULL, n + LEN(monitor_ext), sizeof *r->ext);
+	/* The monitor's first: a map entry of the same name comes later, so it wins. */
+	for (i = 0; v->r.monitor && i < LEN(monitor_ext); i++) {
+		const struct sc_type *t = monitor_ext[i].schedstat ? sidecar_type_schedstat : sidecar_type_monitor;
+		const void *obj = monitor_ext[i].schedstat ? (const void *)&v->schedstat : (const void *)&v->monitor;
+		uint64_t present = monitor_ext[i].schedstat ? v->schedstat.present : v->monitor.present;
+		double d;
+
+		if (!(present >> monitor_ext[i].member & 1))
+			continue;
+		d = sidecar_member_value(&t->members[monitor_ext[i].member], obj);
+		if (isfinite(d))
+			r->ext[k++] = (struct ext_metric){monitor_ext[i].name, d};
+	}
+	for (i = 0; i < n; i++) {
+		const struct json_member *m = &ext->u.obj.members[i];
+
+		if (m->value.type != JSON_NUMBER || !isfinite(m->value.u.num.d) || !ext_wanted(m->key))
+			continue;
+		r->ext[k++] = (struct ext_metric){m->key, m->value.u.num.d};
+	}
+	r->next = compare_ext_sort(r->ext, k);
+	if (r->next == 0) {
+		free(r->ext);
+		r->ext = NULL;
+	}
+}
+
+void
+compare_budget_name(char out[11], uint32_t budget)
+{
+	if (budget == 0)
+		memcpy(out, "none", 5);
+	else
+		snprintf(out, 11, "%" PRIu32, budget);
 }
 
 void
@@ -169,18 +208,26 @@ compare_row_from_json(struct row *r, const struct json_value *obj, int archive)
 	r->kernel_commit = v.r.kernel_commit;
 	r->run_source = archive ? "archive" : v.r.run_source;
 
-	if ((flags = v.flags) != NULL && flags->u.arr.n > 0) {
-		r->flags = ereallocarray(NULL, flags->u.arr.n, sizeof *r->flags);
+	if ((flags = v.flags) != NULL) {
+		r->carries |= ROW_CARRIES_FLAGS;
+		if (flags->u.arr.n > 0)
+			r->flags = ereallocarray(NULL, flags->u.arr.n, sizeof *r->flags);
 		for (i = 0; i < flags->u.arr.n; i++)
 			if (flags->u.arr.items[i].type == JSON_STRING)
 				r->flags[r->nflags++] = flags->u.arr.items[i].u.str.s;
 	}
+	if (SIDECAR_HAS(&v.r, RESULT, cpu_budget)) {
+		r->carries |= ROW_CARRIES_CPU_BUDGET;
+		r->cpu_budget = v.r.cpu_budget > UINT32_MAX ? UINT32_MAX : (uint32_t)v.r.cpu_budget;
+	}
+	compare_budget_name(r->budget, r->cpu_budget);
+	r->denom = v.r.throughput_denomination;
 	r->passed = v.r.passed;
 	r->skipped = v.r.skipped;
 	r->inconclusive = v.r.inconclusive;
 	r->expected_failure = v.r.expected_failure;
 	read_fields(r, &v);
-	read_ext(r, v.ext);
+	read_ext(r, &v);
 }
 
 int
@@ -246,43 +293,48 @@ compare_row_detach(struct row *r)
 	free(at);
 }
 
+static int
+cmp_name_ext(const void *name, const void *e)
+{
+	return strcmp(name, ((const struct ext_metric *)e)->name);
+}
+
 const struct ext_metric *
 compare_row_ext(const struct row *r, const char *name)
 {
-	return compare_ext_find(r->ext, r->next, name);
+	return r->next ? bsearch(name, r->ext, r->next, sizeof *r->ext, cmp_name_ext) : NULL;
+}
+
+static int
+metric_value(const struct metric *m, const struct row *r, double *v, int gated)
+{
+	const struct ext_metric *e;
+	int typed = m->field >= 0 && (r->fmask >> m->field & 1) &&
+	            !(gated && m->field == M_TAIL_RATIO && r->f[M_ITERATIONS] < TAIL_RATIO_MIN_ITERATIONS);
+
+	if (m->flags & METRIC_PHASE)
+		return 0;
+	if (typed && !(m->flags & METRIC_EXT_FIRST)) {
+		*v = r->f[m->field];
+		return 1;
+	}
+	if ((e = compare_row_ext(r, m->name)) != NULL) {
+		*v = e->value;
+		return 1;
+	}
+	if (typed)
+		*v = r->f[m->field];
+	return typed;
 }
 
 int
 compare_metric_run(const struct metric *m, const struct row *r, double *v)
 {
-	size_t i = (size_t)(m - compare_metrics);
-	const struct ext_metric *e;
-
-	if (r->fmask >> i & 1) {
-		*v = r->f[i];
-		return 1;
-	}
-	if ((e = compare_row_ext(r, m->name)) != NULL) {
-		*v = e->value;
-		return 1;
-	}
-	return 0;
+	return metric_value(m, r, v, 0);
 }
 
 int
 compare_metric_read(const struct metric *m, const struct row *r, double *v)
 {
-	size_t i = (size_t)(m - compare_metrics);
-	const struct ext_metric *e;
-
-	if ((r->fmask >> i & 1) &&
-	    (i != M_TAIL_RATIO || r->f[M_ITERATIONS] >= TAIL_RATIO_MIN_ITERATIONS)) {
-		*v = r->f[i];
-		return 1;
-	}
-	if ((e = compare_row_ext(r, m->name)) != NULL) {
-		*v = e->value;
-		return 1;
-	}
-	return 0;
+	return metric_value(m, r, v, 1);
 }

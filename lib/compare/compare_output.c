@@ -20,6 +20,7 @@ static const char *const verdict_word[] = {
 	[VERDICT_REGRESSION] = "regression",
 	[VERDICT_IMPROVEMENT] = "improvement",
 	[VERDICT_NOT_SIGNIFICANT] = "not-significant",
+	[VERDICT_INFORMATIONAL] = "informational",
 };
 
 double
@@ -57,7 +58,7 @@ json_side(struct json_writer *w, const char *name, double v, const struct sample
 static void
 json_row(struct json_writer *w, const struct finding *f, struct buf *test)
 {
-	const struct metric *m = &compare_metrics[f->metric];
+	const struct metric *m = f->metric;
 
 	buf_reset(test);
 	compare_group_path(test, f->b);
@@ -126,11 +127,17 @@ json_summary(struct json_writer *w, const struct report *r, double significance)
 	jw_number_or_null(w, significance > 0 ? significance : NAN);
 	json_counter(w, "regressions", res->regressions);
 	json_counter(w, "improvements", res->improvements);
+	if (r->reg->id == REGISTRY_NEWEST)
+		json_counter(w, "informational", res->informational);
 	json_counter(w, "unchanged", res->unchanged);
 	json_counter(w, "not_significant", res->not_significant);
 	json_counter(w, "skipped_failed", res->skipped_failed);
 	json_counter(w, "new_in_b", res->new_in_b);
 	json_counter(w, "removed_from_a", res->removed_from_a);
+	if (r->reg->id == REGISTRY_NEWEST) {
+		json_counter(w, "one_sided", res->one_sided);
+		json_counter(w, "denomination_differs", res->denomination);
+	}
 	jw_object_end(w);
 }
 
@@ -202,7 +209,7 @@ compare_tsv(struct buf *out, const struct report *r)
 		buf_reset(&test);
 		compare_group_path(&test, f->b);
 		tsv_text(out, test.s, test.len);
-		buf_printf(out, "\t%s\t%s\t", compare_metrics[f->metric].name, compare_metrics[f->metric].unit);
+		buf_printf(out, "\t%s\t%s\t", f->metric->name, f->metric->unit);
 		tsv_number(out, f->va);
 		buf_printf(out, "\t%zu\t", f->sa.n);
 		tsv_number(out, f->sa.n > 1 ? f->sa.sd : NAN);
@@ -245,7 +252,7 @@ compare_svg(struct buf *out, const struct report *r)
 
 	for (i = 0; i < res->nall; i++) {
 		const struct finding *f = &res->all[i];
-		const struct metric *m = &compare_metrics[f->metric];
+		const struct metric *m = f->metric;
 
 		buf_reset(&b);
 		compare_group_path(&b, f->b);

@@ -22,6 +22,8 @@ compare_verdict_decide(const struct metric *m, double a, double b, double t)
 	rel = fabs(a) > DBL_EPSILON ? fabs(delta / a) : INFINITY;
 	if (fabs(delta) < m->default_abs || rel < t)
 		return VERDICT_UNCHANGED;
+	if (m->polarity == INFORMATIONAL)
+		return VERDICT_INFORMATIONAL;
 	if (m->polarity == LOWER_BETTER ? delta > 0 : delta < 0)
 		return VERDICT_REGRESSION;
 	return VERDICT_IMPROVEMENT;
@@ -201,14 +203,178 @@ mixed_commit(const struct group *g, int kernel, char **own)
 	return *own;
 }
 
+/* A metric's values over a group's clean runs, folding as they arrive. */
+struct fold {
+	double sum, max;
+	size_t n;
+};
+
 static void
-aggregate(struct group *g)
+fold_add(struct fold *f, double v)
+{
+	f->max = f->n == 0 || v > f->max ? v : f->max;
+	f->sum += v;
+	f->n++;
+}
+
+/*
+ * How the newest registry folds a metric over runs: the largest value
+ * of a peak or a worst case, none of a value per run, else the mean
+ * (counters too: upstream sums them, which would make a side of three
+ * runs triple one of one).  0.4.9 and 0.5.2 take the mean of everything.
+ */
+enum fold_rule { FOLD_MEAN, FOLD_MAX, FOLD_NONE };
+
+static enum fold_rule
+fold_rule(const struct metric *m, const struct registry *reg)
+{
+	if (m == NULL || reg->id != REGISTRY_NEWEST)
+		return FOLD_MEAN;
+	switch (m->kind) {
+	case KIND_PEAK:
+		return FOLD_MAX;
+	case KIND_DISTRIBUTION:
+		return strcmp(m->arg[1], "Worst") == 0 ? FOLD_MAX : FOLD_MEAN;
+	case KIND_PER_RUN_DISTRIBUTION:
+	case KIND_PER_PHASE:
+		return FOLD_NONE;
+	default:
+		return FOLD_MEAN;
+	}
+}
+
+static double
+fold_value(const struct fold *f, enum fold_rule rule)
+{
+	return rule == FOLD_MAX ? f->max : f->sum / (double)f->n;
+}
+
+/* How each typed field folds: as the registry's metric that reads it. */
+static void
+field_rules(const struct registry *reg, enum fold_rule rule[NMETRICS])
+{
+	size_t i;
+
+	for (i = 0; i < NMETRICS; i++)
+		rule[i] = FOLD_MEAN;
+	for (i = 0; i < reg->n; i++)
+		if (reg->m[i].field >= 0)
+			rule[reg->m[i].field] = fold_rule(&reg->m[i], reg);
+}
+
+static void
+fold_fields(struct row *a, const struct group *g, const enum fold_rule rule[NMETRICS])
+{
+	struct fold f[NMETRICS] = {{0, 0, 0}};
+	size_t i, k;
+
+	for (i = 0; i < g->nmembers; i++) {
+		const struct row *r = g->members[i];
+
+		if (!compare_row_clean(r))
+			continue;
+		for (k = 0; k < NMETRICS; k++)
+			if (r->fmask >> k & 1)
+				fold_add(&f[k], r->f[k]);
+	}
+	for (k = 0; k < NMETRICS; k++) {
+		double v = 0;
+
+		if (f[k].n == 0 && g->passes > 0)
+			continue;
+		/* A group without a pass keeps zeros: it is never compared. */
+		if (f[k].n)
+			v = fold_value(&f[k], rule[k]);
+		if (compare_metrics[k].flags & METRIC_INTEGER)
+			v = round(v);
+		if (k == M_DSQ_DEPTH)
+			v = v < 0 ? 0 : v > 4294967295.0 ? 4294967295.0 : v;
+		a->f[k] = v;
+		a->fmask |= 1u << k;
+	}
+}
+
+static int
+cmp_ext_name(const void *x, const void *y)
+{
+	return strcmp(((const struct ext_metric *)x)->name, ((const struct ext_metric *)y)->name);
+}
+
+/*
+ * A rate of the newest registry, recomputed from its folded components
+ * (never a mean of ratios); 0 when a component is missing or the
+ * denominator is 0.
+ */
+static int
+rate_value(const struct row *a, const struct metric *m, double *v)
+{
+	const struct ext_metric *num = compare_row_ext(a, m->arg[0]);
+	const struct ext_metric *den = compare_row_ext(a, m->arg[1]);
+
+	if (num == NULL || den == NULL || den->value == 0)
+		return 0;
+	*v = num->value / den->value;
+	return 1;
+}
+
+static void
+fold_ext(struct row *a, const struct group *g, const struct registry *reg)
+{
+	struct ext_metric *all = NULL;
+	size_t n = 0, runs = 0, i, j, k;
+
+	for (i = 0; i < g->nmembers; i++) {
+		const struct row *r = g->members[i];
+
+		if (!compare_row_clean(r) || r->next == 0)
+			continue;
+		all = ereallocarray(all, n + r->next, sizeof *all);
+		memcpy(all + n, r->ext, r->next * sizeof *all);
+		n += r->next;
+		runs++;
+	}
+	if (n == 0)
+		return;
+	qsort(all, n, sizeof *all, cmp_ext_name);
+	a->ext = ereallocarray(NULL, n, sizeof *a->ext);
+	for (i = 0; i < n; i = j) {
+		const struct metric *m = compare_registry_find(reg, all[i].name);
+		enum fold_rule rule = fold_rule(m, reg);
+		struct fold f = {0, 0, 0};
+
+		for (j = i; j < n && strcmp(all[j].name, all[i].name) == 0; j++)
+			fold_add(&f, all[j].value);
+		if (rule == FOLD_NONE && f.n > 1)
+			continue;
+		a->ext[a->next++] = (struct ext_metric){all[i].name, fold_value(&f, rule)};
+	}
+	/* Rates last, over their folded components; one run's stays as its file has it. */
+	for (k = 0; reg->id == REGISTRY_NEWEST && runs > 1 && k < a->next; k++) {
+		const struct metric *m = compare_registry_find(reg, a->ext[k].name);
+
+		if (m && m->kind == KIND_RATE)
+			rate_value(a, m, &a->ext[k].value);
+	}
+	free(all);
+}
+
+/* The row's denomination, or ROW_DENOM_MIXED when the group holds both. */
+static int
+group_denom(const struct group *g)
+{
+	for (size_t i = 1; i < g->nmembers; i++)
+		if (g->members[i]->denom != g->members[0]->denom)
+			return ROW_DENOM_MIXED;
+	return g->members[0]->denom;
+}
+
+static void
+aggregate(struct group *g, const struct registry *reg, const enum fold_rule rule[NMETRICS])
 {
 	struct row *a = &g->agg;
 	const struct row *first = g->members[0];
-	double sum[NMETRICS] = {0};
-	size_t n[NMETRICS] = {0}, *count = NULL, i, k;
 	int any_failed = 0, any_skipped = 0;
+	size_t i;
 
 	memset(a, 0, sizeof *a);
 	a->scenario = first->scenario;
@@ -218,71 +384,37 @@ aggregate(struct group *g)
 	a->kernel_version = first->kernel_version;
 	a->run_source = first->run_source;
 	a->gen = first->gen;
+	a->carries = first->carries;
+	a->cpu_budget = first->cpu_budget;
+	memcpy(a->budget, first->budget, sizeof a->budget);
+	a->denom = group_denom(g);
 	a->flags = ereallocarray(NULL, first->nflags ? first->nflags : 1, sizeof *a->flags);
 	if (first->nflags)
 		memcpy(a->flags, first->flags, first->nflags * sizeof *a->flags);
 	a->nflags = first->nflags;
 	a->commit = mixed_commit(g, 0, &a->own[0]);
 	a->kernel_commit = mixed_commit(g, 1, &a->own[1]);
-
 	for (i = 0; i < g->nmembers; i++) {
-		const struct row *r = g->members[i];
-
-		if (r->skipped) {
+		if (g->members[i]->skipped)
 			any_skipped = 1;
-			continue;
-		}
-		if (!compare_row_clean(r)) {
+		else if (!compare_row_clean(g->members[i]))
 			any_failed = 1;
-			continue;
-		}
-		for (k = 0; k < NMETRICS; k++)
-			if (r->fmask >> k & 1) {
-				sum[k] += r->f[k];
-				n[k]++;
-			}
-		for (k = 0; k < r->next; k++) {
-			struct ext_metric *e = compare_ext_find(a->ext, a->next, r->ext[k].name);
-			if (e == NULL) {
-				a->ext = ereallocarray(a->ext, a->next + 1, sizeof *a->ext);
-				count = ereallocarray(count, a->next + 1, sizeof *count);
-				e = &a->ext[a->next];
-				e->name = r->ext[k].name;
-				e->value = 0;
-				count[a->next++] = 0;
-			}
-			e->value += r->ext[k].value;
-			count[e - a->ext]++;
-		}
 	}
 	a->passed = !any_failed && !any_skipped && g->passes > 0;
 	a->skipped = any_skipped;
-	for (k = 0; k < NMETRICS; k++) {
-		double v;
-
-		if (n[k] == 0 && g->passes > 0)
-			continue;
-		/* A group without a pass keeps zeros: it is never compared. */
-		v = sum[k] / (double)(n[k] ? n[k] : 1);
-		if (compare_metrics[k].integer)
-			v = round(v);
-		if (k == M_DSQ_DEPTH)
-			v = v < 0 ? 0 : v > 4294967295.0 ? 4294967295.0 : v;
-		a->f[k] = v;
-		a->fmask |= 1u << k;
-	}
-	for (k = 0; k < a->next; k++)
-		a->ext[k].value /= (double)count[k];
-	free(count);
+	fold_fields(a, g, rule);
+	fold_ext(a, g, reg);
 }
 
 void
-compare_side_group(struct side *s, const struct slicing *sl, int average)
+compare_side_group(struct side *s, const struct slicing *sl, int average, const struct registry *reg)
 {
 	struct buf key = BUF_INIT, shown = BUF_INIT;
+	enum fold_rule rule[NMETRICS];
 	struct keymap m;
 	size_t i;
 
+	field_rules(reg, rule);
 	s->g = ecalloc(s->nrows ? s->nrows : 1, sizeof *s->g);
 	keymap_init(&m, s->nrows);
 	for (i = 0; i < s->nrows; i++) {
@@ -316,7 +448,7 @@ compare_side_group(struct side *s, const struct slicing *sl, int average)
 		struct buf id = BUF_INIT;
 
 		if (average) {
-			aggregate(g);
+			aggregate(g, reg, rule);
 			g->row = &g->agg;
 		} else {
 			g->row = g->members[0];
@@ -432,9 +564,54 @@ substr_match(const char *substr, const struct group *g)
 	return strstr(g->ident, substr) != NULL;
 }
 
+/* One metric of a clean pair: a finding in res, or a count of why not. */
+static void
+judge(struct result *res, const struct group *ga, const struct group *gb, const struct metric *m,
+      const struct policy *p, const struct registry *reg)
+{
+	double va = 0, vb = 0, t = compare_policy_threshold(p, m);
+	int ha = compare_metric_read(m, ga->row, &va), hb = compare_metric_read(m, gb->row, &vb);
+	enum verdict v;
+	struct finding *f;
+
+	/*
+	 * The newest registry: a metric one side lacks was never measured
+	 * there, so it is no change; older ones read it as 0, as they did.
+	 */
+	if (reg->id == REGISTRY_NEWEST && ha != hb) {
+		res->one_sided++;
+		return;
+	}
+	if ((m->flags & METRIC_DENOMINATED) && (ha || hb) &&
+	    (ga->row->denom != gb->row->denom || ga->row->denom == ROW_DENOM_MIXED)) {
+		res->denomination++;
+		return;
+	}
+	v = compare_verdict_decide(m, va, vb, t);
+	if (v == VERDICT_IGNORED)
+		return;
+	/* Grow by doubling: a pool of 10k pairs must not be quadratic. */
+	if ((res->nall & (res->nall - 1)) == 0)
+		res->all = ereallocarray(res->all, res->nall ? res->nall * 2 : 1, sizeof *res->all);
+	f = &res->all[res->nall++];
+	*f = (struct finding){ga, gb, m, va, vb, vb - va, v, t, {0, NAN, NAN}, {0, NAN, NAN}, NAN};
+	if (v == VERDICT_UNCHANGED) {
+		res->unchanged++;
+		return;
+	}
+	if (v == VERDICT_REGRESSION)
+		res->regressions++;
+	else if (v == VERDICT_IMPROVEMENT)
+		res->improvements++;
+	else
+		res->informational++;
+	res->f = ereallocarray(res->f, res->nf + 1, sizeof *res->f);
+	res->f[res->nf++] = *f;
+}
+
 void
 compare_sides(const struct side *a, const struct side *b, const char *substr,
-              const struct policy *p, struct result *res)
+              const struct policy *p, const struct registry *reg, struct result *res)
 {
 	struct keymap ma, mb;
 	size_t i, k;
@@ -458,34 +635,9 @@ compare_sides(const struct side *a, const struct side *b, const char *substr,
 			res->skipped_failed++;
 			continue;
 		}
-		for (k = 0; k < NMETRICS; k++) {
-			const struct metric *m = &compare_metrics[k];
-			double va = 0, vb = 0, t = compare_policy_threshold(p, m);
-			enum verdict v;
-			struct finding *f;
-
-			compare_metric_read(m, ga->row, &va);
-			compare_metric_read(m, gb->row, &vb);
-			v = compare_verdict_decide(m, va, vb, t);
-			if (v == VERDICT_IGNORED)
-				continue;
-			/* Grow by doubling: a pool of 10k pairs must not be quadratic. */
-			if ((res->nall & (res->nall - 1)) == 0)
-				res->all = ereallocarray(res->all, res->nall ? res->nall * 2 : 1, sizeof *res->all);
-			f = &res->all[res->nall++];
-			*f = (struct finding){ga, gb, (enum metric_id)k, va, vb, vb - va, v, t,
-			                      {0, NAN, NAN}, {0, NAN, NAN}, NAN};
-			if (v == VERDICT_UNCHANGED) {
-				res->unchanged++;
-				continue;
-			}
-			if (v == VERDICT_REGRESSION)
-				res->regressions++;
-			else
-				res->improvements++;
-			res->f = ereallocarray(res->f, res->nf + 1, sizeof *res->f);
-			res->f[res->nf++] = *f;
-		}
+		for (k = 0; k < reg->n; k++)
+			if (compare_metric_compared(&reg->m[k]))
+				judge(res, ga, gb, &reg->m[k], p, reg);
 	}
 	for (i = 0; i < a->n; i++) {
 		const struct group *ga = &a->g[i];

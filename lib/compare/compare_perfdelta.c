@@ -129,44 +129,80 @@ out:
 	return rc;
 }
 
-int
-compare_perf_check_metrics(const struct strlist *names, struct buf *err)
+/* Why m is never a regression, or NULL when it may be one. */
+static const char *
+never_gated(const struct metric *m)
 {
-	size_t i;
+	if (m->flags & METRIC_SUPPRESSED)
+		return "a rate's component, never compared";
+	if (m->flags & METRIC_PHASE)
+		return "kept per phase, never compared for a run";
+	if (m->kind == KIND_PER_RUN_DISTRIBUTION)
+		return "compared run by run, never averaged";
+	if (m->polarity == INFORMATIONAL)
+		return "informational: shown, never gated";
+	return NULL;
+}
 
-	for (i = 0; i < names->n; i++)
-		if (compare_metric_def(names->v[i]) == NULL) {
+int
+compare_perf_check_metrics(const struct strlist *names, const struct registry *reg, struct buf *err)
+{
+	for (size_t i = 0; i < names->n; i++) {
+		const char *name = names->v[i], *why;
+		const struct metric *m = NULL;
+		size_t r;
+
+		for (r = 0; reg == NULL && m == NULL && r < NREGISTRIES; r++)
+			m = compare_registry_find(&compare_registries[r], name);
+		if (reg)
+			m = compare_registry_find(reg, name);
+		if (m == NULL && reg == NULL) {
 			buf_printf(err, "--must-fail: unknown metric '%s' (--list-metrics lists the registry)",
-			           names->v[i]);
+			           name);
 			return -1;
 		}
+		if (m == NULL) {
+			buf_printf(err,
+			           "--must-fail: '%s' is not a metric of the %s registry these runs are gated by "
+			           "(--list-metrics --registry %s lists it)",
+			           name, reg->name, reg->name);
+			return -1;
+		}
+		if (reg && (why = never_gated(m)) != NULL) {
+			buf_printf(err, "--must-fail: '%s' is %s", name, why);
+			return -1;
+		}
+	}
 	return 0;
 }
 
+/* A --must-fail name of m: its own, or its other one. */
 static int
-named(const struct strlist *l, const char *name)
+named(const struct strlist *l, const struct metric *m)
 {
+	const char *alias = compare_metric_alias(m->name);
 	size_t i;
 
 	for (i = 0; l && i < l->n; i++)
-		if (strcmp(l->v[i], name) == 0)
+		if (strcmp(l->v[i], m->name) == 0 || (alias && strcmp(l->v[i], alias) == 0))
 			return 1;
 	return 0;
 }
 
 void
-compare_perf_judge(const struct result *res, const struct perf_gate *g, struct perf_verdict *v)
+compare_perf_judge(const struct result *res, const struct registry *reg, const struct perf_gate *g,
+                   struct perf_verdict *v)
 {
 	size_t k, i;
 
 	memset(v, 0, sizeof *v);
 	v->regressions = res->regressions;
-	for (k = 0; k < NMETRICS; k++) {
-		if (!named(g->must_fail, compare_metrics[k].name))
+	for (k = 0; k < reg->n; k++) {
+		if (!named(g->must_fail, &reg->m[k]))
 			continue;
 		for (i = 0; i < res->nf; i++)
-			if (res->f[i].metric == (enum metric_id)k && res->f[i].verdict == VERDICT_REGRESSION) {
-				strlist_add(&v->hit, compare_metrics[k].name);
+			if (res->f[i].metric == &reg->m[k] && res->f[i].verdict == VERDICT_REGRESSION) {
+				strlist_add(&v->hit, reg->m[k].name);
 				break;
 			}
 	}

@@ -46,10 +46,12 @@ struct perf_gate {
 #define PERF_FAIL_THRESHOLD 5
 
 /*
- * --must-fail's names, checked against the registry before anything is
- * read: 0, or -1 with the message naming the first unknown one.
+ * --must-fail's names: each in reg (stall_count and stuck_count name one
+ * metric) and gated there; reg NULL, before the pool says which
+ * registry gates it, checks that each is in one.  0, or -1 with the
+ * message naming the first refused one.
  */
-int compare_perf_check_metrics(const struct strlist *names, struct buf *err);
+int compare_perf_check_metrics(const struct strlist *names, const struct registry *reg, struct buf *err);
 
 struct perf_verdict {
 	size_t regressions;
@@ -57,7 +59,8 @@ struct perf_verdict {
 	int fail;
 };
 
-void compare_perf_judge(const struct result *res, const struct perf_gate *g, struct perf_verdict *v);
+void compare_perf_judge(const struct result *res, const struct registry *reg, const struct perf_gate *g,
+                        struct perf_verdict *v);
 void compare_perf_verdict_free(struct perf_verdict *v);
 
 /* The lines before the report: "base: 1a2b3c4 (how)", "head: 5d6e7f8-dirty"; Markdown when md. */

@@ -153,7 +153,7 @@ out:
 }
 
 int
-compare_policy_validate(const struct policy *p, struct buf *err)
+compare_policy_validate(const struct policy *p, const struct registry *reg, struct buf *err)
 {
 	size_t i;
 
@@ -166,7 +166,7 @@ compare_policy_validate(const struct policy *p, struct buf *err)
 		return -1;
 	}
 	for (i = 0; i < p->nper; i++) {
-		if (compare_metric_def(p->per[i].name) == NULL) {
+		if (reg && compare_registry_find(reg, p->per[i].name) == NULL) {
 			size_t k;
 
 			buf_printf(err,
@@ -174,8 +174,8 @@ compare_policy_validate(const struct policy *p, struct buf *err)
 			           "A typo in the key would silently fall through to default_percent. "
 			           "Registered metrics: ",
 			           p->per[i].name);
-			for (k = 0; k < NMETRICS; k++)
-				buf_printf(err, "%s%s", k ? ", " : "", compare_metrics[k].name);
+			for (k = 0; k < reg->n; k++)
+				buf_printf(err, "%s%s", k ? ", " : "", reg->m[k].name);
 			return -1;
 		}
 		if (p->per[i].percent < 0) {
@@ -188,22 +188,29 @@ compare_policy_validate(const struct policy *p, struct buf *err)
 	return 0;
 }
 
+static int
+cmp_name_entry(const void *name, const void *e)
+{
+	return strcmp(name, ((const struct policy_entry *)e)->name);
+}
+
+static const struct policy_entry *
+policy_find(const struct policy *p, const char *name)
+{
+	return p->nper ? bsearch(name, p->per, p->nper, sizeof *p->per, cmp_name_entry) : NULL;
+}
+
 double
 compare_policy_threshold(const struct policy *p, const struct metric *m)
 {
-	size_t lo = 0, hi = p->nper;
+	const struct policy_entry *e = policy_find(p, m->name);
+	const char *alias;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(p->per[mid].name, m->name);
-
-		if (c == 0)
-			return p->per[mid].percent / 100;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* The metric's own name first, then its other one (stall_count, stuck_count). */
+	if (e == NULL && (alias = compare_metric_alias(m->name)) != NULL)
+		e = policy_find(p, alias);
+	if (e)
+		return e->percent / 100;
 	if (p->has_default)
 		return p->default_percent / 100;
 	return m->default_rel;

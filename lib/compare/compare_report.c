@@ -114,6 +114,7 @@ compare_verdict_cell(enum verdict v)
 		[VERDICT_REGRESSION] = "REGRESSION",
 		[VERDICT_IMPROVEMENT] = "improvement",
 		[VERDICT_NOT_SIGNIFICANT] = "not significant",
+		[VERDICT_INFORMATIONAL] = "informational",
 	};
 
 	return cell[v];
@@ -182,7 +183,7 @@ static void
 table_finding(struct table *t, const struct report *r, const struct finding *f,
               struct row_cells *rc)
 {
-	const struct metric *m = &compare_metrics[f->metric];
+	const struct metric *m = f->metric;
 	const char *cells[REPORT_MAX_COLUMNS];
 	char *delta;
 	size_t row, k, c = 0;
@@ -216,17 +217,42 @@ table_finding(struct table *t, const struct report *r, const struct finding *f,
 	free(delta);
 }
 
+void
+compare_summary_counts(struct buf *out, const struct report *r)
+{
+	const struct result *res = r->res;
+
+	buf_printf(out, "%zu regressions, %zu improvements, ", res->regressions, res->improvements);
+	if (r->reg->id == REGISTRY_NEWEST)
+		buf_printf(out, "%zu informational, ", res->informational);
+	buf_printf(out, "%zu unchanged", res->unchanged);
+	if (r->pvalues)
+		buf_printf(out, ", %zu not significant", res->not_significant);
+}
+
+void
+compare_summary_notes(struct buf *out, const struct report *r, const char *indent)
+{
+	const struct result *res = r->res;
+
+	if (res->one_sided)
+		buf_printf(out, "%s%zu metric(s) measured on one side only: not compared\n", indent,
+		           res->one_sided);
+	if (res->denomination)
+		buf_printf(out, "%s%zu metric(s) not compared: the throughput denomination differs\n",
+		           indent, res->denomination);
+}
+
 /* The lines after the table: the counts, the unpaired rows, the hosts. */
 static void
 render_summary(struct buf *out, const struct report *r)
 {
 	const struct result *res = r->res;
 
-	buf_printf(out, "\n\nsummary: %zu regressions, %zu improvements, %zu unchanged",
-	           res->regressions, res->improvements, res->unchanged);
-	if (r->pvalues)
-		buf_printf(out, ", %zu not significant", res->not_significant);
+	buf_puts(out, "\n\nsummary: ");
+	compare_summary_counts(out, r);
 	buf_putc(out, '\n');
+	compare_summary_notes(out, r, "  ");
 	if (res->skipped_failed)
 		buf_printf(out,
 		           "  %zu pairing-key row pair(s) skipped because one or both sides failed\n",

@@ -7,17 +7,19 @@
 #include "compare_stats.h"
 
 int
-compare_group_sample(const struct group *g, enum metric_id k, struct sample *s)
+compare_group_sample(const struct group *g, const struct metric *m, struct sample *s)
 {
-	double *v = ereallocarray(NULL, g->nmembers ? g->nmembers : 1, sizeof *v);
+	double *v = ereallocarray(NULL, g->nmembers ? g->nmembers : 1, sizeof *v), gated, run;
 	size_t i, n = 0;
 
 	for (i = 0; i < g->nmembers; i++)
-		if (compare_row_clean(g->members[i]) && compare_metric_run(&compare_metrics[k], g->members[i], &v[n]))
+		if (compare_row_clean(g->members[i]) && compare_metric_run(m, g->members[i], &v[n]))
 			n++;
 	compare_sample_stats(v, n, s);
 	free(v);
-	if (k == M_TAIL_RATIO && g->row->f[M_ITERATIONS] < TAIL_RATIO_MIN_ITERATIONS) {
+	/* A value read past a gate (the tail ratio below its iterations) is no mean of the runs'. */
+	if (!compare_metric_read(m, g->row, &gated) || !compare_metric_run(m, g->row, &run) ||
+	    gated != run) {
 		s->mean = s->sd = NAN;
 		return -1;
 	}

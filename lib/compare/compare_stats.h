@@ -13,14 +13,14 @@
 #include "compare_tdist.h"
 
 /*
- * The per-run values behind group g's value of metric k: the metric's
+ * The per-run values behind group g's value of metric m: the metric's
  * field in every clean contributor (those averaged: failed and skipped
  * runs are not).  Returns 0, or -1 when the compared value is not their
  * mean (the tail ratio of a group below its iteration gate reads
  * another value); s->n is
  * the number of runs either way, mean and sd are NaN then.
  */
-int compare_group_sample(const struct group *g, enum metric_id k, struct sample *s);
+int compare_group_sample(const struct group *g, const struct metric *m, struct sample *s);
 
 /*
  * Fills sa, sb and p of every compared metric of res (res->all and the

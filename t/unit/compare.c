@@ -1,6 +1,7 @@
 /*
  * Unit tests for lib/compare: filters, slicing and labels, the
- * regression decision, policies, averaging, --no-average, the passes.
+ * regression decision, policies, averaging, --no-average, the passes,
+ * the registries of every generation.
  */
 #include <float.h>
 #include <math.h>
@@ -9,10 +10,14 @@
 #include "tap.h"
 #include "util/util.h"
 
+#define REG04 (&compare_registries[REGISTRY_04])
+#define REG05 (&compare_registries[REGISTRY_05])
+#define NEWEST (&compare_registries[REGISTRY_NEWEST])
+
 static const struct metric *
 M(const char *name)
 {
-	return compare_metric_def(name);
+	return compare_registry_find(REG04, name);
 }
 
 static void
@@ -130,7 +135,7 @@ policies(void)
 
 	parse_policy("{\"default_percent\":-5}", &p, &err);
 	buf_reset(&err);
-	ok(compare_policy_validate(&p, &err) < 0 &&
+	ok(compare_policy_validate(&p, REG04, &err) < 0 &&
 	       strcmp(err.s, "ComparisonPolicy: default_percent must be non-negative; got -5. "
 	                     "Thresholds are absolute-value comparisons \xe2\x80\x94 a negative value "
 	                     "would invert the dual-gate logic and silently classify every delta as "
@@ -139,7 +144,7 @@ policies(void)
 	compare_policy_free(&p);
 	parse_policy("{\"per_metric_percent\":{\"zzz\":-1,\"wrost_gap_ms\":70}}", &p, &err);
 	buf_reset(&err);
-	ok(compare_policy_validate(&p, &err) < 0 &&
+	ok(compare_policy_validate(&p, REG04, &err) < 0 &&
 	       strncmp(err.s, "ComparisonPolicy: per_metric_percent contains unknown metric "
 	                      "`wrost_gap_ms`. A typo in the key would silently fall through to "
 	                      "default_percent. Registered metrics: worst_spread, worst_gap_ms, ",
@@ -149,14 +154,14 @@ policies(void)
 	compare_policy_free(&p);
 	parse_policy("{\"per_metric_percent\":{\"worst_spread\":-2.5}}", &p, &err);
 	buf_reset(&err);
-	ok(compare_policy_validate(&p, &err) < 0 &&
+	ok(compare_policy_validate(&p, REG04, &err) < 0 &&
 	       strcmp(err.s, "ComparisonPolicy: per_metric_percent[\"worst_spread\"] must be "
 	                     "non-negative; got -2.5") == 0,
 	   "negative per-metric value");
 	compare_policy_free(&p);
 	parse_policy("{\"default_percent\":-0.0,\"per_metric_percent\":{\"worst_spread\":0}}", &p, &err);
 	buf_reset(&err);
-	ok(compare_policy_validate(&p, &err) == 0, "-0.0 and 0 pass validation");
+	ok(compare_policy_validate(&p, REG04, &err) == 0, "-0.0 and 0 pass validation");
 	compare_policy_free(&p);
 	buf_free(&err);
 }
@@ -215,6 +220,7 @@ mkrow(const char *scenario, const char *kernel, const char *commit, const char *
 	r.passed = 1;
 	r.f[M_SPREAD] = spread;
 	r.fmask = (1u << NMETRICS) - 1;
+	compare_budget_name(r.budget, 0);
 	return r;
 }
 
@@ -245,7 +251,12 @@ slicing(void)
 	compare_filters_build(L0, LA, LB, NULL, f);
 	compare_slicing_find(f, &s);
 	is_int(s.nslice, 0, "no flags: no slicing dimension");
-	is_int(s.npair, 8, "all eight pair");
+	is_int(s.npair, 9, "all nine pair");
+	compare_slicing_prune(&s, ROW_CARRIES_FLAGS);
+	ok(s.npair == 8 && s.pair[6] == DIM_RUN_SOURCE && s.pair[7] == DIM_FLAGS,
+	   "a pool without cpu_budget does not pair on it");
+	compare_slicing_prune(&s, 0);
+	ok(s.npair == 7 && s.pair[6] == DIM_RUN_SOURCE, "nor without active_flags: 0.5.2's seven");
 
 	strlist_add(&L0[DIM_KERNEL], "6.14");
 	strlist_add(&LA[DIM_KERNEL], "6.13");
@@ -277,8 +288,11 @@ slicing(void)
 	compare_slicing_find(f, &s);
 	ok(s.nslice == 2 && s.slice[0] == DIM_SCHEDULER && s.slice[1] == DIM_FLAGS,
 	   "two slicing dimensions in canonical order");
-	ok(s.npair == 6 && s.pair[0] == DIM_KERNEL && s.pair[5] == DIM_RUN_SOURCE,
+	ok(s.npair == 7 && s.pair[0] == DIM_KERNEL && s.pair[5] == DIM_RUN_SOURCE &&
+	       s.pair[6] == DIM_CPU_BUDGET,
 	   "the rest pair, canonical order");
+	compare_slicing_prune(&s, 0);
+	ok(s.nslice == 2 && s.slice[1] == DIM_FLAGS, "a dimension a filter slices on stays");
 	la = compare_side_label(&f[0], &s, 'A');
 	lb = compare_side_label(&f[1], &s, 'B');
 	is_str(la, "scx_lavd:A", "empty list labels as the letter");
@@ -356,17 +370,19 @@ group_side(struct side *s, struct row *rows, size_t n, const struct slicing *sl,
 	for (d = 0; d < NDIMS; d++)
 		f.dim[d] = &L0[d];
 	compare_side_select(s, rows, n, &f);
-	compare_side_group(s, sl, average);
+	compare_side_group(s, sl, average, REG04);
 }
 
 static struct slicing
 kernel_slice(void)
 {
-	struct slicing s = {.nslice = 1, .npair = 7};
+	struct slicing s = {.nslice = 1, .npair = NDIMS - 1};
 
 	s.slice[0] = DIM_KERNEL;
 	for (size_t d = 1; d < NDIMS; d++)
 		s.pair[d - 1] = (enum dim)d;
+	/* A pool of 0.4.9 runs. */
+	compare_slicing_prune(&s, ROW_CARRIES_FLAGS);
 	return s;
 }
 
@@ -498,10 +514,11 @@ passes(void)
 	b[0].f[M_STALLS] = 1;
 	compare_side_select(&sa, a, 4, &f);
 	compare_side_select(&sb, b, 4, &f);
-	compare_side_group(&sa, &sl, 1);
-	compare_side_group(&sb, &sl, 1);
-	compare_sides(&sa, &sb, NULL, &p, &res);
-	ok(res.nf == 2 && res.f[0].metric == M_SPREAD && res.f[1].metric == M_STALLS,
+	compare_side_group(&sa, &sl, 1, REG04);
+	compare_side_group(&sb, &sl, 1, REG04);
+	compare_sides(&sa, &sb, NULL, &p, REG04, &res);
+	ok(res.nf == 2 && res.f[0].metric == &compare_metrics[M_SPREAD] &&
+	       res.f[1].metric == &compare_metrics[M_STALLS],
 	   "findings in registry order; dirty pairs with clean");
 	ok(res.regressions == 2 && res.improvements == 0 && res.unchanged == 1,
 	   "2 regressions, 1 unchanged");
@@ -509,16 +526,16 @@ passes(void)
 	ok(res.new_in_b == 1 && res.removed_from_a == 1, "one new, one removed");
 	compare_result_free(&res);
 
-	compare_sides(&sa, &sb, "one", &p, &res);
+	compare_sides(&sa, &sb, "one", &p, REG04, &res);
 	ok(res.nf == 2 && res.new_in_b == 0 && res.removed_from_a == 0, "-E keeps matching pairs only");
 	compare_result_free(&res);
-	compare_sides(&sa, &sb, "fresh", &p, &res);
+	compare_sides(&sa, &sb, "fresh", &p, REG04, &res);
 	ok(res.nf == 0 && res.new_in_b == 1 && res.removed_from_a == 0, "-E on an unpaired B row");
 	compare_result_free(&res);
-	compare_sides(&sa, &sb, "lost", &p, &res);
+	compare_sides(&sa, &sb, "lost", &p, REG04, &res);
 	ok(res.new_in_b == 0 && res.removed_from_a == 1, "-E on an unpaired A row");
 	compare_result_free(&res);
-	compare_sides(&sa, &sb, "", &p, &res);
+	compare_sides(&sa, &sb, "", &p, REG04, &res);
 	ok(res.nf == 2 && res.new_in_b == 1 && res.removed_from_a == 1, "-E \"\" matches everything");
 	compare_result_free(&res);
 	compare_side_free(&sa);
@@ -536,13 +553,13 @@ passes(void)
 	b[1] = mkrow("fresh", "6.14", "c", "scx_lavd", 20);
 	compare_side_select(&sa, a, 2, &f);
 	compare_side_select(&sb, b, 2, &f);
-	compare_side_group(&sa, &sl, 1);
-	compare_side_group(&sb, &sl, 1);
-	compare_sides(&sa, &sb, "scx_rusty", &p, &res);
+	compare_side_group(&sa, &sl, 1, REG04);
+	compare_side_group(&sb, &sl, 1, REG04);
+	compare_sides(&sa, &sb, "scx_rusty", &p, REG04, &res);
 	ok(res.nf == 1 && res.removed_from_a == 1 && res.new_in_b == 0,
 	   "-E scx_rusty compares the pair through its A side");
 	compare_result_free(&res);
-	compare_sides(&sa, &sb, "scx_lavd", &p, &res);
+	compare_sides(&sa, &sb, "scx_lavd", &p, REG04, &res);
 	ok(res.nf == 1 && res.removed_from_a == 0 && res.new_in_b == 1,
 	   "-E scx_lavd compares the same pair");
 	compare_result_free(&res);
@@ -573,10 +590,10 @@ render(void)
 	b[0] = mkrow("t", "6.15", "c1", "s", 20);
 	compare_side_select(&sa, a, 3, &f);
 	compare_side_select(&sb, b, 1, &f);
-	compare_side_group(&sa, &sl, 1);
-	compare_side_group(&sb, &sl, 1);
-	compare_sides(&sa, &sb, NULL, &p, &res);
-	rep = (struct report){&sl, {"6.14", "6.15"}, 1, 0, {&sa, &sb}, &res, "", 0, 0};
+	compare_side_group(&sa, &sl, 1, REG04);
+	compare_side_group(&sb, &sl, 1, REG04);
+	compare_sides(&sa, &sb, NULL, &p, REG04, &res);
+	rep = (struct report){REG04, &sl, {"6.14", "6.15"}, 1, 0, {&sa, &sb}, &res, "", 0, 0};
 	compare_report_render(&out, &rep);
 	is_str(out.s,
 	       "slicing dimensions: kernel\n"
@@ -598,6 +615,132 @@ render(void)
 	buf_free(&out);
 }
 
+/* The newest registry: folding by kind, one-sided metrics, informational ones, denominations. */
+static void
+newest(void)
+{
+	struct slicing sl = kernel_slice();
+	struct policy p = {0};
+	struct ext_metric ea[2][5] = {
+		{{"iterations_per_cpu_sec", 99}, {"total_cpu_time_sec", 1}, {"total_hardirqs", 10},
+		 {"total_iterations_pooled", 10}, {"wakeup_p50_latency_us_whole", 5}},
+		{{"iterations_per_cpu_sec", 99}, {"total_cpu_time_sec", 3}, {"total_hardirqs", 30},
+		 {"total_iterations_pooled", 50}, {"wakeup_p50_latency_us_whole", 7}},
+	};
+	struct ext_metric eb[] = {{"iteration_rate", 5}, {"total_hardirqs", 500}};
+	struct row a[2], b[1];
+	struct side sa, sb;
+	struct result res;
+	struct filter f;
+	const struct ext_metric *e;
+	double v;
+	size_t d, i;
+
+	for (d = 0; d < NDIMS; d++)
+		f.dim[d] = &L0[d];
+	for (i = 0; i < 2; i++) {
+		a[i] = mkrow("t", "6.14", "c", "s", 10);
+		a[i].ext = ea[i];
+		a[i].next = LEN(ea[i]);
+		a[i].f[M_GAP_MS] = i ? 300 : 100;
+		a[i].f[M_MIGRATIONS] = i ? 301 : 100;
+		a[i].denom = SIDECAR_CPU_SEC;
+	}
+	a[1].denom = SIDECAR_WALL;
+	b[0] = mkrow("t", "6.15", "c", "s", 10);
+	b[0].ext = eb;
+	b[0].next = LEN(eb);
+	b[0].f[M_GAP_MS] = 300;
+	b[0].f[M_MIGRATIONS] = 200;
+	b[0].denom = SIDECAR_CPU_SEC;
+	compare_side_select(&sa, a, 2, &f);
+	compare_side_select(&sb, b, 1, &f);
+	compare_side_group(&sa, &sl, 1, NEWEST);
+	compare_side_group(&sb, &sl, 1, NEWEST);
+	ok(sa.g[0].row->f[M_GAP_MS] == 300, "a peak folds to its largest run");
+	ok(sa.g[0].row->f[M_MIGRATIONS] == 201, "a counter folds to the mean, rounded (not the sum)");
+	ok((e = compare_row_ext(sa.g[0].row, "iterations_per_cpu_sec")) && e->value == 60.0 / 4,
+	   "a rate is recomputed from its folded components, not averaged");
+	ok(compare_row_ext(sa.g[0].row, "wakeup_p50_latency_us_whole") == NULL,
+	   "a per-run distribution is not averaged over runs");
+	ok(sa.g[0].row->denom == ROW_DENOM_MIXED, "two denominations in one group");
+	compare_sides(&sa, &sb, NULL, &p, NEWEST, &res);
+	ok(res.informational == 1 && res.nf == 1 && res.f[0].verdict == VERDICT_INFORMATIONAL &&
+	       strcmp(res.f[0].metric->name, "total_hardirqs") == 0,
+	   "an informational change is shown and counted apart");
+	ok(res.regressions == 0 && res.improvements == 0, "and is neither regression nor improvement");
+	/* A has three metrics B lacks, B has iteration_rate: one-sided, before any denomination. */
+	is_int(res.one_sided, 4, "metrics on one side only: counted, not compared");
+	is_int(res.denomination, 0, "no rate on both sides");
+	compare_result_free(&res);
+	compare_side_free(&sa);
+	compare_side_free(&sb);
+
+	/* The same group under 0.4.9's registry: everything averaged, nothing recomputed. */
+	compare_side_select(&sa, a, 2, &f);
+	compare_side_group(&sa, &sl, 1, REG04);
+	ok(sa.g[0].row->f[M_GAP_MS] == 200, "0.4.9: a peak averages");
+	ok((e = compare_row_ext(sa.g[0].row, "iterations_per_cpu_sec")) && e->value == 99,
+	   "0.4.9: a rate averages");
+	ok(compare_row_ext(sa.g[0].row, "wakeup_p50_latency_us_whole") != NULL, "0.4.9: kept");
+	compare_side_free(&sa);
+
+	/* One run a side: its own values, the throughput rate not compared across denominations. */
+	a[1].ext = eb;
+	a[1].next = LEN(eb);
+	a[1].scenario = "u";
+	b[0].scenario = "u";
+	b[0].denom = SIDECAR_CPU_SEC;
+	compare_side_select(&sa, a + 1, 1, &f);
+	compare_side_select(&sb, b, 1, &f);
+	compare_side_group(&sa, &sl, 1, NEWEST);
+	compare_side_group(&sb, &sl, 1, NEWEST);
+	ok(compare_metric_read(compare_registry_find(NEWEST, "iteration_rate"), sa.g[0].row, &v) && v == 5,
+	   "one run's rate as its file has it");
+	compare_sides(&sa, &sb, NULL, &p, NEWEST, &res);
+	is_int(res.denomination, 1, "wall against CPU-second: the rate is not compared");
+	is_int(res.nall, 4, "the rest is: spread, gap, migrations, hardirqs");
+	compare_result_free(&res);
+	compare_side_free(&sa);
+	compare_side_free(&sb);
+}
+
+/* The cpu-budget value; stall_count in a policy for stuck_count. */
+static void
+budgets_and_aliases(void)
+{
+	char out[11];
+	struct policy p;
+	struct buf err = BUF_INIT;
+
+	ok(compare_budget_value("4", out) && strcmp(out, "4") == 0, "budget 4");
+	ok(compare_budget_value("0", out) && strcmp(out, "none") == 0, "budget 0 is none");
+	ok(compare_budget_value("none", out) && strcmp(out, "none") == 0, "none");
+	ok(compare_budget_value("007", out) && strcmp(out, "7") == 0, "leading zeros: decimal");
+	ok(compare_budget_value("4294967295", out) && strcmp(out, "4294967295") == 0, "u32 max");
+	ok(!compare_budget_value("4294967296", out), "past u32: refused");
+	ok(!compare_budget_value("", out) && !compare_budget_value("-1", out) &&
+	       !compare_budget_value("4 ", out) && !compare_budget_value("None", out),
+	   "not a number: refused");
+
+	ok(parse_policy("{\"per_metric_percent\":{\"stall_count\":70}}", &p, &err) == 0 &&
+	       compare_policy_validate(&p, NEWEST, &err) == 0 && compare_policy_validate(&p, REG05, &err) == 0,
+	   "stall_count is a metric of every registry");
+	ok(compare_policy_threshold(&p, compare_registry_find(NEWEST, "stuck_count")) == 0.70,
+	   "the old name sets the new metric's threshold");
+	compare_policy_free(&p);
+	ok(parse_policy("{\"per_metric_percent\":{\"stuck_count\":60,\"stall_count\":70}}", &p, &err) == 0 &&
+	       compare_policy_threshold(&p, compare_registry_find(NEWEST, "stuck_count")) == 0.60 &&
+	       compare_policy_threshold(&p, M("stall_count")) == 0.70,
+	   "both names: each registry's own name wins");
+	compare_policy_free(&p);
+	ok(parse_policy("{\"per_metric_percent\":{\"avg_nr_running\":1}}", &p, &err) == 0 &&
+	       compare_policy_validate(&p, NEWEST, &err) == 0 && compare_policy_validate(&p, REG04, &err) < 0,
+	   "a newest-only metric is unknown to 0.4.9's registry");
+	compare_policy_free(&p);
+	buf_free(&err);
+}
+
 int
 main(void)
 {
@@ -610,6 +753,8 @@ main(void)
 	ext_average();
 	passes();
 	render();
+	newest();
+	budgets_and_aliases();
 	reset_lists();
 	return done_testing();
 }

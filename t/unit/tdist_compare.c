@@ -44,7 +44,7 @@ side_of(struct side *s, struct row *rows, size_t n, const struct slicing *sl, in
 	for (d = 0; d < NDIMS; d++)
 		f.dim[d] = &none[d];
 	compare_side_select(s, rows, n, &f);
-	compare_side_group(s, sl, average);
+	compare_side_group(s, sl, average, &compare_registries[REGISTRY_04]);
 }
 
 static struct slicing
@@ -94,7 +94,7 @@ compare(struct side s[2], struct result *res, int average)
 	memset(&p, 0, sizeof p);
 	side_of(&s[0], A, LEN(A), &sl, average);
 	side_of(&s[1], B, LEN(B), &sl, average);
-	compare_sides(&s[0], &s[1], NULL, &p, res);
+	compare_sides(&s[0], &s[1], NULL, &p, &compare_registries[REGISTRY_04], res);
 }
 
 static void
@@ -140,9 +140,9 @@ test_attach(void)
 	is_int(res.not_significant, 1, "--significance 0.05: one not significant");
 	is_int(res.unchanged, 1, "--significance leaves unchanged alone");
 	is_int(res.nf, 3, "the not-significant change stays in the table");
-	ok(res.f[0].metric == M_SPREAD && res.f[0].verdict == VERDICT_REGRESSION &&
-	       res.f[1].metric == M_SPREAD && res.f[1].verdict == VERDICT_NOT_SIGNIFICANT &&
-	       res.f[2].metric == M_P99_WAKE && res.f[2].verdict == VERDICT_REGRESSION,
+	ok(res.f[0].metric == &compare_metrics[M_SPREAD] && res.f[0].verdict == VERDICT_REGRESSION &&
+	       res.f[1].metric == &compare_metrics[M_SPREAD] && res.f[1].verdict == VERDICT_NOT_SIGNIFICANT &&
+	       res.f[2].metric == &compare_metrics[M_P99_WAKE] && res.f[2].verdict == VERDICT_REGRESSION,
 	   "findings rebuilt in order with their new verdicts");
 	release(s, &res);
 
@@ -189,15 +189,15 @@ test_tail_ratio(void)
 		r[i].f[M_ITERATIONS] = 99;
 	}
 	side_of(&s, r, LEN(r), &sl, 1);
-	is_int(compare_group_sample(&s.g[0], M_TAIL_RATIO, &smp), -1,
+	is_int(compare_group_sample(&s.g[0], &compare_metrics[M_TAIL_RATIO], &smp), -1,
 	       "tail ratio below the iteration gate: the runs are not what was compared");
 	ok(smp.n == 3 && isnan(smp.sd), "  but n is still the number of runs");
-	is_int(compare_group_sample(&s.g[0], M_SPREAD, &smp), 0, "other metrics: the runs' values");
+	is_int(compare_group_sample(&s.g[0], &compare_metrics[M_SPREAD], &smp), 0, "other metrics: the runs' values");
 	compare_side_free(&s);
 	for (i = 0; i < 3; i++)
 		r[i].f[M_ITERATIONS] = 100;
 	side_of(&s, r, LEN(r), &sl, 1);
-	ok(compare_group_sample(&s.g[0], M_TAIL_RATIO, &smp) == 0 && smp.mean == 3 && smp.sd == 1,
+	ok(compare_group_sample(&s.g[0], &compare_metrics[M_TAIL_RATIO], &smp) == 0 && smp.mean == 3 && smp.sd == 1,
 	   "tail ratio at the gate: the runs' values");
 	compare_side_free(&s);
 }
