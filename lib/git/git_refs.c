@@ -200,8 +200,8 @@ load_replace(struct git_repo *repo)
 		base = "refs/replace/";
 	slashed = base[strlen(base) - 1] == '/' ? estrdup(base) : easprintf("%s/", base);
 	blen = strlen(slashed);
-	if (load_packed(repo) == 0)
-		for (s = repo->packed_refs.s, end = s + repo->packed_refs.len; s && s < end;) {
+	if (load_packed(repo) == 0 && repo->packed_refs.s)
+		for (s = repo->packed_refs.s, end = s + repo->packed_refs.len; s < end;) {
 			const char *nl = memchr(s, '\n', (size_t)(end - s)), *name;
 			size_t hexsz = repo->rawsz * 2;
 
