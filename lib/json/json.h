@@ -348,7 +348,15 @@ json__alloc(struct json_doc *doc, size_t n)
 
 	n = (n + 15) & ~(size_t)15;
 	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = n > 65536 ? n : 65536;
+		/*
+		 * Small first, then each chunk twice the last (up to 1 MiB): a
+		 * small tree, many of which may be held at once, costs little,
+		 * and a large one few chunks.
+		 */
+		size_t cap = c == NULL ? 8192 : c->cap < 1048576 ? 2 * c->cap : c->cap;
+
+		if (cap < n)
+			cap = n;
 		c = json__xrealloc(NULL, sizeof *c + cap);
 		c->cap = cap;
 		c->used = 0;
