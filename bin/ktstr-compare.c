@@ -92,15 +92,27 @@ usage(int status)
  * before the pool is read.
  */
 struct pool {
-	struct row *rows;
+	struct row *rows;  /* the rows one of keep selects, in input order */
 	size_t n;
-	unsigned carries;          /* every row's ROW_CARRIES_* */
+	const struct filter *keep; /* what the mode reads rows for: none, one or both sides */
+	size_t nkeep;
+	struct compare_values values; /* of every row read, kept or not */
 	enum sidecar_gen newest;   /* the newest generation of any row */
 	int archive;               /* "archive" run source for an explicit root */
 	const struct filter *side; /* for the host section; NULL: none */
 	struct host_context host[2];
 	int have_host[2];
 };
+
+/* Does a filter the mode reads rows for select r? */
+static int
+pool_keeps(const struct pool *p, const struct row *r)
+{
+	for (size_t i = 0; i < p->nkeep; i++)
+		if (compare_filter_match(&p->keep[i], r))
+			return 1;
+	return 0;
+}
 
 /* The row of a sidecar, made as soon as it is read (on any thread). */
 static void *
@@ -114,21 +126,18 @@ pool_row(const struct sidecar *sc, void *arg)
 	return r;
 }
 
-/* The sidecars in input order: the row into the pool, and each side's first host. */
+/*
+ * The sidecars in input order: each row's values into the pool's, the
+ * row itself only when the mode reads it, and each side's first host.
+ */
 static void
 pool_take(struct sidecar *sc, void *arg)
 {
 	struct pool *p = arg;
-	struct row *r;
+	struct row *r = sc->prepared;
 	size_t i;
 
-	/* Grow by doubling: 10k sidecars must not be quadratic. */
-	if ((p->n & (p->n - 1)) == 0)
-		p->rows = ereallocarray(p->rows, p->n ? p->n * 2 : 1, sizeof *p->rows);
-	r = &p->rows[p->n++];
-	*r = *(struct row *)sc->prepared;
-	free(sc->prepared);
-	p->carries |= r->carries;
+	compare_values_add(&p->values, r);
 	if (r->gen > p->newest)
 		p->newest = r->gen;
 	for (i = 0; p->side && i < 2; i++) {
@@ -139,6 +148,15 @@ pool_take(struct sidecar *sc, void *arg)
 			continue;
 		p->have_host[i] = host_from_json(&p->host[i], h, err, sizeof err) == 0;
 	}
+	if (pool_keeps(p, r)) {
+		/* Grow by doubling: 10k sidecars must not be quadratic. */
+		if ((p->n & (p->n - 1)) == 0)
+			p->rows = ereallocarray(p->rows, p->n ? p->n * 2 : 1, sizeof *p->rows);
+		p->rows[p->n++] = *r;
+	} else {
+		compare_row_free(r);
+	}
+	free(r);
 	sidecar_free(sc);
 }
 
@@ -171,6 +189,7 @@ pool_free(struct pool *p)
 	for (i = 0; i < p->n; i++)
 		compare_row_free(&p->rows[i]);
 	free(p->rows);
+	compare_values_free(&p->values);
 	host_free(&p->host[0]);
 	host_free(&p->host[1]);
 }
@@ -335,9 +354,9 @@ load_sides(struct sides *sd, const struct cmdline *cl, int base_may_be_empty)
 	struct buf msg = BUF_INIT;
 	size_t i;
 
-	sd->pool = (struct pool){.archive = 1, .side = sd->f};
+	sd->pool = (struct pool){.keep = sd->f, .nkeep = 2, .archive = 1, .side = sd->f};
 	pool_load(&sd->pool, cl->dir, cl->operands, cl->noperands, &sd->source);
-	if (sd->pool.n == 0)
+	if (sd->pool.values.n == 0)
 		die("no sidecar data found in %s. Run `ktstr-test` to generate runs, or pass --dir to "
 		    "point at an archived sidecar tree.",
 		    sd->source);
@@ -345,8 +364,8 @@ load_sides(struct sides *sd, const struct cmdline *cl, int base_may_be_empty)
 		compare_side_select(&sd->side[i], sd->pool.rows, sd->pool.n, &sd->f[i]);
 	for (i = 0; i < 2; i++)
 		if (sd->side[i].nrows == 0 && !(i == 0 && base_may_be_empty)) {
-			compare_zero_match_message(&msg, (char)('A' + i), &sd->f[i], sd->pool.rows,
-			                           sd->pool.n, sd->source);
+			compare_zero_match_message(&msg, (char)('A' + i), &sd->f[i], &sd->pool.values,
+			                           sd->source);
 			die("%s", msg.s);
 		}
 	if (sd->side[0].nrows == 0) {
@@ -358,7 +377,7 @@ load_sides(struct sides *sd, const struct cmdline *cl, int base_may_be_empty)
 		warning("%s", msg.s);
 	buf_reset(&msg);
 	sd->reg = pool_registry(cl, &sd->pool);
-	compare_slicing_prune(&sd->sl, sd->pool.carries);
+	compare_slicing_prune(&sd->sl, sd->pool.values.carries);
 	for (i = 0; i < 2; i++)
 		compare_side_group(&sd->side[i], &sd->sl, cl->average, sd->reg);
 	for (i = 0; i < 2 && !cl->average; i++)
@@ -571,17 +590,17 @@ history_side(struct side *s, struct pool *pool, struct cmdline *cl, struct slici
 	compare_slicing_find(fsl, sl);
 	strlist_free(&apart[0][DIM_PROJECT_COMMIT]);
 	strlist_free(&apart[1][DIM_PROJECT_COMMIT]);
-	*pool = (struct pool){.archive = 1};
+	*pool = (struct pool){.keep = fsel, .nkeep = 1, .archive = 1};
 	pool_load(pool, cl->dir, cl->operands, cl->noperands, &source);
-	if (pool->n == 0)
+	if (pool->values.n == 0)
 		die("no sidecar data found in %s. Run `ktstr-test` to generate runs, or pass --dir to "
 		    "point at an archived sidecar tree.",
 		    source);
 	compare_side_select(s, pool->rows, pool->n, &fsel[0]);
 	if (s->nrows == 0)
-		die("the filters match none of the %zu sidecars in %s", pool->n, source);
+		die("the filters match none of the %zu sidecars in %s", pool->values.n, source);
 	reg = pool_registry(cl, pool);
-	compare_slicing_prune(sl, pool->carries);
+	compare_slicing_prune(sl, pool->values.carries);
 	compare_side_group(s, sl, 1, reg);
 	free(source);
 	return reg;
@@ -639,11 +658,11 @@ mode_history(struct buf *out, struct cmdline *cl)
 static int
 mode_list_values(struct buf *out, const struct cmdline *cl)
 {
-	struct pool p = {.archive = 1};
+	struct pool p = {.archive = 1}; /* no row kept: the values are all it lists */
 	char *source = NULL;
 
 	pool_load(&p, cl->dir, cl->operands, cl->noperands, &source);
-	compare_list_values(out, p.rows, p.n, cl->json);
+	compare_list_values(out, &p.values, cl->json);
 	pool_free(&p);
 	free(source);
 	return EXIT_OK;

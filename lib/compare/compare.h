@@ -229,11 +229,33 @@ void compare_sides(const struct side *a, const struct side *b, const char *subst
 void compare_result_free(struct result *res);
 
 /*
- * The message for a side that selects nothing, without the program prefix
- * (hint lines after '\n').
+ * The distinct values of every dimension over a pool's rows, gathered as
+ * the rows are read, so that what --list-values prints and what the
+ * zero-match message cites need no row kept.
+ */
+struct compare_valueset {
+	char **v;  /* the values other than None, sorted byte-wise, each once */
+	size_t n, cap;
+	int none;  /* some row had None */
+};
+
+struct compare_values {
+	size_t n;          /* the rows added */
+	unsigned carries;  /* their ROW_CARRIES_*, or'ed */
+	struct compare_valueset dim[NDIMS]; /* DIM_FLAGS: every flag of every row */
+};
+
+void compare_values_add(struct compare_values *v, const struct row *r);
+/* Did some row have value s (not None) in dimension d? */
+int compare_values_has(const struct compare_values *v, enum dim d, const char *s);
+void compare_values_free(struct compare_values *v);
+
+/*
+ * The message for a side that selects nothing from the pool whose values
+ * are pool, without the program prefix (hint lines after '\n').
  */
 void compare_zero_match_message(struct buf *msg, char letter, const struct filter *f,
-                        const struct row *rows, size_t n, const char *source);
+                                const struct compare_values *pool, const char *source);
 
 /* The dirty-build warning body (empty when none), without the prefix. */
 void compare_dirty_warning(struct buf *msg, const struct side *a, const struct side *b);
@@ -286,6 +308,6 @@ void compare_markdown(struct buf *out, const struct report *r);
 void compare_list_metrics(struct buf *out, const struct registry *reg, int json);
 
 /* --list-values, text or pretty JSON (keys sorted); cpu_budget and flags only where carried. */
-void compare_list_values(struct buf *out, const struct row *rows, size_t n, int json);
+void compare_list_values(struct buf *out, const struct compare_values *pool, int json);
 
 #endif

@@ -10,30 +10,17 @@
 #include "compare.h"
 #include "util/strlist.h"
 
-static int
-pool_has(const struct row *rows, size_t n, int kernel, const char *v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const char *c = kernel ? rows[i].kernel_commit : rows[i].commit;
-		if (c && strcmp(c, v) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 static void
-dirty_hints(struct buf *msg, const struct strlist *l, const struct row *rows, size_t n,
-            int kernel)
+dirty_hints(struct buf *msg, const struct strlist *l, const struct compare_values *pool,
+            enum dim d)
 {
-	const char *opt = kernel ? "--kernel-commit" : "--project-commit";
+	const char *opt = d == DIM_KERNEL_COMMIT ? "--kernel-commit" : "--project-commit";
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
 		char *dirty = easprintf("%s-dirty", l->v[i]);
 
-		if (pool_has(rows, n, kernel, dirty))
+		if (compare_values_has(pool, d, dirty))
 			buf_printf(msg,
 			           "\nhint: no rows match `%s %s` but `%s` exists in the pool \u2014 "
 			           "did you mean `%s %s`?",
@@ -42,79 +29,56 @@ dirty_hints(struct buf *msg, const struct strlist *l, const struct row *rows, si
 	}
 }
 
-/* Distinct non-None values of a string column, sorted. */
-static const char **
-distinct(const struct row *rows, size_t n, enum dim d, size_t *count)
-{
-	const char **v = ereallocarray(NULL, n ? n : 1, sizeof *v);
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++)
-		if (compare_row_dim(&rows[i], d))
-			v[k++] = compare_row_dim(&rows[i], d);
-	qsort(v, k, sizeof *v, strv_cmp);
-	*count = 0;
-	for (i = 0; i < k; i++)
-		if (*count == 0 || strcmp(v[*count - 1], v[i]) != 0)
-			v[(*count)++] = v[i];
-	return v;
-}
-
 /* The values of l that no row has in dimension d, as "`a`, `b`"; their number. */
 static size_t
-missing_values(struct buf *out, const struct strlist *l, const char **present, size_t npresent)
+missing_values(struct buf *out, const struct strlist *l, const struct compare_values *pool,
+               enum dim d)
 {
-	size_t i, k, nmissing = 0;
+	size_t i, nmissing = 0;
 
-	for (i = 0; i < l->n; i++) {
-		for (k = 0; k < npresent; k++)
-			if (strcmp(present[k], l->v[i]) == 0)
-				break;
-		if (k == npresent)
+	for (i = 0; i < l->n; i++)
+		if (!compare_values_has(pool, d, l->v[i]))
 			buf_printf(out, "%s`%s`", nmissing++ ? ", " : "", l->v[i]);
-	}
 	return nmissing;
 }
 
 /* A hint naming the values of a filter of dimension d the pool does not have. */
 static void
-missing_hint(struct buf *msg, const struct filter *f, enum dim d, const struct row *rows, size_t n,
-             const char *what, const char *tail)
+missing_hint(struct buf *msg, const struct filter *f, enum dim d,
+             const struct compare_values *pool, const char *what, const char *tail)
 {
-	size_t npresent, k;
-	const char **present;
+	const struct compare_valueset *present = &pool->dim[d];
 	struct buf missing = BUF_INIT;
+	size_t k;
 
 	if (f->dim[d]->n == 0)
 		return;
-	present = distinct(rows, n, d, &npresent);
-	if (missing_values(&missing, f->dim[d], present, npresent)) {
+	if (missing_values(&missing, f->dim[d], pool, d)) {
 		buf_printf(msg, "\nhint: --%s %s not found in pool; distinct %s present: ",
 		           compare_dim_option[d], missing.s, what);
-		if (npresent == 0)
+		if (present->n == 0)
 			buf_puts(msg, "(none \u2014 every row has `run_source: null`)");
-		for (k = 0; k < npresent; k++)
-			buf_printf(msg, "%s`%s`", k ? ", " : "", present[k]);
+		for (k = 0; k < present->n; k++)
+			buf_printf(msg, "%s`%s`", k ? ", " : "", present->v[k]);
 		buf_printf(msg, ".%s", tail);
 	}
 	buf_free(&missing);
-	free(present);
 }
 
 void
 compare_zero_match_message(struct buf *msg, char letter, const struct filter *f,
-                   const struct row *rows, size_t n, const char *source)
+                           const struct compare_values *pool, const char *source)
 {
 	buf_printf(msg,
 	           "%c side filter matched 0 sidecars in pool (%zu pooled from %s). Check the "
 	           "per-side filters or confirm the runs exist with `ktstr-rundir --list`.",
-	           letter, n, source);
-	dirty_hints(msg, f->dim[DIM_PROJECT_COMMIT], rows, n, 0);
-	dirty_hints(msg, f->dim[DIM_KERNEL_COMMIT], rows, n, 1);
-	missing_hint(msg, f, DIM_RUN_SOURCE, rows, n, "values",
+	           letter, pool->n, source);
+	dirty_hints(msg, f->dim[DIM_PROJECT_COMMIT], pool, DIM_PROJECT_COMMIT);
+	dirty_hints(msg, f->dim[DIM_KERNEL_COMMIT], pool, DIM_KERNEL_COMMIT);
+	missing_hint(msg, f, DIM_RUN_SOURCE, pool, "values",
 	             " Values are case-sensitive (`ci` \u2260 `CI`).");
 	/* A budget-less run's value is "none", so every pooled row has one. */
-	missing_hint(msg, f, DIM_CPU_BUDGET, rows, n, "budgets", "");
+	missing_hint(msg, f, DIM_CPU_BUDGET, pool, "budgets", "");
 	if (f->dim[DIM_PROJECT_COMMIT]->n || f->dim[DIM_KERNEL_COMMIT]->n)
 		buf_puts(msg, "\nhint: run `ktstr-compare --list-values` to see every distinct commit "
 		              "value present in the pool \u2014 the specific value the filter expected "

@@ -159,17 +159,26 @@ compare_list_metrics(struct buf *out, const struct registry *reg, int json)
 
 /* ---- --list-values ---- */
 
-/* NULL (None) first, then byte-wise. */
-static int
-cmp_opt_str(const void *a, const void *b)
-{
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+/* The dimensions in --list-values' order, with their keys. */
+static const struct {
+	enum dim dim;
+	const char *key;
+} listed[] = {
+	{DIM_KERNEL, "kernel"},
+	{DIM_PROJECT_COMMIT, "commit"},
+	{DIM_KERNEL_COMMIT, "kernel_commit"},
+	{DIM_RUN_SOURCE, "source"},
+	{DIM_CPU_BUDGET, "cpu_budget"},
+	{DIM_SCHEDULER, "scheduler"},
+	{DIM_TOPOLOGY, "topology"},
+	{DIM_WORK_TYPE, "work_type"},
+	{DIM_FLAGS, "flags"},
+};
 
-	if (x == NULL || y == NULL)
-		return (x != NULL) - (y != NULL);
-	return strcmp(x, y);
-}
+enum { VS_KERNEL, VS_COMMIT, VS_KERNEL_COMMIT, VS_SOURCE, VS_CPU_BUDGET, VS_SCHEDULER, VS_TOPOLOGY,
+       VS_WORK_TYPE, VS_FLAGS, NVS };
 
+/* A dimension's values as listed: None (NULL) first, then byte-wise. */
 struct valueset {
 	const char *key;
 	const char **v;
@@ -177,63 +186,34 @@ struct valueset {
 };
 
 static void
-valueset_add(struct valueset *s, const char *v)
+valueset_of(struct valueset *s, const char *key, const struct compare_valueset *set)
 {
-	s->v = ereallocarray(s->v, s->n + 1, sizeof *s->v);
-	s->v[s->n++] = v;
-}
+	size_t k = 0;
 
-static void
-valueset_finish(struct valueset *s)
-{
-	size_t i, k = 0;
-
-	if (s->n > 1)
-		qsort(s->v, s->n, sizeof *s->v, cmp_opt_str);
-	for (i = 0; i < s->n; i++)
-		if (k == 0 || cmp_opt_str(&s->v[k - 1], &s->v[i]) != 0)
-			s->v[k++] = s->v[i];
+	s->key = key;
+	s->v = ereallocarray(NULL, set->n + 1, sizeof *s->v);
+	if (set->none)
+		s->v[k++] = NULL;
+	for (size_t i = 0; i < set->n; i++)
+		s->v[k++] = set->v[i];
 	s->n = k;
 }
 
-enum { VS_KERNEL, VS_COMMIT, VS_KERNEL_COMMIT, VS_SOURCE, VS_CPU_BUDGET, VS_SCHEDULER, VS_TOPOLOGY,
-       VS_WORK_TYPE, VS_FLAGS, NVS };
-
 void
-compare_list_values(struct buf *out, const struct row *rows, size_t n, int json)
+compare_list_values(struct buf *out, const struct compare_values *pool, int json)
 {
 	/* Text order; JSON sorts the keys. */
-	struct valueset set[NVS] = {
-		[VS_KERNEL] = {"kernel", NULL, 0},       [VS_COMMIT] = {"commit", NULL, 0},
-		[VS_KERNEL_COMMIT] = {"kernel_commit", NULL, 0}, [VS_SOURCE] = {"source", NULL, 0},
-		[VS_CPU_BUDGET] = {"cpu_budget", NULL, 0}, [VS_SCHEDULER] = {"scheduler", NULL, 0},
-		[VS_TOPOLOGY] = {"topology", NULL, 0},   [VS_WORK_TYPE] = {"work_type", NULL, 0},
-		[VS_FLAGS] = {"flags", NULL, 0},
-	};
+	struct valueset set[NVS];
 	static const int json_order[NVS] = {VS_COMMIT, VS_CPU_BUDGET, VS_FLAGS, VS_KERNEL,
 	                                    VS_KERNEL_COMMIT, VS_SCHEDULER, VS_SOURCE, VS_TOPOLOGY,
 	                                    VS_WORK_TYPE};
-	unsigned carries = 0;
+	unsigned carries = pool->carries;
 	int shown[NVS];
 	size_t i, k;
 
-	for (i = 0; i < n; i++) {
-		const struct row *r = &rows[i];
-
-		carries |= r->carries;
-		valueset_add(&set[VS_KERNEL], r->kernel_version);
-		valueset_add(&set[VS_COMMIT], r->commit);
-		valueset_add(&set[VS_KERNEL_COMMIT], r->kernel_commit);
-		valueset_add(&set[VS_SOURCE], r->run_source);
-		valueset_add(&set[VS_CPU_BUDGET], r->budget);
-		valueset_add(&set[VS_SCHEDULER], r->scheduler);
-		valueset_add(&set[VS_TOPOLOGY], r->topology);
-		valueset_add(&set[VS_WORK_TYPE], r->work_type);
-		for (k = 0; k < r->nflags; k++)
-			valueset_add(&set[VS_FLAGS], r->flags[k]);
-	}
+	_Static_assert(sizeof listed / sizeof listed[0] == NVS, "a key for every listed dimension");
 	for (i = 0; i < NVS; i++) {
-		valueset_finish(&set[i]);
+		valueset_of(&set[i], listed[i].key, &pool->dim[listed[i].dim]);
 		shown[i] = 1;
 	}
 	/* A dimension no sidecar of the pool carries is not one. */

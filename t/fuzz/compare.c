@@ -49,6 +49,7 @@ sidecar(const char *text, size_t len)
 	struct result res;
 	struct policy p = {0};
 	struct buf out = BUF_INIT;
+	struct compare_values values = {0};
 	size_t d, r;
 
 	if (json_parse(&doc, text, len, 0, NULL) < 0 || doc.root->type != JSON_OBJECT) {
@@ -62,7 +63,10 @@ sidecar(const char *text, size_t len)
 	compare_row_from_json(&rows[0], doc.root, 0);
 	compare_row_from_json(&rows[1], doc.root, 1);
 	compare_row_detach(&rows[1]);
-	compare_list_values(&out, rows, 2, 1);
+	compare_values_add(&values, &rows[0]);
+	compare_values_add(&values, &rows[1]);
+	compare_list_values(&out, &values, 1);
+	compare_values_free(&values);
 	for (d = 0; d < NDIMS; d++)
 		f.dim[d] = &none[d];
 	sl.slice[0] = DIM_KERNEL;

@@ -741,6 +741,41 @@ budgets_and_aliases(void)
 	buf_free(&err);
 }
 
+/* A pool's distinct values, gathered row by row without keeping the rows. */
+static void
+pool_values(void)
+{
+	static const char *const scheds[] = {"scx_lavd", "eevdf", "scx_lavd", "scx_bpfland", "eevdf"};
+	const char *flags[] = {"llc", "borrow"};
+	struct compare_values v = {0};
+	struct row r;
+
+	for (size_t i = 0; i < LEN(scheds); i++) {
+		memset(&r, 0, sizeof r);
+		r.scheduler = scheds[i];
+		r.kernel_version = i == 2 ? NULL : "6.14.2";
+		strcpy(r.budget, "none");
+		r.flags = i == 1 ? flags : NULL;
+		r.nflags = i == 1 ? 2 : 0;
+		r.carries = i == 3 ? ROW_CARRIES_CPU_BUDGET : 0;
+		compare_values_add(&v, &r);
+	}
+	ok(v.n == 5 && v.carries == ROW_CARRIES_CPU_BUDGET, "every row counted, carries or'ed");
+	ok(v.dim[DIM_SCHEDULER].n == 3 && strcmp(v.dim[DIM_SCHEDULER].v[0], "eevdf") == 0 &&
+	           strcmp(v.dim[DIM_SCHEDULER].v[1], "scx_bpfland") == 0 &&
+	           strcmp(v.dim[DIM_SCHEDULER].v[2], "scx_lavd") == 0 && !v.dim[DIM_SCHEDULER].none,
+	   "each value once, sorted byte-wise");
+	ok(v.dim[DIM_KERNEL].n == 1 && v.dim[DIM_KERNEL].none, "None is told apart from the values");
+	ok(v.dim[DIM_FLAGS].n == 2 && strcmp(v.dim[DIM_FLAGS].v[0], "borrow") == 0,
+	   "every flag of every row");
+	ok(compare_values_has(&v, DIM_SCHEDULER, "scx_bpfland") &&
+	           !compare_values_has(&v, DIM_SCHEDULER, "scx_rusty") &&
+	           compare_values_has(&v, DIM_CPU_BUDGET, "none"),
+	   "membership");
+	compare_values_free(&v);
+	ok(v.n == 0 && v.dim[DIM_SCHEDULER].v == NULL, "freed empty");
+}
+
 int
 main(void)
 {
@@ -756,5 +791,6 @@ main(void)
 	newest();
 	budgets_and_aliases();
 	reset_lists();
+	pool_values();
 	return done_testing();
 }
