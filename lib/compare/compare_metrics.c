@@ -175,6 +175,8 @@ read_ext(struct row *r, const struct sidecar_view *v)
 	if (r->next == 0) {
 		free(r->ext);
 		r->ext = NULL;
+	} else {
+		r->ext = ereallocarray(r->ext, r->next, sizeof *r->ext);
 	}
 }
 
@@ -272,7 +274,7 @@ compare_row_detach(struct row *r)
 	                      &r->kernel_version, &r->commit,   &r->kernel_commit, &r->run_source};
 	struct buf b = BUF_INIT;
 	size_t *at = ereallocarray(NULL, LEN(str) + r->nflags + r->next + 1, sizeof *at);
-	size_t i, k = 0;
+	size_t i, k = 0, len;
 
 	/* Offsets first: the block moves while it grows. */
 	for (i = 0; i < LEN(str); i++)
@@ -281,7 +283,11 @@ compare_row_detach(struct row *r)
 		at[k++] = stash(&b, r->flags[i]);
 	for (i = 0; i < r->next; i++)
 		at[k++] = stash(&b, r->ext[i].name);
+	/* A pool holds many rows: no room to grow in any of them (the stashes end with a NUL). */
+	len = b.len;
 	r->strings = buf_detach(&b);
+	if (len > 0)
+		r->strings = erealloc(r->strings, len);
 	k = 0;
 	for (i = 0; i < LEN(str); i++)
 		*str[i] = unstash(r->strings, at[k++]);
