@@ -658,6 +658,8 @@ pass_seq(struct pass *p, const struct sc_type *t, const struct json_item *it,
 	while ((rc = json_cursor_next(p->cur, &e)) > 0) {
 		struct json_value v;
 
+		if (out == NULL && plainly(t->elem, NULL, &e))
+			continue;
 		if (pass_value(p, t->elem, NULL, &e, out ? &v : NULL) < 0)
 			return -1;
 		if (out)
@@ -681,7 +683,7 @@ pass_map(struct pass *p, const struct sc_type *t)
 		if (check_map_key(&p->c, t, m.key, m.keylen, m.rawkey, m.rawkeylen,
 		                  m.key_lone_surrogate) < 0)
 			return -1;
-		if (pass_value(p, t->elem, NULL, &m, NULL) < 0)
+		if (!plainly(t->elem, NULL, &m) && pass_value(p, t->elem, NULL, &m, NULL) < 0)
 			return -1;
 	}
 	return rc;
