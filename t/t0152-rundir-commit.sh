@@ -175,6 +175,24 @@ test_expect_success GIT 'core.trustctime=false: a same-second change of the same
 	test_cmp expect actual
 '
 
+# Where reading a file just touched updates its access time (relatime).
+test_lazy_prereq ATIME '
+	echo x >atime-probe && touch -d "2031-01-01 00:00:00" atime-probe &&
+	before=$(stat -c %X atime-probe) && cat atime-probe >/dev/null &&
+	test "$(stat -c %X atime-probe)" != "$before"
+'
+
+test_expect_success GIT,ATIME 'hashing a touched file leaves its access time alone' '
+	repo atime &&
+	touch -d "2031-01-01 00:00:00" atime/a &&
+	stat -c %X atime/a >expect &&
+	printf "%s\n" "$(short atime)" >expect.commit &&
+	ktstr-rundir -C atime --commit >actual.commit &&
+	test_cmp expect.commit actual.commit &&
+	stat -c %X atime/a >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success '--commit ignores a begun run' '
 	mkdir -p empty/.git/objects empty/.git/refs &&
 	echo "ref: refs/heads/main" >empty/.git/HEAD &&

@@ -222,7 +222,14 @@ content_same(const struct leg2 *l, const struct where *at, const struct git_ient
 
 	if (S_ISLNK(st->st_mode))
 		return link_same(l, at, e);
-	fd = openat(at->fd, at->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/*
+	 * Without the access time: a probe that only reads should not make
+	 * the kernel write every inode it hashes (after a touch, relatime
+	 * would).  Only the file's owner may ask; anyone else opens plainly.
+	 */
+	fd = openat(at->fd, at->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = openat(at->fd, at->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
 	if ((e->mode & GIT_MODE_TYPE) == GIT_MODE_LINK || (cv->eol == GIT_CONV_NONE && !cv->ident &&
