@@ -193,6 +193,19 @@ test_expect_success GIT,ATIME 'hashing a touched file leaves its access time alo
 	test_cmp expect actual
 '
 
+# Every other file needs hashing: each is opened and closed on its own.
+test_expect_success GIT 'files hashed one at a time between unchanged ones, under a low descriptor limit' '
+	repo many &&
+	(cd many && for i in $(seq 1 400); do echo $i >f$i; done && old f* && git add . && git commit -q -m many) &&
+	(cd many && for i in $(seq 1 2 400); do touch -d "2030-01-01 00:00:00" f$i; done) &&
+	printf "%s\n" "$(short many)" >expect &&
+	(ulimit -n 48 && ktstr-rundir -C many --commit) >actual &&
+	test_cmp expect actual &&
+	(cd many && for i in $(seq 1 400); do touch -d "2030-01-02 00:00:00" f$i; done) &&
+	(ulimit -n 48 && ktstr-rundir -C many --commit) >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success '--commit ignores a begun run' '
 	mkdir -p empty/.git/objects empty/.git/refs &&
 	echo "ref: refs/heads/main" >empty/.git/HEAD &&

@@ -559,20 +559,39 @@ fill_file(struct fill *f, const struct attr_file *file, const char *path)
 			fill(f, file->line[i].st, file->line[i].nst);
 }
 
+/*
+ * Only finding (or reading) the directory takes the lock: nodes and the
+ * files in them never change once made, and the names their lines use
+ * were all interned before the node was handed out, so the matching
+ * needs nothing that another thread may be changing.
+ */
 void
-git_attr_check(struct git_attrs *a, const char *path, struct git_attr_value out[GIT_ATTR_NWANT])
+git_attr_check(struct git_attrs *a, struct git_attr_cursor *cur, const char *path,
+               struct git_attr_value out[GIT_ATTR_NWANT])
 {
 	const char *slash = strrchr(path, '/');
-	const struct attr_dir *d;
+	size_t len = slash ? (size_t)(slash - path) : 0, nnames, i;
+	const struct attr_dir *d = cur ? cur->dir : NULL;
+	const struct attr_state *on_stack[64];
 	struct fill f;
-	size_t i;
 
-	pthread_mutex_lock(&a->mu);
-	if (!a->loaded)
-		load_outside(a);
-	d = dir_node(a, path, slash ? (size_t)(slash - path) : 0);
+	if (d && strlen(d->path) == len && !memcmp(d->path, path, len)) {
+		nnames = cur->nnames;
+	} else {
+		pthread_mutex_lock(&a->mu);
+		if (!a->loaded)
+			load_outside(a);
+		d = dir_node(a, path, len);
+		nnames = a->nnames;
+		pthread_mutex_unlock(&a->mu);
+		if (cur) {
+			cur->dir = d;
+			cur->nnames = nnames;
+		}
+	}
 	f.a = a;
-	f.got = ecalloc(a->nnames, sizeof(*f.got));
+	f.got = nnames <= LEN(on_stack) ? on_stack : ecalloc(nnames, sizeof(*f.got));
+	memset(f.got, 0, nnames * sizeof(*f.got));
 	f.left = GIT_ATTR_NWANT;
 	fill_file(&f, &a->info, path);
 	for (; d; d = d->parent)
@@ -584,6 +603,6 @@ git_attr_check(struct git_attrs *a, const char *path, struct git_attr_value out[
 		out[i].state = f.got[i] ? f.got[i]->state : GIT_ATTR_UNSPECIFIED;
 		out[i].value = f.got[i] ? f.got[i]->value : NULL;
 	}
-	free(f.got);
-	pthread_mutex_unlock(&a->mu);
+	if (f.got != on_stack)
+		free(f.got);
 }

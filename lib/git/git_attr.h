@@ -40,7 +40,20 @@ struct git_attrs *git_attrs_new(struct git_repo *repo, const struct git_index *i
 struct git_attrs *git_attrs_from_text(struct git_repo *repo, const char *text, size_t len);
 void git_attrs_free(struct git_attrs *a);
 
-/* The attributes of path (relative to the work tree), with git's precedence. */
-void git_attr_check(struct git_attrs *a, const char *path, struct git_attr_value out[GIT_ATTR_NWANT]);
+/*
+ * One thread's place among the directories: the one it asked about
+ * last, which it may ask about again without a lock.  Zeroed to begin.
+ */
+struct git_attr_cursor {
+	const void *dir;
+	size_t nnames;
+};
+
+/*
+ * The attributes of path (relative to the work tree), with git's
+ * precedence.  cur: the calling thread's cursor, or NULL.
+ */
+void git_attr_check(struct git_attrs *a, struct git_attr_cursor *cur, const char *path,
+                    struct git_attr_value out[GIT_ATTR_NWANT]);
 
 #endif

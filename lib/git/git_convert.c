@@ -33,13 +33,14 @@ crlf_of(const struct git_attr_value *v)
 }
 
 void
-git_conv_for(struct git_repo *repo, struct git_attrs *attrs, const char *path, struct git_conv *cv)
+git_conv_for(struct git_repo *repo, struct git_attrs *attrs, struct git_attr_cursor *cur,
+             const char *path, struct git_conv *cv)
 {
 	struct git_attr_value v[GIT_ATTR_NWANT];
 	enum crlf c;
 	size_t i;
 
-	git_attr_check(attrs, path, v);
+	git_attr_check(attrs, cur, path, v);
 	c = crlf_of(&v[GIT_ATTR_TEXT]);
 	if (c == CRLF_UNDECIDED)
 		c = crlf_of(&v[GIT_ATTR_CRLF]);

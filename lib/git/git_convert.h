@@ -20,8 +20,9 @@ struct git_conv {
 	const struct git_filter *filter; /* the driver the filter attribute names, or NULL */
 };
 
-/* The conversion path gets, from its attributes and the configuration. */
-void git_conv_for(struct git_repo *repo, struct git_attrs *attrs, const char *path, struct git_conv *cv);
+/* The conversion path gets, from its attributes (cur: as git_attr_check) and the configuration. */
+void git_conv_for(struct git_repo *repo, struct git_attrs *attrs, struct git_attr_cursor *cur,
+                  const char *path, struct git_conv *cv);
 
 /* Whether git would run the content through a conversion at all (its would_convert_to_git). */
 int git_conv_any(const struct git_conv *cv);

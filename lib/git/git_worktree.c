@@ -212,25 +212,36 @@ stream_same(const struct leg2 *l, int fd, const struct git_ientry *e, const stru
 	return total == size && hash_is(&h, &e->oid);
 }
 
-/* Does the file's content, as git would add it, hash to e's id?  Read errors count as "no". */
+/*
+ * A work tree file opened to be read, without the access time: a probe
+ * that only reads should not make the kernel write every inode it
+ * hashes (after a touch, relatime would).  Only the file's owner may ask
+ * that; anyone else opens plainly.  O_NONBLOCK: something that is not a
+ * regular file must not hold the scan up before fstat shows what it is.
+ */
 static int
-content_same(const struct leg2 *l, const struct where *at, const struct git_ientry *e,
+open_file(const struct where *at)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+	int fd = openat(at->fd, at->name, flags | O_NOATIME);
+
+	return fd < 0 && errno == EPERM ? openat(at->fd, at->name, flags) : fd;
+}
+
+/*
+ * Does the file's content, as git would add it, hash to e's id?  fd is
+ * the file opened already, or -1.  Read errors count as "no".
+ */
+static int
+content_same(const struct leg2 *l, const struct where *at, int fd, const struct git_ientry *e,
              const struct stat *st, const struct git_conv *cv)
 {
 	struct buf b = BUF_INIT;
-	int fd, same;
+	int own = -1, same;
 
 	if (S_ISLNK(st->st_mode))
 		return link_same(l, at, e);
-	/*
-	 * Without the access time: a probe that only reads should not make
-	 * the kernel write every inode it hashes (after a touch, relatime
-	 * would).  Only the file's owner may ask; anyone else opens plainly.
-	 */
-	fd = openat(at->fd, at->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = openat(at->fd, at->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
+	if (fd < 0 && (fd = own = open_file(at)) < 0)
 		return 0;
 	if ((e->mode & GIT_MODE_TYPE) == GIT_MODE_LINK || (cv->eol == GIT_CONV_NONE && !cv->ident &&
 	                                                  !(cv->filter && cv->filter->required))) {
@@ -239,7 +250,8 @@ content_same(const struct leg2 *l, const struct where *at, const struct git_ient
 		same = read_fd(fd, &b, 0) == 0 && git_conv_matches(l->repo, cv, b.s ? b.s : "", b.len, &e->oid);
 		buf_free(&b);
 	}
-	close(fd);
+	if (own >= 0)
+		close(own);
 	return same;
 }
 
@@ -262,44 +274,79 @@ stat_changed(const struct git_repo *repo, const struct git_index *ix, const stru
 	                       (ix->mtime_s == (int64_t)e->mtime_s && ix->mtime_ns <= (long)e->mtime_ns));
 }
 
-/* 1 when the entry differs from the work tree. */
+/* The stat data of an entry's file against the entry: 1 differs, 0 same, -1 to be hashed. */
 static int
-entry_dirty(const struct leg2 *l, const struct where *at, const struct git_ientry *e)
+stat_verdict(const struct leg2 *l, const struct git_ientry *e, const struct stat *st)
 {
 	const struct git_repo *repo = l->repo;
 	uint32_t type = e->mode & GIT_MODE_TYPE;
+
+	if (type == GIT_MODE_REG) {
+		if (!S_ISREG(st->st_mode))
+			return 1;
+		if (repo->filemode && ((st->st_mode & 0100) != 0) != ((e->mode & 0100) != 0))
+			return 1;
+	} else if (type == GIT_MODE_LINK) {
+		if (!S_ISLNK(st->st_mode) && !(S_ISREG(st->st_mode) && !repo->symlinks))
+			return 1;
+	} else {
+		return 1;
+	}
+	return stat_changed(repo, l->ix, e, st) ? -1 : 0;
+}
+
+/*
+ * A thread's run of entries that needed hashing.  After a few in a row
+ * (a tree just checked out, or touched all over) a file is opened before
+ * its stat data is read, from the open descriptor: one path lookup where
+ * a stat and then an open would make two.  A file that turns out
+ * unchanged ends the run.
+ */
+#define OPEN_FIRST_AFTER 8
+
+struct scanner {
+	unsigned hashed_run;
+	struct git_attr_cursor attr; /* the attributes' directory this thread looked at last */
+};
+
+/* 1 when the entry differs from the work tree. */
+static int
+entry_dirty(const struct leg2 *l, struct scanner *sc, const struct where *at, const struct git_ientry *e)
+{
+	uint32_t type = e->mode & GIT_MODE_TYPE;
 	struct git_conv cv = {GIT_CONV_NONE, 0, NULL};
 	struct stat st;
+	int fd = -1, r;
 
 	if (GIT_IE_STAGE(e) || (e->xflags & GIT_IE_INTENT_TO_ADD))
 		return 1;
 	if ((e->xflags & GIT_IE_SKIP_WORKTREE) || (e->flags & GIT_IE_VALID) || type == GIT_MODE_GITLINK ||
 	    type == GIT_MODE_DIR)
 		return 0;
-	if (at->fd < 0 || fstatat(at->fd, at->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return 1; /* deleted, or an error item: both dirty */
-	if (type == GIT_MODE_REG) {
-		if (!S_ISREG(st.st_mode))
-			return 1;
-		if (repo->filemode && ((st.st_mode & 0100) != 0) != ((e->mode & 0100) != 0))
-			return 1;
-	} else if (type == GIT_MODE_LINK) {
-		if (!S_ISLNK(st.st_mode) && !(S_ISREG(st.st_mode) && !repo->symlinks))
-			return 1;
-	} else {
+	if (at->fd < 0)
 		return 1;
+	if (type == GIT_MODE_REG && sc->hashed_run >= OPEN_FIRST_AFTER && (fd = open_file(at)) >= 0 &&
+	    fstat(fd, &st) < 0) {
+		close(fd);
+		fd = -1;
 	}
-	if (!stat_changed(repo, l->ix, e, &st))
-		return 0;
-	if (type == GIT_MODE_REG)
-		git_conv_for(l->repo, l->attrs, e->path, &cv);
-	/*
-	 * A new size is a change unless a conversion could explain it (or
-	 * the index holds size 0, as read-tree and racy-git smudging write).
-	 */
-	if ((uint32_t)st.st_size != e->size && e->size != 0 && !git_conv_any(&cv))
-		return 1;
-	return !content_same(l, at, e, &st, &cv);
+	if (fd < 0 && fstatat(at->fd, at->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 1; /* deleted, or an error item: both dirty */
+	r = stat_verdict(l, e, &st);
+	sc->hashed_run = r < 0 ? sc->hashed_run + 1 : 0;
+	if (r < 0) {
+		if (type == GIT_MODE_REG)
+			git_conv_for(l->repo, l->attrs, &sc->attr, e->path, &cv);
+		/*
+		 * A new size is a change unless a conversion could explain it (or
+		 * the index holds size 0, as read-tree and racy-git smudging write).
+		 */
+		r = ((uint32_t)st.st_size != e->size && e->size != 0 && !git_conv_any(&cv)) ||
+		    !content_same(l, at, fd, e, &st, &cv);
+	}
+	if (fd >= 0)
+		close(fd);
+	return r;
 }
 
 static void *
@@ -308,6 +355,7 @@ scan(void *arg)
 	struct leg2 *l = arg;
 	size_t n = l->ix->n;
 	struct dirstack ds = {l->wtfd, NULL, NULL, 0, 0, 0, BUF_INIT};
+	struct scanner sc = {0, {NULL, 0}};
 	struct where at;
 
 	while (!atomic_load_explicit(&l->dirty, memory_order_relaxed)) {
@@ -320,7 +368,7 @@ scan(void *arg)
 			const struct git_ientry *e = &l->ix->e[i];
 
 			locate(&ds, e->path, &at);
-			if (entry_dirty(l, &at, e)) {
+			if (entry_dirty(l, &sc, &at, e)) {
 				atomic_store(&l->dirty, 1);
 				break;
 			}

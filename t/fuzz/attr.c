@@ -25,10 +25,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	git_set_format(repo, GIT_HASH_SHA1);
 	a = git_attrs_from_text(repo, (const char *)data, size);
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		git_attr_check(a, paths[i], v);
+		git_attr_check(a, NULL, paths[i], v);
 	last = nl ? estrndup(nl + 1, size - (size_t)((const uint8_t *)nl + 1 - data)) : estrdup("");
 	if (*last && last[strlen(last) - 1] != '/' && !strstr(last, "//"))
-		git_attr_check(a, last, v);
+		git_attr_check(a, NULL, last, v);
 	free(last);
 	git_attrs_free(a);
 	git_close(repo);

@@ -29,7 +29,7 @@ ours(struct git_attrs *a, struct buf *out)
 	for (i = 0; i < LEN(paths); i++) {
 		struct git_attr_value v[GIT_ATTR_NWANT];
 
-		git_attr_check(a, paths[i], v);
+		git_attr_check(a, NULL, paths[i], v);
 		for (k = 0; k < GIT_ATTR_NWANT; k++)
 			buf_printf(out, "%s: %s: %s\n", paths[i], names[k],
 			           v[k].state == GIT_ATTR_SET     ? "set"
