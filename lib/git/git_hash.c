@@ -3,6 +3,7 @@
  * 0x80 byte, zeros, the 64-bit big-endian bit count; the state words
  * written big-endian), and the one table of what differs between them.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "git_bytes.h"
@@ -29,19 +30,33 @@ git_hash_size(enum git_hash_algo algo)
 	return algos[algo].size;
 }
 
+/* The SHA-1 function for this CPU, found once (CPUID is slow in a virtual machine). */
+static void (*sha1_block(void))(uint32_t *, const unsigned char *)
+{
+	static atomic_int x86 = -1;
+	int v = atomic_load_explicit(&x86, memory_order_relaxed);
+
+	if (v < 0) {
+		v = git_sha1_x86_usable();
+		atomic_store_explicit(&x86, v, memory_order_relaxed);
+	}
+	return v ? git_sha1_block_x86 : git_sha1_block;
+}
+
 void
 git_hash_init(struct git_hash_ctx *c, enum git_hash_algo algo)
 {
 	c->algo = algo;
 	memcpy(words(c), algos[algo].iv, algos[algo].size);
 	c->len = 0;
+	c->block = algo == GIT_HASH_SHA1 ? sha1_block() : algos[algo].block;
 }
 
 void
 git_hash_update(struct git_hash_ctx *c, const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	void (*block)(uint32_t *, const unsigned char *) = algos[c->algo].block;
+	void (*block)(uint32_t *, const unsigned char *) = c->block;
 	uint32_t *h = words(c);
 	size_t used = c->len % 64;
 

@@ -28,6 +28,7 @@ struct git_hash_ctx {
 	} state;
 	uint64_t len;          /* bytes fed so far */
 	unsigned char buf[64]; /* the partial block */
+	void (*block)(uint32_t *h, const unsigned char *block); /* the algorithm's, for this CPU */
 };
 
 void git_hash_init(struct git_hash_ctx *c, enum git_hash_algo algo);
@@ -40,5 +41,8 @@ size_t git_hash_size(enum git_hash_algo algo);
 extern const uint32_t git_sha1_iv[5], git_sha256_iv[8];
 void git_sha1_block(uint32_t h[5], const unsigned char *block);
 void git_sha256_block(uint32_t h[8], const unsigned char *block);
+/* SHA-1 on the x86 SHA extensions (sha1_x86.c), where git_sha1_x86_usable() says the CPU has them. */
+int git_sha1_x86_usable(void);
+void git_sha1_block_x86(uint32_t h[5], const unsigned char *block);
 
 #endif

@@ -76,5 +76,25 @@ main(void)
 		if (!ok(!memcmp(whole, pieces, 20) && !memcmp(w2, p2, 32), "pieces of %zu bytes", step))
 			break;
 	}
+	/* The x86 SHA extensions' function against the portable one, block by block. */
+	if (!git_sha1_x86_usable()) {
+		printf("ok %d # skip this CPU has no SHA extensions\n", ++tap_n);
+	} else {
+		uint32_t x[5], y[5];
+		unsigned char block[64];
+		unsigned seed = 12345;
+		size_t k, same = 0;
+
+		memcpy(x, git_sha1_iv, sizeof(x));
+		memcpy(y, git_sha1_iv, sizeof(y));
+		for (k = 0; k < 10000; k++) {
+			for (i = 0; i < sizeof(block); i++)
+				block[i] = (unsigned char)((seed = seed * 1103515245 + 12345) >> 16);
+			git_sha1_block(x, block);
+			git_sha1_block_x86(y, block);
+			same += !memcmp(x, y, sizeof(x));
+		}
+		is_int(same, 10000, "SHA-1 on the x86 SHA extensions agrees with the portable function");
+	}
 	return done_testing();
 }
