@@ -668,11 +668,11 @@ deliver(struct line *ln, const char *name, unsigned flags, struct sidecar_set *o
 }
 
 /*
- * The lines of a stream in batches of about BATCH_BYTES, read by worker
- * threads while the reader fills the next batches, and handed over in
- * order: results, messages and counts are those of one thread reading
- * line by line.  At most NBATCH batches are read ahead, so memory stays
- * bounded whatever the stream's size.
+ * The lines of a stream in blocks of about BATCH_BYTES of whole lines,
+ * split and read by worker threads while the reader reads the next
+ * blocks, and handed over in order: results, messages and counts are
+ * those of one thread reading line by line.  At most 2 blocks a worker
+ * are read ahead, so memory stays bounded whatever the stream's size.
  */
 #define BATCH_BYTES (128 * 1024)
 #define MAX_WORKERS 8
@@ -681,9 +681,11 @@ enum batch_state { BATCH_FREE, BATCH_QUEUED, BATCH_BUSY, BATCH_DONE };
 
 struct batch {
 	enum batch_state state;
-	size_t bytes; /* in its lines */
-	struct line *lines;
-	size_t n, cap;
+	char *text; /* the block, handed over by lines_block */
+	size_t len, cap;
+	size_t lineno; /* the stream's number of the block's first line */
+	struct line *lines; /* its lines that are not blank */
+	size_t n, capl;
 };
 
 struct stream {
@@ -697,9 +699,32 @@ struct stream {
 	int closing;
 };
 
+/* The block's lines, each copied for the sidecar it becomes, then read. */
 static void
 read_batch(struct stream *st, struct batch *b)
 {
+	const char *p = b->text, *end = b->text + b->len;
+	size_t lineno = b->lineno;
+
+	b->n = 0;
+	for (; p < end; lineno++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *text;
+
+		if (!blank(p, n)) {
+			if (b->n == b->capl) {
+				b->capl = b->capl ? 2 * b->capl : 16;
+				b->lines = ereallocarray(b->lines, b->capl, sizeof *b->lines);
+			}
+			/* Not estrndup: a line may hold NUL bytes (then it fails to parse). */
+			text = emalloc(n + 1);
+			memcpy(text, p, n);
+			text[n] = '\0';
+			b->lines[b->n++] = (struct line){text, n, lineno, NULL, NULL};
+		}
+		p += n + 1;
+	}
 	for (size_t i = 0; i < b->n; i++)
 		read_line(&b->lines[i], st->name, st->flags, st->set);
 }
@@ -733,39 +758,33 @@ worker(void *arg)
 	return NULL;
 }
 
+/* The lines in p[0..n): its newlines, and one more for a last line without one. */
+static size_t
+count_lines(const char *p, size_t n)
+{
+	const char *end = p + n, *nl;
+	size_t count = 0;
+
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1)
+		count++;
+	return count + (p < end);
+}
+
 /*
- * Fill b with the stream's next lines, blank ones counted and dropped.
- * Returns 1 when b holds lines, 0 at the end, -1 on a read error.
+ * The stream's next block into b, its first line numbered after *lineno.
+ * Returns 1, 0 at the end, -1 on a read error.
  */
 static int
 fill_batch(struct lines *l, size_t *lineno, struct batch *b)
 {
-	const char *p;
-	size_t n;
-	int rc = 1;
+	int rc = lines_block(l, &b->text, &b->cap, &b->len, BATCH_BYTES);
 
-	b->bytes = b->n = 0;
-	while (b->bytes < BATCH_BYTES && (rc = lines_next(l, &p, &n)) > 0) {
-		char *text;
-
-		++*lineno;
-		if (blank(p, n))
-			continue;
-		if (b->n == b->cap) {
-			b->cap = b->cap ? 2 * b->cap : 16;
-			b->lines = ereallocarray(b->lines, b->cap, sizeof *b->lines);
-		}
-		/* Not estrndup: a line may hold NUL bytes (then it fails to parse). */
-		text = emalloc(n + 1);
-		memcpy(text, p, n);
-		text[n] = '\0';
-		b->lines[b->n++] = (struct line){text, n, *lineno, NULL, NULL};
-		b->bytes += n;
+	if (rc > 0) {
+		b->lineno = *lineno + 1;
+		*lineno += count_lines(b->text, b->len);
 	}
-	/* A read error after some lines shows at the next call, which reads nothing more. */
-	return b->n > 0 ? 1 : rc < 0 ? -1 : 0;
+	return rc;
 }
-
 static void
 deliver_batch(struct batch *b, const char *name, unsigned flags, struct sidecar_set *out)
 {
@@ -861,8 +880,10 @@ read_stream(struct lines *l, const char *name, unsigned flags, struct sidecar_se
 	}
 	while (started > 0)
 		pthread_join(tid[--started], NULL);
-	for (size_t i = 0; i < st.nbatch; i++)
+	for (size_t i = 0; i < st.nbatch; i++) {
+		free(st.b[i].text);
 		free(st.b[i].lines);
+	}
 	free(st.b);
 	pthread_cond_destroy(&st.done);
 	pthread_cond_destroy(&st.queued);

@@ -129,6 +129,48 @@ lines_next(struct lines *l, const char **line, size_t *n)
 	}
 }
 
+int
+lines_block(struct lines *l, char **buf, size_t *cap, size_t *n, size_t want)
+{
+	char *nl = NULL, *mine;
+	size_t end, tail, mycap;
+
+	if (l->pos > 0) {
+		memmove(l->buf, l->buf + l->pos, l->len - l->pos);
+		l->len -= l->pos;
+		l->pos = l->scan = 0;
+	}
+	while (!l->eof && (l->len < want || (nl = memrchr(l->buf, '\n', l->len)) == NULL)) {
+		/* A failed read: the whole lines before it first, the error at the next call. */
+		if (l->err || fill(l, want) < 0) {
+			if (l->len == 0 || (nl = memrchr(l->buf, '\n', l->len)) == NULL) {
+				errno = l->err;
+				return -1;
+			}
+			break;
+		}
+	}
+	if (l->len == 0)
+		return 0;
+	end = l->eof ? l->len : (size_t)(nl - l->buf) + 1;
+	tail = l->len - end;
+	mine = *buf;
+	mycap = *cap;
+	if (mycap < tail + 1) {
+		mycap = tail + 1;
+		mine = erealloc(mine, mycap);
+	}
+	memcpy(mine, l->buf + end, tail);
+	*buf = l->buf;
+	*cap = l->cap;
+	*n = end;
+	l->buf = mine;
+	l->cap = mycap;
+	l->len = tail;
+	l->scan = 0;
+	return 1;
+}
+
 void
 lines_rewind(struct lines *l)
 {

@@ -46,6 +46,18 @@ void lines_free(struct lines *l);
  */
 int lines_next(struct lines *l, const char **line, size_t *n);
 
+/*
+ * For a reader that splits lines itself: the next run of whole lines in
+ * *buf, about want bytes (those read once want bytes are in, up to the
+ * last newline; a longer line whole; at the end what remains, whose last
+ * line may lack its newline).  The run is handed over, not copied:
+ * *buf and *cap are exchanged for the buffer that held it, and the
+ * buffer given back holds the start of the next line.  Returns 1 with
+ * *n bytes, 0 at the end, -1 when a read fails (errno set).  Not with
+ * keep.
+ */
+int lines_block(struct lines *l, char **buf, size_t *cap, size_t *n, size_t want);
+
 /* With keep: hand out the kept lines again from the first, and keep no more. */
 void lines_rewind(struct lines *l);
 

@@ -419,6 +419,27 @@ lines_read(void)
 	free(whole);
 	unpipe(&l, fd, pid);
 
+	/* Blocks of whole lines, handed over: together, the text. */
+	if ((fd = piped(text, sizeof text, &pid)) < 0)
+		return;
+	lines_init(&l, fd, 0);
+	{
+		char *block = NULL;
+		size_t cap = 0, blocks = 0, off = 0;
+		int lines_whole = 1;
+
+		while (lines_block(&l, &block, &cap, &n, 100000) > 0) {
+			lines_whole &= memcmp(block, text + off, n) == 0 &&
+			               (off + n == sizeof text || block[n - 1] == '\n');
+			off += n;
+			blocks++;
+		}
+		ok(lines_whole && off == sizeof text && blocks > 3,
+		   "blocks of whole lines give the text back (%zu blocks)", blocks);
+		free(block);
+	}
+	unpipe(&l, fd, pid);
+
 	lines_init_text(&l, "a\n\nb", 4);
 	ok(lines_next(&l, &line, &n) > 0 && n == 1 && lines_next(&l, &line, &n) > 0 && n == 0 &&
 	           lines_next(&l, &line, &n) > 0 && n == 1 && *line == 'b' &&
@@ -452,6 +473,15 @@ lines_read(void)
 	ok(fd >= 0 && lines_next(&l, &line, &n) < 0 && errno == EISDIR && l.err == EISDIR &&
 	           lines_next(&l, &line, &n) < 0,
 	   "a read error is -1 with errno, and stays");
+	{
+		char *block = NULL;
+		size_t cap = 0;
+
+		errno = 0;
+		ok(lines_block(&l, &block, &cap, &n, 4096) < 0 && errno == EISDIR,
+		   "for blocks too");
+		free(block);
+	}
 	lines_free(&l);
 	if (fd >= 0)
 		close(fd);
