@@ -141,10 +141,11 @@ pool_take(struct sidecar *sc, void *arg)
 	if (r->gen > p->newest)
 		p->newest = r->gen;
 	for (i = 0; p->side && i < 2; i++) {
-		const struct json_value *h = json_get(sc->doc.root, "host");
+		const struct json_value *h;
 		char err[256];
 
-		if (p->have_host[i] || h == NULL || h->type == JSON_NULL || !compare_filter_match(&p->side[i], r))
+		if (p->have_host[i] || (h = json_get(sc->doc.root, "host")) == NULL ||
+		    h->type == JSON_NULL || !compare_filter_match(&p->side[i], r))
 			continue;
 		p->have_host[i] = host_from_json(&p->host[i], h, err, sizeof err) == 0;
 	}
