@@ -49,26 +49,28 @@ git update-index -q --really-refresh
 [ -z "$(ls .git/objects | grep -v -e pack -e info)" ] || echo "note: loose objects remain"
 
 # stats CMD...: "median-wall-ms mean-cpu-ms" over RUNS runs after a
-# warm-up run.  CPU time (user + system, all threads) is the steadier
-# figure on a loaded machine; it needs /usr/bin/time, else it reads "-".
+# warm-up run.  Wall time from date +%s%N (/usr/bin/time counts only
+# centiseconds, too coarse for a clean probe); CPU time (user + system,
+# all threads), the steadier figure on a loaded machine, from
+# /usr/bin/time, else "-".
 stats() {
 	"$@" >/dev/null
 	: >"$W/times"
 	i=0
 	while [ $i -lt "$RUNS" ]; do
+		t0=$(date +%s%N)
 		if [ -x /usr/bin/time ]; then
-			/usr/bin/time -f '%e %U %S' -o "$W/time" "$@" >/dev/null
+			/usr/bin/time -f '%U %S' -o "$W/time" "$@" >/dev/null
 		else
-			t0=$(date +%s%N)
 			"$@" >/dev/null
-			t1=$(date +%s%N)
-			echo "$(((t1 - t0) / 1000000)) - -" | awk '{ print $1 / 1000, $2, $3 }' >"$W/time"
+			echo "- -" >"$W/time"
 		fi
-		cat "$W/time" >>"$W/times"
+		t1=$(date +%s%N)
+		echo "$(((t1 - t0) / 1000)) $(cat "$W/time")" >>"$W/times"
 		i=$((i + 1))
 	done
-	wall=$(awk '{ print $1 * 1000 }' "$W/times" | sort -n |
-		awk '{ w[NR] = $1 } END { printf "%d", NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }')
+	wall=$(awk '{ print $1 / 1000 }' "$W/times" | sort -n |
+		awk '{ w[NR] = $1 } END { printf "%.1f", NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }')
 	cpu=$(awk '$2 == "-" { no = 1 } { c += ($2 + $3) * 1000 } END { if (no) print "-"; else printf "%d", c / NR }' "$W/times")
 	echo "$wall $cpu"
 }
