@@ -114,7 +114,7 @@ pool_keeps(const struct pool *p, const struct row *r)
 	return 0;
 }
 
-/* The row of a sidecar, made as soon as it is read (on any thread). */
+/* The row of a sidecar, made as soon as it is read (on any thread); its strings are the document's. */
 static void *
 pool_row(const struct sidecar *sc, void *arg)
 {
@@ -122,7 +122,6 @@ pool_row(const struct sidecar *sc, void *arg)
 	struct row *r = emalloc(sizeof *r);
 
 	compare_row_from_json(r, sc->doc.root, p->archive && sc->archive);
-	compare_row_detach(r);
 	return r;
 }
 
@@ -150,6 +149,12 @@ pool_take(struct sidecar *sc, void *arg)
 		p->have_host[i] = host_from_json(&p->host[i], h, err, sizeof err) == 0;
 	}
 	if (pool_keeps(p, r)) {
+		/*
+		 * Detached here, not by the worker that made it: what the pool
+		 * keeps is then allocated by one thread, apart from the
+		 * documents the workers allocate and free.
+		 */
+		compare_row_detach(r);
 		/* Grow by doubling: 10k sidecars must not be quadratic. */
 		if ((p->n & (p->n - 1)) == 0)
 			p->rows = ereallocarray(p->rows, p->n ? p->n * 2 : 1, sizeof *p->rows);
