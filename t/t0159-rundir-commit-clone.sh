@@ -9,7 +9,11 @@ GIT_CONFIG_NOSYSTEM=1
 export GIT_CONFIG_NOSYSTEM
 unset GIT_CEILING_DIRECTORIES XDG_CONFIG_HOME GIT_CONFIG_GLOBAL
 
-test_lazy_prereq CLONE 'git -C "$TOP" rev-parse --verify --quiet HEAD >/dev/null'
+# The source tree is a repository git can clone (not a tarball's copy).
+test_lazy_prereq CLONE '
+	git -C "$TOP" rev-parse --verify --quiet HEAD >/dev/null &&
+	git clone -q --no-hardlinks "$TOP" "$TRASH/clone" 2>/dev/null
+'
 
 # agree DIR: ours and git's verdict are the same; prints it.  Ours
 # first: git diff writes the index when stat data changed over an
@@ -27,7 +31,6 @@ agree() {
 }
 
 test_expect_success CLONE 'a fresh clone of this project' '
-	git clone -q --no-hardlinks "$TOP" clone &&
 	agree clone >verdict &&
 	! grep -e -dirty verdict
 '
