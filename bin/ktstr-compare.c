@@ -180,6 +180,7 @@ pool_load(struct pool *p, const char *dir, char **operands, size_t noperands, ch
 
 	set.prepare = pool_row;
 	set.each = pool_take;
+	set.lend = 1; /* pool_take frees every sidecar */
 	set.arg = p;
 	/* A row reads the view and the host: nothing else needs building. */
 	if (sidecar_load_inputs(dir, operands, noperands, SIDECAR_MODELLED, &set, source) < 0)
@@ -216,6 +217,7 @@ load_analysis(const char *dir, char **operands, size_t noperands, struct analysi
 	char *root, *name, *path, *source = NULL;
 
 	set.each = analysis_take;
+	set.lend = 1; /* analysis_take frees every sidecar */
 	set.arg = a;
 	if (dir || noperands || sidecar_stdin_is_input()) {
 		if (sidecar_load_inputs(dir, operands, noperands, 0, &set, &source) < 0)

@@ -627,7 +627,7 @@ one_value(const char *p, size_t n)
  * it can run anywhere, in any order.
  */
 struct line {
-	char *text; /* the line's own copy, NUL-terminated, which its sidecar takes */
+	char *text; /* the line's own copy, which its sidecar takes, or a lent view */
 	size_t n;
 	size_t lineno;
 	struct sidecar *sc;
@@ -642,9 +642,11 @@ read_line(struct line *ln, const char *name, unsigned flags, const struct sideca
 
 	if (parse(&doc, ln->text, ln->n, flags, err, sizeof err) < 0) {
 		ln->err = estrdup(err);
-		free(ln->text);
+		if (!set->lend)
+			free(ln->text);
 	} else {
-		ln->sc = new_sidecar(name, NULL, 0, ln->text, ln->n, &doc, ln->lineno, 1);
+		ln->sc = new_sidecar(name, NULL, 0, set->lend ? NULL : ln->text, ln->n, &doc,
+		                     ln->lineno, 1);
 		if (set->each && set->prepare)
 			ln->sc->prepared = set->prepare(ln->sc, set->arg);
 	}
@@ -699,28 +701,33 @@ struct stream {
 	int closing;
 };
 
-/* The block's lines, each copied for the sidecar it becomes, then read. */
+/*
+ * The block's lines, each copied for the sidecar it becomes (or lent,
+ * when the set's each frees every sidecar before the block is read
+ * again), then read.
+ */
 static void
 read_batch(struct stream *st, struct batch *b)
 {
-	const char *p = b->text, *end = b->text + b->len;
+	char *p = b->text, *end = b->text + b->len;
 	size_t lineno = b->lineno;
 
 	b->n = 0;
 	for (; p < end; lineno++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *text = p;
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char *text;
 
 		if (!blank(p, n)) {
 			if (b->n == b->capl) {
 				b->capl = b->capl ? 2 * b->capl : 16;
 				b->lines = ereallocarray(b->lines, b->capl, sizeof *b->lines);
 			}
-			/* Not estrndup: a line may hold NUL bytes (then it fails to parse). */
-			text = emalloc(n + 1);
-			memcpy(text, p, n);
-			text[n] = '\0';
+			if (!st->set->lend) {
+				/* Not estrndup: a line may hold NUL bytes (then it fails to parse). */
+				text = emalloc(n + 1);
+				memcpy(text, p, n);
+				text[n] = '\0';
+			}
 			b->lines[b->n++] = (struct line){text, n, lineno, NULL, NULL};
 		}
 		p += n + 1;

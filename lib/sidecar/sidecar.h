@@ -76,7 +76,7 @@ struct sidecar {
 	char *path;   /* as the walk built it, the operand, or a stream line's "_path" */
 	char *run;    /* run directory name (stream "_run"), NULL for a loose file */
 	int archive;  /* read from an explicit root, or "_archive": true */
-	char *text;   /* the bytes doc points into */
+	char *text;   /* the bytes doc points into; NULL when they are lent (sidecar_set's lend) */
 	size_t len;
 	struct json_doc doc; /* doc.root: the sidecar object */
 	size_t line;  /* line in a stream (1-based), 0 for a whole file */
@@ -110,6 +110,12 @@ struct sidecar_set {
 	 * only what it returns.
 	 */
 	void *(*prepare)(const struct sidecar *sc, void *arg);
+	/*
+	 * With each: set when each frees every sidecar before it returns.
+	 * A stream's lines are then lent to their sidecars (sc->text NULL,
+	 * doc pointing into the reader's buffer) instead of copied.
+	 */
+	int lend;
 	void *arg;
 };
 
