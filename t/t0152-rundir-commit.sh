@@ -162,6 +162,17 @@ test_expect_success GIT 'a corrupt index (entry count 0x80000000) counts as dirt
 	test "$(wc -l <err)" -eq 1
 '
 
+test_expect_success GIT 'a FIFO planted as the index is refused, not waited on: dirty, with a warning' '
+	repo fifo &&
+	rm fifo/.git/index && mkfifo fifo/.git/index &&
+	printf "%s-dirty\n" "$(short fifo)" >expect &&
+	ktstr-rundir -C fifo --commit >actual 2>err &&
+	test_cmp expect actual &&
+	printf "ktstr-rundir: cannot read the index: %s/.git/index: not a regular file; the tree counts as dirty\n" \
+		"$(cd fifo && pwd -P)" >expect &&
+	test_cmp expect err
+'
+
 # Nanoseconds count, as in a git built with USE_NSEC (ktstr-rundir(1)):
 # a git built without them misses this change.
 test_expect_success GIT 'core.trustctime=false: a same-second change of the same size is found' '

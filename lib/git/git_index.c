@@ -252,7 +252,7 @@ read_shared(struct git_repo *repo, const char *gitdir, const struct git_oid *id,
 	snprintf(name, sizeof(name), "sharedindex.%s", git_oid_hex(repo, id, hex));
 	path = path_join(gitdir, name);
 	if (read_file(path, &b, 0) < 0) {
-		r = git_fail(repo, "cannot read '%s': %s", path, strerror(errno));
+		r = git_fail(repo, "cannot read '%s': %s", path, error_text(errno));
 	} else {
 		/* A shared index never links further: pass no gitdir. */
 		r = git_index_parse(repo, (unsigned char *)b.s, b.len, path, NULL, 0, out);
@@ -551,9 +551,10 @@ git_index_read(struct git_repo *repo, struct git_index *ix)
 	int fd, r;
 
 	memset(ix, 0, sizeof(*ix));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Not open(): a FIFO planted as the index must not block the probe. */
+	fd = open_input_at(AT_FDCWD, path, 0);
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		r = errno == ENOENT ? 1 : git_fail(repo, "cannot read '%s': %s", path, strerror(errno));
+		r = errno == ENOENT ? 1 : git_fail(repo, "%s: %s", path, error_text(errno));
 		if (fd >= 0)
 			close(fd);
 		free(path);
@@ -562,7 +563,7 @@ git_index_read(struct git_repo *repo, struct git_index *ix)
 	map = st.st_size > 0 ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
 	close(fd);
 	if (map == MAP_FAILED) {
-		r = git_fail(repo, "cannot map '%s': %s", path, strerror(errno));
+		r = git_fail(repo, "cannot map '%s': %s", path, error_text(errno));
 	} else {
 		/*
 		 * Like git, which checks the trailer only in fsck: hashing a

@@ -106,7 +106,7 @@ load_objdirs(struct git_repo *repo)
 static const unsigned char *
 map_file(const char *path, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open_input_at(AT_FDCWD, path, 0);
 	struct stat st;
 	void *p;
 
@@ -716,7 +716,7 @@ read_loose(struct git_repo *repo, const char *path, enum git_obj_type *type, str
 	int r = -1;
 
 	if (read_file(path, &raw, 0) < 0) {
-		r = errno == ENOENT ? 1 : git_fail(repo, "cannot read '%s': %s", path, strerror(errno));
+		r = errno == ENOENT ? 1 : git_fail(repo, "cannot read '%s': %s", path, error_text(errno));
 	} else if (git_inflate((unsigned char *)raw.s, raw.len, &obj, SIZE_MAX / 2, &used, err,
 	                       sizeof(err)) < 0) {
 		git_fail(repo, "%s: %s", path, err);
