@@ -101,7 +101,7 @@ gitfile_target(const char *d, const char *file, char *err, size_t errlen)
 	char *target = NULL;
 
 	if (read_file(file, &b, 4 * PATH_MAX) < 0) {
-		snprintf(err, errlen, "cannot read '%s': %s", file, strerror(errno));
+		snprintf(err, errlen, "cannot read '%s': %s", file, error_text(errno));
 	} else {
 		while (b.len && (b.s[b.len - 1] == '\n' || b.s[b.len - 1] == '\r'))
 			b.s[--b.len] = '\0';
@@ -182,7 +182,7 @@ git_open(const char *dir, int walk_up, char *err, size_t errlen)
 	d = realpath(dir, NULL);
 	if (!d || stat(d, &st0) < 0) {
 		if (d || errno != ENOENT)
-			snprintf(err, errlen, "cannot resolve '%s': %s", dir, strerror(errno));
+			snprintf(err, errlen, "cannot resolve '%s': %s", dir, error_text(errno));
 		free(d);
 		return NULL;
 	}

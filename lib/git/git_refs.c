@@ -66,7 +66,7 @@ load_packed(struct git_repo *repo)
 			repo->packed_ok = 1;
 			return 0;
 		}
-		return git_fail(repo, "cannot read packed-refs: %s", strerror(e));
+		return git_fail(repo, "cannot read packed-refs: %s", error_text(e));
 	}
 	free(p);
 	/* git refuses a packed-refs file whose last line is cut off. */
@@ -127,7 +127,7 @@ resolve(struct git_repo *repo, const char *name, struct git_oid *out)
 		free(p);
 		if (!s) {
 			if (errno != ENOENT && errno != ENOTDIR && errno != EISDIR)
-				return git_fail(repo, "cannot read ref '%s': %s", cur, strerror(errno));
+				return git_fail(repo, "cannot read ref '%s': %s", cur, error_text(errno));
 			if (strncmp(cur, "refs/", 5) != 0)
 				return git_fail(repo, "ref '%s' not found", cur);
 			r = packed_lookup(repo, cur, out);

@@ -564,7 +564,7 @@ host_unreadable_trees(struct strlist *why, const char *sysroot)
 
 		switch (dir_has_entry(path)) {
 		case -1:
-			line = easprintf("cannot read '%s': %s", path, strerror(errno));
+			line = easprintf("cannot read '%s': %s", path, error_text(errno));
 			break;
 		case 0:
 			line = easprintf("'%s' is empty: nothing is mounted there", path);

@@ -148,9 +148,9 @@ exec_job(const struct supervise *s, const struct supervise_job *j, int out_wr, i
 		        j->argv[0]);
 	else if (err == ENOEXEC)
 		warning("cannot run '%s': %s (neither a binary nor a script with a #! line)", j->argv[0],
-		        strerror(err));
+		        error_text(err));
 	else
-		warning("cannot run '%s': %s", j->argv[0], strerror(err));
+		warning("cannot run '%s': %s", j->argv[0], error_text(err));
 	/* As a shell says it: 127 not found, 126 found but not runnable. */
 	_exit(err == ENOENT && !exists ? 127 : 126);
 }

@@ -17,7 +17,7 @@ void setprogname(const char *argv0);
 
 /*
  * "prog: message\n" on stderr.  A format ending in ':' appends
- * " strerror(errno)" (error_text).  die() exits with EXIT_ERROR.  The
+ * " error_text(errno)" (error_text).  die() exits with EXIT_ERROR.  The
  * message is escaped for a terminal (text.h), its own line breaks
  * kept: it may quote a file name or a file's contents.
  */
@@ -80,7 +80,7 @@ int path_component_ok(const char *s, size_t max);
  */
 #define ESYMLINK 4097
 
-/* strerror(), knowing ENOTREGULAR and ESYMLINK. */
+/* error_text(), knowing ENOTREGULAR and ESYMLINK. */
 const char *error_text(int err);
 
 /*

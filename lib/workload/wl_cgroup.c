@@ -191,7 +191,7 @@ mkdir_cg(const char *path, char *err, size_t errlen)
 {
 	if (mkdir(path, 0755) == 0)
 		return 0;
-	snprintf(err, errlen, "cannot create cgroup '%s': %s", path, strerror(errno));
+	snprintf(err, errlen, "cannot create cgroup '%s': %s", path, error_text(errno));
 	return -1;
 }
 
@@ -334,7 +334,7 @@ setup_v1(struct wl_cg *cg, const char *mnt, pid_t owner, char *err, size_t errle
 	}
 	if (v1_inherit(cg->v1_parent, mnt) < 0) {
 		snprintf(err, errlen, "cannot set up cpuset of cgroup '%s': %s", cg->v1_parent,
-		         strerror(errno));
+		         error_text(errno));
 		return -1;
 	}
 	cg->v1_child = ecalloc(cg->n, sizeof *cg->v1_child);
@@ -347,7 +347,7 @@ setup_v1(struct wl_cg *cg, const char *mnt, pid_t owner, char *err, size_t errle
 		cg->v1_child[i] = c;
 		if (v1_inherit(c, cg->v1_parent) < 0) {
 			snprintf(err, errlen, "cannot set up cpuset of cgroup '%s': %s", c,
-			         strerror(errno));
+			         error_text(errno));
 			return -1;
 		}
 	}

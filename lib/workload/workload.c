@@ -139,13 +139,13 @@ guardian_start(struct run *r, char *err, size_t errlen)
 	int p[2];
 
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+		wl_errf(err, errlen, "cannot create a pipe: %s", error_text(errno));
 		return -1;
 	}
 	fflush(NULL);
 	r->guardian = fork();
 	if (r->guardian < 0) {
-		wl_errf(err, errlen, "cannot fork: %s", strerror(errno));
+		wl_errf(err, errlen, "cannot fork: %s", error_text(errno));
 		close(p[0]);
 		close(p[1]);
 		return -1;
@@ -350,7 +350,7 @@ group_channels(struct handle *h, unsigned gs, int pair_io, char *err, size_t err
 	                 -1, 0);
 	if (h->shared == MAP_FAILED) {
 		h->shared = NULL;
-		wl_errf(err, errlen, "cannot map shared memory: %s", strerror(errno));
+		wl_errf(err, errlen, "cannot map shared memory: %s", error_text(errno));
 		return -1;
 	}
 	if (pair_io) {
@@ -360,7 +360,7 @@ group_channels(struct handle *h, unsigned gs, int pair_io, char *err, size_t err
 			h->pipes[i] = -1;
 		for (size_t i = 0; i < h->npipes; i += 2)
 			if (pipe2(&h->pipes[i], O_CLOEXEC) < 0) {
-				wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+				wl_errf(err, errlen, "cannot create a pipe: %s", error_text(errno));
 				return -1;
 			}
 	}
@@ -418,20 +418,20 @@ fork_worker(struct run *r, struct worker *w, char *err, size_t errlen)
 	int sp[2], rp[2];
 
 	if (pipe2(sp, O_CLOEXEC) < 0) {
-		wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+		wl_errf(err, errlen, "cannot create a pipe: %s", error_text(errno));
 		return -1;
 	}
 	if (pipe2(rp, O_CLOEXEC) < 0) {
 		close(sp[0]);
 		close(sp[1]);
-		wl_errf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+		wl_errf(err, errlen, "cannot create a pipe: %s", error_text(errno));
 		return -1;
 	}
 	fflush(NULL);
 	w->pid = fork();
 	if (w->pid < 0) {
 		w->pid = 0;
-		wl_errf(err, errlen, "cannot fork: %s", strerror(errno));
+		wl_errf(err, errlen, "cannot fork: %s", error_text(errno));
 		close(sp[0]);
 		close(sp[1]);
 		close(rp[0]);
@@ -826,7 +826,7 @@ start_workers(struct run *r, char *err, size_t errlen)
 	                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (r->slots == MAP_FAILED) {
 		r->slots = NULL;
-		wl_errf(err, errlen, "cannot map shared memory: %s", strerror(errno));
+		wl_errf(err, errlen, "cannot map shared memory: %s", error_text(errno));
 		return -1;
 	}
 	rng = (uint64_t)r->self * 0x9e3779b97f4a7c15ull ^ monotonic_ns();
