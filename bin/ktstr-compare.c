@@ -97,7 +97,6 @@ struct pool {
 	const struct filter *keep; /* what the mode reads rows for: none, one or both sides */
 	size_t nkeep;
 	struct compare_values values; /* of every row read, kept or not */
-	enum sidecar_gen newest;   /* the newest generation of any row */
 	int archive;               /* "archive" run source for an explicit root */
 	const struct filter *side; /* for the host section; NULL: none */
 	struct host_context host[2];
@@ -137,8 +136,6 @@ pool_take(struct sidecar *sc, void *arg)
 	size_t i;
 
 	compare_values_add(&p->values, r);
-	if (r->gen > p->newest)
-		p->newest = r->gen;
 	for (i = 0; p->side && i < 2; i++) {
 		const struct json_value *h;
 		char err[256];
@@ -186,6 +183,8 @@ pool_load(struct pool *p, const char *dir, char **operands, size_t noperands, ch
 	if (sidecar_load_inputs(dir, operands, noperands, SIDECAR_MODELLED, &set, source) < 0)
 		input_failed = 1;
 	sidecar_set_free(&set);
+	compare_rows_spell(p->rows, p->n, p->values.newest);
+	compare_values_spell(&p->values);
 }
 
 static void
@@ -276,7 +275,7 @@ build_policy(struct policy *p, const char *threshold, const char *file)
 static const struct registry *
 pool_registry(const struct cmdline *cl, const struct pool *pool)
 {
-	return cl->reg ? cl->reg : compare_registry_of(pool->newest);
+	return cl->reg ? cl->reg : compare_registry_of(pool->values.newest);
 }
 
 /* A policy file names metrics of the registry in force. */

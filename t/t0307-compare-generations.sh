@@ -22,7 +22,7 @@ test_expect_success 'a 0.4.9 run and a newest one pair: a roll-up 0.4.9 stores t
 	  13 metric(s) measured on one side only: not compared
 
 	per-group pass counts (passes_observed/total_observed):
-	  cgroup_steady/1n2l2c1t/CpuSpin: 6.14=1/1 7.0=1/1
+	  cgroup_steady/1n2l2c1t/SpinWait: 6.14=1/1 7.0=1/1
 	  mixed_workload_fairness/2n2l2c2t/Mixed: 6.14=0/1 7.0=1/1
 	  1 row(s) new in '"'"'7.0'"'"' (no matching key in '"'"'6.14'"'"')
 	  1 row(s) removed from '"'"'6.14'"'"' (no matching key in '"'"'7.0'"'"')
@@ -149,6 +149,33 @@ test_expect_success 'CpuSpin and SpinWait are one work type to a filter' '
 	grep "worst_p99_wake_latency_us" a
 '
 
+test_expect_success 'a pool with a newest run names CpuSpin SpinWait in every table; a 0.4.9 pool keeps CpuSpin' '
+	cat >wt.expect <<-\EOF &&
+	By work_type:
+	  Mixed                     1/2 passed (0 skipped, 1 failed)  avg_spread=26.5%  avg_gap=212ms  imbal=4.0  dsq=12  fallback=156
+	  SpinWait                  2/2 passed (0 skipped, 0 failed)  avg_spread=5.2%  avg_gap=14ms  imbal=1.5  dsq=2
+	EOF
+	ktstr-compare --analyze --dir gen/mixed >wt.out &&
+	sed -n "/^By work_type:/,/^\$/p" wt.out | sed "/^\$/d" >wt.actual &&
+	test_cmp wt.expect wt.actual &&
+	test_expect_code 1 ktstr-compare --dir gen/mixed --a-kernel 6.14 --b-kernel 7.0 --json \
+		>wt.json 2>/dev/null &&
+	! grep CpuSpin wt.json &&
+	cat >wt.expect <<-\EOF &&
+	By work_type:
+	  Mixed                     0/1 passed (0 skipped, 1 failed)  avg_spread=26.5%  avg_gap=212ms  imbal=4.0  dsq=12  fallback=311
+	  CpuSpin                   1/1 passed (0 skipped, 0 failed)  avg_spread=5.2%  avg_gap=14ms  imbal=1.5
+	EOF
+	mkdir -p wt.old/6.14-abc1234 &&
+	cp gen/mixed/6.14-abc1234/*.json wt.old/6.14-abc1234/ &&
+	ktstr-compare --analyze --dir wt.old >wt.out &&
+	sed -n "/^By work_type:/,/^\$/p" wt.out | sed "/^\$/d" >wt.actual &&
+	test_cmp wt.expect wt.actual &&
+	ktstr-compare --list-values --dir wt.old >wt.values &&
+	grep "^  CpuSpin\$" wt.values &&
+	! grep SpinWait wt.values
+'
+
 test_expect_success 'a run on a budget of 4 CPUs pairs with a budget-less one only where cpu-budget slices' '
 	test_expect_code 1 ktstr-compare --dir gen/mixed --a-kernel 6.14 --b-kernel 7.0 >mixed 2>/dev/null &&
 	grep "^  1 row(s) new in .7.0. (no matching key in .6.14.)$" mixed &&
@@ -163,7 +190,7 @@ test_expect_success 'a run on a budget of 4 CPUs pairs with a budget-less one on
 	  1 pairing-key row pair(s) skipped because one or both sides failed
 
 	per-group pass counts (passes_observed/total_observed):
-	  cgroup_steady/1n2l2c1t/CpuSpin: 6.14:A=1/1 7.0:4=-
+	  cgroup_steady/1n2l2c1t/SpinWait: 6.14:A=1/1 7.0:4=-
 	  mixed_workload_fairness/2n2l2c2t/Mixed: 6.14:A=0/1 7.0:4=1/1
 	  1 row(s) removed from '"'"'6.14:A'"'"' (no matching key in '"'"'7.0:4'"'"')
 
@@ -399,7 +426,6 @@ test_expect_success '--list-values of the mixed tree: both' '
 	  2n2l2c2t
 
 	work_type:
-	  CpuSpin
 	  Mixed
 	  SpinWait
 

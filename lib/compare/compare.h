@@ -242,12 +242,15 @@ struct compare_valueset {
 struct compare_values {
 	size_t n;          /* the rows added */
 	unsigned carries;  /* their ROW_CARRIES_*, or'ed */
+	enum sidecar_gen newest; /* the newest generation of any of them */
 	struct compare_valueset dim[NDIMS]; /* DIM_FLAGS: every flag of every row */
 };
 
 void compare_values_add(struct compare_values *v, const struct row *r);
 /* Did some row have value s (not None) in dimension d? */
 int compare_values_has(const struct compare_values *v, enum dim d, const char *s);
+/* Once every row is added: work types named as compare_rows_spell names them. */
+void compare_values_spell(struct compare_values *v);
 void compare_values_free(struct compare_values *v);
 
 /*

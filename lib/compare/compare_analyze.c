@@ -236,7 +236,6 @@ gauntlet(struct buf *out, const struct row *rows, size_t n)
 }
 
 /* An unsigned integer member as written; 0 when absent or not one. */
-/* An unsigned integer member as written; 0 when absent or not one. */
 static uint64_t
 u64_member(const struct json_value *obj, const char *key)
 {
@@ -469,6 +468,12 @@ kvm_stats(struct buf *out, const struct analysis *a)
 void
 compare_analysis_render(struct buf *out, struct analysis *a)
 {
+	enum sidecar_gen newest = SIDECAR_G0;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (a->rows[i].gen > newest)
+			newest = a->rows[i].gen;
+	compare_rows_spell(a->rows, a->n, newest);
 	gauntlet(out, a->rows, a->n);
 	verifier(out, a);
 	if (a->profile.len) {

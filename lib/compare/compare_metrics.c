@@ -203,7 +203,7 @@ compare_row_from_json(struct row *r, const struct json_value *obj, int archive)
 	/* Required strings: keep every consumer free of NULL checks. */
 	r->scenario = v.r.test_name ? v.r.test_name : "";
 	r->topology = v.r.topology ? v.r.topology : "";
-	r->work_type = v.r.work_type ? v.r.work_type : ""; /* as stored; pairing maps it */
+	r->work_type = v.r.work_type ? v.r.work_type : ""; /* as stored: compare_rows_spell */
 	r->scheduler = v.r.scheduler ? v.r.scheduler : "";
 	r->kernel_version = v.r.kernel_version;
 	r->commit = v.r.project_commit;
@@ -343,4 +343,13 @@ int
 compare_metric_read(const struct metric *m, const struct row *r, double *v)
 {
 	return metric_value(m, r, v, 1);
+}
+
+void
+compare_rows_spell(struct row *rows, size_t n, enum sidecar_gen newest)
+{
+	if (newest == SIDECAR_G0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		rows[i].work_type = sidecar_work_type_name(rows[i].work_type);
 }

@@ -176,6 +176,13 @@ int compare_row_clean(const struct row *r);
  * sidecar's document can be freed.
  */
 void compare_row_detach(struct row *r);
+/*
+ * The work types of rows as a pool whose newest run is of generation
+ * newest names them: from 0.5.2 on, as the newest generation does
+ * (CpuSpin is SpinWait), so that one workload is one name in every
+ * table; a pool of 0.4.9 runs keeps 0.4.9's names.
+ */
+void compare_rows_spell(struct row *rows, size_t n, enum sidecar_gen newest);
 
 /* The ext_metrics entry named name, or NULL. */
 const struct ext_metric *compare_row_ext(const struct row *r, const char *name);

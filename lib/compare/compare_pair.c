@@ -48,8 +48,8 @@ commit_part(struct buf *b, const char *v)
 /*
  * The pairing key of r, its elements each NUL-terminated: the work type
  * as the newest generation names it, so a 0.4.9 CpuSpin run pairs with
- * a SpinWait one; with display, as the row's file spells it (the TEST
- * cell).
+ * a SpinWait one; with display, as the pool names it (the TEST cell:
+ * compare_rows_spell).
  */
 static void
 pairing_key(struct buf *b, const struct row *r, const struct slicing *sl, int display)

@@ -63,6 +63,8 @@ compare_values_add(struct compare_values *v, const struct row *r)
 	for (size_t k = 0; k < r->nflags; k++)
 		add(&v->dim[DIM_FLAGS], r->flags[k]);
 	v->carries |= r->carries;
+	if (r->gen > v->newest)
+		v->newest = r->gen;
 	v->n++;
 }
 
@@ -73,6 +75,27 @@ compare_values_has(const struct compare_values *v, enum dim d, const char *s)
 
 	find(&v->dim[d], s, &found);
 	return found;
+}
+
+void
+compare_values_spell(struct compare_values *v)
+{
+	struct compare_valueset *set = &v->dim[DIM_WORK_TYPE];
+	const char *old;
+	size_t i, at;
+	int found;
+
+	if (v->newest == SIDECAR_G0)
+		return;
+	for (i = 0; (old = sidecar_work_type_renamed(i)) != NULL; i++) {
+		at = find(set, old, &found);
+		if (!found)
+			continue;
+		free(set->v[at]);
+		memmove(set->v + at, set->v + at + 1, (set->n - at - 1) * sizeof *set->v);
+		set->n--;
+		add(set, sidecar_work_type_name(old));
+	}
 }
 
 void
