@@ -10,6 +10,7 @@
 #include "rundir/rundir.h"
 #include "sidecar/sidecar.h"
 #include "util/table.h"
+#include "util/text.h"
 #include "util/util.h"
 
 enum { OPT_JSON = 256, OPT_DIR };
@@ -120,7 +121,9 @@ mode_newest(const char *dir)
 		jw_string(&w, name);
 		jw_object_end(&w);
 	} else {
-		printf("%s\n", path);
+		/* A name anyone could have made reaches a terminal: --json has its bytes. */
+		text_fwrite(stdout, path, strlen(path), 0);
+		putchar('\n');
 	}
 	free(path);
 	free(name);

@@ -132,6 +132,17 @@ test_expect_success '--newest: ties go to the greatest name; dot dirs never coun
 	test_cmp expect actual
 '
 
+test_expect_success '--newest: a control character in the name is shown escaped, exact in --json' '
+	mkdir -p esc/ktstr &&
+	mkdir "esc/ktstr/7.0-$(printf "\033")]0;owned" &&
+	printf "esc/ktstr/7.0-\\x1b]0;owned\n" >expect &&
+	CARGO_TARGET_DIR=esc ktstr-rundir --newest >actual &&
+	test_cmp expect actual &&
+	printf "{\"dir\":\"esc/ktstr/7.0-\\u001b]0;owned\",\"run\":\"7.0-\\u001b]0;owned\"}\n" >expect &&
+	CARGO_TARGET_DIR=esc ktstr-rundir --newest --json >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success '--newest with no runs is an error' '
 	test_must_fail env CARGO_TARGET_DIR=none ktstr-rundir --newest >actual 2>err &&
 	test_cmp /dev/null actual &&
