@@ -118,8 +118,9 @@ demo_ktstr_test() {
 		'mkdir -p t && printf "#!/bin/sh\nexit 1\n" >t/bad && printf "#!/bin/sh\nexit 77\n" >t/later && chmod +x t/* && ktstr-test -j 2 --json t/bad t/later'
 	show 'The metrics of the first sidecar: the reported one and the wall time' \
 		'sed -n "/^      \"metrics\": \[/,/^      \],/p" sidecars/smoke-*.ktstr.json'
+	# A busy or small host may judge the run unfair: what it measured is shown either way.
 	show 'A real workload: 2 cgroups of 2 spinning workers for half a second, and what it measured' \
-		'ktstr-test --scenario cgroup_steady --duration 0.5 --settle-ms 0 --cgroup-mode none && grep "^    \"\(total_iterations\|worst_spread\|worst_run_delay_us\)\"" sidecars/cgroup_steady-*.ktstr.json'
+		'ktstr-test --scenario cgroup_steady --duration 0.5 --settle-ms 0 --cgroup-mode none; grep "^    \"\(total_iterations\|worst_spread\|worst_run_delay_us\)\"" sidecars/cgroup_steady-*.ktstr.json'
 	unset KTSTR_SIDECAR_DIR
 	cd "$work" || return
 }

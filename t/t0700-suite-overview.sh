@@ -30,6 +30,13 @@ test_expect_success 'make demo runs every program and each command works' '
 	grep -q "REGRESSION" demo.out
 '
 
+test_expect_success 'make demo shows what the real workload measured, passed or not' '
+	sed -n "/^\$ ktstr-test --scenario cgroup_steady/,/^(exit status/p" demo.out >workload &&
+	grep -q "^    \"total_iterations\": [0-9]" workload &&
+	grep -q "^    \"worst_spread\": [0-9]" workload &&
+	grep -q "^(exit status 0)\$" workload
+'
+
 test_expect_success 'make demo compares a 0.4.9 run with a newest one' '
 	grep -q "^  generation: G0 (0.4.9); valid for: G0\$" demo.out &&
 	grep -q "^  generation: G2 (newest); valid for: G2\$" demo.out &&
