@@ -242,6 +242,7 @@ stream(struct scan *s, const char *root, const struct args *a)
 	 */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	pipe_widen(STDOUT_FILENO);
 	jw_init(&s->w, 0);
 	if (a->noperands > 0) {
 		for (size_t i = 0; i < a->noperands; i++)

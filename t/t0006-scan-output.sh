@@ -80,6 +80,18 @@ test_expect_success 'ktstr-sidecar(5) EXAMPLES: the smallest sidecar is valid' '
 	test_cmp expect actual
 '
 
+# Linux's F_GETPIPE_SZ and F_SETPIPE_SZ; can this process grow a pipe to a MiB?
+test_lazy_prereq PIPE_MIB '
+	: | perl -e "fcntl(STDIN, 1031, 1 << 20) or exit 1"
+'
+
+test_expect_success PIPE_MIB 'a pipe on standard output is grown to a MiB, so 10 kB lines do not cross 64 KiB at a time' '
+	ktstr-scan "$FIXTURES/sidecar-minimal.json" |
+		perl -e "local \$/; <STDIN>; printf qq(%d\n), fcntl(STDIN, 1032, 0)" >actual &&
+	echo 1048576 >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'the man page lists every option of usage()' '
 	ktstr-scan --help >usage &&
 	for opt in --strict --dir --run --newest --explain --json; do

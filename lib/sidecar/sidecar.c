@@ -949,6 +949,7 @@ read_input(int fd, const char *name, unsigned flags, struct sidecar_set *out)
 		add_io_error(out, name, EISDIR, flags);
 		return -1;
 	}
+	pipe_widen(fd);
 	lines_init(&l, fd, 1);
 	/* A line (or a whole document) past a sidecar's bound has no end worth reading. */
 	lines_limit(&l, SIDECAR_FILE_MAX);

@@ -17,6 +17,15 @@
 
 #include "util.h"
 
+void
+pipe_widen(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}
+
 int
 read_fd(int fd, struct buf *b, size_t max)
 {

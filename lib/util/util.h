@@ -99,6 +99,13 @@ int read_file(const char *path, struct buf *b, size_t max);
 int open_input_at(int dfd, const char *name, unsigned flags);
 int read_file_at(int dfd, const char *name, struct buf *b, size_t max, unsigned flags);
 int read_fd(int fd, struct buf *b, size_t max);
+/*
+ * When fd is a pipe, grow its buffer to a MiB (the most an unprivileged
+ * process may ask for by default), so a stream of 10 kB lines is not
+ * handed over 64 KiB at a time, a context switch each.  Best effort:
+ * a pipe that cannot grow works as it is.
+ */
+void pipe_widen(int fd);
 /* Write all n bytes, through short writes and EINTR.  0, or -1 with errno set. */
 int write_all(int fd, const void *p, size_t n);
 /*
