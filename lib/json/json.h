@@ -1301,7 +1301,9 @@ value:
 		it->type = JSON_STRING;
 		p = json__string(c, p, 1, &it->u.str.s, &it->u.str.len, &it->u.str.lone_surrogate);
 	} else if (*p == '{' || *p == '[') {
-		return json__push(c, p, it) + hit;
+		/* An error must stay negative: a hit would lift -1 to "closed". */
+		rc = json__push(c, p, it);
+		return rc < 0 ? rc : rc + hit;
 	} else {
 		p = json__other(c, p, it);
 	}

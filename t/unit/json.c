@@ -600,6 +600,12 @@ cursor_expected_keys(void)
 	ok(json_cursor_next_key(&c, &it, "a", 1) < 0 && strcmp(err.msg, "expected `:`") == 0,
 	   "and a member without its colon fails as ever");
 	json_cursor_free(&c);
+	json_cursor_init(&c, "{\"a\":[1]}", 9, 1, &err);
+	ok(next_is(&c, &it, JSON_OBJECT, NULL) &&
+	           json_cursor_next_key(&c, &it, "a", 1) < 0 &&
+	           strcmp(err.msg, "recursion limit exceeded") == 0,
+	   "a container too deep under the expected key fails, not read as the close");
+	json_cursor_free(&c);
 }
 
 /* Subtrees built from a cursor's items, as json_parse builds them, in one arena. */
