@@ -12,6 +12,7 @@
 #include "sidecar_explain.h"
 #include "sidecar_schema.h"
 #include "sidecar_view.h"
+#include "util/strlist.h"
 #include "util/text.h"
 #include "util/util.h"
 
@@ -346,19 +347,13 @@ tally_default(const char *prefix, const struct sc_member *m, const char *value, 
 	t->count[i]++;
 }
 
-static int
-by_string(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* "_generations": files by the newest generation they carry; "_defaults": files per default. */
 static void
 json_generations(struct json_writer *w, const struct sidecar_set *set)
 {
 	size_t gen[SIDECAR_NGEN] = {0};
 	struct tally t = {NULL, NULL, 0};
-	char **sorted;
+	const char **sorted;
 
 	for (size_t i = 0; i < set->n; i++) {
 		struct sidecar_view v;
@@ -374,10 +369,7 @@ json_generations(struct json_writer *w, const struct sidecar_set *set)
 		jw_uint(w, gen[g]);
 	}
 	jw_object_end(w);
-	sorted = ereallocarray(NULL, t.n ? t.n : 1, sizeof *sorted);
-	if (t.n)
-		memcpy(sorted, t.name, t.n * sizeof *sorted);
-	qsort(sorted, t.n, sizeof *sorted, by_string);
+	sorted = strv_sorted_copy((const char *const *)t.name, t.n);
 	jw_key(w, "_defaults");
 	jw_object_begin(w);
 	for (size_t i = 0; i < t.n; i++) {

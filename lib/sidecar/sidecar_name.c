@@ -9,6 +9,7 @@
 
 #include "json/json.h"
 #include "sidecar.h"
+#include "util/strlist.h"
 #include "util/util.h"
 
 static const char *const canonical_flags[] = {"llc", "borrow", "steal", "rebal", "reject-pin",
@@ -80,25 +81,16 @@ sidecar_siphash13(uint64_t k0, uint64_t k1, const void *data, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Each string of v, NUL-terminated, sorted byte-wise when asked. */
 static void
 add_list(struct buf *m, char *const *v, size_t n, int sort)
 {
-	char **copy = ereallocarray(NULL, n ? n : 1, sizeof *copy);
+	const char **sorted = sort ? strv_sorted_copy((const char *const *)v, n) : NULL;
+	const char *const *l = sorted ? sorted : (const char *const *)v;
 
-	if (n)
-		memcpy(copy, v, n * sizeof *copy);
-	if (sort && n > 1)
-		qsort(copy, n, sizeof *copy, str_cmp);
 	for (size_t i = 0; i < n; i++)
-		buf_add(m, copy[i], strlen(copy[i]) + 1);
-	free(copy);
+		buf_add(m, l[i], strlen(l[i]) + 1);
+	free(sorted);
 }
 
 uint64_t
@@ -130,18 +122,15 @@ sidecar_variant_hash(const char *topology, const char *scheduler, const char *pa
 static void
 json_list(struct json_writer *w, const char *key, char *const *v, size_t n, int sort)
 {
-	char **copy = ereallocarray(NULL, n ? n : 1, sizeof *copy);
+	const char **sorted = sort ? strv_sorted_copy((const char *const *)v, n) : NULL;
+	const char *const *l = sorted ? sorted : (const char *const *)v;
 
-	if (n)
-		memcpy(copy, v, n * sizeof *copy);
-	if (sort && n > 1)
-		qsort(copy, n, sizeof *copy, str_cmp);
 	jw_key(w, key);
 	jw_array_begin(w);
 	for (size_t i = 0; i < n; i++)
-		jw_string(w, copy[i]);
+		jw_string(w, l[i]);
 	jw_array_end(w);
-	free(copy);
+	free(sorted);
 }
 
 /*
