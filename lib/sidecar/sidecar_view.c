@@ -66,7 +66,11 @@ store(const struct sc_member *m, const struct json_value *v, void *out)
 	}
 }
 
-void
+/*
+ * The scalar members of t found in obj, into the C struct out: strings
+ * point into the document; out's present bits say what was found.
+ */
+static void
 sidecar_decode(const struct sc_type *t, const struct json_value *obj, void *out)
 {
 	uint64_t *present = (uint64_t *)((char *)out + t->present);
@@ -136,16 +140,6 @@ max_gen(enum sidecar_gen a, enum sidecar_gen b)
 	return a > b ? a : b;
 }
 
-static enum sidecar_verdict
-verdict(const struct sidecar_result *r)
-{
-	if (r->skipped)
-		return SIDECAR_SKIP;
-	if (r->inconclusive)
-		return SIDECAR_INCONCLUSIVE;
-	return r->passed ? SIDECAR_PASS : SIDECAR_FAIL;
-}
-
 /* Members the newest generation has that this file's generation spelled differently. */
 static void
 upgrade_monitor(struct sidecar_monitor *m, const struct json_value *obj)
@@ -162,7 +156,6 @@ sidecar_view_read(struct sidecar_view *v, const struct json_value *root)
 	memset(v, 0, sizeof *v);
 	sidecar_decode(sidecar_type_result, root, &v->r);
 	v->gen = newest_gen(sidecar_type_result, v->r.present);
-	v->verdict = verdict(&v->r);
 	v->work_type = v->r.work_type ? sidecar_work_type_name(v->r.work_type) : "";
 	if ((f = json_get(root, "active_flags")) && f->type == JSON_ARRAY)
 		v->flags = f;

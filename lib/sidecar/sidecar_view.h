@@ -11,9 +11,6 @@
 #include "json/json.h"
 #include "sidecar_schema.h"
 
-/* Skipped wins, then inconclusive, then passed; all false is a failure. */
-enum sidecar_verdict { SIDECAR_PASS, SIDECAR_FAIL, SIDECAR_SKIP, SIDECAR_INCONCLUSIVE };
-
 struct sidecar_view {
 	struct sidecar_result r; /* r.stats and r.monitor point at the members below */
 	struct sidecar_stats stats;    /* cgroups not read */
@@ -21,7 +18,6 @@ struct sidecar_view {
 	struct sidecar_events events;
 	struct sidecar_schedstat schedstat;
 	enum sidecar_gen gen;          /* the newest generation whose members it carries */
-	enum sidecar_verdict verdict;
 	const char *work_type;         /* r.work_type with G0's names mapped */
 	const struct json_value *ext;  /* stats.ext_metrics, or NULL */
 	const struct json_value *flags; /* active_flags, or NULL */
@@ -37,12 +33,5 @@ void sidecar_view_read(struct sidecar_view *v, const struct json_value *root);
 const char *sidecar_work_type_name(const char *name);
 /* The i-th old name sidecar_work_type_name maps, or NULL past the last. */
 const char *sidecar_work_type_renamed(size_t i);
-
-/*
- * Decode the scalar members of t found in obj into the C struct out:
- * strings point into the document, absent members read as
- * sidecar_clear leaves them; out's present bits say what was found.
- */
-void sidecar_decode(const struct sc_type *t, const struct json_value *obj, void *out);
 
 #endif

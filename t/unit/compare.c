@@ -386,6 +386,26 @@ kernel_slice(void)
 	return s;
 }
 
+/* A row counts only when it passed and nothing overrides that. */
+static void
+clean_rows(void)
+{
+	struct row r = mkrow("steady", "6.14.2", "aaaaaaa", "scx_rusty", 10);
+
+	ok(compare_row_clean(&r), "passed: clean");
+	r.inconclusive = 1;
+	ok(!compare_row_clean(&r), "inconclusive beats passed");
+	r.inconclusive = 0;
+	r.skipped = 1;
+	ok(!compare_row_clean(&r), "skipped beats passed");
+	r.skipped = 0;
+	r.expected_failure = 1;
+	ok(!compare_row_clean(&r), "an expected failure is not clean");
+	r.expected_failure = 0;
+	r.passed = 0;
+	ok(!compare_row_clean(&r), "failed: not clean");
+}
+
 static void
 averaging(void)
 {
@@ -784,6 +804,7 @@ main(void)
 	floats();
 	kernels();
 	slicing();
+	clean_rows();
 	averaging();
 	ext_average();
 	passes();
