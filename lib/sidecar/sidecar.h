@@ -1,9 +1,10 @@
 /*
  * sidecar: what a ktstr sidecar is (ktstr-sidecar(5)), how runs hold
  * them, and the walkers: a run, a pool of runs, the list of run names.
- * Reading is DOM based:
- * a loaded sidecar is its parsed JSON (json/json.h) plus where it came
- * from; consumers read the members they need.
+ * A loaded sidecar is a JSON tree (json/json.h) plus where it came
+ * from: the whole text parsed, or, for readers of the modelled members
+ * only (SIDECAR_MODELLED), the tree sidecar_check_text prunes as it
+ * checks, which saves building what no such reader looks at.
  */
 #ifndef KTSTR_SIDECAR_H
 #define KTSTR_SIDECAR_H
@@ -52,13 +53,15 @@ int sidecar_check(const struct json_value *root, unsigned gen, char *err, size_t
 /*
  * json_parse() and sidecar_check() in one pass that builds only what the
  * suite models (the members with a C side in sidecar_schema.h) and, at
- * the top, the stream's reserved members: every other member is checked
- * as it is read and left as a null of the same extent, so it still
- * counts as present.  A sidecar view read from doc->root is the view of
- * the whole tree.  The first error is the one the two would give: a JSON
- * error anywhere ("... at line L column C" in err, *where NULL), else the
- * first check failure (*where as sidecar_check sets it).  doc is as
- * json_parse wants it.  Returns 0 or -1.
+ * the top, the stream's reserved members.  Another member the schema
+ * knows is left as a null of the same extent, so it still counts as
+ * present; a member no generation knows is dropped, as no reader asks
+ * for it.  Only the members of gen's schema are checked, as
+ * sidecar_check checks them.  A sidecar view read from doc->root is the
+ * view of the whole tree.  The first error is the one the two would
+ * give: a JSON error anywhere ("... at line L column C" in err, *where
+ * NULL), else the first check failure (*where as sidecar_check sets
+ * it).  doc is as json_parse wants it.  Returns 0 or -1.
  */
 int sidecar_check_text(struct json_doc *doc, const char *text, size_t len, unsigned gen, char *err,
                        size_t errlen, const char **where);

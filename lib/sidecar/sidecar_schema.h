@@ -205,7 +205,13 @@ enum sidecar_denom { SIDECAR_WALL, SIDECAR_CPU_SEC };
 	X(total_ttwu_count, U64, REQ, REQ, REQ, CORE, S, _)      \
 	X(total_ttwu_local, U64, REQ, REQ, REQ, CORE, S, _)
 
-/* The structs below are checked only: nothing in the suite writes them with content. */
+/*
+ * The structs below have no C members, so their lists only check them.
+ * What the suite writes with content it writes by hand: a payload's
+ * metrics (payloads() and metric() in sidecar_write.c, for ktstr-test)
+ * and the host context (host_write_json); the others it writes empty or
+ * not at all.
+ */
 
 #define SIDECAR_PROGSTAT_MEMBERS(X)                          \
 	X(name, STR, REQ, REQ, REQ, CORE, N, _)              \
