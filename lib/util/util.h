@@ -102,8 +102,10 @@ int read_fd(int fd, struct buf *b, size_t max);
 /*
  * When fd is a pipe, grow its buffer to a MiB (the most an unprivileged
  * process may ask for by default), so a stream of 10 kB lines is not
- * handed over 64 KiB at a time, a context switch each.  Best effort:
- * a pipe that cannot grow works as it is.
+ * handed over 64 KiB at a time, a context switch each.  Best effort,
+ * and safe on any fd: a pipe that cannot grow works as it is, and
+ * anything else is left alone (the kernel refuses it with EBADF), so a
+ * caller need not know what fd is.
  */
 void pipe_widen(int fd);
 /* Write all n bytes, through short writes and EINTR.  0, or -1 with errno set. */
