@@ -94,6 +94,25 @@ test_expect_success 'the COMMAND form, and --junit once' '
 	test_must_fail ktstr-test --junit a.xml --list-scenarios 2>err
 '
 
+test_expect_success XMLLINT '--scenario: the workload is the case, a failure its findings' '
+	KTSTR_SIDECAR_DIR=$TRASH/sd &&
+	export KTSTR_SIDECAR_DIR &&
+	test_expect_code 1 ktstr-test --quiet --scheduler sch --topology 1n1l1c1t --junit scen.xml \
+		--scenario custom --cgroups 1 --workers 1 --settle-ms 0 --cgroup-mode none \
+		--work-type Bursty:burst_ms=5,sleep_ms=20 --duration 0.3 --max-gap-ms 1 2>err &&
+	unset KTSTR_SIDECAR_DIR &&
+	xmllint --noout scen.xml &&
+	test "$(xpath scen.xml "count(/testsuite/testcase)")" = 1 &&
+	test "$(xpath scen.xml "string(//testcase/@name)")" = custom &&
+	test "$(xpath scen.xml "string(//testcase/@classname)")" = sch.1n1l1c1t &&
+	xpath scen.xml "string(//testcase/failure/@message)" >message &&
+	grep -q "^[1-9][0-9]* findings*\$" message &&
+	xpath scen.xml "string(//testcase/failure)" >body &&
+	grep -q "^Stuck: stuck [0-9]*ms on cpu[0-9]* at +[0-9]*ms (threshold 1ms)\$" body &&
+	time=$(xpath scen.xml "string(//testcase/@time)") &&
+	awk -v t="$time" "BEGIN { exit !(t >= 0.2) }"
+'
+
 test_expect_success 'the man page example runs as printed' '
 	cmd=$(sed -n "s/^\\$ \\(ktstr-test .*--junit report.xml.*\\)\$/\\1/p" "$TOP/man/ktstr-test.1") &&
 	test -n "$cmd" &&

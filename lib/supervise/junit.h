@@ -2,8 +2,9 @@
  * junit: the JUnit XML report of one run of tests, the form GitLab,
  * Jenkins and GitHub's test-report actions read: one <testsuite> with
  * the counts, one <testcase> per test, a <failure> (its message the
- * exit status or signal, its body the end of the test's output) or a
- * <skipped/>, and an <error> for a test that could not be started.
+ * exit status or signal, or a workload's number of findings; its body
+ * the end of the test's output, or the findings) or a <skipped/>, and
+ * an <error> for a test that could not be started.
  */
 #ifndef KTSTR_JUNIT_H
 #define KTSTR_JUNIT_H
@@ -20,8 +21,8 @@ struct junit_case {
 	char *classname;
 	double seconds;
 	enum junit_result result;
-	char *message; /* failure or error: "exit status 3", "killed by signal 9"; else NULL */
-	char *output;  /* failure: the end of what the test wrote; else NULL */
+	char *message; /* failure or error: "exit status 3", "killed by signal 9", "2 findings"; else NULL */
+	char *output;  /* failure: the end of what the test wrote, or its findings; else NULL */
 };
 
 struct junit {

@@ -1,8 +1,9 @@
 /*
  * supervise: run test commands as child processes, at most N at a
  * time, each with an optional deadline, its output captured when
- * several run at once, and the run stopped cleanly by SIGINT, SIGTERM
- * or SIGHUP.  ktstr-test(1) describes what a user sees of it.
+ * several run at once or a report wants it, and the run stopped
+ * cleanly by SIGINT, SIGTERM or SIGHUP.  ktstr-test(1) describes what
+ * a user sees of it.
  *
  * A test's argv is executed as execvp(3) would, but never through a
  * shell: a file that is neither a binary nor a #! script exits 126.
