@@ -85,9 +85,10 @@ usage(int status)
 }
 
 /*
- * The pool as rows.  Each sidecar becomes a detached row as soon as it
- * is read and its document is freed, so memory grows with the rows
- * only; each side's host (the first sidecar with one that the side
+ * The pool as rows.  A worker makes each sidecar's row as it reads it;
+ * in input order, its values join the pool's, the row is detached and
+ * kept when a filter of the mode selects it, and its document is freed,
+ * so memory grows with the kept rows only; each side's host (the first sidecar with one that the side
  * selects) is picked on the way, since the side filters are known
  * before the pool is read.
  */

@@ -301,10 +301,8 @@ finish(struct supervise_job *j, void *arg)
 	supervise_replay(j->err_fd, stderr);
 	/* The test's verdict stands; the output shown above is not all of it. */
 	if (j->capture_err) {
-		const char *tmp = getenv("TMPDIR");
-
-		warning("%s: its output was cut short: cannot keep it in %s: %s", t->name,
-		        tmp && *tmp ? tmp : "/tmp", error_text(j->capture_err));
+		warning("%s: its output was cut short: cannot keep it in %s: %s", t->name, temp_dir(),
+		        error_text(j->capture_err));
 		e->status = EXIT_ERROR;
 	}
 
@@ -489,9 +487,8 @@ tests_free(struct test *v, size_t n, int files)
 
 /* The scenario's case in --junit's report: its findings are the failure. */
 static void
-junit_scenario(struct env *e, const char *name, const struct wl_result *res)
+junit_scenario(struct env *e, const char *name, const struct wl_result *res, int failed)
 {
-	int failed = !res->skipped && !(res->passed && !res->monitor_failed);
 	struct buf msg = BUF_INIT, body = BUF_INIT;
 	char *classname = easprintf("%s.%s", e->scheduler, e->topology);
 
@@ -519,7 +516,7 @@ run_scenario(struct env *e, struct wl_opts *wo)
 	struct sidecar_result s;
 	char err[512], *path;
 	const char *verdict;
-	int sig;
+	int sig, failed;
 
 	wo->quiet = o->quiet;
 	wo->progress = o->quiet ? NULL : wl_progress_tty;
@@ -547,13 +544,14 @@ run_scenario(struct env *e, struct wl_opts *wo)
 	s.work_type = res.work_type;
 	path = write_sidecar(e, &s);
 
-	verdict = res.skipped ? "skipped" : res.passed && !res.monitor_failed ? "passed" : "failed";
+	failed = !res.skipped && !(res.passed && !res.monitor_failed);
+	verdict = res.skipped ? "skipped" : failed ? "failed" : "passed";
 	if (res.skipped) {
 		e->skipped++;
 		if (!o->quiet)
 			fprintf(stderr, "SKIP: %s (%s)\n", wo->scenario,
 			        res.ndetails ? res.details[0].msg : "cannot run here");
-	} else if (res.passed && !res.monitor_failed) {
+	} else if (!failed) {
 		e->passed++;
 		if (e->tty && !o->quiet)
 			fprintf(stderr, "PASS: %s (%llu ms)\n", wo->scenario,
@@ -570,7 +568,7 @@ run_scenario(struct env *e, struct wl_opts *wo)
 	if (o->json)
 		json_line(e, wo->scenario, verdict, path);
 	if (o->junit)
-		junit_scenario(e, wo->scenario, &res);
+		junit_scenario(e, wo->scenario, &res, failed);
 	fflush(stdout);
 	free(path);
 	wl_result_free(&res);

@@ -97,6 +97,8 @@ void compare_slicing_find(const struct filter side[2], struct slicing *s);
  * generation pairs as that generation did.
  */
 void compare_slicing_prune(struct slicing *s, unsigned carries);
+/* Is dimension d one at all in a pool whose rows carry carries?  Only cpu-budget and flags may not be. */
+int compare_dim_carried(enum dim d, unsigned carries);
 /* A side's column label from its slicing values; letter is 'A' or 'B'.  Caller frees. */
 char *compare_side_label(const struct filter *f, const struct slicing *s, char letter);
 

@@ -14,7 +14,7 @@ static void
 dirty_hints(struct buf *msg, const struct strlist *l, const struct compare_values *pool,
             enum dim d)
 {
-	const char *opt = d == DIM_KERNEL_COMMIT ? "--kernel-commit" : "--project-commit";
+	const char *opt = compare_dim_option[d];
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
@@ -22,8 +22,8 @@ dirty_hints(struct buf *msg, const struct strlist *l, const struct compare_value
 
 		if (compare_values_has(pool, d, dirty))
 			buf_printf(msg,
-			           "\nhint: no rows match `%s %s` but `%s` exists in the pool \u2014 "
-			           "did you mean `%s %s`?",
+			           "\nhint: no rows match `--%s %s` but `%s` exists in the pool \u2014 "
+			           "did you mean `--%s %s`?",
 			           opt, l->v[i], dirty, opt, dirty);
 		free(dirty);
 	}

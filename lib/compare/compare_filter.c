@@ -25,21 +25,9 @@ const char *
 compare_budget_value(const char *value, char out[11])
 {
 	uint64_t n = 0;
-	const char *p = value;
 
-	if (strcmp(value, "none") == 0) {
-		compare_budget_name(out, 0);
-		return out;
-	}
-	if (*p == '\0')
+	if (strcmp(value, "none") != 0 && parse_u64(value, UINT32_MAX, &n) < 0)
 		return NULL;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return NULL;
-		n = n * 10 + (uint64_t)(*p - '0');
-		if (n > UINT32_MAX)
-			return NULL;
-	}
 	compare_budget_name(out, (uint32_t)n);
 	return out;
 }
@@ -148,9 +136,10 @@ compare_filter_match(const struct filter *f, const struct row *r)
 					return 0;
 			}
 		} else if (d == DIM_WORK_TYPE) {
+			const char *wt = sidecar_work_type_name(r->work_type);
+
 			for (i = 0; i < l->n; i++)
-				if (strcmp(sidecar_work_type_name(l->v[i]),
-				           sidecar_work_type_name(r->work_type)) == 0)
+				if (strcmp(sidecar_work_type_name(l->v[i]), wt) == 0)
 					break;
 			if (i == l->n)
 				return 0;
@@ -267,18 +256,24 @@ compare_slicing_find(const struct filter side[2], struct slicing *s)
 	}
 }
 
+int
+compare_dim_carried(enum dim d, unsigned carries)
+{
+	if (d == DIM_CPU_BUDGET)
+		return (carries & ROW_CARRIES_CPU_BUDGET) != 0;
+	if (d == DIM_FLAGS)
+		return (carries & ROW_CARRIES_FLAGS) != 0;
+	return 1;
+}
+
 void
 compare_slicing_prune(struct slicing *s, unsigned carries)
 {
 	size_t i, k = 0;
 
-	for (i = 0; i < s->npair; i++) {
-		if (s->pair[i] == DIM_CPU_BUDGET && !(carries & ROW_CARRIES_CPU_BUDGET))
-			continue;
-		if (s->pair[i] == DIM_FLAGS && !(carries & ROW_CARRIES_FLAGS))
-			continue;
-		s->pair[k++] = s->pair[i];
-	}
+	for (i = 0; i < s->npair; i++)
+		if (compare_dim_carried(s->pair[i], carries))
+			s->pair[k++] = s->pair[i];
 	s->npair = k;
 }
 

@@ -214,11 +214,8 @@ compare_list_values(struct buf *out, const struct compare_values *pool, int json
 	_Static_assert(sizeof listed / sizeof listed[0] == NVS, "a key for every listed dimension");
 	for (i = 0; i < NVS; i++) {
 		valueset_of(&set[i], listed[i].key, &pool->dim[listed[i].dim]);
-		shown[i] = 1;
+		shown[i] = compare_dim_carried(listed[i].dim, carries);
 	}
-	/* A dimension no sidecar of the pool carries is not one. */
-	shown[VS_CPU_BUDGET] = (carries & ROW_CARRIES_CPU_BUDGET) != 0;
-	shown[VS_FLAGS] = (carries & ROW_CARRIES_FLAGS) != 0;
 	if (json) {
 		struct json_writer w;
 

@@ -218,11 +218,9 @@ compare_row_from_json(struct row *r, const struct json_value *obj, int archive)
 			if (flags->u.arr.items[i].type == JSON_STRING)
 				r->flags[r->nflags++] = flags->u.arr.items[i].u.str.s;
 	}
-	if (SIDECAR_HAS(&v.r, RESULT, cpu_budget)) {
+	if (SIDECAR_HAS(&v.r, RESULT, cpu_budget))
 		r->carries |= ROW_CARRIES_CPU_BUDGET;
-		r->cpu_budget = v.r.cpu_budget > UINT32_MAX ? UINT32_MAX : (uint32_t)v.r.cpu_budget;
-	}
-	compare_budget_name(r->budget, r->cpu_budget);
+	compare_budget_name(r->budget, v.r.cpu_budget > UINT32_MAX ? UINT32_MAX : (uint32_t)v.r.cpu_budget);
 	r->denom = v.r.throughput_denomination;
 	r->passed = v.r.passed;
 	r->skipped = v.r.skipped;

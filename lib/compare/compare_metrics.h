@@ -143,8 +143,7 @@ struct row {
 	int expected_failure; /* a failure inverted into a pass: never compared */
 	enum sidecar_gen gen; /* the newest generation whose members the file carries */
 	unsigned carries;     /* ROW_CARRIES_* */
-	uint32_t cpu_budget;  /* 0: none (absent, or a skip's) */
-	char budget[11];      /* the cpu-budget dimension's value: decimal, or "none" */
+	char budget[11];      /* the cpu-budget dimension: CPUs in decimal, "none" (absent or 0) */
 	int denom;            /* enum sidecar_denom, or ROW_DENOM_MIXED */
 	double f[NMETRICS];   /* finite; integer fields hold integral values */
 	unsigned fmask;       /* bit i: f[i] was read (the file has the member) */

@@ -385,7 +385,6 @@ aggregate(struct group *g, const struct registry *reg, const enum fold_rule rule
 	a->run_source = first->run_source;
 	a->gen = first->gen;
 	a->carries = first->carries;
-	a->cpu_budget = first->cpu_budget;
 	memcpy(a->budget, first->budget, sizeof a->budget);
 	a->denom = group_denom(g);
 	a->flags = ereallocarray(NULL, first->nflags ? first->nflags : 1, sizeof *a->flags);

@@ -13,12 +13,14 @@
 #include "compare_tdist.h"
 
 /*
- * The per-run values behind group g's value of metric m: the metric's
- * field in every clean contributor (those averaged: failed and skipped
- * runs are not).  Returns 0, or -1 when the compared value is not their
- * mean (the tail ratio of a group below its iteration gate reads
- * another value); s->n is
- * the number of runs either way, mean and sd are NaN then.
+ * The per-run values behind group g's value of metric m: the metric as
+ * every clean contributor reads it (failed and skipped runs are not
+ * folded in).  The group's value may be their mean or, under the newest
+ * registry, their maximum: the spread and the test are of the runs
+ * either way.  Returns 0, or -1 when the group's value is not drawn
+ * from these runs at all (the tail ratio of a group below its
+ * iteration gate reads another value); s->n is the number of runs
+ * either way, mean and sd are NaN then.
  */
 int compare_group_sample(const struct group *g, const struct metric *m, struct sample *s);
 
