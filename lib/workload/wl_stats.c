@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/json.h"
 #include "sidecar/sidecar_write.h"
 #include "wl_int.h"
 
@@ -180,43 +181,6 @@ wl_numa_stats(const struct wl_report *r, size_t n, const unsigned char *expected
 	}
 	cg->page_locality = total ? (double)local / (double)total : 1.0;
 	cg->cross_node_migration_ratio = total ? (double)migrated / (double)total : 0.0;
-}
-
-/* The registry's higher-is-better names (ktstr-compare(1), METRICS). */
-static int
-higher_is_better(const char *name)
-{
-	static const char *const hb[] = {"total_iterations", "worst_iterations_per_worker",
-	                                 "worst_page_locality"};
-
-	for (size_t i = 0; i < LEN(hb); i++)
-		if (strcmp(hb[i], name) == 0)
-			return 1;
-	return 0;
-}
-
-/* Fold add into ext, the worse value winning where both have a name. */
-static void
-merge_ext(struct sidecar_ext *ext, const struct sidecar_ext *add)
-{
-	for (size_t a = 0; a < add->n; a++) {
-		const struct sidecar_kv *in = &add->v[a];
-		struct sidecar_kv *kv;
-
-		if (!isfinite(in->value))
-			continue;
-		if ((kv = sidecar_ext_get(ext, in->name)) == NULL)
-			sidecar_ext_set(ext, in->name, in->value);
-		else if (higher_is_better(in->name) ? in->value < kv->value : in->value > kv->value)
-			kv->value = in->value;
-	}
-}
-
-void
-wl_stats_add(struct sidecar_stats *acc, const struct sidecar_cgroup *cg)
-{
-	sidecar_stats_add(acc, cg);
-	merge_ext(&acc->ext_metrics, &cg->ext_metrics);
 }
 
 void

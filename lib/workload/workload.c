@@ -925,7 +925,7 @@ judge_group(struct run *r, struct wl_group *g)
 	}
 	passed = wl_check_group(g->reports, g->nreports, &cg, &ck, &r->res->details,
 	                        &r->res->ndetails);
-	wl_stats_add(&r->res->stats, &cg);
+	sidecar_stats_add(&r->res->stats, &cg);
 	wl_cgroup_stats_free(&cg);
 	return passed;
 }

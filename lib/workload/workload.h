@@ -49,7 +49,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "json/json.h"
 #include "sidecar/sidecar_schema.h"
 
 /* ---- work types, in upstream's declaration order ---- */
@@ -340,11 +339,6 @@ uint64_t wl_percentile(const uint64_t *sorted, size_t n, double p);
  */
 void wl_cgroup_stats(const struct wl_report *r, size_t n, const char *name,
                      struct sidecar_cgroup *out);
-/*
- * Fold one group into the scenario's stats acc (acc starts zeroed):
- * the schema's fold, then its ext_metrics, worst value winning.
- */
-void wl_stats_add(struct sidecar_stats *acc, const struct sidecar_cgroup *cg);
 void wl_cgroup_stats_free(struct sidecar_cgroup *cg);
 
 /* ---- checks and verdict ---- */

@@ -216,12 +216,12 @@ test_fold(void)
 	                       c = cgs(8, 3, 10.0, 0.9, 2.0), d = cgs(8, 9, 30.0, 0.2, 0.0);
 
 	memset(&s, 0, sizeof s);
-	wl_stats_add(&s, &a);
-	wl_stats_add(&s, &b);
+	sidecar_stats_add(&s, &a);
+	sidecar_stats_add(&s, &b);
 	is_int(s.worst_gap_ms, 5, "worst gap 5");
 	is_int(s.worst_gap_cpu, 1, "an equal gap does not move worst_gap_cpu");
-	wl_stats_add(&s, &c);
-	wl_stats_add(&s, &d);
+	sidecar_stats_add(&s, &c);
+	sidecar_stats_add(&s, &d);
 	is_int(s.worst_gap_ms, 8, "worst gap 8");
 	is_int(s.worst_gap_cpu, 3, "worst_gap_cpu comes from the group that set the gap first");
 	ok(s.worst_iterations_per_worker == 10.0, "iterations_per_worker: lowest non-zero");
@@ -232,33 +232,6 @@ test_fold(void)
 	is_int(s.total_iterations, 120, "total_iterations");
 	is_int(s.cgroups.n, 4, "four cgroups");
 	sidecar_stats_free(&s);
-}
-
-/* ext_metrics fold per key, the worse value winning (an unknown name: lower is better). */
-static void
-test_ext(void)
-{
-	struct sidecar_stats s;
-	struct sidecar_cgroup a = cgs(5, 1, 2.5, 0.0, 5.2), b = cgs(5, 1, 2.5, 0.0, 5.2);
-
-	memset(&s, 0, sizeof s);
-	sidecar_ext_set(&a.ext_metrics, "b_metric", 2.0);
-	sidecar_ext_set(&a.ext_metrics, "a_metric", 1.0);
-	sidecar_ext_set(&a.ext_metrics, "worst_page_locality", 0.5);
-	sidecar_ext_set(&b.ext_metrics, "a_metric", 3.0);
-	sidecar_ext_set(&b.ext_metrics, "worst_page_locality", 0.25);
-	wl_stats_add(&s, &a);
-	wl_stats_add(&s, &b);
-	ok(s.ext_metrics.n == 3 && strcmp(s.ext_metrics.v[0].name, "a_metric") == 0 &&
-	   s.ext_metrics.v[0].value == 3.0 && s.ext_metrics.v[1].value == 2.0,
-	   "scenario ext_metrics: sorted, the max of an unknown metric");
-	ok(sidecar_ext_get(&s.ext_metrics, "worst_page_locality")->value == 0.25,
-	   "higher is better: the min");
-	ok(s.cgroups.v[0].ext_metrics.n == 3 && s.cgroups.v[1].ext_metrics.n == 2,
-	   "each cgroup keeps its own");
-	sidecar_stats_free(&s);
-	sidecar_ext_free(&a.ext_metrics);
-	sidecar_ext_free(&b.ext_metrics);
 }
 
 static void
@@ -715,7 +688,6 @@ main(void)
 	test_cgroup_stats();
 	test_fold();
 	test_numa();
-	test_ext();
 	test_checks();
 	test_parse_work();
 	test_options();
