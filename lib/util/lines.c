@@ -183,20 +183,18 @@ lines_rest(struct lines *l, char **text, size_t *n)
 {
 	struct stat st;
 
-	if (l->fd < 0) {
-		*text = emalloc(l->len + 1);
-		memcpy(*text, l->buf, l->len);
-		(*text)[l->len] = '\0';
-		*n = l->len;
-		l->pos = l->scan = l->len;
-		return 0;
+	/*
+	 * A regular file of known size is read in one go, or refused before
+	 * it is, and not probed for growth, as read_fd reads one.
+	 */
+	if (!l->eof && l->fd >= 0 && fstat(l->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if (over(l, (uintmax_t)st.st_size < SIZE_MAX ? (size_t)st.st_size : SIZE_MAX) ||
+		    ((uintmax_t)st.st_size < SIZE_MAX / 2 && (size_t)st.st_size > l->len &&
+		     fill(l, (size_t)st.st_size - l->len) < 0))
+			return -1;
+		if ((uintmax_t)l->len >= (uintmax_t)st.st_size)
+			l->eof = 1;
 	}
-	/* A regular file of known size is read in one go, or refused before it is. */
-	if (!l->eof && fstat(l->fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (over(l, (uintmax_t)st.st_size < SIZE_MAX ? (size_t)st.st_size : SIZE_MAX) ||
-	     ((uintmax_t)st.st_size < SIZE_MAX / 2 && (size_t)st.st_size > l->len &&
-	      fill(l, (size_t)st.st_size - l->len) < 0)))
-		return -1;
 	while (!l->eof)
 		if (over(l, l->len) || fill(l, LINES_CHUNK) < 0)
 			return -1;

@@ -62,8 +62,9 @@ int lines_block(struct lines *l, char **buf, size_t *cap, size_t *n, size_t want
 void lines_rewind(struct lines *l);
 
 /*
- * With keep: the whole text, what was handed out and the rest of the
- * file, in one NUL-terminated buffer the caller frees.  Returns 0, or
+ * With keep, on a descriptor (not a lines_init_text text): the whole
+ * text, what was handed out and the rest of the file, in one
+ * NUL-terminated buffer the caller frees.  Returns 0, or
  * -1 with errno set when a read fails.  l has nothing more to read.
  */
 int lines_rest(struct lines *l, char **text, size_t *n);
