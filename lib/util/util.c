@@ -87,7 +87,8 @@ error_text(int err)
 const char *
 os_error(int err, char *dst, size_t size)
 {
-	if (err == ENOTREGULAR || err == ESYMLINK)
+	/* Our own codes are no OS's: no number to cite. */
+	if (err >= ENOTREGULAR)
 		snprintf(dst, size, "%s", error_text(err));
 	else
 		snprintf(dst, size, "%s (os error %d)", strerror(err), err);

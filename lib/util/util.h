@@ -80,7 +80,7 @@ int path_component_ok(const char *s, size_t max);
  */
 #define ESYMLINK 4097
 
-/* error_text(), knowing ENOTREGULAR and ESYMLINK. */
+/* strerror(), knowing ENOTREGULAR and ESYMLINK. */
 const char *error_text(int err);
 
 /*
