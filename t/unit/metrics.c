@@ -255,8 +255,8 @@ newest(void)
 		exit(1);
 	}
 	compare_row_from_json(&r, doc.root, 0);
-	ok(r.gen == SIDECAR_G2 && r.carries == ROW_CARRIES_CPU_BUDGET && r.cpu_budget == 4 &&
-	       strcmp(r.budget, "4") == 0 && r.denom == SIDECAR_CPU_SEC,
+	ok(r.gen == SIDECAR_G2 && r.carries == ROW_CARRIES_CPU_BUDGET && strcmp(r.budget, "4") == 0 &&
+	       r.denom == SIDECAR_CPU_SEC,
 	   "newest: a budget, no active_flags, CPU-second throughput");
 	ok(!(r.fmask >> M_P99_WAKE & 1), "no typed roll-up");
 	ok(compare_metric_read(compare_registry_find(nw, "worst_p99_wake_latency_us"), &r, &v) && v == 240,
