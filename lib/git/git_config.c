@@ -375,9 +375,9 @@ filter_key(struct git_repo *repo, const char *var, const char *name, size_t name
 		f->name = estrndup(name, namelen);
 	}
 	if (!strcmp(key, "clean") || !strcmp(key, "process")) {
+		/* git refuses the key without a value, though the command itself is never run here */
 		if (!value)
 			return git_fail(repo, "missing value for '%s'", var);
-		f->has_cmd |= *value != '\0';
 	} else if (!strcmp(key, "required")) {
 		return config_bool(repo, var, value, &f->required);
 	}

@@ -36,7 +36,6 @@ enum { GIT_AUTOCRLF_FALSE, GIT_AUTOCRLF_TRUE, GIT_AUTOCRLF_INPUT };
 /* A filter driver the configuration defines (filter.<name>.*). */
 struct git_filter {
 	char *name;
-	int has_cmd;  /* a clean or process command: git would run it on add */
 	int required; /* git fails when the filter does */
 };
 
