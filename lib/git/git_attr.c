@@ -410,7 +410,6 @@ find_macros(struct git_attrs *a)
 static void
 load_outside(struct git_attrs *a)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	char *p;
 	int nosystem;
 
@@ -424,8 +423,7 @@ load_outside(struct git_attrs *a)
 	if (a->repo->attributes_file)
 		p = estrdup(a->repo->attributes_file);
 	else
-		p = xdg && *xdg ? path_join(xdg, "git/attributes")
-		    : home && *home ? path_join(home, ".config/git/attributes") : NULL;
+		p = git_xdg_path("attributes");
 	load_path(a, &a->global, p, 1);
 	free(p);
 	p = path_join(a->repo->commondir, "info/attributes");

@@ -569,6 +569,26 @@ git_env_bool(const char *name, int *out)
 	return v ? parse_bool(v, out) : 0;
 }
 
+char *
+git_xdg_path(const char *name)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *sub, *p;
+
+	/* git treats an empty variable as an unset one */
+	if (xdg && *xdg) {
+		sub = easprintf("git/%s", name);
+		p = path_join(xdg, sub);
+	} else if (home && *home) {
+		sub = easprintf(".config/git/%s", name);
+		p = path_join(home, sub);
+	} else {
+		return NULL;
+	}
+	free(sub);
+	return p;
+}
+
 /*
  * The files git reads, lowest precedence first: the system file (unless
  * GIT_CONFIG_NOSYSTEM; GIT_CONFIG_SYSTEM names another), the user's
@@ -580,7 +600,7 @@ int
 git_config_load(struct git_repo *repo)
 {
 	const char *sys = getenv("GIT_CONFIG_SYSTEM"), *global = getenv("GIT_CONFIG_GLOBAL");
-	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
 	int nosystem, r = 0;
 	char *p;
 
@@ -591,8 +611,7 @@ git_config_load(struct git_repo *repo)
 	if (r == 0 && global) {
 		r = read_file_config(repo, global, 0, 0);
 	} else if (r == 0) {
-		p = xdg && *xdg ? path_join(xdg, "git/config")
-		    : home && *home ? path_join(home, ".config/git/config") : NULL;
+		p = git_xdg_path("config");
 		if (p)
 			r = read_file_config(repo, p, 0, 0);
 		free(p);

@@ -94,6 +94,8 @@ void git_hash_object(const struct git_repo *repo, const char *type, const void *
 int git_config_load(struct git_repo *repo);
 /* An environment variable as git reads a boolean one: 0, or -1 for a bad value (*out 0 when unset). */
 int git_env_bool(const char *name, int *out);
+/* $XDG_CONFIG_HOME/git/name, else ~/.config/git/name; NULL when neither is set. Malloc'd. */
+char *git_xdg_path(const char *name);
 /* For fuzzers and tests: text applied as the repository's own file named name. */
 int git_config_from_text(struct git_repo *repo, const char *name, const char *text, size_t len);
 void git_config_free(struct git_repo *repo);
