@@ -107,6 +107,8 @@ p1|||dirty|refs/replace/: HEAD replaced by its parent
 p2|||dirty|refs/replace/, packed
 p3||GIT_NO_REPLACE_OBJECTS=1|clean|GIT_NO_REPLACE_OBJECTS
 p4|||clean|core.useReplaceRefs=false
+p5|||clean|a replace ref both packed and loose: the loose one
+p6||GIT_NO_REPLACE_OBJECTS=|clean|GIT_NO_REPLACE_OBJECTS set empty
 g1|/wt||none|a .git file whose path ends in blanks (inside another repository)
 g2|/wt||none|a .git file without a space after gitdir:
 g3|/wt||dirty|a .git file with CRLF
@@ -254,6 +256,13 @@ case_p1() { git replace HEAD HEAD~1; }
 case_p2() { git replace HEAD HEAD~1 && git pack-refs --all && ! ls .git/refs/replace/* 2>/dev/null; }
 case_p3() { git replace HEAD HEAD~1; }
 case_p4() { git replace HEAD HEAD~1 && git config core.useReplaceRefs false; }
+# Packed: HEAD~1, whose tree is not the index's.  Loose: a commit with HEAD's own tree.
+case_p5() {
+	same=$(GIT_AUTHOR_DATE=@1577836800 GIT_COMMITTER_DATE=@1577836800 git commit-tree -p HEAD~1 -m same 'HEAD^{tree}') &&
+	git replace HEAD HEAD~1 && git pack-refs --all && git replace -f HEAD "$same" && test -f ".git/refs/replace/$(git rev-parse HEAD)" &&
+	grep -q " refs/replace/$(git rev-parse HEAD)\$" .git/packed-refs
+}
+case_p6() { git replace HEAD HEAD~1; }
 gitfile() { mkdir -p wt && printf "$1" "$PWD" >wt/.git; }
 case_g1() { gitfile 'gitdir: %s/.git  \n'; }
 case_g2() { gitfile 'gitdir:%s/.git\n'; }

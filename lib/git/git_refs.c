@@ -167,7 +167,18 @@ replace_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct git_oid));
 }
 
-/* One ref under the replace base, the rest of its name hex: add it (a later one wins). */
+/* The whole pair, so that equal pairs sort next to each other; replace_cmp's order still holds. */
+static int
+pair_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 2 * sizeof(struct git_oid));
+}
+
+/*
+ * One ref under the replace base, the rest of its name hex: add it.  A
+ * ref both packed and loose comes here twice; resolve() gives the loose
+ * id both times, as git's ref iteration would, and load_replace keeps one.
+ */
 static void
 replace_add(struct git_repo *repo, const char *base, const char *hex)
 {
@@ -196,6 +207,9 @@ load_replace(struct git_repo *repo)
 	size_t blen;
 
 	repo->replace_loaded = 1;
+	/* git reads it once, at startup: set, with any value, it hides every replace ref */
+	if (getenv("GIT_NO_REPLACE_OBJECTS"))
+		return;
 	if (!base || !*base)
 		base = "refs/replace/";
 	slashed = base[strlen(base) - 1] == '/' ? estrdup(base) : easprintf("%s/", base);
@@ -222,8 +236,19 @@ load_replace(struct git_repo *repo)
 		closedir(d);
 	free(dir);
 	free(slashed);
-	if (repo->nreplace)
-		qsort(repo->replace, repo->nreplace, sizeof(*repo->replace), replace_cmp);
+	if (repo->nreplace) {
+		size_t i, n = 1;
+
+		qsort(repo->replace, repo->nreplace, sizeof(*repo->replace), pair_cmp);
+		for (i = 1; i < repo->nreplace; i++) {
+			if (pair_cmp(repo->replace[i], repo->replace[n - 1]) == 0)
+				continue;
+			if (i != n)
+				memcpy(repo->replace[n], repo->replace[i], sizeof(*repo->replace));
+			n++;
+		}
+		repo->nreplace = n;
+	}
 }
 
 int
@@ -231,7 +256,7 @@ git_replace_lookup(struct git_repo *repo, const struct git_oid *id, struct git_o
 {
 	const struct git_oid(*hit)[2];
 
-	if (!repo->replace_refs || getenv("GIT_NO_REPLACE_OBJECTS"))
+	if (!repo->replace_refs)
 		return 0;
 	if (!repo->replace_loaded)
 		load_replace(repo);
