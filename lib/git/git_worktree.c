@@ -1,10 +1,12 @@
 /*
  * git_worktree: the index against the work tree, as `git diff` sees it.
  *
- * Each entry's stat data first; its content, converted as git would
- * convert it on add, only when the stat data differs or the entry is
- * racily clean (changed in the second the index was written), so that
- * attributes are read only for files that are actually hashed.  An
+ * Each entry's stat data first.  Only when that leaves the verdict open
+ * (the data differs, or the entry is racily clean: changed in the second
+ * the index was written) are a regular file's attributes looked up, and
+ * then its content hashed, converted as git would convert it on add.
+ * The attributes are needed even where nothing gets hashed: a new size
+ * settles the verdict alone only when no conversion could explain it.  An
  * entry with a symlink or a non-directory among its leading components
  * is not in the work tree (git's has_symlink_leading_path).
  *
