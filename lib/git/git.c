@@ -89,8 +89,9 @@ valid_gitdir(const char *dir, char **common)
 }
 
 /*
- * A .git file: "gitdir: " and a path (relative to d), the rest of the
- * file after the last CR or LF verbatim, as git reads it.  The path, or
+ * A .git file: "gitdir: " and a path (relative to d).  As git reads it,
+ * the path is everything after "gitdir: " but the CRs and LFs that end
+ * the file, verbatim: blanks and inner newlines included.  The path, or
  * NULL with the reason in err: git refuses a malformed one rather than
  * looking further up.
  */
