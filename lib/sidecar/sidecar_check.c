@@ -143,6 +143,26 @@ check_name(struct check *c, const struct sc_member *f, const struct json_value *
 	return 0;
 }
 
+/* Member k of a struct met (once: serde refuses a repeat), seen its bit set. */
+static int
+mark_seen(struct check *c, uint64_t *seen, size_t k, const struct sc_member *f, const char *where)
+{
+	if (*seen >> k & 1)
+		return fail(c, where, "duplicate field `%s`", f->name);
+	*seen |= (uint64_t)1 << k;
+	return 0;
+}
+
+/* The first member generation c->gen requires that seen lacks, as serde names it. */
+static int
+missing_required(struct check *c, const struct sc_type *t, uint64_t seen, const char *where)
+{
+	for (size_t k = 0; k < t->nmembers; k++)
+		if (!(seen >> k & 1) && t->members[k].rule[c->gen] == SC_R_REQ)
+			return fail(c, where, "missing field `%s`", t->members[k].name);
+	return 0;
+}
+
 /* The index in t of the member named key, t->nmembers when none; next is where to look first. */
 static size_t
 find_member(const struct sc_type *t, const char *key, size_t keylen, size_t next)
@@ -175,9 +195,8 @@ check_struct(struct check *c, const struct sc_type *t, const struct json_value *
 		if (rule == SC_R_NO || rule == SC_R_EXT)
 			continue; /* not a member of this generation: an unknown key */
 		next = k + 1 < t->nmembers ? k + 1 : 0;
-		if (seen >> k & 1)
-			return fail(c, m->rawkey + m->rawkeylen, "duplicate field `%s`", f->name);
-		seen |= (uint64_t)1 << k;
+		if (mark_seen(c, &seen, k, f, m->rawkey + m->rawkeylen) < 0)
+			return -1;
 		if (m->value.type == JSON_NULL && (rule == SC_R_OPT || rule == SC_R_OMIT))
 			continue;
 		if (check(c, f->type, &m->value) < 0)
@@ -185,10 +204,7 @@ check_struct(struct check *c, const struct sc_type *t, const struct json_value *
 		if ((f->flags & SC_NAME) && check_name(c, f, &m->value) < 0)
 			return -1;
 	}
-	for (size_t k = 0; k < t->nmembers; k++)
-		if (!(seen >> k & 1) && t->members[k].rule[c->gen] == SC_R_REQ)
-			return fail(c, end_of(v), "missing field `%s`", t->members[k].name);
-	return 0;
+	return missing_required(c, t, seen, end_of(v));
 }
 
 /* serde_json reads an integer map key from the key string: plain decimal. */
@@ -600,9 +616,8 @@ pass_struct(struct pass *p, const struct sc_type *t, const struct json_item *it,
 			continue;
 		}
 		next = k + 1 < t->nmembers ? k + 1 : 0;
-		if (seen >> k & 1)
-			return fail(&p->c, m.rawkey + m.rawkeylen, "duplicate field `%s`", f->name);
-		seen |= (uint64_t)1 << k;
+		if (mark_seen(&p->c, &seen, k, f, m.rawkey + m.rawkeylen) < 0)
+			return -1;
 		/* Most members: a scalar checked on the item, nothing built unless kept. */
 		if (plainly(f->type, f, &m)) {
 			if (out == NULL)
@@ -637,10 +652,8 @@ pass_struct(struct pass *p, const struct sc_type *t, const struct json_item *it,
 	}
 	if (rc < 0)
 		return -1;
-	for (k = 0; k < t->nmembers; k++)
-		if (!(seen >> k & 1) && t->members[k].rule[p->c.gen] == SC_R_REQ)
-			return fail(&p->c, json_cursor_pos(p->cur), "missing field `%s`",
-			            t->members[k].name);
+	if (missing_required(&p->c, t, seen, json_cursor_pos(p->cur)) < 0)
+		return -1;
 	if (out)
 		close_container(p, it, base, out);
 	return 0;
