@@ -586,12 +586,11 @@ history_side(struct side *s, struct pool *pool, struct cmdline *cl, struct slici
 	struct strlist apart[2][NDIMS] = {{{NULL, 0}}};
 	struct filter fsel[2], fsl[2];
 	char *source = NULL;
+	unsigned empty[3];
 
-	unsigned empty[3], shared[3];
-
+	/* --a-X and --b-X are refused with --history: only the shared lists filter. */
 	compare_commits_expand_lists(cl->lists, empty);
-	shared[0] = shared[1] = shared[2] = empty[0];
-	compare_filters_build(cl->lists[0], cl->lists[0], cl->lists[0], shared, fsel);
+	compare_filters_build(cl->lists[0], cl->lists[0], cl->lists[0], empty, fsel);
 	strlist_add(&apart[0][DIM_PROJECT_COMMIT], "a");
 	strlist_add(&apart[1][DIM_PROJECT_COMMIT], "b");
 	compare_filters_build(cl->lists[0], apart[0], apart[1], NULL, fsl);
