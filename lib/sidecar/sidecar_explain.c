@@ -151,7 +151,7 @@ default_of(const struct sc_member *m)
 	case SC_K_CPU_MAP:
 		return "{}";
 	case SC_K_ENUM:
-		return "wall";
+		return m->type->variants[0].name; /* serde's default: the first variant */
 	case SC_K_STR:
 		return "\"\"";
 	default:

@@ -58,7 +58,8 @@ store(const struct sc_member *m, const struct json_value *v, void *out)
 			*(double *)p = v->u.num.d;
 		break;
 	case SC_C_DENOM:
-		if (v->type == JSON_STRING && strcmp(v->u.str.s, "cpu_sec") == 0)
+		if (v->type == JSON_STRING &&
+		    strcmp(v->u.str.s, m->type->variants[SIDECAR_CPU_SEC].name) == 0)
 			*(enum sidecar_denom *)p = SIDECAR_CPU_SEC;
 		break;
 	default:
